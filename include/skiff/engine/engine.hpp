@@ -1,0 +1,90 @@
+// The facade the CLI (and later build and compose) calls: containers,
+// images and volumes over the store, the runtime and the supervisor.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "skiff/image/config.hpp"
+#include "skiff/storage/store.hpp"
+#include "skiff/util/result.hpp"
+
+namespace skiff::engine {
+
+struct Options {
+  std::string root;
+  std::string runroot;
+  bool rootless = false;  // runs in (or enters) the user's user namespace
+};
+
+// Where skiff keeps its state for this user (DESIGN.md section 3).
+Options default_options();
+
+struct ContainerView {
+  storage::ContainerConfig config;
+  storage::ContainerState state;
+  storage::ImageRecord image;  // may be empty if the image is gone
+};
+
+class Engine {
+public:
+  // Opens the store; with `enter_userns` and rootless, first moves this
+  // process into the user's user namespace (for commands that write layer
+  // or container files owned by mapped IDs).
+  static Result<Engine> open(const Options &o, bool enter_userns);
+
+  storage::Store &store() { return store_; }
+  const Options &options() const { return opts_; }
+
+  // Images.
+  Result<storage::ImageRecord> find_image(std::string_view ref_or_id);
+  Result<image::ImageConfig> image_config(const storage::ImageRecord &img);
+  Result<std::string> import_image(int fd, const std::string &tag,
+                                   const std::vector<std::string> &changes,
+                                   const std::string &message);
+  Result<std::vector<std::string>> load_images(int fd);
+  Status tag_image(std::string_view source, std::string_view target);
+  // Removes names, or the image when no name is left; returns Docker's
+  // "Untagged: ..." / "Deleted: ..." lines.
+  Result<std::vector<std::string>> remove_image(std::string_view ref_or_id, bool force);
+
+  // Containers.
+  Result<std::string> find_container(std::string_view name_or_id);
+  Result<ContainerView> container(const std::string &id);
+  Result<std::vector<ContainerView>> containers();
+  Result<std::string> create_container(storage::ContainerConfig c, bool replace);
+  Result<pid_t> start_container(const std::string &id, int attach_fd);
+  Status stop_container(const std::string &id, std::optional<int> timeout);
+  Status kill_container(const std::string &id, int signal);
+  Status remove_container(const std::string &id, bool force, bool volumes);
+  Status rename_container(const std::string &id, const std::string &new_name);
+  // Blocks until the container is not running; returns its exit code.
+  Result<int> wait_container(const std::string &id);
+
+  // Volumes.
+  Result<nlohmann::json> create_volume(const std::string &name,
+                                       const std::map<std::string, std::string> &labels);
+  Result<std::vector<nlohmann::json>> volumes();
+  Result<nlohmann::json> volume(const std::string &name);
+  Status remove_volume(const std::string &name, bool force);
+  Result<std::vector<std::string>> volume_users(const std::string &name);
+
+private:
+  // A container whose supervisor died without a word is marked exited.
+  void repair_state(const std::string &id, storage::ContainerState &st);
+  Status fill_volume_from_image(const std::string &volume, const storage::ImageRecord &img,
+                                const std::string &path);
+
+  Options opts_;
+  storage::Store store_;
+};
+
+// Signal names and numbers as docker kill -s takes them ("KILL", "SIGKILL", "9").
+Result<int> parse_signal(std::string_view s);
+
+} // namespace skiff::engine

@@ -1,0 +1,121 @@
+// Resource limits for containers (--memory, --memory-swap, --cpus,
+// --pids-limit) through cgroupfs, for cgroup v2 and v1 hierarchies. There is
+// no systemd driver: skiff is daemonless and may run without D-Bus.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <sys/types.h>
+
+#include "skiff/util/result.hpp"
+
+namespace skiff::runtime {
+
+// Limits with Docker's meanings: memory <= 0, cpus == 0 and pids <= 0 mean
+// unlimited; memory_swap is memory+swap, -1 is unlimited swap, 0 or unset
+// means twice the memory (Docker's default).
+struct CgroupLimits {
+  std::optional<int64_t> memory;      // bytes
+  std::optional<int64_t> memory_swap; // bytes, memory + swap
+  std::optional<double> cpus;
+  std::optional<int64_t> pids;
+
+  // True when some value actually constrains the container, i.e. a cgroup
+  // is required rather than merely useful.
+  bool any() const;
+};
+
+enum class CgroupVersion { v1, v2 };
+
+// One file to write in the container's cgroup. `controller` selects the v1
+// hierarchy (and the v2 controller that must be enabled).
+struct CgroupWrite {
+  std::string controller;
+  std::string file;
+  std::string value;
+  // Skipped when the kernel lacks the file: the swap files exist only with
+  // swap accounting, and Docker then drops the swap limit.
+  bool optional = false;
+
+  bool operator==(const CgroupWrite &) const = default;
+};
+
+// Rejects what Docker rejects, with Docker's messages; `ncpus` bounds --cpus.
+Status validate_limits(const CgroupLimits &, long ncpus);
+
+// The writes that apply validated limits to a fresh cgroup, in the order the
+// kernel needs (memory before memory+swap, CFS period before quota). Pure.
+std::vector<CgroupWrite> cgroup_writes(CgroupVersion, const CgroupLimits &);
+
+// v2 when /sys/fs/cgroup is a cgroup2 mount; v1 (including hybrid) for any
+// other mount there; nullopt when it does not exist.
+std::optional<CgroupVersion> detect_cgroup_version();
+
+// The cgroup of one container: one directory on v2, one per hierarchy on v1.
+// A plain value; nothing is removed unless destroy() is called.
+class Cgroup {
+public:
+  Cgroup() = default; // empty: no cgroup
+
+  // Creates the cgroup for container `name` and applies the limits. As root
+  // it lives under a `skiff` parent at the hierarchy root; rootless only on
+  // v2 inside a delegated subtree. Rootless without limits makes nothing.
+  static Result<Cgroup> create(const std::string &name, const CgroupLimits &);
+
+  // Moves a process (and its threads) into every directory of the cgroup.
+  Status add_process(pid_t pid) const;
+
+  // Removes the directories once the processes are gone; missing is fine.
+  Status destroy() const;
+
+  // For a container whose supervisor died before cleaning up.
+  static Status destroy_by_name(const std::string &name);
+
+  std::vector<std::string> paths() const { return paths_; }
+  bool empty() const { return paths_.empty(); }
+
+private:
+  explicit Cgroup(std::vector<std::string> paths) : paths_(std::move(paths)) {}
+  std::vector<std::string> paths_;
+};
+
+// Shared by the v1 and v2 backends; not for callers.
+namespace cgroup_detail {
+
+// What create() has to do once the parents exist.
+struct CgroupPlan {
+  std::vector<std::string> dirs;             // leaf cgroups, one per hierarchy
+  std::map<std::string, std::string> dir_of; // controller -> leaf for its files
+  std::vector<CgroupWrite> writes;
+};
+
+// Controllers joined on v1: those that enforce limits plus cpuacct for stats.
+inline const std::vector<std::string> kV1Controllers = {"cpu", "cpuacct",
+                                                        "memory", "pids"};
+
+// Mount point of each of kV1Controllers in a /proc/self/mountinfo text.
+std::map<std::string, std::string> parse_v1_mounts(std::string_view mountinfo);
+
+// The leaves of `name` in the mounted hierarchies, without writes.
+Result<CgroupPlan> locate_v1(const std::string &name);
+// These make the parents (and on v2 enable controllers) as a side effect.
+Result<CgroupPlan> plan_v1(const std::string &name, const CgroupLimits &);
+Result<CgroupPlan> plan_v2(const std::string &name, const CgroupLimits &,
+                           bool rootless);
+Result<std::vector<std::string>> leaves_v2(const std::string &name,
+                                           bool rootless);
+
+Result<std::string> read_file(const std::string &path);
+Status write_file(const std::string &path, std::string_view value);
+Status make_dir(const std::string &path);
+Status remove_dir(const std::string &path);
+std::string parent_dir(const std::string &path);
+
+} // namespace cgroup_detail
+} // namespace skiff::runtime

@@ -1,0 +1,37 @@
+// Rootless ID maps: container root is the invoking user, the other IDs come
+// from the user's /etc/subuid and /etc/subgid ranges.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "skiff/util/result.hpp"
+
+namespace skiff::runtime {
+
+struct IdRange {
+  uint32_t start = 0;
+  uint32_t count = 0;
+};
+
+// Ranges for `user` (a name) or `uid` (its number as text) in the content
+// of /etc/subuid or /etc/subgid.
+std::vector<IdRange> parse_subid(std::string_view content, const std::string &user, uid_t uid);
+
+struct IdMapping {
+  uint32_t inside, outside, count;
+};
+
+// The maps of a rootless store: 0 -> own id, 1.. -> the subordinate ranges.
+std::vector<IdMapping> rootless_map(uint32_t own_id, const std::vector<IdRange> &ranges);
+
+// Moves the calling (single-threaded) process into a new user namespace
+// whose maps newuidmap/newgidmap write from the subordinate ranges, and
+// becomes root in it. A missing range is an error naming the line to add.
+Status enter_rootless_userns();
+
+} // namespace skiff::runtime

@@ -1,0 +1,78 @@
+// Starting a container's first process: the plan (computed before the fork,
+// from the container's config) and the cloned child that carries it out.
+#pragma once
+
+#include <linux/filter.h>
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "skiff/storage/container_config.hpp"
+#include "skiff/util/fd.hpp"
+#include "skiff/util/result.hpp"
+
+namespace skiff::runtime {
+
+struct MountOp {
+  enum class Kind { bind, tmpfs, proc, sysfs, devpts, mqueue };
+  Kind kind = Kind::bind;
+  std::string source;       // host path (bind)
+  std::string destination;  // absolute path in the container
+  unsigned long flags = 0;  // MS_NOSUID, MS_NODEV, ...
+  std::string data;         // filesystem options
+  bool readonly = false;
+  bool recursive = false;
+};
+
+struct LaunchPlan {
+  std::string rootfs;              // empty directory the root is mounted on
+  std::vector<std::string> lower;  // layer dirs, top first
+  std::string upper, work;
+  bool userxattr = false;
+  std::vector<MountOp> mounts;     // applied in order under the new root
+  std::vector<std::string> masked_paths, readonly_paths;
+  std::string hostname;
+  std::vector<std::string> argv, env;
+  std::string cwd = "/";
+  std::string user;
+  std::vector<int> caps;
+  std::vector<sock_filter> seccomp;  // empty: unconfined
+  std::vector<storage::Ulimit> ulimits;
+  bool no_new_privileges = false;
+  bool read_only = false;
+  bool tty = false;
+  bool init = false;
+  bool new_netns = true;
+};
+
+// Turns a container's config into a plan; `layers` are the image's layer
+// dirs bottom first; `cdir` holds upper/, work/, hosts, hostname, resolv.conf.
+Result<LaunchPlan> make_plan(const storage::ContainerConfig &c, const std::vector<std::string> &layers,
+                             const std::string &cdir, const std::string &rundir,
+                             const std::vector<std::pair<std::string, std::string>> &volume_dirs);
+
+// The container's first process, cloned into its namespaces and held until
+// release(), so the caller can place it in a cgroup and wire its network.
+class PendingInit {
+public:
+  pid_t pid() const { return pid_; }
+  // Lets the child go on; returns once it has exec'd (or failed, with the
+  // Docker exit code 125/126/127 in the error). With a tty, the pty master
+  // is returned through `pty_master`.
+  Status release(UniqueFd *pty_master);
+
+private:
+  friend Result<PendingInit> clone_init(const LaunchPlan &, int, int, int);
+  pid_t pid_ = -1;
+  UniqueFd go_, errors_, console_;
+};
+
+// stdin/stdout/stderr fds become the child's 0/1/2 (unused with a tty).
+Result<PendingInit> clone_init(const LaunchPlan &plan, int in, int out, int err);
+
+// Docker's masked and read-only /proc and /sys paths.
+const std::vector<std::string> &default_masked_paths();
+const std::vector<std::string> &default_readonly_paths();
+
+} // namespace skiff::runtime

@@ -1,0 +1,25 @@
+// Resolving "-u user[:group]" against the container's /etc/passwd and
+// /etc/group, as Docker does (names or numbers; numbers need no entry).
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "skiff/util/result.hpp"
+
+namespace skiff::runtime {
+
+struct ExecUser {
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::vector<gid_t> groups;  // supplementary groups from /etc/group
+  std::string home = "/";
+};
+
+Result<ExecUser> resolve_user(std::string_view spec, std::string_view passwd,
+                              std::string_view group);
+
+} // namespace skiff::runtime

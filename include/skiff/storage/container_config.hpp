@@ -1,0 +1,104 @@
+// What a container is made of, as written at create time (config.json), and
+// what happened to it since (state.json). Both are plain data with a JSON
+// form; the engine builds them and the runtime reads them.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "skiff/util/result.hpp"
+
+namespace skiff::storage {
+
+struct MountConfig {
+  std::string type;         // "bind", "volume", "tmpfs"
+  std::string source;       // host path, or volume name
+  std::string destination;  // absolute path in the container
+  bool readonly = false;
+  bool anonymous = false;   // volume made for this container (removed by rm -v)
+  std::vector<std::string> options;  // tmpfs: "size=64m", "mode=1777"; bind: propagation
+};
+
+struct Ulimit {
+  std::string name;  // "nofile"
+  int64_t soft = 0;
+  int64_t hard = 0;
+};
+
+struct RestartPolicy {
+  std::string name = "no";  // no, on-failure, always, unless-stopped
+  int max_retries = 0;
+};
+
+struct Limits {
+  std::optional<int64_t> memory;
+  std::optional<int64_t> memory_swap;
+  std::optional<double> cpus;
+  std::optional<int64_t> pids;
+};
+
+struct ContainerConfig {
+  std::string id;
+  std::string name;
+  std::string image_id;     // hex of the image's config digest
+  std::string image_name;   // as the user wrote it ("busybox")
+  int64_t created = 0;      // ns since epoch
+  std::vector<std::string> entrypoint;  // effective, after --entrypoint
+  std::vector<std::string> cmd;         // effective
+  std::vector<std::string> env;         // image env merged with -e, --env-file
+  std::string working_dir;
+  std::string user;
+  std::string hostname;
+  std::map<std::string, std::string> labels;
+  bool tty = false;
+  bool open_stdin = false;
+  bool init = false;
+  bool read_only = false;
+  bool privileged = false;
+  bool no_new_privileges = false;
+  bool auto_remove = false;
+  std::vector<std::string> cap_add;
+  std::vector<std::string> cap_drop;
+  std::string seccomp;      // "" default profile, "unconfined", or a profile's JSON
+  std::string network;      // "default", "none", "host"
+  std::string userns;       // "", "keep-id", "host"
+  std::vector<MountConfig> mounts;
+  std::vector<Ulimit> ulimits;
+  Limits limits;
+  RestartPolicy restart;
+  std::string stop_signal;  // "SIGTERM" unless set
+  int stop_timeout = 10;
+  std::vector<std::string> exposed_ports;
+
+  std::vector<std::string> argv() const;  // entrypoint + cmd
+  nlohmann::json to_json() const;
+  static Result<ContainerConfig> from_json(const nlohmann::json &j);
+};
+
+enum class RunStatus { created, running, paused, restarting, removing, exited, dead };
+std::string status_name(RunStatus s);
+
+struct ContainerState {
+  RunStatus status = RunStatus::created;
+  int pid = 0;                  // container init, host view
+  uint64_t pid_start = 0;       // its start time (clock ticks) against pid reuse
+  int supervisor_pid = 0;
+  uint64_t supervisor_start = 0;
+  int exit_code = 0;
+  std::string error;
+  int64_t started_at = 0;
+  int64_t finished_at = 0;
+  int restart_count = 0;
+  bool stop_requested = false;  // stop/kill by the user: no restart
+  bool oom_killed = false;
+
+  nlohmann::json to_json() const;
+  static ContainerState from_json(const nlohmann::json &j);
+};
+
+} // namespace skiff::storage

@@ -1,0 +1,107 @@
+// The on-disk store: content-addressed blobs, extracted layers by chain ID,
+// the image index, containers and volumes. Every change happens under a
+// file lock and lands with an atomic rename.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "skiff/storage/container_config.hpp"
+#include "skiff/util/lock.hpp"
+#include "skiff/util/result.hpp"
+
+namespace skiff::storage {
+
+struct ImageRecord {
+  std::string id;                    // hex of the config digest
+  std::vector<std::string> names;    // full references: "docker.io/library/busybox:latest"
+  std::vector<std::string> digests;  // "docker.io/library/busybox@sha256:..."
+  std::vector<std::string> layers;   // chain IDs (hex), bottom first
+  int64_t created = 0;               // ns
+  int64_t size = 0;                  // bytes of all layers' files
+
+  nlohmann::json to_json() const;
+  static ImageRecord from_json(const nlohmann::json &j);
+};
+
+struct LayerRecord {
+  std::string chain_id;   // hex
+  std::string diff_id;    // "sha256:..."
+  std::string parent;     // chain ID hex or empty
+  std::string digest;     // compressed digest as it was read
+  int64_t size = 0;
+};
+
+struct ContainerRecord {
+  ContainerConfig config;
+  ContainerState state;
+};
+
+class Store {
+public:
+  static Result<Store> open(const std::string &root, const std::string &runroot);
+
+  const std::string &root() const { return root_; }
+  const std::string &runroot() const { return runroot_; }
+  std::string driver() const { return driver_; }
+
+  // Blobs (image configs, manifests).
+  std::string blob_path(const std::string &digest) const;
+  Result<std::string> put_blob(std::string_view data);
+  Result<std::string> read_blob(const std::string &digest) const;
+
+  // Layers.
+  std::string layer_dir(const std::string &chain_id) const;  // holds diff/
+  bool has_layer(const std::string &chain_id) const;
+  Result<LayerRecord> read_layer(const std::string &chain_id) const;
+  // Streams a layer from fd into the store on top of `parent` (chain ID or
+  // empty) and returns its record; an existing layer is kept.
+  Result<LayerRecord> add_layer(int fd, const std::string &parent);
+  // Held shared while layers are added and not yet referenced by an image,
+  // so gc (which takes it exclusively) never sweeps them away.
+  Result<FileLock> lock_layer_adds() const;
+  // Removes layers no image references; called after images change.
+  Status gc_layers();
+
+  // Images: the index is one JSON file rewritten atomically under a lock.
+  Result<std::vector<ImageRecord>> images() const;
+  // Runs `change` on the index under the images lock and saves it when
+  // `change` succeeds.
+  Status update_images(const std::function<Status(std::vector<ImageRecord> &)> &change);
+
+  // Containers.
+  std::string container_dir(const std::string &id) const;
+  std::string container_run_dir(const std::string &id) const;
+  Result<FileLock> lock_containers() const;
+  Result<FileLock> lock_container(const std::string &id) const;
+  Result<std::vector<std::string>> container_ids() const;
+  Result<ContainerRecord> read_container(const std::string &id) const;
+  Result<ContainerState> read_state(const std::string &id) const;
+  Status write_state(const std::string &id, const ContainerState &s) const;
+  Status write_config(const ContainerConfig &c) const;
+  // Name index: names/<name> is a symlink to the ID (atomic claim).
+  Status claim_name(const std::string &name, const std::string &id) const;
+  Status release_name(const std::string &name) const;
+  std::optional<std::string> id_for_name(const std::string &name) const;
+  // Deletes a container's directories and frees its name; with
+  // `volumes`, also its anonymous volumes. The caller holds the lock.
+  Status remove_container(const ContainerConfig &c, bool volumes) const;
+
+  // Volumes.
+  std::string volume_dir(const std::string &name) const;  // holds _data/
+  Result<FileLock> lock_volumes() const;
+
+private:
+  std::string root_, runroot_, driver_;
+};
+
+// Computes the chain ID of a layer from its parent's chain ID and its diff ID
+// (OCI image-spec: ChainID(L1..n) = SHA256(ChainID(L1..n-1) + " " + DiffID(Ln))).
+std::string chain_id(const std::string &parent_chain_hex, const std::string &diff_id);
+
+} // namespace skiff::storage

@@ -1,0 +1,16 @@
+// Process facts from /proc.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+
+namespace skiff::sys {
+
+// Start time of `pid` in clock ticks since boot (field 22 of
+// /proc/PID/stat), 0 when there is no such process. A PID with the same
+// start time is the same process, not a reused number.
+uint64_t process_start_time(pid_t pid);
+bool process_alive(pid_t pid, uint64_t start_time);
+
+} // namespace skiff::sys

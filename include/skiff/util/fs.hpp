@@ -1,0 +1,45 @@
+// File helpers: whole-file reads, atomic replacement, directory trees, and
+// path resolution that cannot leave a given root.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "skiff/util/fd.hpp"
+#include "skiff/util/result.hpp"
+
+namespace skiff::fs {
+
+Result<std::string> read_file(const std::string &path);
+// Writes to a temp file beside `path`, fsyncs it when `durable`, renames it
+// over `path` and (when durable) fsyncs the directory.
+Status write_file_atomic(const std::string &path, std::string_view data,
+                         bool durable = true, mode_t mode = 0644);
+Status write_file(const std::string &path, std::string_view data,
+                  mode_t mode = 0644);
+Status mkdir_p(const std::string &path, mode_t mode = 0755);
+// rm -rf without following symlinks; a missing path is not an error.
+Status remove_all(const std::string &path);
+bool exists(const std::string &path);
+bool is_dir(const std::string &path);
+// Names in a directory, without "." and "..", unsorted. Missing dir: empty.
+Result<std::vector<std::string>> list_dir(const std::string &path);
+Status fsync_dir(const std::string &dir);
+
+// Opens `rel` as if `root` were "/": "..", absolute symlinks and magic links
+// all stay inside (openat2 RESOLVE_IN_ROOT).
+Result<UniqueFd> open_in_root(int root_fd, std::string_view rel, int flags,
+                              mode_t mode = 0);
+// Creates each missing directory of `rel` under root, resolving in root.
+Result<UniqueFd> mkdir_in_root(int root_fd, std::string_view rel,
+                               mode_t mode = 0755);
+
+std::string dirname(std::string_view path);
+std::string basename(std::string_view path);
+// Lexically cleaned absolute path ("a/../b" -> "/b"); never above "/".
+std::string clean_path(std::string_view path);
+
+} // namespace skiff::fs

@@ -1,0 +1,152 @@
+#include "skiff/cli/command.hpp"
+
+#include <fmt/format.h>
+
+#include "skiff/util/strings.hpp"
+
+namespace skiff::cli {
+
+bool Args::flag(const std::string &name) const {
+  auto it = values.find(name);
+  if (it == values.end() || it->second.empty())
+    return false;
+  const auto &v = it->second.back();
+  return v != "false" && v != "0";
+}
+
+std::string Args::get(const std::string &name, const std::string &def) const {
+  auto it = values.find(name);
+  return it == values.end() || it->second.empty() ? def : it->second.back();
+}
+
+std::vector<std::string> Args::all(const std::string &name) const {
+  auto it = values.find(name);
+  return it == values.end() ? std::vector<std::string>{} : it->second;
+}
+
+static const Flag *long_flag(const Command &cmd, std::string_view name) {
+  for (const auto &f : cmd.flags)
+    if (f.name == name)
+      return &f;
+  return nullptr;
+}
+
+static const Flag *short_flag(const Command &cmd, char c) {
+  for (const auto &f : cmd.flags)
+    if (f.shorthand == c)
+      return &f;
+  return nullptr;
+}
+
+Result<Args> parse_args(const Command &cmd, const std::vector<std::string> &argv) {
+  Args a;
+  bool flags_done = false;
+  auto bad = [&](std::string msg) {
+    return Error{Errc::invalid, fmt::format("{}\nSee 'skiff {} --help'.", msg, cmd.name),
+                 kExitRuntime};
+  };
+  for (size_t i = 0; i < argv.size(); i++) {
+    const std::string &w = argv[i];
+    if (flags_done || w.size() < 2 || w[0] != '-') {
+      a.positional.push_back(w);
+      if (!cmd.interspersed)
+        flags_done = true;
+      continue;
+    }
+    if (w == "--") {
+      flags_done = true;
+      continue;
+    }
+    if (w[1] == '-') {
+      std::string name = w.substr(2), value;
+      bool has_value = false;
+      if (auto eq = name.find('='); eq != std::string::npos) {
+        value = name.substr(eq + 1);
+        name = name.substr(0, eq);
+        has_value = true;
+      }
+      const Flag *f = long_flag(cmd, name);
+      if (!f)
+        return bad(fmt::format("unknown flag: --{}", name));
+      if (f->kind == FlagKind::boolean) {
+        if (has_value && value != "true" && value != "false")
+          return bad(fmt::format("invalid argument \"{}\" for \"--{}\" flag: expected true or false",
+                                 value, name));
+        a.values[f->name].push_back(has_value ? value : "true");
+        continue;
+      }
+      if (!has_value) {
+        if (i + 1 >= argv.size())
+          return bad(fmt::format("flag needs an argument: --{}", name));
+        value = argv[++i];
+      }
+      a.values[f->name].push_back(value);
+      continue;
+    }
+    // Short flags, combinable: -it, -e X, -eX.
+    for (size_t k = 1; k < w.size(); k++) {
+      const Flag *f = short_flag(cmd, w[k]);
+      if (!f)
+        return bad(fmt::format("unknown shorthand flag: '{}' in {}", w[k], w));
+      if (f->kind == FlagKind::boolean) {
+        a.values[f->name].push_back("true");
+        continue;
+      }
+      std::string value = w.substr(k + 1);
+      if (!value.empty() && value[0] == '=')
+        value.erase(0, 1);
+      if (value.empty()) {
+        if (i + 1 >= argv.size())
+          return bad(fmt::format("flag needs an argument: '{}' in {}", w[k], w));
+        value = argv[++i];
+      }
+      a.values[f->name].push_back(value);
+      break;
+    }
+  }
+  if (a.positional.size() < static_cast<size_t>(cmd.min_args))
+    return bad(fmt::format("\"skiff {}\" requires at least {} argument{}.", cmd.name, cmd.min_args,
+                           cmd.min_args == 1 ? "" : "s"));
+  if (cmd.max_args >= 0 && a.positional.size() > static_cast<size_t>(cmd.max_args))
+    return bad(cmd.max_args == 0
+                   ? fmt::format("\"skiff {}\" accepts no arguments.", cmd.name)
+                   : fmt::format("\"skiff {}\" requires at most {} argument{}.", cmd.name,
+                                 cmd.max_args, cmd.max_args == 1 ? "" : "s"));
+  return a;
+}
+
+std::string help_text(const Command &cmd) {
+  std::string out = fmt::format("\nUsage:  skiff {} {}\n\n{}\n", cmd.name, cmd.usage, cmd.summary);
+  if (!cmd.aliases.empty()) {
+    out += "\nAliases:\n  skiff " + cmd.name;
+    for (const auto &a : cmd.aliases)
+      out += ", skiff " + a;
+    out += "\n";
+  }
+  if (!cmd.flags.empty()) {
+    out += "\nOptions:\n";
+    for (const auto &f : cmd.flags) {
+      std::string left = f.shorthand ? fmt::format("  -{}, --{}", f.shorthand, f.name)
+                                     : fmt::format("      --{}", f.name);
+      if (f.kind != FlagKind::boolean)
+        left += " " + (f.value_name.empty() ? std::string("string") : f.value_name);
+      out += fmt::format("{:<32}{}\n", left, f.help);
+    }
+  }
+  return out;
+}
+
+int fail(const Error &e) {
+  fmt::print(stderr, "skiff: {}\n", e.message);
+  return e.exit_code ? e.exit_code : kExitRuntime;
+}
+
+int fail_text(const std::string &message, int code) { return fail(Error{Errc::failed, message, code}); }
+
+Result<engine::Engine *> Context::engine() {
+  if (!engine_)
+    engine_.emplace(TRY(engine::Engine::open(opts_, userns_)));
+  return &*engine_;
+}
+
+} // namespace skiff::cli

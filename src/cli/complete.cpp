@@ -1,0 +1,141 @@
+// The hidden "__complete" command the shell scripts call:
+//   skiff __complete WORD... CURRENT
+// prints one candidate per line for the word being completed.
+#include <signal.h>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "registry.hpp"
+#include "skiff/image/reference.hpp"
+#include "skiff/runtime/caps.hpp"
+#include "skiff/util/fs.hpp"
+
+namespace skiff::cli {
+
+static std::vector<std::string> live_names(Context &ctx, const std::string &kind) {
+  std::vector<std::string> out;
+  // Completion reads the store without entering a user namespace: fast.
+  auto eng = engine::Engine::open(ctx.options(), false);
+  if (!eng)
+    return out;
+  if (kind.rfind("containers", 0) == 0) {
+    // Only config files are read: ps-level detail is not needed here.
+    for (const auto &id : eng->store().container_ids().value_or({})) {
+      auto rec = eng->store().read_container(id);
+      if (!rec)
+        continue;
+      bool running = rec->state.status == storage::RunStatus::running;
+      if ((kind == "containers-running" && !running) || (kind == "containers-stopped" && running))
+        continue;
+      out.push_back(rec->config.name);
+    }
+  }
+  if (kind == "images" || kind == "containers-and-images") {
+    for (const auto &img : eng->store().images().value_or({}))
+      for (const auto &n : img.names)
+        if (auto r = image::parse_reference(n))
+          out.push_back(r->familiar());
+  }
+  if (kind == "volumes")
+    for (const auto &n : fs::list_dir(ctx.options().root + "/volumes").value_or({}))
+      out.push_back(n);
+  return out;
+}
+
+static std::vector<std::string> static_values(const std::string &kind) {
+  if (kind == "signals")
+    return {"SIGHUP", "SIGINT", "SIGQUIT", "SIGKILL", "SIGUSR1", "SIGUSR2", "SIGTERM", "SIGSTOP", "SIGCONT"};
+  if (kind == "restart")
+    return {"no", "on-failure", "always", "unless-stopped"};
+  if (kind == "networks")
+    return {"default", "none", "host"};
+  if (kind == "security-opt")
+    return {"no-new-privileges", "seccomp=unconfined", "seccomp="};
+  if (kind == "capabilities") {
+    auto caps = runtime::all_caps();
+    caps.push_back("ALL");
+    return caps;
+  }
+  if (kind == "inspect-types")
+    return {"container", "image", "volume"};
+  if (kind == "ps-filters")
+    return {"name=", "id=", "status=", "label=", "ancestor=", "exited="};
+  if (kind == "ulimits")
+    return {"nofile=", "nproc=", "core=", "memlock=", "stack="};
+  return {};
+}
+
+// Tells the shell to fall back to file names.
+static constexpr const char *kFiles = ":files";
+
+static int run_complete(Context &ctx, const Args &a) {
+  std::vector<std::string> words = a.positional;
+  std::string cur = words.empty() ? "" : words.back();
+  if (!words.empty())
+    words.pop_back();
+  std::vector<std::string> out;
+  // Find the command: the longest known name at the front ("volume rm").
+  const Command *cmd = nullptr;
+  size_t used = 0;
+  for (size_t n = std::min<size_t>(2, words.size()); n >= 1 && !cmd; n--) {
+    std::string name;
+    for (size_t i = 0; i < n; i++)
+      name += (i ? " " : "") + words[i];
+    if ((cmd = find_command(name)))
+      used = n;
+  }
+  if (!cmd) {
+    std::string prefix = words.empty() ? "" : words[0] + " ";
+    for (const auto &c : commands()) {
+      std::vector<std::string> names{c.name};
+      names.insert(names.end(), c.aliases.begin(), c.aliases.end());
+      for (const auto &n : names) {
+        if (n.rfind("__", 0) == 0 || n.rfind(prefix, 0) != 0)
+          continue;
+        std::string rest = n.substr(prefix.size());
+        std::string word = rest.substr(0, rest.find(' '));
+        if (word.rfind(cur, 0) == 0 && std::find(out.begin(), out.end(), word) == out.end())
+          out.push_back(word);
+      }
+    }
+  } else {
+    std::string prev = words.size() > used ? words.back() : "";
+    const Flag *value_of = nullptr;
+    for (const auto &f : cmd->flags)
+      if (f.kind != FlagKind::boolean &&
+          (prev == "--" + f.name || (f.shorthand && prev == std::string("-") + f.shorthand)))
+        value_of = &f;
+    if (value_of) {
+      if (value_of->completer == "files")
+        out.push_back(kFiles);
+      else
+        for (auto &v : static_values(value_of->completer).empty() ? live_names(ctx, value_of->completer)
+                                                                   : static_values(value_of->completer))
+          out.push_back(v);
+    } else if (!cur.empty() && cur[0] == '-') {
+      for (const auto &f : cmd->flags) {
+        out.push_back("--" + f.name);
+        if (f.shorthand)
+          out.push_back(std::string("-") + f.shorthand);
+      }
+    } else if (cmd->positional_completer == "files") {
+      out.push_back(kFiles);
+    } else if (!cmd->positional_completer.empty()) {
+      out = live_names(ctx, cmd->positional_completer);
+    }
+    std::erase_if(out, [&](const std::string &s) { return s != kFiles && s.rfind(cur, 0) != 0; });
+  }
+  std::sort(out.begin(), out.end());
+  for (const auto &s : out)
+    fmt::print("{}\n", s);
+  return 0;
+}
+
+Command cmd_complete() {
+  return {"__complete", "WORD... CURRENT", "Print shell completion candidates (used by the completion scripts)",
+          {}, "", false, false, 0, -1, {}, run_complete};
+}
+
+} // namespace skiff::cli

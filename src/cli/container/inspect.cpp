@@ -1,0 +1,70 @@
+// inspect (containers, images, volumes) and container inspect.
+#include <fmt/format.h>
+
+#include "../image/views.hpp"
+#include "../registry.hpp"
+#include "skiff/cli/output.hpp"
+#include "views.hpp"
+
+namespace skiff::cli {
+
+static Result<nlohmann::json> inspect_one(engine::Engine &eng, const Context &ctx, const std::string &name,
+                                          const std::string &type) {
+  if (type.empty() || type == "container") {
+    if (auto id = eng.find_container(name)) {
+      auto v = TRY(eng.container(*id));
+      return inspect_json(v, ctx.options());
+    }
+  }
+  if (type.empty() || type == "image") {
+    if (auto img = eng.find_image(name))
+      return image_inspect_json(eng, *img);
+  }
+  if (type.empty() || type == "volume") {
+    if (auto v = eng.volume(name))
+      return *v;
+  }
+  if (!type.empty() && type != "container" && type != "image" && type != "volume")
+    return make_error(Errc::invalid, "\"{}\" is not a valid value for --type", type);
+  return make_error(Errc::not_found, "no such object: {}", name);
+}
+
+static int inspect_with_type(Context &ctx, const Args &a, const std::string &type) {
+  auto eng = ctx.engine();
+  if (!eng)
+    return fail(eng.error());
+  std::vector<nlohmann::json> objs;
+  int rc = 0;
+  for (const auto &name : a.positional) {
+    auto j = inspect_one(**eng, ctx, name, type);
+    if (!j) {
+      fail(j.error());
+      rc = 1;
+      continue;
+    }
+    objs.push_back(*j);
+  }
+  auto out = render_inspect(a.get("format"), objs);
+  if (!out)
+    return fail(out.error());
+  fmt::print("{}", *out);
+  return rc;
+}
+
+static int run_inspect(Context &ctx, const Args &a) { return inspect_with_type(ctx, a, a.get("type")); }
+static int run_container_inspect(Context &ctx, const Args &a) { return inspect_with_type(ctx, a, "container"); }
+
+Command cmd_inspect() {
+  return {"inspect", "[OPTIONS] NAME|ID [NAME|ID...]", "Return low-level information on Docker objects",
+          {{"format", 'f', FlagKind::value, "Format output using a custom template", "none", "string"},
+           {"type", 0, FlagKind::value, "Return JSON for specified type (container, image, volume)", "inspect-types", "string"}},
+          "containers-and-images", true, false, 1, -1, {}, run_inspect};
+}
+
+Command cmd_container_inspect() {
+  return {"container inspect", "[OPTIONS] CONTAINER [CONTAINER...]", "Display detailed information on one or more containers",
+          {{"format", 'f', FlagKind::value, "Format output using a custom template", "none", "string"}},
+          "containers", true, false, 1, -1, {}, run_container_inspect};
+}
+
+} // namespace skiff::cli

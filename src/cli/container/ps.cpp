@@ -1,0 +1,119 @@
+// ps: list containers with Docker's columns, filters and --format.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "../registry.hpp"
+#include "skiff/cli/output.hpp"
+#include "skiff/image/reference.hpp"
+#include "skiff/util/strings.hpp"
+#include "skiff/util/timefmt.hpp"
+#include "views.hpp"
+
+namespace skiff::cli {
+
+static Result<bool> matches(const engine::ContainerView &v, const std::string &filter) {
+  auto kv = str::cut(filter, '=');
+  if (!kv)
+    return make_error(Errc::invalid, "bad format of filter \"{}\" (expected name=value)", filter);
+  const auto &[key, value] = *kv;
+  const auto &c = v.config;
+  if (key == "name")
+    return c.name.find(value) != std::string::npos;
+  if (key == "id")
+    return c.id.rfind(value, 0) == 0;
+  if (key == "status") {
+    static const char *known[] = {"created", "restarting", "running", "removing", "paused", "exited", "dead"};
+    if (std::find(std::begin(known), std::end(known), value) == std::end(known))
+      return make_error(Errc::invalid, "invalid filter 'status={}'", value);
+    return storage::status_name(v.state.status) == value;
+  }
+  if (key == "label") {
+    auto lkv = str::cut(value, '=');
+    auto it = c.labels.find(lkv ? lkv->first : value);
+    return it != c.labels.end() && (!lkv || it->second == lkv->second);
+  }
+  if (key == "exited") {
+    auto code = str::to_int(value);
+    if (!code)
+      return make_error(Errc::invalid, "invalid filter 'exited={}'", value);
+    return v.state.status == storage::RunStatus::exited && v.state.finished_at != 0 && v.state.exit_code == *code;
+  }
+  if (key == "ancestor") {
+    if (c.image_id.rfind(value, 0) == 0 || c.image_name == value)
+      return true;
+    if (auto ref = image::parse_reference(value))
+      return std::find(v.image.names.begin(), v.image.names.end(), ref->full()) != v.image.names.end();
+    return false;
+  }
+  return make_error(Errc::invalid, "invalid filter '{}'", key);
+}
+
+static int run_ps(Context &ctx, const Args &a) {
+  auto eng = ctx.engine();
+  if (!eng)
+    return fail(eng.error());
+  auto list = (*eng)->containers();
+  if (!list)
+    return fail(list.error());
+  bool all = a.flag("all") || a.has("filter");
+  std::vector<engine::ContainerView> shown;
+  for (auto &v : *list) {
+    bool active = v.state.status == storage::RunStatus::running || v.state.status == storage::RunStatus::restarting;
+    if (!all && !active && !a.flag("latest") && !a.has("last"))
+      continue;
+    bool ok = true;
+    for (const auto &f : a.all("filter")) {
+      auto m = matches(v, f);
+      if (!m)
+        return fail(m.error());
+      ok = ok && *m;
+    }
+    if (ok)
+      shown.push_back(std::move(v));
+  }
+  std::sort(shown.begin(), shown.end(), [](const auto &x, const auto &y) { return x.config.created > y.config.created; });
+  size_t limit = shown.size();
+  if (a.flag("latest"))
+    limit = 1;
+  if (a.has("last")) {
+    auto n = str::to_int(a.get("last"));
+    if (!n)
+      return fail_text(fmt::format("invalid -n \"{}\": a number is needed", a.get("last")));
+    if (*n >= 0)
+      limit = static_cast<size_t>(*n);
+  }
+  shown.resize(std::min(limit, shown.size()));
+  bool no_trunc = a.flag("no-trunc");
+  if (a.flag("quiet")) {
+    for (const auto &v : shown)
+      fmt::print("{}\n", no_trunc ? v.config.id : v.config.id.substr(0, 12));
+    return 0;
+  }
+  int64_t now = timefmt::now_ns();
+  std::vector<nlohmann::json> rows;
+  for (const auto &v : shown)
+    rows.push_back(ps_row(v, no_trunc, now));
+  std::string format = a.get("format", "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}");
+  if (format == "table")
+    format = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
+  auto out = render_rows(format, rows, ps_headers());
+  if (!out)
+    return fail(out.error());
+  fmt::print("{}", *out);
+  return 0;
+}
+
+Command cmd_ps() {
+  return {"ps", "[OPTIONS]", "List containers",
+          {{"all", 'a', FlagKind::boolean, "Show all containers (default shows just running)"},
+           {"filter", 'f', FlagKind::list, "Filter output based on conditions provided", "ps-filters", "filter"},
+           {"format", 0, FlagKind::value, "Format output using a custom template ('table', 'table TEMPLATE', 'json', or a Go template)", "none", "string"},
+           {"last", 'n', FlagKind::value, "Show n last created containers (includes all states)", "none", "int"},
+           {"latest", 'l', FlagKind::boolean, "Show the latest created container (includes all states)"},
+           {"no-trunc", 0, FlagKind::boolean, "Don't truncate output"},
+           {"quiet", 'q', FlagKind::boolean, "Only display container IDs"}},
+          "", true, false, 0, 0, {"container ls", "container list", "container ps"}, run_ps};
+}
+
+} // namespace skiff::cli

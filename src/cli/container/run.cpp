@@ -1,0 +1,147 @@
+// run, create and start: make a container and (for run/start) start it,
+// attached in the foreground or detached.
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "../attach_client.hpp"
+#include "../registry.hpp"
+#include "skiff/cli/run_options.hpp"
+#include "skiff/util/fs.hpp"
+
+extern char **environ;
+
+namespace skiff::cli {
+
+static std::vector<std::string> host_environment() {
+  std::vector<std::string> out;
+  for (char **e = environ; e && *e; e++)
+    out.emplace_back(*e);
+  return out;
+}
+
+static Result<std::string> create_from_args(engine::Engine &eng, const Args &a) {
+  auto img = TRY(eng.find_image(a.positional.at(0)));
+  auto cfg = TRY(eng.image_config(img));
+  std::vector<std::string> env_files;
+  for (const auto &f : a.all("env-file")) {
+    auto text = fs::read_file(f);
+    if (!text)
+      return make_error(Errc::invalid, "reading env file: {}", text.error().message);
+    env_files.push_back(*text);
+  }
+  auto config = TRY(build_container_config(a, cfg, host_environment(), env_files));
+  return eng.create_container(std::move(config), a.flag("replace"));
+}
+
+// Starts `id`; attached: streams until exit and returns the exit code.
+static int start_and_attach(engine::Engine &eng, const std::string &id, bool attach,
+                            bool sig_proxy = true) {
+  auto view = eng.container(id);
+  if (!view)
+    return fail(view.error());
+  if (!attach) {
+    auto pid = eng.start_container(id, -1);
+    return pid ? 0 : fail(pid.error());
+  }
+  int sp[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
+    return fail(sys_error("creating the attach socket"));
+  auto pid = eng.start_container(id, sp[1]);
+  ::close(sp[1]);
+  if (!pid) {
+    ::close(sp[0]);
+    return fail(pid.error());
+  }
+  AttachOptions o;
+  o.tty = view->config.tty;
+  o.stdin_open = view->config.open_stdin;
+  o.pid = *pid;
+  o.sig_proxy = sig_proxy;
+  int code = attach_session(sp[0], o);
+  ::close(sp[0]);
+  return code;
+}
+
+static int run_run(Context &ctx, const Args &a) {
+  auto eng = ctx.engine();
+  if (!eng)
+    return fail(eng.error());
+  auto id = create_from_args(**eng, a);
+  if (!id)
+    return fail(id.error());
+  if (a.flag("detach")) {
+    auto pid = (*eng)->start_container(*id, -1);
+    if (!pid) {
+      if ((*eng)->container(*id) && a.flag("rm"))
+        (void)(*eng)->remove_container(*id, true, true);
+      return fail(pid.error());
+    }
+    fmt::print("{}\n", *id);
+    return 0;
+  }
+  bool proxy = !a.has("sig-proxy") || a.flag("sig-proxy");
+  int code = start_and_attach(**eng, *id, true, proxy);
+  if (a.flag("rm") && (*eng)->container(*id))
+    (void)(*eng)->remove_container(*id, true, true);
+  return code;
+}
+
+static int run_create(Context &ctx, const Args &a) {
+  auto eng = ctx.engine();
+  if (!eng)
+    return fail(eng.error());
+  auto id = create_from_args(**eng, a);
+  if (!id)
+    return fail(id.error());
+  fmt::print("{}\n", *id);
+  return 0;
+}
+
+static int run_start(Context &ctx, const Args &a) {
+  auto eng = ctx.engine();
+  if (!eng)
+    return fail(eng.error());
+  bool attach = a.flag("attach") || a.flag("interactive");
+  if (attach && a.positional.size() > 1)
+    return fail_text("you cannot start and attach multiple containers at once");
+  int rc = 0;
+  for (const auto &name : a.positional) {
+    auto id = (*eng)->find_container(name);
+    if (!id) {
+      rc = fail(id.error());
+      continue;
+    }
+    if (attach)
+      return start_and_attach(**eng, *id, true);
+    auto pid = (*eng)->start_container(*id, -1);
+    if (!pid) {
+      rc = fail(pid.error());
+      continue;
+    }
+    fmt::print("{}\n", name);
+  }
+  return rc;
+}
+
+Command cmd_run() {
+  return {"run", "[OPTIONS] IMAGE [COMMAND] [ARG...]", "Create and run a new container from an image",
+          container_create_flags(), "images", false, true, 1, -1, {"container run"}, run_run};
+}
+
+Command cmd_create() {
+  auto flags = container_create_flags();
+  std::erase_if(flags, [](const Flag &f) { return f.name == "detach" || f.name == "sig-proxy"; });
+  return {"create", "[OPTIONS] IMAGE [COMMAND] [ARG...]", "Create a new container",
+          flags, "images", false, true, 1, -1, {"container create"}, run_create};
+}
+
+Command cmd_start() {
+  return {"start", "[OPTIONS] CONTAINER [CONTAINER...]", "Start one or more stopped containers",
+          {{"attach", 'a', FlagKind::boolean, "Attach STDOUT/STDERR and forward signals"},
+           {"interactive", 'i', FlagKind::boolean, "Attach container's STDIN"}},
+          "containers-stopped", true, true, 1, -1, {"container start"}, run_start};
+}
+
+} // namespace skiff::cli

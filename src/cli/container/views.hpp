@@ -1,0 +1,17 @@
+// Containers as Docker shows them: the ps row, the status words and the
+// inspect JSON (Engine API ContainerJSON shape).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "skiff/engine/engine.hpp"
+
+namespace skiff::cli {
+
+// "Up 2 minutes", "Exited (0) 1 minute ago", "Created", "Restarting (1) 3 seconds ago".
+std::string status_text(const storage::ContainerState &s, int64_t now_ns);
+nlohmann::json ps_row(const engine::ContainerView &v, bool no_trunc, int64_t now_ns);
+nlohmann::json ps_headers();
+nlohmann::json inspect_json(const engine::ContainerView &v, const engine::Options &opts);
+
+} // namespace skiff::cli

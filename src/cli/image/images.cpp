@@ -1,0 +1,258 @@
+// images, image inspect, rmi, tag, import, load.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "../registry.hpp"
+#include "skiff/cli/output.hpp"
+#include "skiff/image/reference.hpp"
+#include "skiff/util/strings.hpp"
+#include "skiff/util/timefmt.hpp"
+#include "skiff/util/units.hpp"
+#include "views.hpp"
+
+namespace skiff::cli {
+
+using nlohmann::json;
+
+json image_inspect_json(engine::Engine &eng, const storage::ImageRecord &img) {
+  json tags = json::array(), digests = json::array();
+  for (const auto &n : img.names)
+    if (auto r = image::parse_reference(n))
+      tags.push_back(r->familiar());
+  for (const auto &d : img.digests)
+    digests.push_back(d);
+  json j = {{"Id", "sha256:" + img.id},
+            {"RepoTags", tags},
+            {"RepoDigests", digests},
+            {"Size", img.size},
+            {"Created", timefmt::rfc3339nano(img.created)}};
+  if (auto cfg = eng.image_config(img)) {
+    json layers = json::array();
+    for (const auto &d : cfg->diff_ids)
+      layers.push_back(d);
+    j["Architecture"] = cfg->architecture;
+    j["Os"] = cfg->os;
+    j["Author"] = cfg->author;
+    j["Config"] = cfg->run_defaults_json();
+    j["RootFS"] = {{"Type", "layers"}, {"Layers", layers}};
+    if (!cfg->created.empty())
+      j["Created"] = cfg->created;
+  }
+  return j;
+}
+
+static json image_headers() {
+  return {{"Repository", "REPOSITORY"}, {"Tag", "TAG"}, {"Digest", "DIGEST"}, {"ID", "IMAGE ID"},
+          {"CreatedSince", "CREATED"}, {"CreatedAt", "CREATED AT"}, {"Size", "SIZE"}};
+}
+
+static int run_images(Context &ctx, const Args &a) {
+  auto eng = ctx.engine();
+  if (!eng)
+    return fail(eng.error());
+  auto list = (*eng)->store().images();
+  if (!list)
+    return fail(list.error());
+  std::sort(list->begin(), list->end(), [](const auto &x, const auto &y) { return x.created > y.created; });
+  bool no_trunc = a.flag("no-trunc");
+  std::optional<image::Reference> want;
+  if (!a.positional.empty()) {
+    auto r = image::parse_reference(a.positional[0]);
+    if (!r)
+      return fail(r.error());
+    want = *r;
+  }
+  int64_t now = timefmt::now_ns();
+  std::vector<json> rows;
+  std::vector<std::string> ids;
+  for (const auto &img : *list) {
+    std::string id = no_trunc ? "sha256:" + img.id : img.id.substr(0, 12);
+    std::vector<std::pair<std::string, std::string>> names;
+    for (const auto &n : img.names) {
+      auto r = image::parse_reference(n);
+      if (!r)
+        continue;
+      if (want && (r->repository() != want->repository() ||
+                   (a.positional[0].find(':') != std::string::npos && r->tag != want->tag)))
+        continue;
+      names.emplace_back(r->familiar_repository(), r->tag);
+    }
+    if (names.empty()) {
+      if (want || !img.names.empty())
+        continue;
+      names.emplace_back("<none>", "<none>");
+    }
+    for (const auto &[repo, tag] : names) {
+      time_t secs = static_cast<time_t>(img.created / 1'000'000'000);
+      tm t;
+      gmtime_r(&secs, &t);
+      rows.push_back({{"Repository", repo},
+                      {"Tag", tag},
+                      {"Digest", "<none>"},
+                      {"ID", id},
+                      {"CreatedSince", timefmt::human_duration(now - img.created) + " ago"},
+                      {"CreatedAt", fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02} +0000 UTC", t.tm_year + 1900,
+                                                t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec)},
+                      {"Size", units::human_size(static_cast<double>(img.size))}});
+      ids.push_back(id);
+    }
+  }
+  if (a.flag("quiet")) {
+    std::vector<std::string> seen;
+    for (const auto &id : ids)
+      if (std::find(seen.begin(), seen.end(), id) == seen.end()) {
+        seen.push_back(id);
+        fmt::print("{}\n", id);
+      }
+    return 0;
+  }
+  std::string format = a.get("format", "table");
+  if (format == "table")
+    format = a.flag("digests")
+                 ? "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
+                 : "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";
+  auto out = render_rows(format, rows, image_headers());
+  if (!out)
+    return fail(out.error());
+  fmt::print("{}", *out);
+  return 0;
+}
+
+static int run_image_inspect(Context &ctx, const Args &a) {
+  auto eng = ctx.engine();
+  if (!eng)
+    return fail(eng.error());
+  std::vector<json> objs;
+  int rc = 0;
+  for (const auto &name : a.positional) {
+    auto img = (*eng)->find_image(name);
+    if (!img) {
+      rc = fail(img.error());
+      continue;
+    }
+    objs.push_back(image_inspect_json(**eng, *img));
+  }
+  auto out = render_inspect(a.get("format"), objs);
+  if (!out)
+    return fail(out.error());
+  fmt::print("{}", *out);
+  return rc ? 1 : 0;
+}
+
+static int run_rmi(Context &ctx, const Args &a) {
+  auto eng = ctx.engine();
+  if (!eng)
+    return fail(eng.error());
+  int rc = 0;
+  for (const auto &name : a.positional) {
+    auto lines = (*eng)->remove_image(name, a.flag("force"));
+    if (!lines) {
+      fail(lines.error());
+      rc = 1;
+      continue;
+    }
+    for (const auto &l : *lines)
+      fmt::print("{}\n", l);
+  }
+  return rc;
+}
+
+static int run_tag(Context &ctx, const Args &a) {
+  auto eng = ctx.engine();
+  if (!eng)
+    return fail(eng.error());
+  auto s = (*eng)->tag_image(a.positional[0], a.positional[1]);
+  return s ? 0 : fail(s.error());
+}
+
+static Result<UniqueFd> open_input(const std::string &path) {
+  if (path.empty() || path == "-")
+    return UniqueFd(::dup(STDIN_FILENO));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd)
+    return sys_error("opening {}", path);
+  return fd;
+}
+
+static int run_import(Context &ctx, const Args &a) {
+  if (!a.positional.empty() && a.positional.size() > 1)
+    if (auto r = image::parse_reference(a.positional[1]); !r)
+      return fail(r.error());
+  auto eng = ctx.engine();
+  if (!eng)
+    return fail(eng.error());
+  auto fd = open_input(a.positional[0]);
+  if (!fd)
+    return fail(fd.error());
+  auto digest = (*eng)->import_image(fd->get(), a.positional.size() > 1 ? a.positional[1] : "",
+                                     a.all("change"), a.get("message"));
+  if (!digest)
+    return fail(digest.error());
+  fmt::print("{}\n", *digest);
+  return 0;
+}
+
+static int run_load(Context &ctx, const Args &a) {
+  if (!a.has("input") && ::isatty(STDIN_FILENO))
+    return fail_text("requested load from stdin, but stdin is empty: use -i FILE or pipe an archive");
+  auto eng = ctx.engine();
+  if (!eng)
+    return fail(eng.error());
+  auto fd = open_input(a.get("input", "-"));
+  if (!fd)
+    return fail(fd.error());
+  auto lines = (*eng)->load_images(fd->get());
+  if (!lines)
+    return fail(lines.error());
+  if (!a.flag("quiet"))
+    for (const auto &l : *lines)
+      fmt::print("{}\n", l);
+  return 0;
+}
+
+Command cmd_images() {
+  return {"images", "[OPTIONS] [REPOSITORY[:TAG]]", "List images",
+          {{"all", 'a', FlagKind::boolean, "Show all images (default hides intermediate images)"},
+           {"digests", 0, FlagKind::boolean, "Show digests"},
+           {"format", 0, FlagKind::value, "Format output using a custom template ('table', 'table TEMPLATE', 'json', or a Go template)", "none", "string"},
+           {"no-trunc", 0, FlagKind::boolean, "Don't truncate output"},
+           {"quiet", 'q', FlagKind::boolean, "Only show image IDs"}},
+          "images", true, false, 0, 1, {"image ls", "image list"}, run_images};
+}
+
+Command cmd_image_inspect() {
+  return {"image inspect", "[OPTIONS] IMAGE [IMAGE...]", "Display detailed information on one or more images",
+          {{"format", 'f', FlagKind::value, "Format output using a custom template", "none", "string"}},
+          "images", true, false, 1, -1, {}, run_image_inspect};
+}
+
+Command cmd_rmi() {
+  return {"rmi", "[OPTIONS] IMAGE [IMAGE...]", "Remove one or more images",
+          {{"force", 'f', FlagKind::boolean, "Force removal of the image"}},
+          "images", true, true, 1, -1, {"image rm", "image remove"}, run_rmi};
+}
+
+Command cmd_tag() {
+  return {"tag", "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
+          {}, "images", true, false, 2, 2, {"image tag"}, run_tag};
+}
+
+Command cmd_import() {
+  return {"import", "[OPTIONS] file|- [REPOSITORY[:TAG]]", "Import the contents from a tarball to create a filesystem image",
+          {{"change", 'c', FlagKind::list, "Apply Dockerfile instruction to the created image", "none", "list"},
+           {"message", 'm', FlagKind::value, "Set commit message for imported image", "none", "string"}},
+          "files", true, true, 1, 2, {"image import"}, run_import};
+}
+
+Command cmd_load() {
+  return {"load", "[OPTIONS]", "Load an image from a tar archive or STDIN",
+          {{"input", 'i', FlagKind::value, "Read from tar archive file, instead of STDIN", "files", "string"},
+           {"quiet", 'q', FlagKind::boolean, "Suppress the load output"}},
+          "", true, true, 0, 0, {"image load"}, run_load};
+}
+
+} // namespace skiff::cli

@@ -1,0 +1,118 @@
+#include "skiff/cli/main.hpp"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "registry.hpp"
+#include "skiff/util/fs.hpp"
+#include "skiff_config.h"
+
+namespace skiff::cli {
+
+static const char *const kGroups[][2] = {{"container", "Manage containers"},
+                                         {"image", "Manage images"},
+                                         {"volume", "Manage volumes"}};
+
+static void print_usage() {
+  fmt::print("\nUsage:  skiff [OPTIONS] COMMAND\n\n"
+             "A daemonless, Docker-compatible container runtime\n\n"
+             "Options:\n"
+             "      --root string      Persistent state directory\n"
+             "      --runroot string   Runtime state directory\n"
+             "  -v, --version          Print version information and quit\n\n"
+             "Management Commands:\n");
+  for (auto [g, what] : kGroups)
+    fmt::print("  {:<12}{}\n", g, what);
+  fmt::print("\nCommands:\n");
+  for (const auto &c : commands())
+    if (c.name.find(' ') == std::string::npos && c.name.rfind("__", 0) != 0)
+      fmt::print("  {:<12}{}\n", c.name, c.summary);
+  fmt::print("\nRun 'skiff COMMAND --help' for more information on a command.\n");
+}
+
+static void print_group(const std::string &group) {
+  fmt::print("\nUsage:  skiff {} COMMAND\n\nCommands:\n", group);
+  for (const auto &c : commands()) {
+    std::vector<std::string> names{c.name};
+    names.insert(names.end(), c.aliases.begin(), c.aliases.end());
+    for (const auto &n : names)
+      if (n.rfind(group + " ", 0) == 0) {
+        fmt::print("  {:<12}{}\n", n.substr(group.size() + 1), c.summary);
+        break;
+      }
+  }
+}
+
+int main(int argc, char **argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  engine::Options opts = engine::default_options();
+  std::string self = fs::basename(argc > 0 ? argv[0] : "skiff");
+  if (self == "docker-compose")
+    args.insert(args.begin(), "compose");
+  size_t i = 0;
+  for (; i < args.size(); i++) {
+    const std::string &a = args[i];
+    auto take = [&](const char *flag, std::string &into) {
+      std::string f = std::string("--") + flag;
+      if (a == f && i + 1 < args.size()) {
+        into = args[++i];
+        return true;
+      }
+      if (a.rfind(f + "=", 0) == 0) {
+        into = a.substr(f.size() + 1);
+        return true;
+      }
+      return false;
+    };
+    if (take("root", opts.root) || take("runroot", opts.runroot))
+      continue;
+    if (a == "-v" || a == "--version") {
+      fmt::print("skiff version {}\n", SKIFF_VERSION);
+      return 0;
+    }
+    if (a == "-h" || a == "--help") {
+      print_usage();
+      return 0;
+    }
+    if (!a.empty() && a[0] == '-')
+      return fail_text(fmt::format("unknown flag: {}\nSee 'skiff --help'.", a));
+    break;
+  }
+  if (i >= args.size()) {
+    print_usage();
+    return 0;
+  }
+  const Command *cmd = nullptr;
+  size_t words = 0;
+  if (i + 1 < args.size() && (cmd = find_command(args[i] + " " + args[i + 1])))
+    words = 2;
+  else if ((cmd = find_command(args[i])))
+    words = 1;
+  if (!cmd) {
+    for (auto [g, what] : kGroups)
+      if (args[i] == g) {
+        print_group(g);
+        return i + 1 < args.size() && args[i + 1] != "--help" ? 1 : 0;
+      }
+    return fail_text(fmt::format("'{}' is not a skiff command.\nSee 'skiff --help'", args[i]));
+  }
+  std::vector<std::string> rest(args.begin() + static_cast<long>(i + words), args.end());
+  for (const auto &r : rest) {
+    if (r == "--")
+      break;
+    if (r == "--help") {
+      fmt::print("{}", help_text(*cmd));
+      return 0;
+    }
+  }
+  auto parsed = parse_args(*cmd, rest);
+  if (!parsed)
+    return fail(parsed.error());
+  Context ctx(opts, cmd->needs_userns);
+  return cmd->run(ctx, *parsed);
+}
+
+} // namespace skiff::cli

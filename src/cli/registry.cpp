@@ -1,0 +1,28 @@
+#include "registry.hpp"
+
+namespace skiff::cli {
+
+const std::vector<Command> &commands() {
+  static const std::vector<Command> all = {
+      cmd_run(),           cmd_create(),        cmd_start(),          cmd_stop(),
+      cmd_restart(),       cmd_kill(),          cmd_rm(),             cmd_wait(),
+      cmd_rename(),        cmd_ps(),            cmd_logs(),           cmd_inspect(),
+      cmd_container_inspect(), cmd_container_prune(), cmd_images(),   cmd_image_inspect(),
+      cmd_rmi(),           cmd_tag(),           cmd_import(),         cmd_load(),
+      cmd_volume_create(), cmd_volume_ls(),     cmd_volume_inspect(), cmd_volume_rm(),
+      cmd_volume_prune(),  cmd_version(),       cmd_info(),           cmd_complete()};
+  return all;
+}
+
+const Command *find_command(std::string_view name) {
+  for (const auto &c : commands()) {
+    if (c.name == name)
+      return &c;
+    for (const auto &a : c.aliases)
+      if (a == name)
+        return &c;
+  }
+  return nullptr;
+}
+
+} // namespace skiff::cli

@@ -1,0 +1,37 @@
+// Internal to the CLI: one factory per command, collected in registry.cpp.
+#pragma once
+
+#include "skiff/cli/command.hpp"
+
+namespace skiff::cli {
+
+Command cmd_run();
+Command cmd_create();
+Command cmd_start();
+Command cmd_stop();
+Command cmd_restart();
+Command cmd_kill();
+Command cmd_rm();
+Command cmd_wait();
+Command cmd_rename();
+Command cmd_ps();
+Command cmd_logs();
+Command cmd_inspect();
+Command cmd_container_inspect();
+Command cmd_container_prune();
+Command cmd_images();
+Command cmd_image_inspect();
+Command cmd_rmi();
+Command cmd_tag();
+Command cmd_import();
+Command cmd_load();
+Command cmd_volume_create();
+Command cmd_volume_ls();
+Command cmd_volume_inspect();
+Command cmd_volume_rm();
+Command cmd_volume_prune();
+Command cmd_version();
+Command cmd_info();
+Command cmd_complete();
+
+} // namespace skiff::cli

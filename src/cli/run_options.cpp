@@ -1,0 +1,345 @@
+#include "skiff/cli/run_options.hpp"
+
+#include <algorithm>
+
+#include "skiff/util/fs.hpp"
+#include "skiff/util/strings.hpp"
+#include "skiff/util/units.hpp"
+
+namespace skiff::cli {
+
+using storage::MountConfig;
+
+std::vector<Flag> container_create_flags() {
+  using K = FlagKind;
+  return {
+      {"cap-add", 0, K::list, "Add Linux capabilities", "capabilities", "list"},
+      {"cap-drop", 0, K::list, "Drop Linux capabilities", "capabilities", "list"},
+      {"cpus", 0, K::value, "Number of CPUs", "none", "decimal"},
+      {"detach", 'd', K::boolean, "Run container in background and print container ID"},
+      {"entrypoint", 0, K::value, "Overwrite the default ENTRYPOINT of the image", "none", "string"},
+      {"env", 'e', K::list, "Set environment variables", "none", "list"},
+      {"env-file", 0, K::list, "Read in a file of environment variables", "files", "list"},
+      {"hostname", 'h', K::value, "Container host name", "none", "string"},
+      {"init", 0, K::boolean, "Run an init inside the container that forwards signals and reaps processes"},
+      {"interactive", 'i', K::boolean, "Keep STDIN open even if not attached"},
+      {"label", 'l', K::list, "Set meta data on a container", "none", "list"},
+      {"memory", 'm', K::value, "Memory limit", "none", "bytes"},
+      {"memory-swap", 0, K::value, "Swap limit equal to memory plus swap: '-1' to enable unlimited swap", "none", "bytes"},
+      {"mount", 0, K::list, "Attach a filesystem mount to the container", "none", "mount"},
+      {"name", 0, K::value, "Assign a name to the container", "none", "string"},
+      {"network", 0, K::value, "Connect a container to a network (default, none, host)", "networks", "network"},
+      {"net", 0, K::value, "Connect a container to a network (alias of --network)", "networks", "network"},
+      {"pids-limit", 0, K::value, "Tune container pids limit (set -1 for unlimited)", "none", "int"},
+      {"privileged", 0, K::boolean, "Give extended privileges to this container"},
+      {"read-only", 0, K::boolean, "Mount the container's root filesystem as read only"},
+      {"replace", 0, K::boolean, "Replace a container with the same name, if one exists"},
+      {"restart", 0, K::value, "Restart policy to apply when a container exits", "restart", "string"},
+      {"rm", 0, K::boolean, "Automatically remove the container when it exits"},
+      {"security-opt", 0, K::list, "Security Options", "security-opt", "list"},
+      {"sig-proxy", 0, K::boolean, "Proxy received signals to the process (default true)"},
+      {"stop-signal", 0, K::value, "Signal to stop the container", "signals", "string"},
+      {"stop-timeout", 0, K::value, "Timeout (in seconds) to stop a container", "none", "int"},
+      {"tmpfs", 0, K::list, "Mount a tmpfs directory", "none", "list"},
+      {"tty", 't', K::boolean, "Allocate a pseudo-TTY"},
+      {"ulimit", 0, K::list, "Ulimit options", "ulimits", "ulimit"},
+      {"user", 'u', K::value, "Username or UID (format: <name|uid>[:<group|gid>])", "none", "string"},
+      {"volume", 'v', K::list, "Bind mount a volume", "volumes", "list"},
+      {"workdir", 'w', K::value, "Working directory inside the container", "none", "string"},
+  };
+}
+
+static Error invalid(std::string msg) { return Error{Errc::invalid, std::move(msg), kExitRuntime}; }
+
+Result<MountConfig> parse_volume_flag(const std::string &spec) {
+  auto parts = str::split(spec, ':');
+  MountConfig m;
+  if (parts.size() == 1) {
+    if (parts[0].empty() || parts[0][0] != '/')
+      return invalid(fmt::format("invalid volume specification \"{}\": a container path must be absolute", spec));
+    m.type = "volume";
+    m.destination = fs::clean_path(parts[0]);
+    m.anonymous = true;
+    return m;
+  }
+  if (parts.size() > 3 || parts[0].empty() || parts[1].empty())
+    return invalid(fmt::format("invalid volume specification \"{}\"", spec));
+  if (parts[1][0] != '/')
+    return invalid(fmt::format("invalid volume specification \"{}\": the container path \"{}\" must be absolute", spec, parts[1]));
+  m.destination = fs::clean_path(parts[1]);
+  if (parts.size() == 3) {
+    for (const auto &o : str::split(parts[2], ',')) {
+      if (o == "ro")
+        m.readonly = true;
+      else if (o == "rw" || o == "z" || o == "Z" || o == "consistent" || o == "cached" || o == "delegated")
+        ;  // accepted as Docker does: SELinux relabel and macOS hints mean nothing here
+      else
+        return invalid(fmt::format("invalid volume specification \"{}\": unknown option \"{}\"", spec, o));
+    }
+  }
+  if (parts[0][0] == '/' || parts[0][0] == '.') {
+    if (parts[0][0] == '.')
+      return invalid(fmt::format("invalid volume specification \"{}\": a host path must be absolute", spec));
+    m.type = "bind";
+    m.source = fs::clean_path(parts[0]);
+  } else {
+    m.type = "volume";
+    m.source = parts[0];
+  }
+  return m;
+}
+
+Result<MountConfig> parse_mount_flag(const std::string &spec) {
+  MountConfig m;
+  m.type = "volume";
+  for (const auto &field : str::split(spec, ',')) {
+    auto kv = str::cut(field, '=');
+    std::string k = kv ? kv->first : field, v = kv ? kv->second : "";
+    if (k == "type")
+      m.type = v;
+    else if (k == "source" || k == "src")
+      m.source = v;
+    else if (k == "target" || k == "destination" || k == "dst")
+      m.destination = v;
+    else if (k == "readonly" || k == "ro")
+      m.readonly = !kv || v == "true" || v == "1";
+    else if (k == "tmpfs-size")
+      m.options.push_back("size=" + v);
+    else if (k == "tmpfs-mode")
+      m.options.push_back("mode=" + v);
+    else if (k == "bind-propagation" || k == "volume-nocopy" || k == "consistency")
+      ;  // propagation is rslave already; the rest mean nothing here
+    else
+      return invalid(fmt::format("invalid mount \"{}\": unknown field \"{}\"", spec, k));
+  }
+  if (m.type != "bind" && m.type != "volume" && m.type != "tmpfs")
+    return invalid(fmt::format("invalid mount \"{}\": type must be bind, volume or tmpfs", spec));
+  if (m.destination.empty() || m.destination[0] != '/')
+    return invalid(fmt::format("invalid mount \"{}\": target must be an absolute path", spec));
+  m.destination = fs::clean_path(m.destination);
+  if (m.type == "bind") {
+    if (m.source.empty() || m.source[0] != '/')
+      return invalid(fmt::format("invalid mount \"{}\": a bind source must be an absolute path", spec));
+    m.source = fs::clean_path(m.source);
+  }
+  if (m.type == "volume" && m.source.empty())
+    m.anonymous = true;
+  if (m.type == "tmpfs" && !m.source.empty())
+    return invalid(fmt::format("invalid mount \"{}\": tmpfs takes no source", spec));
+  return m;
+}
+
+Result<storage::RestartPolicy> parse_restart(const std::string &spec) {
+  storage::RestartPolicy p;
+  auto c = str::cut(spec, ':');
+  p.name = c ? c->first : spec;
+  if (p.name != "no" && p.name != "always" && p.name != "unless-stopped" && p.name != "on-failure")
+    return invalid(fmt::format("invalid restart policy \"{}\": use no, on-failure[:max-retries], always or unless-stopped", spec));
+  if (c) {
+    auto n = str::to_int(c->second);
+    if (p.name != "on-failure" || !n || *n < 0)
+      return invalid(fmt::format("invalid restart policy \"{}\": only on-failure takes a maximum retry count", spec));
+    p.max_retries = static_cast<int>(*n);
+  }
+  return p;
+}
+
+Result<storage::Ulimit> parse_ulimit(const std::string &spec) {
+  auto kv = str::cut(spec, '=');
+  if (!kv)
+    return invalid(fmt::format("invalid ulimit \"{}\": use name=soft[:hard]", spec));
+  static const char *names[] = {"core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice",
+                                "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack", "as"};
+  if (std::find(std::begin(names), std::end(names), kv->first) == std::end(names))
+    return invalid(fmt::format("invalid ulimit \"{}\": unknown limit \"{}\"", spec, kv->first));
+  auto sh = str::cut(kv->second, ':');
+  auto soft = str::to_int(sh ? sh->first : kv->second);
+  auto hard = str::to_int(sh ? sh->second : kv->second);
+  if (!soft || !hard || *soft < -1 || *hard < -1)
+    return invalid(fmt::format("invalid ulimit \"{}\": values must be numbers", spec));
+  auto val = [](long long v) { return v < 0 ? int64_t(-1) : int64_t(v); };
+  if (*hard >= 0 && (*soft < 0 || *soft > *hard))
+    return invalid(fmt::format("invalid ulimit \"{}\": soft limit must not exceed the hard limit", spec));
+  return storage::Ulimit{kv->first, val(*soft), val(*hard)};
+}
+
+static std::optional<std::string> host_value(const std::vector<std::string> &host_env, const std::string &key) {
+  for (const auto &e : host_env)
+    if (e.rfind(key + "=", 0) == 0)
+      return e.substr(key.size() + 1);
+  return std::nullopt;
+}
+
+Result<std::vector<std::string>> parse_env_file(const std::string &content,
+                                                const std::vector<std::string> &host_env) {
+  std::vector<std::string> out;
+  for (const auto &raw : str::split(content, '\n')) {
+    std::string line(str::trim(raw));
+    if (line.empty() || line[0] == '#')
+      continue;
+    if (line.find('=') == std::string::npos) {
+      if (auto v = host_value(host_env, line))
+        out.push_back(line + "=" + *v);
+      continue;
+    }
+    if (line[0] == '=')
+      return invalid(fmt::format("invalid environment variable \"{}\": no name", line));
+    out.push_back(line);
+  }
+  return out;
+}
+
+static void set_env(std::vector<std::string> &env, const std::string &kv) {
+  auto key = kv.substr(0, kv.find('='));
+  std::erase_if(env, [&](const std::string &e) { return e.substr(0, e.find('=')) == key; });
+  env.push_back(kv);
+}
+
+Result<storage::ContainerConfig> build_container_config(const Args &a, const image::ImageConfig &img,
+                                                        const std::vector<std::string> &host_env,
+                                                        const std::vector<std::string> &env_files) {
+  storage::ContainerConfig c;
+  const auto &d = img.config;
+  c.image_name = a.positional.at(0);
+  std::vector<std::string> cmd(a.positional.begin() + 1, a.positional.end());
+  if (a.has("entrypoint")) {
+    std::string ep = a.get("entrypoint");
+    c.entrypoint = ep.empty() ? std::vector<std::string>{} : std::vector<std::string>{ep};
+    c.cmd = cmd;  // an overridden entrypoint drops the image's CMD
+  } else {
+    c.entrypoint = d.entrypoint;
+    c.cmd = cmd.empty() ? d.cmd : cmd;
+  }
+  if (c.entrypoint.empty() && c.cmd.empty())
+    return invalid("no command specified: the image has no CMD or ENTRYPOINT, give one after the image name");
+  c.name = a.get("name");
+  c.hostname = a.get("hostname");
+  c.tty = a.flag("tty");
+  c.open_stdin = a.flag("interactive");
+  c.init = a.flag("init");
+  c.read_only = a.flag("read-only");
+  c.privileged = a.flag("privileged");
+  c.auto_remove = a.flag("rm");
+  c.cap_add = a.all("cap-add");
+  c.cap_drop = a.all("cap-drop");
+  c.working_dir = a.get("workdir", d.working_dir);
+  if (!c.working_dir.empty() && c.working_dir[0] != '/')
+    return invalid(fmt::format("the working directory \"{}\" is invalid: it needs to be an absolute path", c.working_dir));
+  c.user = a.get("user", d.user);
+  c.labels = d.labels;
+  for (const auto &l : a.all("label")) {
+    auto kv = str::cut(l, '=');
+    c.labels[kv ? kv->first : l] = kv ? kv->second : "";
+  }
+  c.exposed_ports = d.exposed_ports;
+
+  c.env = d.env;
+  if (std::none_of(c.env.begin(), c.env.end(), [](const auto &e) { return e.rfind("PATH=", 0) == 0; }))
+    c.env.insert(c.env.begin(), "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  for (const auto &content : env_files)
+    for (const auto &kv : TRY(parse_env_file(content, host_env)))
+      set_env(c.env, kv);
+  for (const auto &e : a.all("env")) {
+    if (e.empty() || e[0] == '=')
+      return invalid(fmt::format("invalid environment variable \"{}\": no name", e));
+    if (e.find('=') != std::string::npos)
+      set_env(c.env, e);
+    else if (auto v = host_value(host_env, e))
+      set_env(c.env, e + "=" + *v);
+  }
+  if (c.tty && !host_value(c.env, "TERM"))
+    c.env.push_back("TERM=xterm");
+
+  std::string net = a.get("network", a.get("net", "default"));
+  if (net == "bridge" || net == "slirp4netns" || net == "pasta")
+    net = "default";
+  if (net != "default" && net != "none" && net != "host")
+    return Error{Errc::not_found, fmt::format("network \"{}\" not found", net), kExitRuntime};
+  c.network = net;
+
+  for (const auto &v : a.all("volume"))
+    c.mounts.push_back(TRY(parse_volume_flag(v)));
+  for (const auto &m : a.all("mount"))
+    c.mounts.push_back(TRY(parse_mount_flag(m)));
+  for (const auto &t : a.all("tmpfs")) {
+    auto kv = str::cut(t, ':');
+    MountConfig m{"tmpfs", "", kv ? kv->first : t, false, false, {}};
+    if (m.destination.empty() || m.destination[0] != '/')
+      return invalid(fmt::format("invalid tmpfs \"{}\": the path must be absolute", t));
+    for (const auto &o : kv ? str::split(kv->second, ',') : std::vector<std::string>{}) {
+      if (o == "ro")
+        m.readonly = true;
+      else if (o != "rw")
+        m.options.push_back(o);
+    }
+    c.mounts.push_back(m);
+  }
+  // The image's VOLUMEs become anonymous volumes unless something else is
+  // mounted there.
+  for (const auto &v : d.volumes) {
+    std::string dest = fs::clean_path(v);
+    if (std::none_of(c.mounts.begin(), c.mounts.end(), [&](const auto &m) { return m.destination == dest; }))
+      c.mounts.push_back({"volume", "", dest, false, true, {}});
+  }
+  for (size_t i = 0; i < c.mounts.size(); i++)
+    for (size_t j = i + 1; j < c.mounts.size(); j++)
+      if (c.mounts[i].destination == c.mounts[j].destination)
+        return invalid(fmt::format("duplicate mount point: {}", c.mounts[i].destination));
+
+  for (const auto &u : a.all("ulimit"))
+    c.ulimits.push_back(TRY(parse_ulimit(u)));
+  c.restart = TRY(parse_restart(a.get("restart", "no")));
+  if (c.auto_remove && c.restart.name != "no")
+    return invalid("conflicting options: --restart and --rm");
+  c.stop_signal = a.get("stop-signal", d.stop_signal);
+  if (a.has("stop-timeout")) {
+    auto t = str::to_int(a.get("stop-timeout"));
+    if (!t)
+      return invalid(fmt::format("invalid --stop-timeout \"{}\": a number of seconds is needed", a.get("stop-timeout")));
+    c.stop_timeout = static_cast<int>(*t);
+  }
+
+  if (a.has("memory")) {
+    auto m = units::parse_ram(a.get("memory"));
+    if (!m)
+      return invalid(fmt::format("invalid --memory \"{}\": use a size such as 512m or 1g", a.get("memory")));
+    c.limits.memory = *m;
+  }
+  if (a.has("memory-swap")) {
+    std::string s = a.get("memory-swap");
+    auto m = s == "-1" ? std::optional<int64_t>(-1) : units::parse_ram(s);
+    if (!m)
+      return invalid(fmt::format("invalid --memory-swap \"{}\": use a size such as 1g, or -1", s));
+    c.limits.memory_swap = *m;
+  }
+  if (a.has("cpus")) {
+    auto v = str::to_double(a.get("cpus"));
+    if (!v || *v < 0)
+      return invalid(fmt::format("invalid --cpus \"{}\": use a number such as 1.5", a.get("cpus")));
+    c.limits.cpus = *v;
+  }
+  if (a.has("pids-limit")) {
+    auto v = str::to_int(a.get("pids-limit"));
+    if (!v)
+      return invalid(fmt::format("invalid --pids-limit \"{}\": use a number, -1 for unlimited", a.get("pids-limit")));
+    c.limits.pids = *v;
+  }
+  for (const auto &o : a.all("security-opt")) {
+    auto kv = str::cut(o, o.find('=') != std::string::npos ? '=' : ':');
+    std::string k = kv ? kv->first : o, v = kv ? kv->second : "true";
+    if (k == "no-new-privileges")
+      c.no_new_privileges = v == "true" || v == "1" || v.empty();
+    else if (k == "seccomp" && v == "unconfined")
+      c.seccomp = "unconfined";
+    else if (k == "seccomp") {
+      auto text = fs::read_file(v);
+      if (!text)
+        return invalid(fmt::format("opening seccomp profile {}: {}", v, text.error().message));
+      c.seccomp = *text;
+    } else
+      return invalid(fmt::format("invalid --security-opt \"{}\": use no-new-privileges or seccomp=unconfined|FILE", o));
+  }
+  return c;
+}
+
+} // namespace skiff::cli

@@ -1,0 +1,164 @@
+// volume create, ls, inspect, rm, prune.
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "../registry.hpp"
+#include "skiff/cli/output.hpp"
+#include "skiff/util/ids.hpp"
+#include "skiff/util/strings.hpp"
+
+namespace skiff::cli {
+
+using nlohmann::json;
+
+static int run_volume_create(Context &ctx, const Args &a) {
+  auto eng = ctx.engine();
+  if (!eng)
+    return fail(eng.error());
+  std::map<std::string, std::string> labels;
+  for (const auto &l : a.all("label")) {
+    auto kv = str::cut(l, '=');
+    labels[kv ? kv->first : l] = kv ? kv->second : "";
+  }
+  std::string name = a.positional.empty() ? a.get("name", ids::random_id()) : a.positional[0];
+  auto v = (*eng)->create_volume(name, labels);
+  if (!v)
+    return fail(v.error());
+  fmt::print("{}\n", name);
+  return 0;
+}
+
+static int run_volume_ls(Context &ctx, const Args &a) {
+  auto eng = ctx.engine();
+  if (!eng)
+    return fail(eng.error());
+  auto list = (*eng)->volumes();
+  if (!list)
+    return fail(list.error());
+  if (a.flag("quiet")) {
+    for (const auto &v : *list)
+      fmt::print("{}\n", v.value("Name", ""));
+    return 0;
+  }
+  std::vector<json> rows;
+  for (const auto &v : *list)
+    rows.push_back({{"Driver", v.value("Driver", "local")}, {"Name", v.value("Name", "")},
+                    {"Mountpoint", v.value("Mountpoint", "")}, {"Scope", "local"},
+                    {"CreatedAt", v.value("CreatedAt", "")}, {"Labels", ""}});
+  std::string format = a.get("format", "table {{.Driver}}\t{{.Name}}");
+  if (format == "table")
+    format = "table {{.Driver}}\t{{.Name}}";
+  auto out = render_rows(format, rows,
+                         {{"Driver", "DRIVER"}, {"Name", "VOLUME NAME"}, {"Mountpoint", "MOUNTPOINT"},
+                          {"Scope", "SCOPE"}, {"CreatedAt", "CREATED"}, {"Labels", "LABELS"}});
+  if (!out)
+    return fail(out.error());
+  fmt::print("{}", *out);
+  return 0;
+}
+
+static int run_volume_inspect(Context &ctx, const Args &a) {
+  auto eng = ctx.engine();
+  if (!eng)
+    return fail(eng.error());
+  std::vector<json> objs;
+  int rc = 0;
+  for (const auto &n : a.positional) {
+    auto v = (*eng)->volume(n);
+    if (!v) {
+      fail(v.error());
+      rc = 1;
+      continue;
+    }
+    objs.push_back(*v);
+  }
+  auto out = render_inspect(a.get("format"), objs);
+  if (!out)
+    return fail(out.error());
+  fmt::print("{}", *out);
+  return rc;
+}
+
+static int run_volume_rm(Context &ctx, const Args &a) {
+  auto eng = ctx.engine();
+  if (!eng)
+    return fail(eng.error());
+  int rc = 0;
+  for (const auto &n : a.positional) {
+    if (auto s = (*eng)->remove_volume(n, a.flag("force")); !s) {
+      fail(s.error());
+      rc = 1;
+      continue;
+    }
+    fmt::print("{}\n", n);
+  }
+  return rc;
+}
+
+static int run_volume_prune(Context &ctx, const Args &a) {
+  if (!a.flag("force")) {
+    fmt::print("WARNING! This will remove anonymous local volumes not used by at least one container.\n"
+               "Are you sure you want to continue? [y/N] ");
+    std::fflush(stdout);
+    std::string answer;
+    if (!std::getline(std::cin, answer) || (answer != "y" && answer != "Y" && answer != "yes"))
+      return 0;
+  }
+  auto eng = ctx.engine();
+  if (!eng)
+    return fail(eng.error());
+  auto list = (*eng)->volumes();
+  if (!list)
+    return fail(list.error());
+  bool all = a.flag("all");
+  fmt::print("Deleted Volumes:\n");
+  for (const auto &v : *list) {
+    std::string name = v.value("Name", "");
+    bool anonymous = name.size() == 64 && std::all_of(name.begin(), name.end(), ::isxdigit);
+    if (!all && !anonymous)
+      continue;
+    auto users = (*eng)->volume_users(name);
+    if (!users || !users->empty())
+      continue;
+    if ((*eng)->remove_volume(name, false))
+      fmt::print("{}\n", name);
+  }
+  fmt::print("\nTotal reclaimed space: 0B\n");
+  return 0;
+}
+
+Command cmd_volume_create() {
+  return {"volume create", "[OPTIONS] [VOLUME]", "Create a volume",
+          {{"label", 'l', FlagKind::list, "Set metadata for a volume", "none", "list"},
+           {"name", 0, FlagKind::value, "Specify volume name", "none", "string"}},
+          "", true, false, 0, 1, {}, run_volume_create};
+}
+
+Command cmd_volume_ls() {
+  return {"volume ls", "[OPTIONS]", "List volumes",
+          {{"format", 0, FlagKind::value, "Format output using a custom template", "none", "string"},
+           {"quiet", 'q', FlagKind::boolean, "Only display volume names"}},
+          "", true, false, 0, 0, {"volume list"}, run_volume_ls};
+}
+
+Command cmd_volume_inspect() {
+  return {"volume inspect", "[OPTIONS] VOLUME [VOLUME...]", "Display detailed information on one or more volumes",
+          {{"format", 'f', FlagKind::value, "Format output using a custom template", "none", "string"}},
+          "volumes", true, false, 1, -1, {}, run_volume_inspect};
+}
+
+Command cmd_volume_rm() {
+  return {"volume rm", "[OPTIONS] VOLUME [VOLUME...]", "Remove one or more volumes",
+          {{"force", 'f', FlagKind::boolean, "Force the removal of one or more volumes"}},
+          "volumes", true, true, 1, -1, {"volume remove"}, run_volume_rm};
+}
+
+Command cmd_volume_prune() {
+  return {"volume prune", "[OPTIONS]", "Remove unused local volumes",
+          {{"all", 'a', FlagKind::boolean, "Remove all unused volumes, not just anonymous ones"},
+           {"force", 'f', FlagKind::boolean, "Do not prompt for confirmation"}},
+          "", true, true, 0, 0, {}, run_volume_prune};
+}
+
+} // namespace skiff::cli

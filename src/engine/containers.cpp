@@ -1,0 +1,344 @@
+// Container lifecycle over the store and the supervisor.
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "skiff/engine/engine.hpp"
+#include "skiff/supervisor/supervisor.hpp"
+#include "skiff/sys/proc.hpp"
+#include "skiff/util/digest.hpp"
+#include "skiff/util/fs.hpp"
+#include "skiff/util/ids.hpp"
+#include "skiff/util/timefmt.hpp"
+
+namespace skiff::engine {
+
+using storage::ContainerState;
+using storage::RunStatus;
+
+Result<std::string> Engine::find_container(std::string_view text) {
+  std::string t(text);
+  if (!t.empty() && t[0] == '/')
+    t.erase(0, 1);
+  if (auto id = store_.id_for_name(t); id && fs::exists(store_.container_dir(*id) + "/config.json"))
+    return *id;
+  if (is_hex(t)) {
+    if (t.size() == 64 && fs::exists(store_.container_dir(t) + "/config.json"))
+      return t;
+    std::string found;
+    for (const auto &id : TRY(store_.container_ids()))
+      if (id.rfind(t, 0) == 0 && fs::exists(store_.container_dir(id) + "/config.json")) {
+        if (!found.empty())
+          return make_error(Errc::invalid, "container ID prefix \"{}\" is ambiguous", text);
+        found = id;
+      }
+    if (!found.empty())
+      return found;
+  }
+  return make_error(Errc::not_found, "container \"{}\" not found", text);
+}
+
+void Engine::repair_state(const std::string &id, ContainerState &st) {
+  bool active = st.status == RunStatus::running || st.status == RunStatus::restarting;
+  if (!active || sys::process_alive(st.supervisor_pid, st.supervisor_start))
+    return;
+  // The supervisor is gone (kill -9, reboot): so is the container, since
+  // its init dies with the supervisor.
+  auto lock = store_.lock_container(id);
+  auto fresh = store_.read_state(id);
+  if (!fresh || !(fresh->status == RunStatus::running || fresh->status == RunStatus::restarting) ||
+      sys::process_alive(fresh->supervisor_pid, fresh->supervisor_start)) {
+    if (fresh)
+      st = *fresh;
+    return;
+  }
+  st = *fresh;
+  st.status = RunStatus::exited;
+  st.exit_code = 255;
+  st.error = "the container's supervisor exited unexpectedly";
+  st.pid = 0;
+  st.finished_at = timefmt::now_ns();
+  (void)store_.write_state(id, st);
+}
+
+Result<ContainerView> Engine::container(const std::string &id) {
+  auto rec = TRY(store_.read_container(id));
+  ContainerView v{rec.config, rec.state, {}};
+  repair_state(id, v.state);
+  if (auto images = store_.images())
+    for (const auto &img : *images)
+      if (img.id == v.config.image_id)
+        v.image = img;
+  return v;
+}
+
+Result<std::vector<ContainerView>> Engine::containers() {
+  std::vector<ContainerView> out;
+  auto images = TRY(store_.images());
+  for (const auto &id : TRY(store_.container_ids())) {
+    auto rec = store_.read_container(id);
+    if (!rec)
+      continue;  // removed meanwhile, or debris of a crash
+    ContainerView v{rec->config, rec->state, {}};
+    repair_state(id, v.state);
+    for (const auto &img : images)
+      if (img.id == v.config.image_id)
+        v.image = img;
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+static bool valid_name(const std::string &n) {
+  if (n.empty() || !std::isalnum(static_cast<unsigned char>(n[0])))
+    return false;
+  return std::all_of(n.begin(), n.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+  });
+}
+
+// Copies the image's content at `path` into a new, empty volume, as Docker
+// does the first time a named volume is mounted there.
+Status Engine::fill_volume_from_image(const std::string &volume, const storage::ImageRecord &img,
+                                      const std::string &path) {
+  std::string dest = store_.volume_dir(volume) + "/_data";
+  auto entries = TRY(fs::list_dir(dest));
+  if (!entries.empty())
+    return {};
+  for (auto it = img.layers.rbegin(); it != img.layers.rend(); ++it) {
+    std::string src = store_.layer_dir(*it) + "/diff" + fs::clean_path(path);
+    if (!fs::is_dir(src))
+      continue;
+    pid_t p = ::fork();
+    if (p == 0) {
+      std::string from = src + "/.";
+      ::execlp("cp", "cp", "-a", "--", from.c_str(), dest.c_str(), nullptr);
+      ::_exit(127);
+    }
+    int st = 0;
+    if (p < 0 || ::waitpid(p, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+      return make_error(Errc::failed, "copying {} from the image into volume {}", path, volume);
+    return {};
+  }
+  return {};
+}
+
+Result<std::string> Engine::create_container(storage::ContainerConfig c, bool replace) {
+  auto img = TRY(find_image(c.image_name));
+  c.image_id = img.id;
+  c.id = ids::random_id();
+  c.created = timefmt::now_ns();
+  if (c.hostname.empty())
+    c.hostname = c.id.substr(0, 12);
+  if (!c.name.empty() && !valid_name(c.name))
+    return make_error(Errc::invalid,
+                      "invalid container name \"{}\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
+                      c.name);
+  auto lock = TRY(store_.lock_containers());
+  if (!c.name.empty()) {
+    if (auto other = store_.id_for_name(c.name);
+        other && fs::exists(store_.container_dir(*other) + "/config.json")) {
+      if (!replace)
+        return make_error(Errc::exists,
+                          "the container name \"{}\" is already in use by container {}: remove or "
+                          "rename that container, or use --replace",
+                          c.name, ids::short_id(*other));
+      lock.release();
+      TRY_STATUS(remove_container(*other, true, false));
+      lock = TRY(store_.lock_containers());
+    }
+    TRY_STATUS(store_.claim_name(c.name, c.id));
+  } else {
+    for (int i = 0;; i++) {
+      c.name = ids::random_name();
+      if (i > 5)
+        c.name += std::to_string(i);
+      if (store_.claim_name(c.name, c.id))
+        break;
+    }
+  }
+  auto undo = [&](Error e) -> Result<std::string> {
+    (void)store_.release_name(c.name);
+    (void)fs::remove_all(store_.container_dir(c.id));
+    return e;
+  };
+  if (auto s = fs::mkdir_p(store_.container_dir(c.id), 0700); !s)
+    return undo(std::move(s).error());
+  for (auto &m : c.mounts) {
+    if (m.type != "volume")
+      continue;
+    bool fresh = false;
+    if (m.source.empty()) {
+      m.source = ids::random_id();
+      m.anonymous = true;
+    }
+    if (!fs::exists(store_.volume_dir(m.source) + "/volume.json")) {
+      if (auto v = create_volume(m.source, {}); !v)
+        return undo(std::move(v).error());
+      fresh = true;
+    }
+    if (fresh)
+      if (auto s = fill_volume_from_image(m.source, img, m.destination); !s)
+        return undo(std::move(s).error());
+  }
+  if (auto s = store_.write_state(c.id, ContainerState{}); !s)
+    return undo(std::move(s).error());
+  if (auto s = store_.write_config(c); !s)
+    return undo(std::move(s).error());
+  return c.id;
+}
+
+Result<pid_t> Engine::start_container(const std::string &id, int attach_fd) {
+  auto starting = TRY(FileLock::acquire(store_.container_dir(id) + "/start.lock"));
+  auto v = TRY(container(id));
+  if (v.state.status == RunStatus::running)
+    return v.state.pid;
+  if (v.image.id.empty())
+    return make_error(Errc::not_found, "the image of container \"{}\" was removed", v.config.name);
+  return supervisor::start(store_, id, attach_fd);
+}
+
+// Waits until `pid` (with start time `start`) is gone, or the timeout.
+static bool wait_gone(pid_t pid, uint64_t start, std::chrono::milliseconds timeout) {
+  int pfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  if (pfd >= 0) {
+    if (!sys::process_alive(pid, start)) {
+      ::close(pfd);
+      return true;
+    }
+    pollfd p{pfd, POLLIN, 0};
+    int r;
+    do
+      r = ::poll(&p, 1, static_cast<int>(timeout.count()));
+    while (r < 0 && errno == EINTR);
+    ::close(pfd);
+    return r > 0;
+  }
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!sys::process_alive(pid, start))
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return !sys::process_alive(pid, start);
+}
+
+// After the container's process is gone, waits for its supervisor to
+// record the exit so the next reader sees it.
+static void wait_recorded(storage::Store &store, const std::string &id) {
+  for (int i = 0; i < 400; i++) {
+    auto st = store.read_state(id);
+    if (!st || st->status != RunStatus::running ||
+        !sys::process_alive(st->supervisor_pid, st->supervisor_start))
+      return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+static Status mark_stop_requested(storage::Store &store, const std::string &id) {
+  auto lock = TRY(store.lock_container(id));
+  auto st = TRY(store.read_state(id));
+  st.stop_requested = true;
+  return store.write_state(id, st);
+}
+
+Status Engine::stop_container(const std::string &id, std::optional<int> timeout) {
+  auto v = TRY(container(id));
+  TRY_STATUS(mark_stop_requested(store_, id));
+  if (v.state.status != RunStatus::running)
+    return {};
+  int sig = SIGTERM;
+  std::string name = v.config.stop_signal;
+  if (name.empty())
+    if (auto cfg = image_config(v.image))
+      name = cfg->config.stop_signal;
+  if (!name.empty())
+    sig = TRY(parse_signal(name));
+  int secs = timeout.value_or(v.config.stop_timeout);
+  pid_t pid = v.state.pid;
+  if (secs != 0 && ::kill(pid, sig) == 0 &&
+      wait_gone(pid, v.state.pid_start, std::chrono::milliseconds(secs < 0 ? 3'600'000 : secs * 1000))) {
+    wait_recorded(store_, id);
+    return {};
+  }
+  ::kill(pid, SIGKILL);
+  wait_gone(pid, v.state.pid_start, std::chrono::milliseconds(10'000));
+  wait_recorded(store_, id);
+  return {};
+}
+
+Status Engine::kill_container(const std::string &id, int sig) {
+  auto v = TRY(container(id));
+  if (v.state.status != RunStatus::running)
+    return make_error(Errc::conflict, "cannot kill container {}: container {} is not running",
+                      v.config.name, ids::short_id(id));
+  TRY_STATUS(mark_stop_requested(store_, id));
+  if (::kill(v.state.pid, sig) < 0)
+    return sys_error("sending signal {} to container {}", sig, v.config.name);
+  if (sig == SIGKILL) {
+    wait_gone(v.state.pid, v.state.pid_start, std::chrono::milliseconds(10'000));
+    wait_recorded(store_, id);
+  }
+  return {};
+}
+
+Status Engine::remove_container(const std::string &id, bool force, bool volumes) {
+  auto v = TRY(container(id));
+  if (v.state.status == RunStatus::running || v.state.status == RunStatus::restarting) {
+    if (!force)
+      return make_error(Errc::conflict,
+                        "cannot remove container \"{}\": container is running: stop the container "
+                        "before removing or force remove (-f)",
+                        v.config.name);
+    TRY_STATUS(mark_stop_requested(store_, id));
+    if (v.state.pid > 0) {
+      ::kill(v.state.pid, SIGKILL);
+      wait_gone(v.state.pid, v.state.pid_start, std::chrono::milliseconds(10'000));
+    }
+    wait_recorded(store_, id);
+  }
+  auto lock = TRY(store_.lock_containers());
+  auto clock = TRY(store_.lock_container(id));
+  return store_.remove_container(v.config, volumes);
+}
+
+Status Engine::rename_container(const std::string &id, const std::string &new_name) {
+  if (!valid_name(new_name))
+    return make_error(Errc::invalid,
+                      "invalid container name \"{}\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
+                      new_name);
+  auto lock = TRY(store_.lock_containers());
+  auto rec = TRY(store_.read_container(id));
+  if (rec.config.name == new_name)
+    return make_error(Errc::invalid, "renaming a container with the same name as its current name");
+  TRY_STATUS(store_.claim_name(new_name, id));
+  std::string old = rec.config.name;
+  rec.config.name = new_name;
+  if (auto s = store_.write_config(rec.config); !s) {
+    (void)store_.release_name(new_name);
+    return s;
+  }
+  return store_.release_name(old);
+}
+
+Result<int> Engine::wait_container(const std::string &id) {
+  for (;;) {
+    auto v = TRY(container(id));
+    if (v.state.status != RunStatus::running && v.state.status != RunStatus::restarting)
+      return v.state.exit_code;
+    if (v.state.pid > 0)
+      wait_gone(v.state.pid, v.state.pid_start, std::chrono::milliseconds(1000));
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (!fs::exists(store_.container_dir(id) + "/config.json"))
+      return make_error(Errc::not_found, "container \"{}\" was removed", id);
+  }
+}
+
+} // namespace skiff::engine

@@ -1,0 +1,79 @@
+// Named volumes: a directory _data under the store with a small record.
+#include <algorithm>
+
+#include "skiff/engine/engine.hpp"
+#include "skiff/util/fs.hpp"
+#include "skiff/util/timefmt.hpp"
+
+namespace skiff::engine {
+
+using nlohmann::json;
+
+static bool valid_volume_name(const std::string &n) {
+  if (n.size() < 2 || !std::isalnum(static_cast<unsigned char>(n[0])))
+    return false;
+  return std::all_of(n.begin(), n.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+  });
+}
+
+Result<json> Engine::create_volume(const std::string &name,
+                                   const std::map<std::string, std::string> &labels) {
+  if (!valid_volume_name(name))
+    return make_error(Errc::invalid,
+                      "invalid volume name \"{}\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", name);
+  auto lock = TRY(store_.lock_volumes());
+  std::string dir = store_.volume_dir(name);
+  if (fs::exists(dir + "/volume.json"))
+    return volume(name);
+  TRY_STATUS(fs::mkdir_p(dir + "/_data", 0755));
+  json v = {{"CreatedAt", timefmt::rfc3339nano(timefmt::now_ns()).substr(0, 19) + "Z"},
+            {"Driver", "local"},
+            {"Labels", labels.empty() ? json(nullptr) : json(labels)},
+            {"Mountpoint", dir + "/_data"},
+            {"Name", name},
+            {"Options", nullptr},
+            {"Scope", "local"}};
+  TRY_STATUS(fs::write_file_atomic(dir + "/volume.json", v.dump(), true, 0600));
+  return v;
+}
+
+Result<json> Engine::volume(const std::string &name) {
+  auto text = fs::read_file(store_.volume_dir(name) + "/volume.json");
+  if (!text || name.find('/') != std::string::npos)
+    return make_error(Errc::not_found, "volume \"{}\" not found", name);
+  json v = json::parse(*text, nullptr, false);
+  if (v.is_discarded())
+    return make_error(Errc::failed, "volume {} has a corrupt record", name);
+  return v;
+}
+
+Result<std::vector<json>> Engine::volumes() {
+  std::vector<json> out;
+  auto names = TRY(fs::list_dir(store_.root() + "/volumes"));
+  std::sort(names.begin(), names.end());
+  for (const auto &n : names)
+    if (auto v = volume(n))
+      out.push_back(*v);
+  return out;
+}
+
+Result<std::vector<std::string>> Engine::volume_users(const std::string &name) {
+  std::vector<std::string> out;
+  for (const auto &c : TRY(containers()))
+    for (const auto &m : c.config.mounts)
+      if (m.type == "volume" && m.source == name)
+        out.push_back(c.config.id);
+  return out;
+}
+
+Status Engine::remove_volume(const std::string &name, bool force) {
+  TRY(volume(name));
+  auto users = TRY(volume_users(name));
+  if (!users.empty() && !force)
+    return make_error(Errc::conflict, "remove {}: volume is in use - [{}]", name, users.front());
+  auto lock = TRY(store_.lock_volumes());
+  return fs::remove_all(store_.volume_dir(name));
+}
+
+} // namespace skiff::engine

@@ -1,0 +1,91 @@
+// Unpacks an image archive (docker save / oci-archive output): a tar of
+// directories and regular files only. Links are refused outright, so
+// nothing in the extracted tree can point anywhere else.
+#include "skiff/image/layer.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <archive_entry.h>
+
+#include "safe_tree.hpp"
+#include "tar_stream.hpp"
+
+namespace skiff::image {
+
+using namespace detail;
+
+namespace {
+
+std::string_view type_name(mode_t type) {
+  switch (type) {
+  case AE_IFLNK:
+    return "a symlink";
+  case AE_IFCHR:
+  case AE_IFBLK:
+    return "a device";
+  case AE_IFIFO:
+    return "a fifo";
+  default:
+    return "of an unsupported type";
+  }
+}
+
+Status extract_file(TarStream &tar, archive_entry *e, int pfd, const std::string &base) {
+  // The archive's modes and owners do not matter for blobs that skiff only
+  // reads back, so files are plainly ours.
+  constexpr int flags = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC;
+  UniqueFd fd(::openat(pfd, base.c_str(), flags, 0644));
+  if (!fd)
+    return sys_error("creating file");
+  return tar.copy_data(fd.get(), archive_entry_size(e));
+}
+
+Status extract_entry(TarStream &tar, DirCache &dirs, archive_entry *e) {
+  const char *raw = archive_entry_pathname(e);
+  if (!raw)
+    return make_error(Errc::invalid, "image archive entry without a name");
+  auto rel = clean_entry_path(raw);
+  if (!rel)
+    return make_error(Errc::invalid,
+                      "image archive entry \"{}\" climbs out of the destination", raw);
+  mode_t type = archive_entry_filetype(e);
+  if (archive_entry_hardlink(e))
+    return make_error(Errc::invalid,
+                      "image archive entry \"{}\" is a hardlink, which is not allowed", raw);
+  if (type != AE_IFDIR && type != AE_IFREG)
+    return make_error(Errc::invalid, "image archive entry \"{}\" is {}, which is not allowed",
+                      raw, type_name(type));
+  dirs.begin_entry();
+  Status st;
+  if (type == AE_IFDIR) {
+    auto fd = dirs.get(*rel, true);
+    if (!fd)
+      st = std::move(fd).error();
+  } else if (rel->empty()) {
+    st = make_error(Errc::invalid, "the root is not a file");
+  } else if (auto pfd = dirs.get(parent_of(*rel), true); !pfd) {
+    st = std::move(pfd).error();
+  } else {
+    st = extract_file(tar, e, *pfd, base_of(*rel));
+  }
+  if (!st)
+    return std::move(st).error().wrap(fmt::format("image archive entry \"{}\"", raw));
+  return {};
+}
+
+} // namespace
+
+Status extract_archive(int input_fd, const std::string &dest_dir) {
+  UniqueFd root(::open(dest_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root)
+    return sys_error("opening {}", dest_dir);
+  TarStream tar(input_fd, false, "image archive");
+  TRY_STATUS(tar.open());
+  DirCache dirs(root.get());
+  while (archive_entry *e = TRY(tar.next()))
+    TRY_STATUS(extract_entry(tar, dirs, e));
+  return {};
+}
+
+} // namespace skiff::image

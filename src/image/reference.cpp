@@ -1,0 +1,110 @@
+#include "skiff/image/reference.hpp"
+
+#include <cctype>
+
+#include "skiff/util/digest.hpp"
+
+namespace skiff::image {
+
+static constexpr std::string_view kDefaultDomain = "docker.io";
+
+std::string Reference::full() const {
+  std::string out = repository();
+  if (!tag.empty())
+    out += ":" + tag;
+  if (!digest.empty())
+    out += "@" + digest;
+  return out;
+}
+
+std::string Reference::familiar_repository() const {
+  if (domain != kDefaultDomain)
+    return repository();
+  if (path.rfind("library/", 0) == 0)
+    return path.substr(8);
+  return path;
+}
+
+std::string Reference::familiar() const {
+  std::string out = familiar_repository();
+  if (!tag.empty())
+    out += ":" + tag;
+  if (!digest.empty())
+    out += "@" + digest;
+  return out;
+}
+
+static bool valid_component(std::string_view c) {
+  // [a-z0-9]+ separated by ".", "_", "__" or "-"+.
+  if (c.empty() || !std::isalnum(static_cast<unsigned char>(c.front())) ||
+      !std::isalnum(static_cast<unsigned char>(c.back())))
+    return false;
+  for (char ch : c)
+    if (!(std::islower(static_cast<unsigned char>(ch)) || std::isdigit(static_cast<unsigned char>(ch)) ||
+          ch == '.' || ch == '_' || ch == '-'))
+      return false;
+  return true;
+}
+
+static bool valid_tag(std::string_view t) {
+  if (t.empty() || t.size() > 128 || t.front() == '.' || t.front() == '-')
+    return false;
+  for (char ch : t)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '-'))
+      return false;
+  return true;
+}
+
+Result<Reference> parse_reference(std::string_view text) {
+  auto bad = [&](std::string_view why) {
+    return make_error(Errc::invalid, "invalid reference format \"{}\": {}", text, why);
+  };
+  if (text.empty())
+    return bad("empty");
+  Reference ref;
+  std::string_view rest = text;
+  if (auto at = rest.find('@'); at != std::string_view::npos) {
+    ref.digest = std::string(rest.substr(at + 1));
+    if (!digest_hex(ref.digest))
+      return bad("bad digest");
+    rest = rest.substr(0, at);
+  }
+  // A tag follows the last ':' that comes after the last '/'.
+  auto slash = rest.rfind('/');
+  auto colon = rest.rfind(':');
+  if (colon != std::string_view::npos && (slash == std::string_view::npos || colon > slash)) {
+    ref.tag = std::string(rest.substr(colon + 1));
+    if (!valid_tag(ref.tag))
+      return bad("bad tag");
+    rest = rest.substr(0, colon);
+  }
+  auto first = rest.find('/');
+  std::string_view head = rest.substr(0, first);
+  if (first != std::string_view::npos &&
+      (head.find('.') != std::string_view::npos || head.find(':') != std::string_view::npos ||
+       head == "localhost")) {
+    ref.domain = std::string(head);
+    rest = rest.substr(first + 1);
+  } else {
+    ref.domain = std::string(kDefaultDomain);
+  }
+  if (ref.domain == "index.docker.io")
+    ref.domain = std::string(kDefaultDomain);
+  for (size_t i = 0;;) {
+    auto j = rest.find('/', i);
+    auto comp = rest.substr(i, j == std::string_view::npos ? std::string_view::npos : j - i);
+    if (!valid_component(comp))
+      return bad("repository name must be lowercase");
+    if (j == std::string_view::npos)
+      break;
+    i = j + 1;
+  }
+  ref.path = std::string(rest);
+  if (ref.domain == kDefaultDomain && ref.path.find('/') == std::string::npos)
+    ref.path = "library/" + ref.path;
+  if (ref.tag.empty() && ref.digest.empty())
+    ref.tag = "latest";
+  return ref;
+}
+
+} // namespace skiff::image

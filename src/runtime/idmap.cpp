@@ -1,0 +1,138 @@
+#include "skiff/runtime/idmap.hpp"
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <sched.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "skiff/util/fs.hpp"
+#include "skiff/util/strings.hpp"
+
+namespace skiff::runtime {
+
+std::vector<IdRange> parse_subid(std::string_view content, const std::string &user, uid_t uid) {
+  std::vector<IdRange> out;
+  std::string uid_text = std::to_string(uid);
+  for (const auto &line : str::split(content, '\n')) {
+    auto f = str::split(str::trim(line), ':');
+    if (f.size() != 3 || (f[0] != user && f[0] != uid_text))
+      continue;
+    auto start = str::to_int(f[1]), count = str::to_int(f[2]);
+    if (start && count && *start >= 0 && *count > 0)
+      out.push_back({static_cast<uint32_t>(*start), static_cast<uint32_t>(*count)});
+  }
+  return out;
+}
+
+std::vector<IdMapping> rootless_map(uint32_t own_id, const std::vector<IdRange> &ranges) {
+  std::vector<IdMapping> out{{0, own_id, 1}};
+  uint32_t next = 1;
+  for (const auto &r : ranges) {
+    out.push_back({next, r.start, r.count});
+    next += r.count;
+  }
+  return out;
+}
+
+static Result<std::vector<IdRange>> ranges_for(const char *file, const std::string &user, uid_t uid) {
+  auto content = fs::read_file(file);
+  auto ranges = parse_subid(content ? *content : "", user, uid);
+  if (ranges.empty())
+    return make_error(Errc::failed,
+                      "no subordinate ID range for user \"{}\" in {}: add a line such as "
+                      "\"{}:100000:65536\" (e.g. usermod --add-subuids 100000-165535 "
+                      "--add-subgids 100000-165535 {})",
+                      user, file, user, user);
+  return ranges;
+}
+
+// Runs newuidmap/newgidmap for `pid`; returns the exit status of the failing
+// one, 0 on success. Runs in the forked helper: only async-signal-safe work
+// after fork, so argv is prepared by the caller.
+static int run_map_tool(const std::vector<std::string> &argv) {
+  pid_t p = ::fork();
+  if (p == 0) {
+    std::vector<char *> a;
+    for (const auto &s : argv)
+      a.push_back(const_cast<char *>(s.c_str()));
+    a.push_back(nullptr);
+    ::execvp(a[0], a.data());
+    ::_exit(127);
+  }
+  int st = 0;
+  if (p < 0 || ::waitpid(p, &st, 0) < 0)
+    return 1;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+}
+
+static std::vector<std::string> map_argv(const char *tool, pid_t pid,
+                                         const std::vector<IdMapping> &maps) {
+  std::vector<std::string> a{tool, std::to_string(pid)};
+  for (const auto &m : maps) {
+    a.push_back(std::to_string(m.inside));
+    a.push_back(std::to_string(m.outside));
+    a.push_back(std::to_string(m.count));
+  }
+  return a;
+}
+
+Status enter_rootless_userns() {
+  uid_t uid = ::getuid();
+  gid_t gid = ::getgid();
+  std::string user;
+  if (passwd *pw = ::getpwuid(uid))
+    user = pw->pw_name;
+  else
+    user = std::to_string(uid);
+  auto uids = TRY(ranges_for("/etc/subuid", user, uid));
+  auto gids = TRY(ranges_for("/etc/subgid", user, uid));
+  auto uid_args = map_argv("newuidmap", ::getpid(), rootless_map(uid, uids));
+  auto gid_args = map_argv("newgidmap", ::getpid(), rootless_map(gid, gids));
+
+  int go[2], done[2];
+  if (::pipe2(go, O_CLOEXEC) < 0 || ::pipe2(done, O_CLOEXEC) < 0)
+    return sys_error("creating pipes");
+  pid_t helper = ::fork();
+  if (helper < 0)
+    return sys_error("forking the ID map helper");
+  if (helper == 0) {
+    ::close(go[1]);
+    ::close(done[0]);
+    char c;
+    if (::read(go[0], &c, 1) != 1)
+      ::_exit(1);
+    unsigned char rc = static_cast<unsigned char>(run_map_tool(uid_args));
+    if (rc == 0)
+      rc = static_cast<unsigned char>(run_map_tool(gid_args) ? 2 : 0);
+    else
+      rc = 1;
+    (void)!::write(done[1], &rc, 1);
+    ::_exit(0);
+  }
+  ::close(go[0]);
+  ::close(done[1]);
+  int unshare_rc = ::unshare(CLONE_NEWUSER);
+  int unshare_errno = errno;
+  (void)!::write(go[1], "x", 1);
+  ::close(go[1]);
+  unsigned char rc = 255;
+  if (::read(done[0], &rc, 1) != 1)
+    rc = 255;
+  ::close(done[0]);
+  ::waitpid(helper, nullptr, 0);
+  if (unshare_rc < 0) {
+    errno = unshare_errno;
+    return sys_error("creating a user namespace (are unprivileged user namespaces enabled?)");
+  }
+  if (rc != 0)
+    return make_error(Errc::failed,
+                      "{} failed to set the user namespace ID map (is package uidmap installed, "
+                      "and do the ranges in /etc/subuid and /etc/subgid belong to \"{}\"?)",
+                      rc == 2 ? "newgidmap" : "newuidmap", user);
+  if (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0)
+    return sys_error("becoming root in the user namespace");
+  return {};
+}
+
+} // namespace skiff::runtime

@@ -1,0 +1,17 @@
+// Internal: the code the cloned container child runs. It never returns:
+// it execs the container's command or reports an error and exits.
+#pragma once
+
+#include "skiff/runtime/launch.hpp"
+
+namespace skiff::runtime::detail {
+
+struct ChildFds {
+  int go;       // read end: the parent's release
+  int errors;   // write end, close-on-exec: "<exit code> <message>"
+  int console;  // unix socket for the pty master, or -1
+};
+
+[[noreturn]] void init_child(const LaunchPlan &plan, ChildFds fds);
+
+} // namespace skiff::runtime::detail

@@ -1,0 +1,177 @@
+// Mounting the container's root and everything under it, in the child,
+// before pivot_root. Paths inside the root are resolved with openat2
+// RESOLVE_IN_ROOT, and mounts target the resolved fd, so a symlink in an
+// image can never redirect a mount onto the host.
+#include "mounts.hpp"
+
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "skiff/util/fs.hpp"
+#include "skiff/util/strings.hpp"
+
+namespace skiff::runtime::detail {
+
+static std::string fd_path(int fd) { return fmt::format("/proc/self/fd/{}", fd); }
+
+static Status mount_at(const char *src, int target_fd, const char *type, unsigned long flags,
+                       const std::string &data, const std::string &what) {
+  if (::mount(src, fd_path(target_fd).c_str(), type, flags, data.empty() ? nullptr : data.c_str()) < 0)
+    return sys_error("mounting {}", what);
+  return {};
+}
+
+// Flags a bind remount must keep: in a user namespace the kernel refuses to
+// clear nosuid/nodev/noexec/ro that the source mount has ("locked").
+static unsigned long locked_flags(int fd) {
+  struct statvfs sv;
+  if (::fstatvfs(fd, &sv) < 0)
+    return 0;
+  unsigned long f = 0;
+  if (sv.f_flag & ST_NOSUID)
+    f |= MS_NOSUID;
+  if (sv.f_flag & ST_NODEV)
+    f |= MS_NODEV;
+  if (sv.f_flag & ST_NOEXEC)
+    f |= MS_NOEXEC;
+  if (sv.f_flag & ST_RDONLY)
+    f |= MS_RDONLY;
+  return f;
+}
+
+Status remount_readonly(const std::string &path, unsigned long extra) {
+  UniqueFd fd(::open(path.c_str(), O_PATH | O_CLOEXEC));
+  if (!fd)
+    return sys_error("opening {}", path);
+  unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY | extra | locked_flags(fd.get());
+  if (::mount(nullptr, fd_path(fd.get()).c_str(), nullptr, flags, nullptr) < 0)
+    return sys_error("making {} read-only", path);
+  return {};
+}
+
+Status mount_root(const LaunchPlan &p) {
+  std::string data = "lowerdir=" + str::join(p.lower, ":") + ",upperdir=" + p.upper +
+                     ",workdir=" + p.work;
+  if (p.userxattr)
+    data += ",userxattr";
+  if (::mount("overlay", p.rootfs.c_str(), "overlay", 0, data.c_str()) < 0)
+    return sys_error("mounting the container's root (overlay)");
+  return {};
+}
+
+// Creates the mount point for `dest` in the root: a directory, or an empty
+// file when the source is a file. Returns it opened O_PATH.
+static Result<UniqueFd> mount_point(int root_fd, const std::string &dest, bool file) {
+  if (!file)
+    return fs::mkdir_in_root(root_fd, dest);
+  auto parent = TRY(fs::mkdir_in_root(root_fd, fs::dirname(dest)));
+  std::string name = fs::basename(dest);
+  UniqueFd f(::openat(parent.get(), name.c_str(), O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644));
+  if (!f && errno != EISDIR && errno != ELOOP && errno != EACCES && errno != EROFS)
+    return sys_error("creating mount point {}", dest);
+  return fs::open_in_root(root_fd, dest, O_PATH);
+}
+
+Status mount_all(const LaunchPlan &p) {
+  UniqueFd root(::open(p.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root)
+    return sys_error("opening {}", p.rootfs);
+  for (const auto &m : p.mounts) {
+    using K = MountOp::Kind;
+    bool file = false;
+    if (m.kind == K::bind) {
+      struct stat st;
+      if (::stat(m.source.c_str(), &st) < 0)
+        return sys_error("bind source {}", m.source);
+      file = !S_ISDIR(st.st_mode);
+    }
+    auto target = mount_point(root.get(), m.destination, file);
+    if (!target)
+      return std::move(target).error().wrap(fmt::format("mounting {}", m.destination));
+    int tfd = target->get();
+    switch (m.kind) {
+    case K::bind: {
+      unsigned long f = MS_BIND | (m.recursive ? MS_REC : 0);
+      TRY_STATUS(mount_at(m.source.c_str(), tfd, nullptr, f, "", m.destination));
+      if (m.readonly || m.flags) {
+        auto again = TRY(fs::open_in_root(root.get(), m.destination, O_PATH));
+        unsigned long rf = MS_REMOUNT | MS_BIND | m.flags | locked_flags(again.get()) |
+                           (m.readonly ? MS_RDONLY : 0);
+        if (::mount(nullptr, fd_path(again.get()).c_str(), nullptr, rf, nullptr) < 0)
+          return sys_error("remounting {}", m.destination);
+      }
+      break;
+    }
+    case K::tmpfs:
+      TRY_STATUS(mount_at("tmpfs", tfd, "tmpfs", m.flags | (m.readonly ? MS_RDONLY : 0), m.data,
+                          m.destination));
+      break;
+    case K::proc:
+      TRY_STATUS(mount_at("proc", tfd, "proc", m.flags, "", m.destination));
+      break;
+    case K::sysfs:
+      TRY_STATUS(mount_at("sysfs", tfd, "sysfs", m.flags | (m.readonly ? MS_RDONLY : 0), "",
+                          m.destination));
+      break;
+    case K::devpts: {
+      // gid=5 needs group 5 mapped; retry without it as runc does.
+      if (::mount("devpts", fd_path(tfd).c_str(), "devpts", m.flags, m.data.c_str()) < 0)
+        TRY_STATUS(mount_at("devpts", tfd, "devpts", m.flags, "newinstance,ptmxmode=0666,mode=0620",
+                            m.destination));
+      break;
+    }
+    case K::mqueue:
+      TRY_STATUS(mount_at("mqueue", tfd, "mqueue", m.flags, "", m.destination));
+      break;
+    }
+  }
+  // /dev links every program expects.
+  UniqueFd dev = TRY(fs::open_in_root(root.get(), "/dev", O_RDONLY | O_DIRECTORY));
+  const std::pair<const char *, const char *> links[] = {
+      {"/proc/self/fd", "fd"},          {"/proc/self/fd/0", "stdin"},
+      {"/proc/self/fd/1", "stdout"},    {"/proc/self/fd/2", "stderr"},
+      {"pts/ptmx", "ptmx"},             {"/proc/kcore", "core"}};
+  for (auto [target, name] : links)
+    if (::symlinkat(target, dev.get(), name) < 0 && errno != EEXIST)
+      return sys_error("creating /dev/{}", name);
+  return {};
+}
+
+void mask_paths(const LaunchPlan &p) {
+  for (const auto &path : p.masked_paths) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) < 0)
+      continue;
+    if (S_ISDIR(st.st_mode))
+      ::mount("tmpfs", path.c_str(), "tmpfs", MS_RDONLY, nullptr);
+    else
+      ::mount("/dev/null", path.c_str(), nullptr, MS_BIND, nullptr);
+  }
+  for (const auto &path : p.readonly_paths) {
+    if (::mount(path.c_str(), path.c_str(), nullptr, MS_BIND | MS_REC, nullptr) == 0)
+      (void)remount_readonly(path, MS_NOSUID | MS_NODEV | MS_NOEXEC);
+  }
+}
+
+Status pivot_into(const std::string &rootfs) {
+  if (::chdir(rootfs.c_str()) < 0)
+    return sys_error("entering {}", rootfs);
+  // pivot_root(".", ".") stacks the old root under the new one; unmounting
+  // "." afterwards detaches it without needing a directory for it.
+  if (::syscall(SYS_pivot_root, ".", ".") < 0)
+    return sys_error("pivot_root");
+  if (::mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr) < 0)
+    return sys_error("making the old root a slave");
+  if (::umount2(".", MNT_DETACH) < 0)
+    return sys_error("detaching the old root");
+  if (::chdir("/") < 0)
+    return sys_error("entering /");
+  return {};
+}
+
+} // namespace skiff::runtime::detail

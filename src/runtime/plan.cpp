@@ -1,0 +1,105 @@
+// Builds a LaunchPlan from a container's config: pure apart from reading a
+// seccomp profile that was stored with the container.
+#include <sys/mount.h>
+
+#include "skiff/runtime/caps.hpp"
+#include "skiff/runtime/launch.hpp"
+#include "skiff/runtime/seccomp.hpp"
+
+namespace skiff::runtime {
+
+const std::vector<std::string> &default_masked_paths() {
+  static const std::vector<std::string> p = {
+      "/proc/asound",       "/proc/acpi",        "/proc/interrupts", "/proc/kcore",
+      "/proc/keys",         "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+      "/proc/sched_debug",  "/proc/scsi",        "/sys/firmware",    "/sys/devices/virtual/powercap"};
+  return p;
+}
+
+const std::vector<std::string> &default_readonly_paths() {
+  static const std::vector<std::string> p = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+                                             "/proc/sysrq-trigger"};
+  return p;
+}
+
+static void add_system_mounts(LaunchPlan &p, const storage::ContainerConfig &c) {
+  using K = MountOp::Kind;
+  p.mounts.push_back({K::proc, "proc", "/proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, "", false});
+  p.mounts.push_back({K::tmpfs, "tmpfs", "/dev", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k"});
+  p.mounts.push_back({K::devpts, "devpts", "/dev/pts", MS_NOSUID | MS_NOEXEC,
+                      "newinstance,ptmxmode=0666,mode=0620,gid=5"});
+  p.mounts.push_back({K::tmpfs, "shm", "/dev/shm", MS_NOSUID | MS_NOEXEC | MS_NODEV,
+                      "mode=1777,size=65536k"});
+  p.mounts.push_back({K::mqueue, "mqueue", "/dev/mqueue", MS_NOSUID | MS_NOEXEC | MS_NODEV, ""});
+  if (p.new_netns)
+    p.mounts.push_back({K::sysfs, "sysfs", "/sys", MS_NOSUID | MS_NOEXEC | MS_NODEV, "",
+                        !c.privileged});
+  else
+    // Without a network namespace of its own the container may not mount
+    // sysfs; it sees the host's, read-only unless privileged.
+    p.mounts.push_back({K::bind, "/sys", "/sys", MS_NOSUID | MS_NOEXEC | MS_NODEV, "",
+                        !c.privileged, true});
+  for (const char *dev : {"null", "zero", "full", "random", "urandom", "tty"})
+    p.mounts.push_back({K::bind, std::string("/dev/") + dev, std::string("/dev/") + dev, 0, "",
+                        false});
+}
+
+Result<LaunchPlan> make_plan(const storage::ContainerConfig &c, const std::vector<std::string> &layers,
+                             const std::string &cdir, const std::string &rundir,
+                             const std::vector<std::pair<std::string, std::string>> &volume_dirs) {
+  LaunchPlan p;
+  p.rootfs = rundir + "/rootfs";
+  p.lower.assign(layers.rbegin(), layers.rend());
+  p.upper = cdir + "/upper";
+  p.work = cdir + "/work";
+  p.new_netns = c.network != "host";
+  p.hostname = c.hostname;
+  p.argv = c.argv();
+  if (p.argv.empty())
+    return make_error(Errc::invalid, "no command specified");
+  p.env = c.env;
+  p.cwd = c.working_dir.empty() ? "/" : c.working_dir;
+  p.user = c.user;
+  p.tty = c.tty;
+  p.init = c.init;
+  p.read_only = c.read_only;
+  p.no_new_privileges = c.no_new_privileges;
+  p.ulimits = c.ulimits;
+  auto caps = TRY(effective_caps(c.cap_add, c.cap_drop, c.privileged));
+  p.caps = cap_numbers(caps);
+  if (c.seccomp != "unconfined" && !c.privileged) {
+    if (c.seccomp.empty()) {
+      p.seccomp = TRY(compile_seccomp(default_seccomp_profile(), caps));
+    } else {
+      auto prof = TRY(parse_seccomp_profile(c.seccomp));
+      p.seccomp = TRY(compile_seccomp(prof, caps));
+    }
+  }
+  if (!c.privileged) {
+    p.masked_paths = default_masked_paths();
+    p.readonly_paths = default_readonly_paths();
+  }
+  add_system_mounts(p, c);
+  using K = MountOp::Kind;
+  for (const char *f : {"hosts", "hostname", "resolv.conf"})
+    p.mounts.push_back({K::bind, cdir + "/" + f, std::string("/etc/") + f, 0, "", false});
+  for (const auto &m : c.mounts) {
+    if (m.type == "tmpfs") {
+      std::string data = "mode=1777";
+      for (const auto &o : m.options)
+        data += "," + o;
+      p.mounts.push_back({K::tmpfs, "tmpfs", m.destination, MS_NOSUID | MS_NODEV, data, m.readonly});
+      continue;
+    }
+    std::string src = m.source;
+    if (m.type == "volume") {
+      for (const auto &[name, dir] : volume_dirs)
+        if (name == m.source)
+          src = dir;
+    }
+    p.mounts.push_back({K::bind, src, m.destination, 0, "", m.readonly, true});
+  }
+  return p;
+}
+
+} // namespace skiff::runtime

@@ -1,0 +1,99 @@
+#include "skiff/runtime/user.hpp"
+
+#include "skiff/util/strings.hpp"
+
+namespace skiff::runtime {
+
+namespace {
+struct Entry {
+  std::vector<std::string> f;
+};
+
+std::vector<Entry> parse_db(std::string_view content) {
+  std::vector<Entry> out;
+  for (const auto &line : str::split(content, '\n')) {
+    auto t = str::trim(line);
+    if (t.empty() || t.front() == '#')
+      continue;
+    out.push_back({str::split(t, ':')});
+  }
+  return out;
+}
+
+std::optional<uint32_t> number(std::string_view s) {
+  auto v = str::to_int(s);
+  if (!v || *v < 0 || *v > 0xffffffffLL)
+    return std::nullopt;
+  return static_cast<uint32_t>(*v);
+}
+} // namespace
+
+Result<ExecUser> resolve_user(std::string_view spec, std::string_view passwd,
+                              std::string_view group) {
+  ExecUser u;
+  std::string user_part(spec), group_part;
+  if (auto c = str::cut(spec, ':')) {
+    user_part = c->first;
+    group_part = c->second;
+  }
+  auto users = parse_db(passwd);
+  auto groups = parse_db(group);
+  std::string user_name;
+  if (user_part.empty())
+    user_part = "0";
+  auto uid_num = number(user_part);
+  bool found = false;
+  for (const auto &e : users) {
+    if (e.f.size() < 7)
+      continue;
+    bool match = uid_num ? number(e.f[2]) == uid_num : e.f[0] == user_part;
+    if (!match)
+      continue;
+    u.uid = number(e.f[2]).value_or(0);
+    u.gid = number(e.f[3]).value_or(0);
+    u.home = e.f[5].empty() ? "/" : e.f[5];
+    user_name = e.f[0];
+    found = true;
+    break;
+  }
+  if (!found) {
+    if (!uid_num)
+      return make_error(Errc::invalid,
+                        "unable to find user {}: no matching entries in passwd file", user_part);
+    u.uid = *uid_num;
+  }
+  if (!group_part.empty()) {
+    auto gid_num = number(group_part);
+    bool gfound = false;
+    for (const auto &e : groups) {
+      if (e.f.size() < 3)
+        continue;
+      if (gid_num ? number(e.f[2]) == gid_num : e.f[0] == group_part) {
+        u.gid = number(e.f[2]).value_or(0);
+        gfound = true;
+        break;
+      }
+    }
+    if (!gfound) {
+      if (!gid_num)
+        return make_error(Errc::invalid,
+                          "unable to find group {}: no matching entries in group file",
+                          group_part);
+      u.gid = *gid_num;
+    }
+  } else if (!user_name.empty()) {
+    // Supplementary groups only when the group was not given explicitly.
+    for (const auto &e : groups) {
+      if (e.f.size() < 4)
+        continue;
+      for (const auto &m : str::split(e.f[3], ','))
+        if (m == user_name) {
+          if (auto g = number(e.f[2]); g && *g != u.gid)
+            u.groups.push_back(*g);
+        }
+    }
+  }
+  return u;
+}
+
+} // namespace skiff::runtime

@@ -1,0 +1,288 @@
+#include "skiff/storage/store.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "skiff/image/layer.hpp"
+#include "skiff/sys/userns.hpp"
+#include "skiff/util/digest.hpp"
+#include "skiff/util/fs.hpp"
+#include "skiff/util/ids.hpp"
+
+namespace skiff::storage {
+
+using nlohmann::json;
+
+nlohmann::json ImageRecord::to_json() const {
+  return {{"id", id},           {"names", names},     {"digests", digests},
+          {"layers", layers},   {"created", created}, {"size", size}};
+}
+
+ImageRecord ImageRecord::from_json(const json &j) {
+  ImageRecord r;
+  r.id = j.value("id", "");
+  r.names = j.value("names", std::vector<std::string>{});
+  r.digests = j.value("digests", std::vector<std::string>{});
+  r.layers = j.value("layers", std::vector<std::string>{});
+  r.created = j.value("created", int64_t(0));
+  r.size = j.value("size", int64_t(0));
+  return r;
+}
+
+std::string chain_id(const std::string &parent, const std::string &diff_id) {
+  if (parent.empty())
+    return digest_hex(diff_id).value_or(diff_id);
+  return sha256_hex("sha256:" + parent + " " + diff_id);
+}
+
+Result<Store> Store::open(const std::string &root, const std::string &runroot) {
+  Store s;
+  s.root_ = root;
+  s.runroot_ = runroot;
+  for (const char *d : {"blobs/sha256", "layers", "containers", "names", "volumes"})
+    TRY_STATUS(fs::mkdir_p(root + "/" + d, 0700));
+  TRY_STATUS(fs::mkdir_p(runroot + "/containers", 0700));
+  s.driver_ = "overlay";
+  return s;
+}
+
+std::string Store::blob_path(const std::string &digest) const {
+  return root_ + "/blobs/sha256/" + digest_hex(digest).value_or("invalid");
+}
+
+Result<std::string> Store::put_blob(std::string_view data) {
+  std::string d = sha256_digest(data);
+  std::string p = blob_path(d);
+  if (!fs::exists(p))
+    TRY_STATUS(fs::write_file_atomic(p, data, true, 0644));
+  return d;
+}
+
+Result<std::string> Store::read_blob(const std::string &digest) const {
+  TRY(digest_hex(digest));
+  auto data = TRY(fs::read_file(blob_path(digest)));
+  if (sha256_digest(data) != digest)
+    return make_error(Errc::failed, "blob {} is corrupt: its content does not match its digest",
+                      digest);
+  return data;
+}
+
+std::string Store::layer_dir(const std::string &chain) const { return root_ + "/layers/" + chain; }
+
+bool Store::has_layer(const std::string &chain) const {
+  return fs::exists(layer_dir(chain) + "/layer.json");
+}
+
+Result<LayerRecord> Store::read_layer(const std::string &chain) const {
+  auto text = TRY(fs::read_file(layer_dir(chain) + "/layer.json"));
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded())
+    return make_error(Errc::failed, "layer {} has a corrupt record", chain);
+  return LayerRecord{chain, j.value("diff_id", ""), j.value("parent", ""), j.value("digest", ""),
+                     j.value("size", int64_t(0))};
+}
+
+Result<LayerRecord> Store::add_layer(int fd, const std::string &parent) {
+  // Extract beside the final place, then rename: a crash leaves only a
+  // .tmp- directory, which gc removes, never a half layer under its ID.
+  std::string tmp = fmt::format("{}/layers/.tmp-{}-{}", root_, ::getpid(), ids::random_id().substr(0, 8));
+  TRY_STATUS(fs::mkdir_p(tmp + "/diff", 0755));
+  auto cleanup = [&] { (void)fs::remove_all(tmp); };
+  UniqueFd dir(::open((tmp + "/diff").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir) {
+    cleanup();
+    return sys_error("opening {}", tmp);
+  }
+  image::LayerApplyOptions opts;
+  opts.overlay_whiteouts = true;
+  opts.userxattr = sys::in_user_namespace();
+  auto info = image::apply_layer(fd, dir.get(), opts);
+  if (!info) {
+    cleanup();
+    return std::move(info).error();
+  }
+  LayerRecord rec{chain_id(parent, info->diff_id), info->diff_id, parent, info->digest,
+                  static_cast<int64_t>(info->size)};
+  json j = {{"diff_id", rec.diff_id}, {"parent", rec.parent}, {"digest", rec.digest},
+            {"size", rec.size}};
+  if (auto s = fs::write_file(tmp + "/layer.json", j.dump()); !s) {
+    cleanup();
+    return std::move(s).error();
+  }
+  ::syncfs(dir.get());
+  std::string final_dir = layer_dir(rec.chain_id);
+  if (::rename(tmp.c_str(), final_dir.c_str()) < 0) {
+    int e = errno;
+    cleanup();
+    if (e != EEXIST && e != ENOTEMPTY) {
+      errno = e;
+      return sys_error("storing layer {}", rec.chain_id);
+    }
+  }
+  return rec;
+}
+
+static std::string images_lock(const std::string &root) { return root + "/images.lock"; }
+
+Result<std::vector<ImageRecord>> Store::images() const {
+  std::vector<ImageRecord> out;
+  std::string p = root_ + "/images.json";
+  if (!fs::exists(p))
+    return out;
+  auto text = TRY(fs::read_file(p));
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_array())
+    return make_error(Errc::failed, "image index {} is corrupt", p);
+  for (const auto &e : j)
+    out.push_back(ImageRecord::from_json(e));
+  return out;
+}
+
+Status Store::update_images(const std::function<Status(std::vector<ImageRecord> &)> &change) {
+  auto lock = TRY(FileLock::acquire(images_lock(root_)));
+  auto list = TRY(images());
+  TRY_STATUS(change(list));
+  json j = json::array();
+  for (const auto &r : list)
+    j.push_back(r.to_json());
+  return fs::write_file_atomic(root_ + "/images.json", j.dump(1), true, 0600);
+}
+
+Result<FileLock> Store::lock_layer_adds() const {
+  return FileLock::acquire(root_ + "/layers.lock", FileLock::Mode::shared);
+}
+
+Status Store::gc_layers() {
+  auto adds = TRY(FileLock::acquire(root_ + "/layers.lock"));
+  auto lock = TRY(FileLock::acquire(images_lock(root_)));
+  auto list = TRY(images());
+  std::vector<std::string> keep;
+  for (const auto &img : list)
+    keep.insert(keep.end(), img.layers.begin(), img.layers.end());
+  auto names = TRY(fs::list_dir(root_ + "/layers"));
+  for (const auto &n : names) {
+    if (n.rfind(".tmp-", 0) == 0) {
+      // A temp dir whose extracting process is gone is debris of a crash.
+      auto pid = n.substr(5, n.find('-', 5) - 5);
+      if (!fs::exists("/proc/" + pid))
+        TRY_STATUS(fs::remove_all(root_ + "/layers/" + n));
+      continue;
+    }
+    if (std::find(keep.begin(), keep.end(), n) == keep.end())
+      TRY_STATUS(fs::remove_all(layer_dir(n)));
+  }
+  return {};
+}
+
+std::string Store::container_dir(const std::string &id) const { return root_ + "/containers/" + id; }
+std::string Store::container_run_dir(const std::string &id) const {
+  return runroot_ + "/containers/" + id;
+}
+
+Result<FileLock> Store::lock_containers() const {
+  return FileLock::acquire(root_ + "/containers.lock");
+}
+
+Result<FileLock> Store::lock_container(const std::string &id) const {
+  return FileLock::acquire(container_dir(id) + "/lock");
+}
+
+Result<std::vector<std::string>> Store::container_ids() const {
+  auto names = TRY(fs::list_dir(root_ + "/containers"));
+  std::vector<std::string> out;
+  for (auto &n : names)
+    if (n.size() == 64)
+      out.push_back(std::move(n));
+  return out;
+}
+
+Result<ContainerRecord> Store::read_container(const std::string &id) const {
+  auto text = fs::read_file(container_dir(id) + "/config.json");
+  if (!text)
+    return make_error(Errc::not_found, "container \"{}\" not found", id);
+  json j = json::parse(*text, nullptr, false);
+  if (j.is_discarded())
+    return make_error(Errc::failed, "container {} has a corrupt config", id);
+  ContainerRecord r{TRY(ContainerConfig::from_json(j)), {}};
+  r.state = TRY(read_state(id));
+  return r;
+}
+
+Result<ContainerState> Store::read_state(const std::string &id) const {
+  auto text = fs::read_file(container_dir(id) + "/state.json");
+  if (!text)
+    return ContainerState{};
+  json j = json::parse(*text, nullptr, false);
+  if (j.is_discarded())
+    return ContainerState{};
+  return ContainerState::from_json(j);
+}
+
+Status Store::write_state(const std::string &id, const ContainerState &s) const {
+  return fs::write_file_atomic(container_dir(id) + "/state.json", s.to_json().dump(), false, 0600);
+}
+
+Status Store::write_config(const ContainerConfig &c) const {
+  return fs::write_file_atomic(container_dir(c.id) + "/config.json", c.to_json().dump(), true,
+                               0600);
+}
+
+Status Store::claim_name(const std::string &name, const std::string &id) const {
+  std::string p = root_ + "/names/" + name;
+  if (::symlink(id.c_str(), p.c_str()) == 0)
+    return {};
+  if (errno == EEXIST) {
+    // A name left behind by a container that no longer exists is free.
+    auto owner = id_for_name(name);
+    if (owner && !fs::exists(container_dir(*owner) + "/config.json")) {
+      ::unlink(p.c_str());
+      if (::symlink(id.c_str(), p.c_str()) == 0)
+        return {};
+    }
+    return make_error(Errc::exists, "the container name \"{}\" is already in use by {}", name,
+                      owner.value_or("another container"));
+  }
+  return sys_error("claiming name {}", name);
+}
+
+Status Store::release_name(const std::string &name) const {
+  std::string p = root_ + "/names/" + name;
+  if (::unlink(p.c_str()) < 0 && errno != ENOENT)
+    return sys_error("releasing name {}", name);
+  return {};
+}
+
+std::optional<std::string> Store::id_for_name(const std::string &name) const {
+  if (name.empty() || name.find('/') != std::string::npos || name[0] == '.')
+    return std::nullopt;
+  char buf[128];
+  std::string p = root_ + "/names/" + name;
+  ssize_t n = ::readlink(p.c_str(), buf, sizeof buf);
+  if (n <= 0)
+    return std::nullopt;
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+Status Store::remove_container(const ContainerConfig &c, bool volumes) const {
+  // The config goes first: once it is gone the container no longer exists
+  // for any reader, and a crash midway leaves only debris gc can sweep.
+  std::string dir = container_dir(c.id);
+  if (::unlink((dir + "/config.json").c_str()) < 0 && errno != ENOENT)
+    return sys_error("removing container {}", c.id);
+  if (auto owner = id_for_name(c.name); owner && *owner == c.id)
+    TRY_STATUS(release_name(c.name));
+  TRY_STATUS(fs::remove_all(container_run_dir(c.id)));
+  TRY_STATUS(fs::remove_all(dir));
+  if (volumes)
+    for (const auto &m : c.mounts)
+      if (m.type == "volume" && m.anonymous)
+        TRY_STATUS(fs::remove_all(volume_dir(m.source)));
+  return {};
+}
+
+std::string Store::volume_dir(const std::string &name) const { return root_ + "/volumes/" + name; }
+
+Result<FileLock> Store::lock_volumes() const { return FileLock::acquire(root_ + "/volumes.lock"); }
+
+} // namespace skiff::storage

@@ -1,0 +1,398 @@
+#include "monitor.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "skiff/network/files.hpp"
+#include "skiff/network/pasta.hpp"
+#include "skiff/runtime/cgroups.hpp"
+#include "skiff/runtime/launch.hpp"
+#include "skiff/supervisor/attach_protocol.hpp"
+#include "skiff/supervisor/supervisor.hpp"
+#include "skiff/sys/proc.hpp"
+#include "skiff/sys/userns.hpp"
+#include "skiff/util/fs.hpp"
+#include "skiff/util/strings.hpp"
+#include "skiff/util/timefmt.hpp"
+
+namespace skiff::supervisor {
+
+namespace {
+
+void write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return;
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+// Listens on the attach socket; the path goes through /proc/self/fd so its
+// length never hits sockaddr_un's 108-byte limit.
+Result<UniqueFd> listen_attach(const std::string &dir) {
+  UniqueFd d(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!d)
+    return sys_error("opening {}", dir);
+  UniqueFd s(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  auto path = fmt::format("/proc/self/fd/{}/attach.sock", d.get());
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+  ::unlink(path.c_str());
+  if (::bind(s.get(), reinterpret_cast<sockaddr *>(&addr), sizeof addr) < 0 ||
+      ::listen(s.get(), 16) < 0)
+    return sys_error("listening on {}/attach.sock", dir);
+  return s;
+}
+
+runtime::CgroupLimits cgroup_limits(const storage::Limits &l) {
+  return {l.memory, l.memory_swap, l.cpus, l.pids};
+}
+
+std::string host_hostname() {
+  char buf[256] = {};
+  ::gethostname(buf, sizeof buf - 1);
+  return buf;
+}
+
+} // namespace
+
+Monitor::Monitor(const storage::Store &store, std::string id, int attach_fd, int status_fd)
+    : store_(store), id_(std::move(id)), status_fd_(status_fd) {
+  if (attach_fd >= 0)
+    clients_.push_back({UniqueFd(attach_fd), {}});
+}
+
+void Monitor::report(const std::string &msg) {
+  if (status_fd_ < 0)
+    return;
+  write_all(status_fd_, msg);
+  ::close(status_fd_);
+  status_fd_ = -1;
+}
+
+Status Monitor::record(const std::function<void(storage::ContainerState &)> &change) {
+  auto lock = TRY(store_.lock_container(id_));
+  auto st = TRY(store_.read_state(id_));
+  change(st);
+  return store_.write_state(id_, st);
+}
+
+Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
+  auto rec = TRY(store_.read_container(id_));
+  config_ = rec.config;
+  auto images = TRY(store_.images());
+  auto img = std::find_if(images.begin(), images.end(),
+                          [&](const auto &i) { return i.id == config_.image_id; });
+  if (img == images.end())
+    return make_error(Errc::not_found, "image {} of container {} is gone", config_.image_id, id_);
+  std::vector<std::string> layers;
+  for (const auto &l : img->layers)
+    layers.push_back(store_.layer_dir(l) + "/diff");
+  std::vector<std::pair<std::string, std::string>> volumes;
+  for (const auto &m : config_.mounts)
+    if (m.type == "volume")
+      volumes.emplace_back(m.source, store_.volume_dir(m.source) + "/_data");
+
+  std::string cdir = store_.container_dir(id_), rundir = store_.container_run_dir(id_);
+  auto plan = TRY(runtime::make_plan(config_, layers, cdir, rundir, volumes));
+  plan.userxattr = sys::in_user_namespace();
+  for (const auto &d : {plan.rootfs, plan.upper, plan.work})
+    TRY_STATUS(fs::mkdir_p(d, 0755));
+  bool host_net = config_.network == "host";
+  std::string hostname = host_net ? host_hostname() : config_.hostname;
+  plan.hostname = host_net ? "" : config_.hostname;
+  auto host_resolv = fs::read_file("/etc/resolv.conf").value_or("");
+  auto host_hosts = fs::read_file("/etc/hosts").value_or("");
+  TRY_STATUS(fs::write_file_atomic(cdir + "/hostname", hostname + "\n", false));
+  TRY_STATUS(fs::write_file_atomic(
+      cdir + "/hosts", host_net ? host_hosts : network::hosts_file(hostname, "127.0.1.1"), false));
+  TRY_STATUS(fs::write_file_atomic(
+      cdir + "/resolv.conf",
+      config_.network == "none" ? std::string()
+                                : network::resolv_conf(host_resolv, host_net ? "" : network::kPastaDns),
+      false));
+
+  int o[2], e[2], i[2] = {-1, -1};
+  if (::pipe2(o, O_CLOEXEC) < 0 || ::pipe2(e, O_CLOEXEC) < 0)
+    return sys_error("creating pipes");
+  out.reset(o[0]);
+  err.reset(e[0]);
+  UniqueFd out_w(o[1]), err_w(e[1]), in_r;
+  if (config_.open_stdin && !config_.tty) {
+    if (::pipe2(i, O_CLOEXEC) < 0)
+      return sys_error("creating pipes");
+    in_r.reset(i[0]);
+    in.reset(i[1]);
+  } else {
+    in_r.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  }
+  auto cgroup = TRY(runtime::Cgroup::create(id_, cgroup_limits(config_.limits)));
+  auto pending = runtime::clone_init(plan, in_r.get(), out_w.get(), err_w.get());
+  if (!pending) {
+    (void)cgroup.destroy();
+    return std::move(pending).error();
+  }
+  out_w.reset();
+  err_w.reset();
+  in_r.reset();
+  pid_t pid = pending->pid();
+  auto abort = [&](Error why) -> Result<pid_t> {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    (void)cgroup.destroy();
+    return why;
+  };
+  if (auto s = cgroup.add_process(pid); !s)
+    return abort(std::move(s).error());
+  if (config_.network == "default")
+    if (auto s = network::attach_pasta(pid); !s)
+      return abort(std::move(s).error());
+  if (auto s = pending->release(&pty_); !s) {
+    (void)cgroup.destroy();
+    return std::move(s).error();
+  }
+  if (pty_)
+    out.reset();  // with a tty all output comes through the pty
+  return pid;
+}
+
+void Monitor::emit(int stream, std::string_view data) {
+  const char *name = stream == 1 ? "stdout" : "stderr";
+  auto to_log = [&](std::string_view line) {
+    if (log_)
+      write_all(log_.get(), json_log_line(line, name, timefmt::now_ns()));
+  };
+  if (stream == 1)
+    split_out_.feed(data, to_log);
+  else
+    split_err_.feed(data, to_log);
+  std::string frame = encode_frame(stream == 1 ? Frame::stdout_data : Frame::stderr_data, data);
+  for (auto &c : clients_)
+    if (c.fd)
+      write_all(c.fd.get(), frame);
+}
+
+void Monitor::handle_client_input(Client &c, int stdin_fd, bool &stdin_closed) {
+  while (auto f = decode_frame(c.in)) {
+    switch (f->type) {
+    case Frame::stdin_data:
+      if (!stdin_closed && stdin_fd >= 0)
+        write_all(stdin_fd, f->payload);
+      break;
+    case Frame::stdin_eof:
+      stdin_closed = true;
+      break;
+    case Frame::resize:
+      if (pty_) {
+        auto rc = str::cut(f->payload, ' ');
+        if (rc) {
+          winsize ws{};
+          ws.ws_row = static_cast<unsigned short>(str::to_int(rc->first).value_or(24));
+          ws.ws_col = static_cast<unsigned short>(str::to_int(rc->second).value_or(80));
+          ::ioctl(pty_.get(), TIOCSWINSZ, &ws);
+        }
+      }
+      break;
+    default:
+      break;
+    }
+  }
+}
+
+int Monitor::pump(pid_t pid, UniqueFd out, UniqueFd err, UniqueFd in) {
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGCHLD);
+  UniqueFd sigfd(::signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK));
+  int out_fd = pty_ ? pty_.get() : out.get();
+  bool stdin_closed = false;
+  int exit_code = -1;
+  std::vector<pollfd> fds;
+  char buf[65536];
+  for (;;) {
+    fds.clear();
+    fds.push_back({sigfd.get(), POLLIN, 0});
+    fds.push_back({out_fd, POLLIN, 0});
+    fds.push_back({err.get(), POLLIN, 0});
+    fds.push_back({listener_.get(), POLLIN, 0});
+    for (auto &c : clients_)
+      fds.push_back({c.fd.get(), POLLIN, 0});
+    if (::poll(fds.data(), fds.size(), exit_code >= 0 ? 0 : -1) < 0 && errno != EINTR)
+      break;
+    bool got_output = false;
+    for (int idx : {1, 2}) {
+      if (fds[static_cast<size_t>(idx)].fd < 0 || !(fds[static_cast<size_t>(idx)].revents & (POLLIN | POLLHUP | POLLERR)))
+        continue;
+      ssize_t n = ::read(fds[static_cast<size_t>(idx)].fd, buf, sizeof buf);
+      if (n > 0) {
+        emit(idx == 1 ? 1 : 2, std::string_view(buf, static_cast<size_t>(n)));
+        got_output = true;
+      } else if (n == 0 || errno != EINTR) {
+        // EOF (or EIO on a pty whose last slave closed).
+        if (idx == 1)
+          out_fd = -1;
+        else
+          err.reset();
+      }
+    }
+    if (fds[3].revents & POLLIN) {
+      UniqueFd c(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+      if (c)
+        clients_.push_back({std::move(c), {}});
+    }
+    for (size_t k = 4; k < fds.size(); k++) {
+      if (!(fds[k].revents & (POLLIN | POLLHUP | POLLERR)))
+        continue;
+      auto &c = clients_[k - 4];
+      ssize_t n = ::read(c.fd.get(), buf, sizeof buf);
+      if (n <= 0) {
+        c.fd.reset();
+        continue;
+      }
+      c.in.append(buf, static_cast<size_t>(n));
+      int stdin_fd = pty_ ? pty_.get() : in.get();
+      handle_client_input(c, stdin_fd, stdin_closed);
+      if (stdin_closed && in)
+        in.reset();
+    }
+    std::erase_if(clients_, [](const Client &c) { return !c.fd; });
+    if (fds[0].revents & POLLIN) {
+      signalfd_siginfo si;
+      while (::read(sigfd.get(), &si, sizeof si) == sizeof si) {
+      }
+      int st;
+      pid_t r;
+      while ((r = ::waitpid(-1, &st, WNOHANG)) > 0)
+        if (r == pid)
+          exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    }
+    // Once the command has exited, keep reading only while output flows.
+    if (exit_code >= 0 && (!got_output || (out_fd < 0 && !err)))
+      break;
+  }
+  auto to_log = [&](const char *name) {
+    return [&, name](std::string_view line) {
+      if (log_)
+        write_all(log_.get(), json_log_line(line, name, timefmt::now_ns()));
+    };
+  };
+  split_out_.flush(to_log("stdout"));
+  split_err_.flush(to_log("stderr"));
+  pty_.reset();
+  return exit_code;
+}
+
+bool Monitor::should_restart(int exit_code, int64_t ran_ns, int &backoff_ms) {
+  auto st = store_.read_state(id_);
+  if (!st || st->stop_requested || config_.auto_remove)
+    return false;
+  const auto &p = config_.restart;
+  bool yes = p.name == "always" || p.name == "unless-stopped" ||
+             (p.name == "on-failure" && exit_code != 0 &&
+              (p.max_retries == 0 || st->restart_count < p.max_retries));
+  if (!yes)
+    return false;
+  // Docker's backoff: 100 ms doubling per restart, reset after 10 s of
+  // uptime, at most a minute.
+  backoff_ms = ran_ns >= 10'000'000'000LL ? 100 : std::min(backoff_ms * 2, 60'000);
+  return true;
+}
+
+void Monitor::finish(int exit_code) {
+  if (config_.auto_remove) {
+    auto lock = store_.lock_containers();
+    auto clock = store_.lock_container(id_);
+    (void)store_.remove_container(config_, true);
+  }
+  std::string frame = encode_frame(Frame::exit, std::to_string(exit_code));
+  for (auto &c : clients_)
+    write_all(c.fd.get(), frame);
+  clients_.clear();
+}
+
+int Monitor::run() {
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGCHLD);
+  ::sigprocmask(SIG_BLOCK, &mask, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+  ::signal(SIGHUP, SIG_IGN);
+  std::string rundir = store_.container_run_dir(id_);
+  (void)fs::mkdir_p(rundir, 0700);
+  if (auto l = listen_attach(rundir))
+    listener_ = std::move(*l);
+  (void)record([&](storage::ContainerState &s) {
+    s.supervisor_pid = ::getpid();
+    s.supervisor_start = sys::process_start_time(::getpid());
+    s.stop_requested = false;
+  });
+  int backoff_ms = 50;
+  int exit_code = 0;
+  for (;;) {
+    UniqueFd out, err, in;
+    auto pid = start_once(out, err, in);
+    if (!pid) {
+      int code = pid.error().exit_code;
+      (void)record([&](storage::ContainerState &s) {
+        s.status = storage::RunStatus::exited;
+        s.exit_code = code == kExitRuntime ? 128 : code;
+        s.error = pid.error().message;
+        s.pid = 0;
+        s.finished_at = timefmt::now_ns();
+      });
+      report(fmt::format("err {} {}", code, pid.error().message));
+      finish(code);
+      return 1;
+    }
+    if (!log_)
+      log_.reset(::open((store_.container_dir(id_) + "/ctr.log").c_str(),
+                        O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
+    int64_t started = timefmt::now_ns();
+    (void)record([&](storage::ContainerState &s) {
+      s.status = storage::RunStatus::running;
+      s.pid = *pid;
+      s.pid_start = sys::process_start_time(*pid);
+      s.started_at = started;
+      s.error.clear();
+    });
+    report(fmt::format("ok {}", *pid));
+    exit_code = pump(*pid, std::move(out), std::move(err), std::move(in));
+    (void)runtime::Cgroup::destroy_by_name(id_);
+    int64_t finished = timefmt::now_ns();
+    bool again = should_restart(exit_code, finished - started, backoff_ms);
+    (void)record([&](storage::ContainerState &s) {
+      s.status = again ? storage::RunStatus::restarting : storage::RunStatus::exited;
+      s.exit_code = exit_code;
+      s.pid = 0;
+      s.finished_at = finished;
+    });
+    if (!again)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(backoff_ms));
+    auto st = store_.read_state(id_);
+    if (!st || st->stop_requested || !fs::exists(store_.container_dir(id_) + "/config.json")) {
+      (void)record([](storage::ContainerState &s) { s.status = storage::RunStatus::exited; });
+      break;
+    }
+    (void)record([](storage::ContainerState &s) { s.restart_count++; });
+  }
+  finish(exit_code);
+  return 0;
+}
+
+} // namespace skiff::supervisor

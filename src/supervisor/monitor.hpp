@@ -1,0 +1,50 @@
+// Internal: the supervisor's life after the fork.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "skiff/storage/store.hpp"
+#include "skiff/supervisor/json_log.hpp"
+#include "skiff/util/fd.hpp"
+
+namespace skiff::supervisor {
+
+class Monitor {
+public:
+  Monitor(const storage::Store &store, std::string id, int attach_fd, int status_fd);
+  // Runs the container (again, per restart policy) until it is done;
+  // returns the supervisor's exit status.
+  int run();
+
+private:
+  struct Client {
+    UniqueFd fd;
+    std::string in;  // bytes received, not yet a whole frame
+  };
+
+  // Starts the container once; the error says why it could not start.
+  Result<pid_t> start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in);
+  // Pumps output to the log and clients until the container exits.
+  int pump(pid_t pid, UniqueFd out, UniqueFd err, UniqueFd in);
+  void emit(int stream, std::string_view data);
+  void handle_client_input(Client &c, int stdin_fd, bool &stdin_closed);
+  void report(const std::string &msg);
+  Status record(const std::function<void(storage::ContainerState &)> &change);
+  bool should_restart(int exit_code, int64_t ran_ns, int &backoff_ms);
+  void finish(int exit_code);
+
+  const storage::Store &store_;
+  std::string id_;
+  int status_fd_;
+  storage::ContainerConfig config_;
+  UniqueFd listener_;
+  UniqueFd pty_;
+  UniqueFd log_;
+  std::vector<Client> clients_;
+  LineSplitter split_out_, split_err_;
+};
+
+} // namespace skiff::supervisor

@@ -1,0 +1,64 @@
+#include "skiff/sys/proc.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace skiff::sys {
+
+uint64_t process_start_time(pid_t pid) {
+  if (pid <= 0)
+    return 0;
+  char path[64];
+  auto end = fmt::format_to_n(path, sizeof path - 1, "/proc/{}/stat", pid);
+  *end.out = '\0';
+  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return 0;
+  char buf[1024];
+  ssize_t n = ::read(fd, buf, sizeof buf - 1);
+  ::close(fd);
+  if (n <= 0)
+    return 0;
+  buf[n] = '\0';
+  // The command name may hold spaces and parentheses: fields start after
+  // the last ')'.
+  char *p = std::strrchr(buf, ')');
+  if (!p)
+    return 0;
+  // After ')' come fields 3.. ; start time is field 22.
+  int field = 2;
+  for (char *q = p + 1; *q; q++)
+    if (*q == ' ' && ++field == 22)
+      return std::strtoull(q + 1, nullptr, 10);
+  return 0;
+}
+
+bool process_alive(pid_t pid, uint64_t start_time) {
+  uint64_t now = process_start_time(pid);
+  if (now == 0)
+    return false;
+  // Zombies still have a stat entry; state 'Z' counts as gone.
+  char path[64];
+  auto end = fmt::format_to_n(path, sizeof path - 1, "/proc/{}/stat", pid);
+  *end.out = '\0';
+  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    char buf[512];
+    ssize_t n = ::read(fd, buf, sizeof buf - 1);
+    ::close(fd);
+    if (n > 0) {
+      buf[n] = '\0';
+      char *p = std::strrchr(buf, ')');
+      if (p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'))
+        return false;
+    }
+  }
+  return start_time == 0 || now == start_time;
+}
+
+} // namespace skiff::sys

@@ -1,0 +1,159 @@
+#include "skiff/util/timefmt.hpp"
+
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "skiff/util/strings.hpp"
+
+namespace skiff::timefmt {
+
+int64_t now_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+std::string rfc3339nano(int64_t ns) {
+  if (ns == 0)
+    return "0001-01-01T00:00:00Z";
+  time_t secs = static_cast<time_t>(ns / 1'000'000'000);
+  long frac = static_cast<long>(ns % 1'000'000'000);
+  tm t;
+  gmtime_r(&secs, &t);
+  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", t.tm_year + 1900,
+                                t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec);
+  if (frac) {
+    // Go trims trailing zeros of the fraction.
+    std::string f = fmt::format("{:09}", frac);
+    while (!f.empty() && f.back() == '0')
+      f.pop_back();
+    out += "." + f;
+  }
+  return out + "Z";
+}
+
+std::optional<int64_t> parse_rfc3339(std::string_view s) {
+  tm t{};
+  int y, mo, d, h, mi, sec;
+  if (s.size() < 19 ||
+      std::sscanf(std::string(s.substr(0, 19)).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d,
+                  &h, &mi, &sec) != 6)
+    return std::nullopt;
+  t.tm_year = y - 1900;
+  t.tm_mon = mo - 1;
+  t.tm_mday = d;
+  t.tm_hour = h;
+  t.tm_min = mi;
+  t.tm_sec = sec;
+  int64_t ns = int64_t(timegm(&t)) * 1'000'000'000;
+  s.remove_prefix(19);
+  if (!s.empty() && s.front() == '.') {
+    s.remove_prefix(1);
+    int64_t frac = 0, scale = 100'000'000;
+    while (!s.empty() && s.front() >= '0' && s.front() <= '9') {
+      frac += (s.front() - '0') * scale;
+      scale /= 10;
+      s.remove_prefix(1);
+    }
+    ns += frac;
+  }
+  if (s == "Z" || s.empty())
+    return ns;
+  if (s.size() == 6 && (s[0] == '+' || s[0] == '-') && s[3] == ':') {
+    auto hh = str::to_int(s.substr(1, 2)), mm = str::to_int(s.substr(4, 2));
+    if (!hh || !mm)
+      return std::nullopt;
+    int64_t off = (*hh * 3600 + *mm * 60) * 1'000'000'000LL;
+    return s[0] == '+' ? ns - off : ns + off;
+  }
+  return std::nullopt;
+}
+
+std::string human_duration(int64_t ns) {
+  int64_t seconds = ns / 1'000'000'000;
+  if (seconds < 1)
+    return "Less than a second";
+  if (seconds == 1)
+    return "1 second";
+  if (seconds < 60)
+    return fmt::format("{} seconds", seconds);
+  int64_t minutes = ns / 60'000'000'000LL;
+  if (minutes == 1)
+    return "About a minute";
+  if (minutes < 60)
+    return fmt::format("{} minutes", minutes);
+  int64_t hours = ns / 3'600'000'000'000LL;
+  if (hours == 1)
+    return "About an hour";
+  if (hours < 48)
+    return fmt::format("{} hours", hours);
+  if (hours < 24 * 7 * 2)
+    return fmt::format("{} days", hours / 24);
+  if (hours < 24 * 30 * 2)
+    return fmt::format("{} weeks", hours / 24 / 7);
+  if (hours < 24 * 365 * 2)
+    return fmt::format("{} months", hours / 24 / 30);
+  return fmt::format("{} years", hours / 24 / 365);
+}
+
+std::optional<int64_t> parse_go_duration(std::string_view s) {
+  if (s.empty())
+    return std::nullopt;
+  bool neg = false;
+  if (s.front() == '-' || s.front() == '+') {
+    neg = s.front() == '-';
+    s.remove_prefix(1);
+  }
+  if (s == "0")
+    return 0;
+  double total = 0;
+  while (!s.empty()) {
+    size_t i = 0;
+    while (i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.'))
+      i++;
+    if (i == 0)
+      return std::nullopt;
+    auto num = str::to_double(s.substr(0, i));
+    if (!num)
+      return std::nullopt;
+    s.remove_prefix(i);
+    size_t j = 0;
+    while (j < s.size() && !((s[j] >= '0' && s[j] <= '9') || s[j] == '.'))
+      j++;
+    auto unit = s.substr(0, j);
+    s.remove_prefix(j);
+    double mult;
+    if (unit == "ns")
+      mult = 1;
+    else if (unit == "us" || unit == "µs")
+      mult = 1e3;
+    else if (unit == "ms")
+      mult = 1e6;
+    else if (unit == "s")
+      mult = 1e9;
+    else if (unit == "m")
+      mult = 60e9;
+    else if (unit == "h")
+      mult = 3600e9;
+    else
+      return std::nullopt;
+    total += *num * mult;
+  }
+  return static_cast<int64_t>(neg ? -total : total);
+}
+
+std::optional<int64_t> parse_time_arg(std::string_view s, int64_t now) {
+  if (auto d = parse_go_duration(s); d && !str::to_double(s))
+    return now - *d;
+  if (auto secs = str::to_double(s))
+    return static_cast<int64_t>(*secs * 1e9);
+  if (auto t = parse_rfc3339(s))
+    return t;
+  // A date alone ("2026-11-22") as Docker accepts.
+  if (s.size() == 10)
+    return parse_rfc3339(std::string(s) + "T00:00:00Z");
+  return std::nullopt;
+}
+
+} // namespace skiff::timefmt

@@ -1,0 +1,50 @@
+# Shared setup for the system tests: every test gets its own --root and
+# --runroot, so tests never see each other's containers or images.
+
+SKIFF_BIN=${SKIFF_BIN:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)/build/skiff}
+FIXTURES=${FIXTURES:-$BATS_TEST_DIRNAME/../fixtures}
+BUSYBOX_TAR=${BUSYBOX_TAR:-$BATS_RUN_TMPDIR/busybox.tar}
+
+skiff() {
+  "$SKIFF_BIN" --root "$BATS_TEST_TMPDIR/root" --runroot "$BATS_TEST_TMPDIR/run" "$@"
+}
+
+rootless() { [ "$(id -u)" -ne 0 ]; }
+
+# Imports the busybox fixture as busybox:latest (CMD sh).
+load_busybox() {
+  if [ ! -f "$BUSYBOX_TAR" ]; then
+    "$FIXTURES/make-busybox-rootfs" "$BUSYBOX_TAR.tmp.$$" && mv "$BUSYBOX_TAR.tmp.$$" "$BUSYBOX_TAR"
+  fi
+  skiff import --change 'CMD ["sh"]' "$BUSYBOX_TAR" busybox:latest >/dev/null
+}
+
+# Removes everything the test made through skiff itself, so files owned by
+# mapped IDs (rootless) are deleted from inside the user namespace.
+teardown() {
+  [ -d "$BATS_TEST_TMPDIR/root" ] || return 0
+  local ids
+  ids=$(skiff ps -aq 2>/dev/null) || true
+  [ -z "$ids" ] || skiff rm -f -v $ids >/dev/null 2>&1 || true
+  ids=$(skiff images -q 2>/dev/null) || true
+  [ -z "$ids" ] || skiff rmi -f $ids >/dev/null 2>&1 || true
+  skiff volume prune -a -f >/dev/null 2>&1 || true
+}
+
+# Waits until CMD succeeds, up to ~5 s.
+wait_for() {
+  local i
+  for i in $(seq 1 100); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.05
+  done
+  "$@"
+}
+
+# Asserts that the last `run` failed with `code` and printed one skiff: line
+# containing `text`.
+assert_error() {
+  local code=$1 text=$2
+  [ "$status" -eq "$code" ] || { echo "exit $status, want $code: $output"; return 1; }
+  [[ "$output" == *"skiff: "*"$text"* ]] || { echo "output lacks '$text': $output"; return 1; }
+}
