@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -115,6 +116,51 @@ int attach_session(int sock, const AttachOptions &o) {
     }
   }
   return kExitRuntime;
+}
+
+int pty_session(int master, pid_t helper, bool interactive) {
+  RawTerminal raw(interactive);
+  auto resize = [&] {
+    winsize ws{};
+    if (::ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+      ::ioctl(master, TIOCSWINSZ, &ws);
+  };
+  sigset_t mask;
+  sigemptyset(&mask);
+  for (int s : {SIGWINCH, SIGCHLD})
+    sigaddset(&mask, s);
+  ::sigprocmask(SIG_BLOCK, &mask, nullptr);
+  int sfd = ::signalfd(-1, &mask, SFD_CLOEXEC);
+  resize();
+  bool stdin_live = interactive;
+  char buf[65536];
+  for (;;) {
+    pollfd fds[3] = {{master, POLLIN, 0}, {sfd, POLLIN, 0}, {stdin_live ? STDIN_FILENO : -1, POLLIN, 0}};
+    if (::poll(fds, 3, -1) < 0 && errno != EINTR)
+      break;
+    if (fds[1].revents & POLLIN) {
+      signalfd_siginfo si;
+      if (::read(sfd, &si, sizeof si) == sizeof si && si.ssi_signo == SIGWINCH)
+        resize();
+    }
+    if (fds[2].revents & (POLLIN | POLLHUP | POLLERR)) {
+      ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+      if (n > 0)
+        write_all(master, std::string_view(buf, static_cast<size_t>(n)));
+      else
+        stdin_live = false;
+    }
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      ssize_t n = ::read(master, buf, sizeof buf);
+      if (n <= 0)
+        break;  // EIO: every slave closed, the process is gone
+      write_all(STDOUT_FILENO, std::string_view(buf, static_cast<size_t>(n)));
+    }
+  }
+  int st = 0;
+  while (::waitpid(helper, &st, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 } // namespace skiff::cli

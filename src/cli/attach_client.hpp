@@ -17,4 +17,8 @@ struct AttachOptions {
 // (or 125 when the supervisor went away without one).
 int attach_session(int sock, const AttachOptions &o);
 
+// Relays this terminal to and from a pty master (exec -t) until the
+// process `helper` exits; returns its exit code.
+int pty_session(int master, pid_t helper, bool interactive);
+
 } // namespace skiff::cli

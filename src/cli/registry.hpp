@@ -33,5 +33,7 @@ Command cmd_volume_prune();
 Command cmd_version();
 Command cmd_info();
 Command cmd_complete();
+Command cmd_exec();
+Command cmd_attach();
 
 } // namespace skiff::cli

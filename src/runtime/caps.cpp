@@ -99,11 +99,15 @@ std::vector<int> cap_numbers(const std::vector<std::string> &names) {
   return out;
 }
 
-int apply_caps(const std::vector<int> &caps) {
+int drop_bounding(const std::vector<int> &caps) {
   auto keep = [&](int c) { return std::find(caps.begin(), caps.end(), c) != caps.end(); };
   for (int c = 0; c <= last_cap(); c++)
     if (!keep(c) && ::prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
       return errno;
+  return 0;
+}
+
+int set_caps(const std::vector<int> &caps) {
   __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
   __user_cap_data_struct data[2]{};
   for (int c : caps) {
@@ -112,7 +116,6 @@ int apply_caps(const std::vector<int> &caps) {
     unsigned idx = static_cast<unsigned>(c) / 32, bit = 1u << (c % 32);
     data[idx].effective |= bit;
     data[idx].permitted |= bit;
-    data[idx].inheritable |= bit;
   }
   if (::syscall(SYS_capset, &hdr, data) < 0)
     return errno;

@@ -218,4 +218,23 @@ std::string parent_dir(const std::string &path) {
 }
 
 } // namespace cgroup_detail
+std::vector<std::string> Cgroup::procs_files(const std::string &name) {
+  std::vector<std::string> out;
+  if (!check_name(name))
+    return out;
+  const bool rootless = ::geteuid() != 0 || sys::in_user_namespace();
+  auto version = detect_cgroup_version();
+  std::vector<std::string> dirs;
+  if (version == CgroupVersion::v1 && !rootless) {
+    if (auto plan = locate_v1(name))
+      dirs = plan->dirs;
+  } else if (version == CgroupVersion::v2) {
+    dirs = leaves_v2(name, rootless).value_or({});
+  }
+  for (const auto &d : dirs)
+    if (::access((d + "/cgroup.procs").c_str(), W_OK) == 0)
+      out.push_back(d + "/cgroup.procs");
+  return out;
+}
+
 } // namespace skiff::runtime

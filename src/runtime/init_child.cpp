@@ -20,6 +20,7 @@
 #include <cstring>
 
 #include "mounts.hpp"
+#include "process_setup.hpp"
 #include "skiff/runtime/caps.hpp"
 #include "skiff/runtime/seccomp.hpp"
 #include "skiff/runtime/user.hpp"
@@ -29,23 +30,6 @@
 namespace skiff::runtime::detail {
 
 namespace {
-
-[[noreturn]] void fail(int errfd, int code, const std::string &msg) {
-  std::string line = fmt::format("{} {}", code, msg);
-  (void)!::write(errfd, line.data(), line.size());
-  ::_exit(code);
-}
-
-[[noreturn]] void fail(int errfd, const Error &e) { fail(errfd, e.exit_code, e.message); }
-
-void reset_signals() {
-  sigset_t all;
-  sigemptyset(&all);
-  ::sigprocmask(SIG_SETMASK, &all, nullptr);
-  for (int s = 1; s < NSIG; s++)
-    if (s != SIGKILL && s != SIGSTOP)
-      ::signal(s, SIG_DFL);
-}
 
 void loopback_up() {
   int s = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -72,85 +56,6 @@ int rlimit_resource(const std::string &name) {
     if (name == n)
       return r;
   return -1;
-}
-
-std::string env_value(const std::vector<std::string> &env, const std::string &key) {
-  for (const auto &e : env)
-    if (e.size() > key.size() && e.compare(0, key.size(), key) == 0 && e[key.size()] == '=')
-      return e.substr(key.size() + 1);
-  return {};
-}
-
-// Finds argv[0] as execvp would, with the container's PATH; errors are
-// Docker's words and exit codes.
-Result<std::string> find_executable(const std::string &cmd, const std::vector<std::string> &env) {
-  auto denied = [&] {
-    return Error{Errc::failed, fmt::format("exec: \"{}\": permission denied", cmd), 126};
-  };
-  if (cmd.find('/') != std::string::npos) {
-    struct stat st;
-    if (::stat(cmd.c_str(), &st) < 0)
-      return Error{Errc::not_found,
-                   fmt::format("exec: \"{}\": stat {}: no such file or directory", cmd, cmd), 127};
-    if (S_ISDIR(st.st_mode) || ::access(cmd.c_str(), X_OK) < 0)
-      return denied();
-    return cmd;
-  }
-  std::string path = env_value(env, "PATH");
-  if (path.empty())
-    path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-  bool saw_denied = false;
-  for (const auto &dir : str::split(path, ':')) {
-    std::string cand = (dir.empty() ? "." : dir) + "/" + cmd;
-    struct stat st;
-    if (::stat(cand.c_str(), &st) < 0 || S_ISDIR(st.st_mode))
-      continue;
-    if (::access(cand.c_str(), X_OK) == 0)
-      return cand;
-    saw_denied = true;
-  }
-  if (saw_denied)
-    return denied();
-  return Error{Errc::not_found,
-               fmt::format("exec: \"{}\": executable file not found in $PATH", cmd), 127};
-}
-
-// Opens a pty in the container's own devpts, makes its slave the
-// controlling terminal and stdio, and hands the master to the supervisor.
-Status setup_tty(int console, uid_t uid) {
-  UniqueFd master(::open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
-  if (!master)
-    return sys_error("opening /dev/pts/ptmx");
-  int unlock = 0, n = 0;
-  if (::ioctl(master.get(), TIOCSPTLCK, &unlock) < 0 || ::ioctl(master.get(), TIOCGPTN, &n) < 0)
-    return sys_error("unlocking the pty");
-  std::string slave_path = fmt::format("/dev/pts/{}", n);
-  UniqueFd slave(::open(slave_path.c_str(), O_RDWR | O_NOCTTY));
-  if (!slave)
-    return sys_error("opening {}", slave_path);
-  (void)!::fchown(slave.get(), uid, static_cast<gid_t>(-1));
-  char byte = 'T';
-  iovec iov{&byte, 1};
-  alignas(cmsghdr) char buf[CMSG_SPACE(sizeof(int))]{};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = buf;
-  msg.msg_controllen = sizeof buf;
-  cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-  cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = SCM_RIGHTS;
-  cm->cmsg_len = CMSG_LEN(sizeof(int));
-  int mfd = master.get();
-  std::memcpy(CMSG_DATA(cm), &mfd, sizeof mfd);
-  if (::sendmsg(console, &msg, 0) < 0)
-    return sys_error("sending the pty to the supervisor");
-  if (::setsid() < 0 || ::ioctl(slave.get(), TIOCSCTTY, 0) < 0)
-    return sys_error("making the pty the controlling terminal");
-  for (int fd = 0; fd < 3; fd++)
-    if (::dup2(slave.get(), fd) < 0)
-      return sys_error("wiring the pty");
-  return {};
 }
 
 // --init: stay as PID 1, reap every zombie and pass signals on to the
@@ -239,23 +144,8 @@ void init_child(const LaunchPlan &p, ChildFds fds) {
   if (!exe)
     fail(errfd, exe.error());
 
-  // Without no_new_privs the filter must go in while we still hold
-  // CAP_SYS_ADMIN; with it, as late as possible so setup is not filtered.
-  if (!p.no_new_privileges && !p.seccomp.empty())
-    if (int e = install_seccomp(p.seccomp.data(), p.seccomp.size()); e)
-      fail(errfd, 125, fmt::format("loading seccomp filter: {}", std::strerror(e)));
-  if (::setgroups(user->groups.size(), user->groups.data()) < 0 && errno != EPERM)
-    fail(errfd, sys_error("setting supplementary groups"));
-  if (::prctl(PR_SET_KEEPCAPS, 1) < 0 || ::setresgid(user->gid, user->gid, user->gid) < 0 ||
-      ::setresuid(user->uid, user->uid, user->uid) < 0)
-    fail(errfd, sys_error("switching to user {}:{}", user->uid, user->gid));
-  if (int e = apply_caps(p.caps); e)
-    fail(errfd, 125, fmt::format("setting capabilities: {}", std::strerror(e)));
-  if (p.no_new_privileges && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-    fail(errfd, sys_error("setting no_new_privs"));
-  if (p.no_new_privileges && !p.seccomp.empty())
-    if (int e = install_seccomp(p.seccomp.data(), p.seccomp.size()); e)
-      fail(errfd, 125, fmt::format("loading seccomp filter: {}", std::strerror(e)));
+  if (auto st = drop_privileges(*user, p.caps, p.seccomp, p.no_new_privileges); !st)
+    fail(errfd, st.error());
 
   std::vector<char *> argv, envp;
   for (const auto &a : p.argv)
@@ -285,12 +175,7 @@ void init_child(const LaunchPlan &p, ChildFds fds) {
     }
     reset_signals();
   }
-  ::execve(exe->c_str(), argv.data(), envp.data());
-  int e = errno;
-  if (e == ENOENT)
-    fail(errfd, 127, fmt::format("exec: \"{}\": no such file or directory", p.argv[0]));
-  fail(errfd, 126,
-       fmt::format("exec: \"{}\": {}", p.argv[0], std::strerror(e)));
+  exec_or_fail(errfd, *exe, p.argv[0], argv, envp);
 }
 
 } // namespace skiff::runtime::detail

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "skiff/image/config.hpp"
+#include "skiff/runtime/exec.hpp"
 #include "skiff/storage/store.hpp"
 #include "skiff/util/result.hpp"
 
@@ -63,6 +64,14 @@ public:
   Status kill_container(const std::string &id, int signal);
   Status remove_container(const std::string &id, bool force, bool volumes);
   Status rename_container(const std::string &id, const std::string &new_name);
+  struct ExecRequest {
+    std::vector<std::string> argv, env;
+    std::string user, workdir;
+    bool tty = false, interactive = false, detach = false, privileged = false;
+  };
+  // Starts a process in the running container with its user, capabilities
+  // and seccomp filter (overridable as docker exec allows).
+  Result<runtime::ExecProcess> exec_container(const std::string &id, const ExecRequest &r);
   // Blocks until the container is not running; returns its exit code.
   Result<int> wait_container(const std::string &id);
 

@@ -26,9 +26,12 @@ Result<std::vector<std::string>> effective_caps(const std::vector<std::string> &
 // Capability numbers for names already normalised.
 std::vector<int> cap_numbers(const std::vector<std::string> &names);
 
-// In the container child, before execve: keeps `caps` in the bounding,
-// permitted, effective and inheritable sets and drops every other one.
-// Returns 0 or an errno value.
-int apply_caps(const std::vector<int> &caps);
+// In the container child, before execve, in runc's order: drop_bounding
+// while still fully privileged, then change IDs (with keep-caps), then
+// set_caps for the permitted and effective sets (inheritable stays empty,
+// as in Docker since CVE-2022-24769). Each returns
+// 0 or an errno value.
+int drop_bounding(const std::vector<int> &caps);
+int set_caps(const std::vector<int> &caps);
 
 } // namespace skiff::runtime

@@ -77,6 +77,10 @@ public:
   // For a container whose supervisor died before cleaning up.
   static Status destroy_by_name(const std::string &name);
 
+  // The cgroup.procs files of container `name`'s cgroup that exist now,
+  // for processes that join it later (exec).
+  static std::vector<std::string> procs_files(const std::string &name);
+
   std::vector<std::string> paths() const { return paths_; }
   bool empty() const { return paths_.empty(); }
 

@@ -1,0 +1,91 @@
+// exec and attach.
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "../attach_client.hpp"
+#include "../registry.hpp"
+#include "skiff/supervisor/supervisor.hpp"
+#include "skiff/util/fs.hpp"
+
+namespace skiff::cli {
+
+static int run_exec(Context &ctx, const Args &a) {
+  auto eng = ctx.engine();
+  if (!eng)
+    return fail(eng.error());
+  auto id = (*eng)->find_container(a.positional[0]);
+  if (!id)
+    return fail(id.error());
+  engine::Engine::ExecRequest r;
+  r.argv.assign(a.positional.begin() + 1, a.positional.end());
+  r.env = a.all("env");
+  r.user = a.get("user");
+  r.workdir = a.get("workdir");
+  r.tty = a.flag("tty");
+  r.interactive = a.flag("interactive");
+  r.detach = a.flag("detach");
+  r.privileged = a.flag("privileged");
+  if (!r.workdir.empty() && r.workdir[0] != '/')
+    return fail_text(fmt::format("the working directory \"{}\" is invalid: it needs to be an absolute path", r.workdir));
+  auto p = (*eng)->exec_container(*id, r);
+  if (!p)
+    return fail(p.error());
+  if (r.detach)
+    return runtime::wait_exec(p->pid) == 0 ? 0 : kExitRuntime;
+  if (p->pty)
+    return pty_session(p->pty.get(), p->pid, r.interactive);
+  return runtime::wait_exec(p->pid);
+}
+
+static int run_attach(Context &ctx, const Args &a) {
+  auto eng = ctx.engine();
+  if (!eng)
+    return fail(eng.error());
+  auto id = (*eng)->find_container(a.positional[0]);
+  if (!id)
+    return fail(id.error());
+  auto v = (*eng)->container(*id);
+  if (!v)
+    return fail(v.error());
+  if (v->state.status != storage::RunStatus::running)
+    return fail_text("you cannot attach to a stopped container, start it first");
+  std::string path = supervisor::attach_socket_path((*eng)->store(), *id);
+  UniqueFd dir(::open(fs::dirname(path).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd sock(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/attach.sock", dir.get());
+  if (!dir || ::connect(sock.get(), reinterpret_cast<sockaddr *>(&addr), sizeof addr) < 0)
+    return fail(sys_error("connecting to container {}", v->config.name));
+  AttachOptions o;
+  o.tty = v->config.tty;
+  o.stdin_open = v->config.open_stdin && !a.flag("no-stdin");
+  o.sig_proxy = !a.has("sig-proxy") || a.flag("sig-proxy");
+  o.pid = v->state.pid;
+  return attach_session(sock.get(), o);
+}
+
+Command cmd_exec() {
+  return {"exec", "[OPTIONS] CONTAINER COMMAND [ARG...]", "Execute a command in a running container",
+          {{"detach", 'd', FlagKind::boolean, "Detached mode: run command in the background"},
+           {"env", 'e', FlagKind::list, "Set environment variables", "none", "list"},
+           {"interactive", 'i', FlagKind::boolean, "Keep STDIN open even if not attached"},
+           {"privileged", 0, FlagKind::boolean, "Give extended privileges to the command"},
+           {"tty", 't', FlagKind::boolean, "Allocate a pseudo-TTY"},
+           {"user", 'u', FlagKind::value, "Username or UID (format: \"<name|uid>[:<group|gid>]\")", "none", "string"},
+           {"workdir", 'w', FlagKind::value, "Working directory inside the container", "none", "string"}},
+          "containers-running", false, false, 2, -1, {"container exec"}, run_exec};
+}
+
+Command cmd_attach() {
+  return {"attach", "[OPTIONS] CONTAINER", "Attach local standard input, output, and error streams to a running container",
+          {{"no-stdin", 0, FlagKind::boolean, "Do not attach STDIN"},
+           {"sig-proxy", 0, FlagKind::boolean, "Proxy all received signals to the process (default true)"}},
+          "containers-running", true, false, 1, 1, {"container attach"}, run_attach};
+}
+
+} // namespace skiff::cli

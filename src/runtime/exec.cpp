@@ -1,0 +1,195 @@
+#include "skiff/runtime/exec.hpp"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "process_setup.hpp"
+#include "skiff/util/fs.hpp"
+#include "skiff/util/strings.hpp"
+
+namespace skiff::runtime {
+
+namespace {
+
+using detail::fail;
+
+// The namespaces to join, user first: the others are owned by it.
+constexpr std::pair<const char *, int> kNamespaces[] = {
+    {"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS},   {"uts", CLONE_NEWUTS},    {"ipc", CLONE_NEWIPC},
+    {"net", CLONE_NEWNET},   {"pid", CLONE_NEWPID},  {"cgroup", CLONE_NEWCGROUP}};
+
+// In the grandchild, inside every namespace: become the process.
+[[noreturn]] void exec_child(const ExecSpec &s, int errfd, int console) {
+  detail::reset_signals();
+  auto passwd = fs::read_file("/etc/passwd");
+  auto group = fs::read_file("/etc/group");
+  auto user = resolve_user(s.user, passwd ? *passwd : "", group ? *group : "");
+  if (!user)
+    fail(errfd, user.error());
+  std::vector<std::string> env = s.env;
+  if (detail::env_value(env, "HOME").empty())
+    env.push_back("HOME=" + user->home);
+  if (::chdir(s.cwd.c_str()) < 0)
+    fail(errfd, 126, fmt::format("chdir to {}: {}", s.cwd, std::strerror(errno)));
+  if (s.tty) {
+    if (auto st = detail::setup_tty(console, user->uid); !st)
+      fail(errfd, st.error());
+  }
+  if (console >= 0)
+    ::close(console);
+  auto exe = detail::find_executable(s.argv[0], env);
+  if (!exe)
+    fail(errfd, exe.error());
+  if (auto st = detail::drop_privileges(*user, s.caps, s.seccomp, s.no_new_privileges); !st)
+    fail(errfd, st.error());
+  std::vector<char *> argv, envp;
+  for (const auto &a : s.argv)
+    argv.push_back(const_cast<char *>(a.c_str()));
+  argv.push_back(nullptr);
+  for (const auto &e : env)
+    envp.push_back(const_cast<char *>(e.c_str()));
+  envp.push_back(nullptr);
+  detail::exec_or_fail(errfd, *exe, s.argv[0], argv, envp);
+}
+
+Result<UniqueFd> receive_fd(int sock) {
+  char byte;
+  iovec iov{&byte, 1};
+  alignas(cmsghdr) char buf[CMSG_SPACE(sizeof(int))]{};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = buf;
+  msg.msg_controllen = sizeof buf;
+  if (::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) <= 0)
+    return make_error(Errc::failed, "the process did not hand over its terminal");
+  cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+  if (!cm || cm->cmsg_type != SCM_RIGHTS)
+    return make_error(Errc::failed, "the process did not hand over its terminal");
+  int fd;
+  std::memcpy(&fd, CMSG_DATA(cm), sizeof fd);
+  return UniqueFd(fd);
+}
+
+} // namespace
+
+Result<ExecProcess> start_exec(const ExecSpec &s) {
+  if (s.argv.empty())
+    return make_error(Errc::invalid, "no command given to exec");
+  // Open every namespace before joining any: after setns(mnt) the paths
+  // under /proc would be the container's.
+  std::vector<std::pair<UniqueFd, int>> ns;
+  for (auto [name, flag] : kNamespaces) {
+    std::string mine = fmt::format("/proc/self/ns/{}", name);
+    std::string theirs = fmt::format("/proc/{}/ns/{}", s.target, name);
+    char a[64] = {}, b[64] = {};
+    if (::readlink(mine.c_str(), a, sizeof a - 1) > 0 && ::readlink(theirs.c_str(), b, sizeof b - 1) > 0 &&
+        std::strcmp(a, b) == 0)
+      continue;  // already there (e.g. no user namespace as root)
+    UniqueFd fd(::open(theirs.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd)
+      return sys_error("opening {} of the container", theirs);
+    ns.emplace_back(std::move(fd), flag);
+  }
+  int errs[2], console[2] = {-1, -1};
+  if (::pipe2(errs, O_CLOEXEC) < 0)
+    return sys_error("creating a pipe");
+  if (s.tty && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)
+    return sys_error("creating the console socket");
+  pid_t helper = ::fork();
+  if (helper < 0)
+    return sys_error("forking");
+  if (helper == 0) {
+    ::close(errs[0]);
+    if (console[0] >= 0)
+      ::close(console[0]);
+    for (const auto &p : s.cgroup_procs)
+      (void)fs::write_file(p, std::to_string(::getpid()));
+    for (auto &[fd, flag] : ns)
+      if (::setns(fd.get(), flag) < 0)
+        fail(errs[1], sys_error("joining the container's namespaces"));
+    if (s.detach || !s.interactive) {
+      int null = ::open("/dev/null", O_RDWR);
+      ::dup2(null, 0);
+      if (s.detach) {
+        ::dup2(null, 1);
+        ::dup2(null, 2);
+      }
+    }
+    // The PID namespace applies to children only: fork once more.
+    pid_t child = ::fork();
+    if (child < 0)
+      fail(errs[1], sys_error("forking into the container"));
+    if (child == 0) {
+      if (!s.detach)
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      exec_child(s, errs[1], console[1]);
+    }
+    ::close(errs[1]);
+    if (console[1] >= 0)
+      ::close(console[1]);
+    if (s.detach)
+      ::_exit(0);
+    // Stand in for the process outside the container: pass on signals,
+    // and exit with its status.
+    sigset_t all;
+    sigfillset(&all);
+    ::sigprocmask(SIG_SETMASK, &all, nullptr);
+    for (;;) {
+      siginfo_t si;
+      int sig = ::sigwaitinfo(&all, &si);
+      if (sig > 0 && sig != SIGCHLD) {
+        ::kill(child, sig);
+        continue;
+      }
+      int st;
+      if (::waitpid(child, &st, WNOHANG) == child)
+        ::_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+    }
+  }
+  ::close(errs[1]);
+  if (console[1] >= 0)
+    ::close(console[1]);
+  UniqueFd console_sock(console[0]);
+  ExecProcess p;
+  p.pid = helper;
+  if (s.tty) {
+    auto m = receive_fd(console_sock.get());
+    if (m)
+      p.pty = std::move(*m);
+  }
+  std::string msg;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(errs[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+    if (n > 0)
+      msg.append(buf, static_cast<size_t>(n));
+  ::close(errs[0]);
+  if (!msg.empty()) {
+    ::waitpid(helper, nullptr, 0);
+    Error e{Errc::failed, msg, kExitRuntime};
+    if (auto c = str::cut(msg, ' ')) {
+      e.exit_code = static_cast<int>(str::to_int(c->first).value_or(kExitRuntime));
+      e.message = c->second;
+    }
+    return e;
+  }
+  return p;
+}
+
+int wait_exec(pid_t pid) {
+  int st = 0;
+  while (::waitpid(pid, &st, 0) < 0)
+    if (errno != EINTR)
+      return kExitRuntime;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+} // namespace skiff::runtime

@@ -1,0 +1,32 @@
+// Internal to the runtime: steps shared by the container's first process
+// and by exec'd processes, run in a forked child between fork and execve.
+#pragma once
+
+#include <linux/filter.h>
+
+#include <string>
+#include <vector>
+
+#include "skiff/runtime/user.hpp"
+#include "skiff/util/result.hpp"
+
+namespace skiff::runtime::detail {
+
+// Writes "<exit code> <message>" to the error pipe and exits with the code.
+[[noreturn]] void fail(int errfd, int code, const std::string &msg);
+[[noreturn]] void fail(int errfd, const Error &e);
+void reset_signals();
+std::string env_value(const std::vector<std::string> &env, const std::string &key);
+// Finds argv[0] as execvp would, with the container's PATH; errors carry
+// Docker's words and exit codes (127 not found, 126 not executable).
+Result<std::string> find_executable(const std::string &cmd, const std::vector<std::string> &env);
+// Opens a pty in the current /dev/pts, makes its slave the controlling
+// terminal and stdio, and sends the master over the `console` socket.
+Status setup_tty(int console, uid_t uid);
+// Seccomp, groups, IDs and capabilities, in the order the kernel allows.
+Status drop_privileges(const ExecUser &user, const std::vector<int> &caps,
+                       const std::vector<sock_filter> &seccomp, bool no_new_privileges);
+[[noreturn]] void exec_or_fail(int errfd, const std::string &path, const std::string &arg0,
+                               std::vector<char *> &argv, std::vector<char *> &envp);
+
+} // namespace skiff::runtime::detail
