@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "skiff/engine/engine.hpp"
+#include "skiff/network/pasta.hpp"
 #include "skiff/supervisor/supervisor.hpp"
 #include "skiff/sys/proc.hpp"
 #include "skiff/util/digest.hpp"
@@ -59,6 +60,7 @@ void Engine::repair_state(const std::string &id, ContainerState &st) {
     return;
   }
   st = *fresh;
+  network::stop_pasta(store_.container_run_dir(id) + "/pasta.pid");
   st.status = RunStatus::exited;
   st.exit_code = 255;
   st.error = "the container's supervisor exited unexpectedly";

@@ -11,10 +11,12 @@
 #include <fmt/format.h>
 
 #include "skiff/util/fd.hpp"
+#include "skiff/util/fs.hpp"
+#include "skiff/util/strings.hpp"
 
 namespace skiff::network {
 
-Status attach_pasta(pid_t pid) {
+Status attach_pasta(pid_t pid, const std::string &pid_file) {
   // pasta gets the namespace as an fd we opened: it drops its capabilities
   // before opening it, and the kernel would refuse it /proc/PID/ns/* of a
   // process holding more capabilities than it has.
@@ -29,7 +31,7 @@ Status attach_pasta(pid_t pid) {
   std::vector<const char *> argv = {"pasta", "--config-net", "--quiet", "--runas", "0",
                                     "--dns-forward", kPastaDns, "-t", "none", "-u", "none",
                                     "-T", "none", "-U", "none", "--no-map-gw",
-                                    "--netns", net_path.c_str()};
+                                    "--netns", net_path.c_str(), "--pid", pid_file.c_str()};
   argv.push_back(nullptr);
   int errp[2];
   if (::pipe2(errp, O_CLOEXEC) < 0)
@@ -74,6 +76,23 @@ Status attach_pasta(pid_t pid) {
                     "setting up the network with pasta failed: {} (use --network none or "
                     "--network host, or check that /dev/net/tun is usable)",
                     err.empty() ? "unknown error" : err);
+}
+
+pid_t stop_pasta(const std::string &pid_file) {
+  auto text = fs::read_file(pid_file);
+  if (!text)
+    return 0;
+  pid_t stopped = 0;
+  auto pid = str::to_int(str::trim(*text));
+  // Only signal it if the PID is still a pasta (not a reused number).
+  if (pid && *pid > 0) {
+    auto comm = fs::read_file(fmt::format("/proc/{}/comm", *pid));
+    if (comm && (comm->rfind("passt", 0) == 0 || comm->rfind("pasta", 0) == 0))
+      if (::kill(static_cast<pid_t>(*pid), SIGTERM) == 0)
+        stopped = static_cast<pid_t>(*pid);
+  }
+  ::unlink(pid_file.c_str());
+  return stopped;
 }
 
 } // namespace skiff::network

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -57,6 +58,16 @@ Result<UniqueFd> listen_attach(const std::string &dir) {
       ::listen(s.get(), 16) < 0)
     return sys_error("listening on {}/attach.sock", dir);
   return s;
+}
+
+// The supervisor is a subreaper, so a daemonised pasta is its child: wait
+// briefly for one we stopped, rather than leave a zombie behind.
+void reap_soon(pid_t pid) {
+  for (int i = 0; pid > 0 && i < 200; i++) {
+    if (::waitpid(pid, nullptr, WNOHANG) != 0)
+      return;
+    ::usleep(1000);
+  }
 }
 
 runtime::CgroupLimits cgroup_limits(const storage::Limits &l) {
@@ -151,18 +162,21 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
   err_w.reset();
   in_r.reset();
   pid_t pid = pending->pid();
+  std::string pasta_pid = rundir + "/pasta.pid";
   auto abort = [&](Error why) -> Result<pid_t> {
     ::kill(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);
+    network::stop_pasta(pasta_pid);
     (void)cgroup.destroy();
     return why;
   };
   if (auto s = cgroup.add_process(pid); !s)
     return abort(std::move(s).error());
   if (config_.network == "default")
-    if (auto s = network::attach_pasta(pid); !s)
+    if (auto s = network::attach_pasta(pid, pasta_pid); !s)
       return abort(std::move(s).error());
   if (auto s = pending->release(&pty_); !s) {
+    network::stop_pasta(pasta_pid);
     (void)cgroup.destroy();
     return std::move(s).error();
   }
@@ -332,6 +346,7 @@ int Monitor::run() {
   ::sigprocmask(SIG_BLOCK, &mask, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
   ::signal(SIGHUP, SIG_IGN);
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   std::string rundir = store_.container_run_dir(id_);
   (void)fs::mkdir_p(rundir, 0700);
   if (auto l = listen_attach(rundir))
@@ -372,6 +387,7 @@ int Monitor::run() {
     });
     report(fmt::format("ok {}", *pid));
     exit_code = pump(*pid, std::move(out), std::move(err), std::move(in));
+    reap_soon(network::stop_pasta(rundir + "/pasta.pid"));
     (void)runtime::Cgroup::destroy_by_name(id_);
     int64_t finished = timefmt::now_ns();
     bool again = should_restart(exit_code, finished - started, backoff_ms);

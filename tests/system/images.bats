@@ -215,6 +215,16 @@ podman_save() {
   [ "$output" = '["echo","ep"]' ]
 }
 
+@test "import --change USER is honoured by run" {
+  run skiff import -c 'USER user' -c 'CMD ["id","-u"]' "$(busybox_tar)" usr:1
+  [ "$status" -eq 0 ]
+  run skiff image inspect --format '{{.Config.User}}' usr:1
+  [ "$output" = "user" ]
+  run skiff run --rm usr:1
+  [ "$status" -eq 0 ] || { echo "BUG: a container with a non-root user does not start: $output"; false; }
+  [ "$output" = "1000" ]
+}
+
 @test "import --change with several pairs in one ENV line" {
   run skiff import -c 'ENV A=1 B="two words"' "$(busybox_tar)" pairs:1
   [ "$status" -eq 0 ]
@@ -393,6 +403,26 @@ podman_save() {
     { echo "BUG: config blob $id left in the store after rmi"; false; }
 }
 
+@test "rmi by ID of an image with two names needs -f" {
+  load_busybox
+  skiff tag busybox second:2
+  id=$(skiff image inspect --format '{{.Id}}' busybox)
+  # docker: "unable to delete ... (must be forced) - image is referenced in
+  # multiple repositories".
+  run skiff rmi "${id:7:12}"
+  [ "$status" -ne 0 ] || { echo "BUG: rmi by ID deleted an image with two names without -f: $output"; false; }
+  [[ "$output" == "skiff: "* ]]
+  run skiff images --format '{{.Repository}}:{{.Tag}}'
+  [ "$(sort <<<"$output" | tr '\n' ' ')" = "busybox:latest second:2 " ]
+  run skiff rmi -f "${id:7:12}"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Untagged: busybox:latest"* ]]
+  [[ "$output" == *"Untagged: second:2"* ]]
+  [[ "$output" == *"Deleted: $id"* ]]
+  run skiff images -q
+  [ -z "$output" ]
+}
+
 @test "rmi is refused while a container uses the image, naming the container" {
   load_busybox
   cid=$(skiff create --name user-of-image busybox true)
@@ -516,6 +546,22 @@ podman_save() {
   [ -z "$output" ]
   run skiff images -q
   [ "${#lines[@]}" -eq 1 ]
+}
+
+@test "load of an archive without a name prints the image ID" {
+  cfg=$(make_docker_archive "$BATS_TEST_TMPDIR/docker.tar" placeholder:1)
+  mkdir "$BATS_TEST_TMPDIR/x"
+  tar -C "$BATS_TEST_TMPDIR/x" -xf "$BATS_TEST_TMPDIR/docker.tar"
+  jq '.[0].RepoTags = []' "$BATS_TEST_TMPDIR/x/manifest.json" > "$BATS_TEST_TMPDIR/m.json"
+  mv "$BATS_TEST_TMPDIR/m.json" "$BATS_TEST_TMPDIR/x/manifest.json"
+  tar -C "$BATS_TEST_TMPDIR/x" -cf "$BATS_TEST_TMPDIR/untagged.tar" .
+  run skiff load -i "$BATS_TEST_TMPDIR/untagged.tar"
+  [ "$status" -eq 0 ]
+  [ "$output" = "Loaded image ID: sha256:$cfg" ]
+  run skiff images --format '{{.Repository}}:{{.Tag}} {{.ID}}'
+  [ "$output" = "<none>:<none> ${cfg:0:12}" ]
+  run skiff run --rm "${cfg:0:12}"
+  [ "$output" = "loaded" ]
 }
 
 @test "load -i of an oci-archive with a gzip layer" {

@@ -11,6 +11,12 @@ setup() {
   load_busybox
 }
 
+# `skiff run` without a network: most tests need none, and not starting
+# pasta for each keeps the suite fast. Tests of networks use `skiff run`.
+skiff_run() {
+  skiff run --network none "$@"
+}
+
 # Asserts that `ps -a -q` lists nothing.
 assert_no_containers() {
   local left
@@ -59,7 +65,7 @@ all_caps_mask() {
 }
 
 @test "run of a missing command fails with 127" {
-  run skiff run --rm busybox no-such-command
+  run -127 skiff_run --rm busybox no-such-command
   assert_error 127 "executable file not found"
   [[ "$output" == *no-such-command* ]]
   [ "${#lines[@]}" -eq 1 ]
@@ -67,7 +73,7 @@ all_caps_mask() {
 }
 
 @test "run of a non-executable file fails with 126" {
-  run skiff run --rm busybox /etc/passwd
+  run skiff_run --rm busybox /etc/passwd
   assert_error 126 "/etc/passwd"
   [[ "$output" == *"permission denied"* ]]
   [ "${#lines[@]}" -eq 1 ]
@@ -78,16 +84,16 @@ all_caps_mask() {
 @test "run -e sets variables, takes bare names from the caller, skips unset ones" {
   export SKIFF_T_FROM_HOST="from host"
   unset SKIFF_T_UNSET
-  run skiff run --rm -e A=1 --env B=two=2 -e SKIFF_T_FROM_HOST -e SKIFF_T_UNSET -e EMPTY= busybox \
+  run skiff_run --rm -e A=1 --env B=two=2 -e SKIFF_T_FROM_HOST -e SKIFF_T_UNSET -e EMPTY= busybox \
     sh -c 'echo "$A|$B|$SKIFF_T_FROM_HOST|${SKIFF_T_UNSET-unset}|${EMPTY-unset}"'
   [ "$status" -eq 0 ]
   [ "$output" = "1|two=2|from host|unset|" ]
 }
 
 @test "run keeps a default PATH and -e overrides it" {
-  run skiff run --rm busybox sh -c 'echo $PATH'
+  run skiff_run --rm busybox sh -c 'echo $PATH'
   [ "$output" = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" ]
-  run skiff run --rm -e PATH=/bin busybox sh -c 'echo $PATH'
+  run skiff_run --rm -e PATH=/bin busybox sh -c 'echo $PATH'
   [ "$output" = "/bin" ]
 }
 
@@ -101,61 +107,61 @@ Y=with spaces
 SKIFF_T_PASS
 Z=from-file
 EOF
-  run skiff run --rm --env-file "$BATS_TEST_TMPDIR/env" -e Z=from-flag busybox \
+  run skiff_run --rm --env-file "$BATS_TEST_TMPDIR/env" -e Z=from-flag busybox \
     sh -c 'echo "$X|$Y|$SKIFF_T_PASS|$Z"'
   [ "$status" -eq 0 ]
   [ "$output" = "1|with spaces|passed|from-flag" ]
 }
 
 @test "run --env-file of a missing file is an error" {
-  run skiff run --rm --env-file "$BATS_TEST_TMPDIR/nope" busybox true
+  run skiff_run --rm --env-file "$BATS_TEST_TMPDIR/nope" busybox true
   assert_error 125 "nope"
   assert_no_containers
 }
 
 @test "run -w sets the working directory and creates a missing one" {
-  run skiff run --rm -w /etc busybox pwd
+  run skiff_run --rm -w /etc busybox pwd
   [ "$output" = "/etc" ]
-  run skiff run --rm --workdir /new/work/dir busybox sh -c 'pwd; [ -d /new/work/dir ] && echo exists'
+  run skiff_run --rm --workdir /new/work/dir busybox sh -c 'pwd; [ -d /new/work/dir ] && echo exists'
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = "/new/work/dir" ]
   [ "${lines[1]}" = "exists" ]
 }
 
 @test "run without -u runs as root" {
-  run skiff run --rm busybox id
+  run skiff_run --rm busybox id
   [ "$status" -eq 0 ]
   [[ "$output" == "uid=0(root) gid=0(root)"* ]]
 }
 
 @test "run -u NAME takes uid, gid and groups from the image's files" {
-  run skiff run --rm -u user busybox id
+  run skiff_run --rm -u user busybox id
   [ "$status" -eq 0 ]
   [[ "$output" == "uid=1000(user) gid=1000(user)"* ]]
   [[ "$output" == *"50(staff)"* ]]
 }
 
 @test "run -u UID:GID" {
-  run skiff run --rm -u 1000:50 busybox id
+  run skiff_run --rm -u 1000:50 busybox id
   [ "$status" -eq 0 ]
   [[ "$output" == "uid=1000(user) gid=50(staff)"* ]]
 }
 
 @test "run -u NAME:GROUP" {
-  run skiff run --rm -u user:staff busybox sh -c 'id; echo HOME=$HOME'
+  run skiff_run --rm -u user:staff busybox sh -c 'id; echo HOME=$HOME'
   [ "$status" -eq 0 ]
   [[ "${lines[0]}" == "uid=1000(user) gid=50(staff)"* ]]
   [ "${lines[1]}" = "HOME=/home/user" ]
 }
 
 @test "run -u 0:GID keeps root with another group" {
-  run skiff run --rm -u 0:50 busybox id
+  run skiff_run --rm -u 0:50 busybox id
   [ "$status" -eq 0 ]
   [[ "$output" == "uid=0(root) gid=50(staff)"* ]]
 }
 
 @test "run -u with an unknown user fails" {
-  run skiff run --rm -u nosuchuser busybox id
+  run skiff_run --rm -u nosuchuser busybox id
   assert_error 125 "nosuchuser"
   [ "${#lines[@]}" -eq 1 ]
   assert_no_containers
@@ -164,10 +170,10 @@ EOF
 # --- entrypoint, hostname, labels, names ------------------------------------
 
 @test "run --entrypoint replaces the entrypoint and drops the image's CMD" {
-  run skiff run --rm --entrypoint echo busybox one two
+  run skiff_run --rm --entrypoint echo busybox one two
   [ "$output" = "one two" ]
   # The image's CMD (sh) is not passed to the new entrypoint.
-  run skiff run --rm --entrypoint echo busybox
+  run skiff_run --rm --entrypoint echo busybox
   [ "$status" -eq 0 ]
   [ "$output" = "" ]
   run skiff create --entrypoint /bin/echo busybox x
@@ -176,13 +182,13 @@ EOF
 }
 
 @test "run --entrypoint \"\" runs the given command" {
-  run skiff run --rm --entrypoint "" busybox echo plain command
+  run skiff_run --rm --entrypoint "" busybox echo plain command
   [ "$status" -eq 0 ]
   [ "$output" = "plain command" ]
 }
 
 @test "run --hostname sets hostname and /etc/hostname" {
-  run skiff run --rm --hostname box.example busybox sh -c 'hostname; cat /etc/hostname'
+  run skiff_run --rm --hostname box.example busybox sh -c 'hostname; cat /etc/hostname'
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = "box.example" ]
   [ "${lines[1]}" = "box.example" ]
@@ -203,7 +209,7 @@ EOF
 }
 
 @test "run -l labels show in inspect" {
-  run skiff run -d --name labelled -l a=b --label c -l 'spaced=x y' busybox true
+  run skiff_run -d --name labelled -l a=b --label c -l 'spaced=x y' busybox true
   [ "$status" -eq 0 ]
   run skiff inspect --format '{{json .Config.Labels}}' labelled
   [ "$status" -eq 0 ]
@@ -211,14 +217,14 @@ EOF
 }
 
 @test "run --name refuses a name in use, mentioning --replace; --replace replaces" {
-  run skiff run -d --name web busybox sleep 60
+  run skiff_run -d --name web busybox sleep 60
   [ "$status" -eq 0 ]
   local first=$output
-  run skiff run --name web busybox true
+  run skiff_run --name web busybox true
   assert_error 125 "already in use"
   [[ "$output" == *"--replace"* ]]
   [ "${#lines[@]}" -eq 1 ]
-  run skiff run --replace --name web busybox echo replaced
+  run skiff_run --replace --name web busybox echo replaced
   [ "$status" -eq 0 ]
   [ "$output" = "replaced" ]
   run skiff ps -a --no-trunc --format '{{.ID}} {{.Names}}'
@@ -230,16 +236,16 @@ EOF
 # --- filesystem and mounts --------------------------------------------------
 
 @test "run --read-only makes / read-only; --tmpfs gives a writable /tmp" {
-  run skiff run --rm --read-only busybox touch /file
+  run skiff_run --rm --read-only busybox touch /file
   [ "$status" -eq 1 ]
   [[ "$output" == *"Read-only file system"* ]]
-  run skiff run --rm --read-only --tmpfs /tmp busybox sh -c 'touch /tmp/x && echo written'
+  run skiff_run --rm --read-only --tmpfs /tmp busybox sh -c 'touch /tmp/x && echo written'
   [ "$status" -eq 0 ]
   [ "$output" = "written" ]
 }
 
 @test "run --tmpfs mounts a tmpfs with the given options" {
-  run skiff run --rm --tmpfs /scratch:size=1m,mode=1770 busybox sh -c \
+  run skiff_run --rm --tmpfs /scratch:size=1m,mode=1770 busybox sh -c \
     'grep " /scratch " /proc/mounts; stat -c %a /scratch; echo data > /scratch/f && cat /scratch/f'
   [ "$status" -eq 0 ]
   [[ "${lines[0]}" == "tmpfs /scratch tmpfs "*"size=1024k"* ]]
@@ -248,11 +254,11 @@ EOF
 }
 
 @test "run -v NAME:/path auto-creates a volume whose data persists" {
-  run skiff run --rm -v keep:/data busybox sh -c 'echo persisted > /data/f'
+  run skiff_run --rm -v keep:/data busybox sh -c 'echo persisted > /data/f'
   [ "$status" -eq 0 ]
   run skiff volume ls -q
   [ "$output" = "keep" ]
-  run skiff run --rm -v keep:/data busybox cat /data/f
+  run skiff_run --rm -v keep:/data busybox cat /data/f
   [ "$status" -eq 0 ]
   [ "$output" = "persisted" ]
 }
@@ -263,7 +269,7 @@ EOF
   chmod 777 "$dir"
   echo from-host > "$dir/in"
   chmod 644 "$dir/in"
-  run skiff run --rm -v "$dir":/mnt busybox sh -c 'cat /mnt/in; echo from-container > /mnt/out'
+  run skiff_run --rm -v "$dir":/mnt busybox sh -c 'cat /mnt/in; echo from-container > /mnt/out'
   [ "$status" -eq 0 ]
   [ "$output" = "from-host" ]
   [ "$(cat "$dir/out")" = "from-container" ]
@@ -273,7 +279,7 @@ EOF
   local dir=$BATS_TEST_TMPDIR/host
   mkdir "$dir"
   chmod 777 "$dir"
-  run skiff run --rm -v "$dir":/mnt:ro busybox sh -c 'echo x > /mnt/out'
+  run skiff_run --rm -v "$dir":/mnt:ro busybox sh -c 'echo x > /mnt/out'
   [ "$status" -ne 0 ]
   [[ "$output" == *"Read-only file system"* ]]
   [ ! -e "$dir/out" ]
@@ -282,14 +288,14 @@ EOF
 @test "run -v binds a single file" {
   echo "single file" > "$BATS_TEST_TMPDIR/motd"
   chmod 644 "$BATS_TEST_TMPDIR/motd"
-  run skiff run --rm -v "$BATS_TEST_TMPDIR/motd":/etc/motd:ro busybox sh -c 'cat /etc/motd; [ -f /etc/motd ] && echo file'
+  run skiff_run --rm -v "$BATS_TEST_TMPDIR/motd":/etc/motd:ro busybox sh -c 'cat /etc/motd; [ -f /etc/motd ] && echo file'
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = "single file" ]
   [ "${lines[1]}" = "file" ]
 }
 
 @test "an anonymous -v /data volume is removed by rm -v but not by rm" {
-  run skiff run -d -v /data busybox sh -c 'echo x > /data/f'
+  run skiff_run -d -v /data busybox sh -c 'echo x > /data/f'
   local id=$output
   skiff wait "$id"
   run skiff volume ls -q
@@ -302,7 +308,7 @@ EOF
   run skiff volume ls -q
   [ "$output" = "$vol" ]
 
-  run skiff run -d -v /data busybox true
+  run skiff_run -d -v /data busybox true
   id=$output
   skiff wait "$id"
   run skiff volume ls -q
@@ -318,16 +324,16 @@ EOF
   chmod 777 "$dir"
   echo bound > "$dir/f"
   chmod 644 "$dir/f"
-  run skiff run --rm --mount type=bind,source="$dir",target=/b \
+  run skiff_run --rm --mount type=bind,source="$dir",target=/b \
     --mount type=volume,src=mvol,dst=/v \
     --mount type=tmpfs,destination=/t busybox \
     sh -c 'cat /b/f; echo vol > /v/f; grep -c " /t tmpfs " /proc/mounts'
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = "bound" ]
   [ "${lines[1]}" = "1" ]
-  run skiff run --rm --mount type=volume,source=mvol,target=/v busybox cat /v/f
+  run skiff_run --rm --mount type=volume,source=mvol,target=/v busybox cat /v/f
   [ "$output" = "vol" ]
-  run skiff run --rm --mount type=bind,src="$dir",dst=/b,readonly busybox touch /b/new
+  run skiff_run --rm --mount type=bind,src="$dir",dst=/b,readonly busybox touch /b/new
   [ "$status" -ne 0 ]
   [[ "$output" == *"Read-only file system"* ]]
   [ ! -e "$dir/new" ]
@@ -336,7 +342,7 @@ EOF
 # --- capabilities, seccomp, no_new_privs, masked paths ----------------------
 
 @test "the default capability set is Docker's" {
-  run skiff run --rm busybox grep -E '^Cap(Prm|Eff|Bnd):' /proc/self/status
+  run skiff_run --rm busybox grep -E '^Cap(Prm|Eff|Bnd):' /proc/self/status
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = $'CapPrm:\t00000000a80425fb' ]
   [ "${lines[1]}" = $'CapEff:\t00000000a80425fb' ]
@@ -344,14 +350,14 @@ EOF
 }
 
 @test "the inheritable and ambient capability sets are empty (CVE-2022-24769)" {
-  run skiff run --rm busybox grep -E '^Cap(Inh|Amb):' /proc/self/status
+  run skiff_run --rm busybox grep -E '^Cap(Inh|Amb):' /proc/self/status
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = $'CapInh:\t0000000000000000' ]
   [ "${lines[1]}" = $'CapAmb:\t0000000000000000' ]
 }
 
 @test "run --cap-drop ALL removes every capability" {
-  run skiff run --rm --cap-drop ALL busybox sh -c 'grep CapEff /proc/self/status; chown 1 /tmp && echo chowned'
+  run skiff_run --rm --cap-drop ALL busybox sh -c 'grep CapEff /proc/self/status; chown 1 /tmp && echo chowned'
   [ "$status" -ne 0 ]
   [ "${lines[0]}" = $'CapEff:\t0000000000000000' ]
   [[ "$output" == *"chown: /tmp: Operation not permitted"* ]]
@@ -359,14 +365,14 @@ EOF
 }
 
 @test "run --cap-add adds, --cap-drop drops single capabilities" {
-  run skiff run --rm --cap-drop ALL --cap-add CHOWN busybox sh -c 'grep CapEff /proc/self/status; chown 1 /tmp && echo chowned'
+  run skiff_run --rm --cap-drop ALL --cap-add CHOWN busybox sh -c 'grep CapEff /proc/self/status; chown 1 /tmp && echo chowned'
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = $'CapEff:\t0000000000000001' ]
   [ "${lines[1]}" = "chowned" ]
-  run skiff run --rm --cap-drop chown busybox sh -c 'grep CapEff /proc/self/status; chown 1 /tmp'
+  run skiff_run --rm --cap-drop chown busybox sh -c 'grep CapEff /proc/self/status; chown 1 /tmp'
   [ "$status" -ne 0 ]
   [ "${lines[0]}" = $'CapEff:\t00000000a80425fa' ]
-  run skiff run --rm --cap-add CAP_SYS_ADMIN busybox grep CapEff /proc/self/status
+  run skiff_run --rm --cap-add CAP_SYS_ADMIN busybox grep CapEff /proc/self/status
   [ "$output" = $'CapEff:\t00000000a82425fb' ]
 }
 
@@ -378,7 +384,7 @@ EOF
     # Root: every capability the caller itself may hold.
     want=$(awk '/^CapBnd:/ {print $2}' /proc/self/status)
   fi
-  run skiff run --rm --privileged busybox sh -c \
+  run skiff_run --rm --privileged busybox sh -c \
     'grep CapEff /proc/self/status; grep -cE " /proc/(keys|timer_list|kcore) " /proc/mounts; grep " /proc/sys " /proc/mounts || echo no-sys-mount'
   [ "$status" -eq 0 ] || { echo "$output"; return 1; }
   [ "${lines[0]}" = "CapEff:	$want" ]
@@ -387,24 +393,24 @@ EOF
 }
 
 @test "the default seccomp profile blocks unshare; unconfined with SYS_ADMIN allows it" {
-  run skiff run --rm busybox grep Seccomp: /proc/self/status
+  run skiff_run --rm busybox grep Seccomp: /proc/self/status
   [ "$output" = $'Seccomp:\t2' ]
-  run skiff run --rm busybox unshare -m true
+  run skiff_run --rm busybox unshare -m true
   [ "$status" -ne 0 ]
   [[ "$output" == *"Operation not permitted"* ]]
-  run skiff run --rm --security-opt seccomp=unconfined --cap-add SYS_ADMIN busybox unshare -m echo unshared
+  run skiff_run --rm --security-opt seccomp=unconfined --cap-add SYS_ADMIN busybox unshare -m echo unshared
   [ "$status" -eq 0 ]
   [ "$output" = "unshared" ]
-  run skiff run --rm --security-opt seccomp=unconfined busybox grep Seccomp: /proc/self/status
+  run skiff_run --rm --security-opt seccomp=unconfined busybox grep Seccomp: /proc/self/status
   [ "$output" = $'Seccomp:\t0' ]
 }
 
 @test "run --security-opt no-new-privileges sets NoNewPrivs" {
-  run skiff run --rm busybox grep NoNewPrivs /proc/self/status
+  run skiff_run --rm busybox grep NoNewPrivs /proc/self/status
   [ "$output" = $'NoNewPrivs:\t0' ]
-  run skiff run --rm --security-opt no-new-privileges busybox grep NoNewPrivs /proc/self/status
+  run skiff_run --rm --security-opt no-new-privileges busybox grep NoNewPrivs /proc/self/status
   [ "$output" = $'NoNewPrivs:\t1' ]
-  run skiff run --rm --security-opt no-new-privileges:true busybox grep NoNewPrivs /proc/self/status
+  run skiff_run --rm --security-opt no-new-privileges:true busybox grep NoNewPrivs /proc/self/status
   [ "$output" = $'NoNewPrivs:\t1' ]
 }
 
@@ -414,7 +420,7 @@ EOF
     [ -e "$p" ] && checks="$checks $p"
   done
   [ -n "$checks" ] || skip "none of /proc/kcore, /proc/keys, /proc/timer_list exist on this host"
-  run skiff run --rm busybox sh -c "for p in $checks; do echo \$p \$(stat -c %t:%T \$p) \$(wc -c < \$p); done; \
+  run skiff_run --rm busybox sh -c "for p in $checks; do echo \$p \$(stat -c %t:%T \$p) \$(wc -c < \$p); done; \
     echo x > /proc/sys/kernel/hostname || echo sys-write-failed; ls /sys/firmware | wc -l"
   for p in $checks; do
     [[ "$output" == *"$p 1:3 0"* ]] || { echo "$p is not masked: $output"; return 1; }
@@ -455,27 +461,27 @@ EOF
 # --- init, ulimits, stop settings -------------------------------------------
 
 @test "run --init puts an init at PID 1 that reaps zombies" {
-  run skiff run --rm --init busybox sh -c \
+  run skiff_run --rm --init busybox sh -c \
     'cat /proc/1/comm; echo pid=$$; (sleep 0.1 &); sleep 1; ps -o stat,comm | grep -c "^Z" || true'
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = "init" ]
   [ "${lines[1]}" != "pid=1" ]
   [ "${lines[2]}" = "0" ]
-  run skiff run --rm busybox sh -c 'cat /proc/1/comm; echo pid=$$'
+  run skiff_run --rm busybox sh -c 'cat /proc/1/comm; echo pid=$$'
   [ "${lines[0]}" = "sh" ]
   [ "${lines[1]}" = "pid=1" ]
 }
 
 @test "run --init: PID 1 carries neither the caller's environment nor its files" {
   export SKIFF_T_HOST_SECRET=leaked
-  run skiff run --rm --init busybox sh -c 'tr "\0" "\n" </proc/1/environ; ls -l /proc/1/fd | grep -c socket: || true'
+  run skiff_run --rm --init busybox sh -c 'tr "\0" "\n" </proc/1/environ; ls -l /proc/1/fd | grep -c socket: || true'
   [ "$status" -eq 0 ]
   [[ "$output" != *SKIFF_T_HOST_SECRET* ]] || { echo "host environment visible at PID 1"; return 1; }
   [ "${lines[-1]}" = "0" ]
 }
 
 @test "run --ulimit nofile=1024:2048 sets soft and hard limits" {
-  run skiff run --rm --ulimit nofile=1024:2048 busybox sh -c 'ulimit -n; ulimit -Hn'
+  run skiff_run --rm --ulimit nofile=1024:2048 busybox sh -c 'ulimit -n; ulimit -Hn'
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = "1024" ]
   [ "${lines[1]}" = "2048" ]
@@ -493,7 +499,7 @@ EOF
 # --- restart policies -------------------------------------------------------
 
 @test "run --restart on-failure:2 restarts twice, then stays exited" {
-  run skiff run -d --restart on-failure:2 busybox sh -c 'echo attempt; exit 1'
+  run skiff_run -d --restart on-failure:2 busybox sh -c 'echo attempt; exit 1'
   local id=$output
   run skiff inspect --format '{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}' "$id"
   [ "$output" = "on-failure 2" ]
@@ -506,7 +512,7 @@ EOF
 }
 
 @test "run --restart always restarts until stopped" {
-  run skiff run -d --restart always busybox sh -c 'echo up; sleep 0.2'
+  run skiff_run -d --restart always busybox sh -c 'echo up; sleep 0.2'
   local id=$output
   wait_for inspect_is "$id" '{{gt .RestartCount 1}}' true
   run skiff stop "$id"
@@ -525,7 +531,7 @@ EOF
 @test "stop of a restarting container returns once it is exited and it is not started again" {
   local i id
   for i in 1 2 3 4 5; do
-    id=$(skiff run -d --restart always busybox sh -c 'sleep 0.2')
+    id=$(skiff_run -d --restart always busybox sh -c 'sleep 0.2')
     sleep 0.$((RANDOM % 9 + 1))
     skiff stop "$id" >/dev/null
     run skiff inspect --format '{{.State.Status}} {{.State.Pid}}' "$id"
@@ -535,7 +541,7 @@ EOF
 }
 
 @test "--restart and --rm conflict" {
-  run skiff run --rm --restart always busybox true
+  run skiff_run --rm --restart always busybox true
   assert_error 125 "--restart"
   assert_no_containers
 }
@@ -544,15 +550,15 @@ EOF
 
 @test "run --memory and --pids-limit set the cgroup (root) or fail naming cgroup v2 (rootless)" {
   if rootless && [ ! -f /sys/fs/cgroup/cgroup.controllers ]; then
-    run skiff run --rm --memory 64m busybox true
+    run skiff_run --rm --memory 64m busybox true
     assert_error 125 "cgroup v2"
     [ "${#lines[@]}" -eq 1 ]
-    run skiff run --rm --pids-limit 50 busybox true
+    run skiff_run --rm --pids-limit 50 busybox true
     assert_error 125 "cgroup v2"
     [ "${#lines[@]}" -eq 1 ]
     return 0
   fi
-  run skiff run -d --memory 64m --pids-limit 50 busybox sleep 60
+  run skiff_run -d --memory 64m --pids-limit 50 busybox sleep 60
   [ "$status" -eq 0 ]
   local id=$output
   run skiff inspect --format '{{.HostConfig.Memory}} {{.HostConfig.PidsLimit}}' "$id"

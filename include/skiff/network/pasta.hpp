@@ -5,6 +5,8 @@
 
 #include <sys/types.h>
 
+#include <string>
+
 #include "skiff/util/result.hpp"
 
 namespace skiff::network {
@@ -12,8 +14,12 @@ namespace skiff::network {
 // The address pasta answers DNS queries on, forwarded to the host's resolver.
 inline constexpr const char *kPastaDns = "169.254.1.1";
 
-// Connects the network namespace of `pid` (and joins its user namespace);
-// pasta runs on in the background and exits with the namespace.
-Status attach_pasta(pid_t pid);
+// Connects the network namespace of `pid`. pasta goes on in the background
+// and writes its PID to `pid_file`; it cannot see the namespace go away
+// (it holds it through an fd), so the caller stops it with stop_pasta.
+Status attach_pasta(pid_t pid, const std::string &pid_file);
+// Stops the pasta recorded in `pid_file`, if it still runs; removes the
+// file. Returns the PID signalled, or 0.
+pid_t stop_pasta(const std::string &pid_file);
 
 } // namespace skiff::network

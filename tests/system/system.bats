@@ -1,0 +1,188 @@
+#!/usr/bin/env bats
+# version, info, help, command-line errors, the docker symlink name, and the
+# error for a user without a subordinate ID range.
+
+load helpers
+
+# helpers.bash's teardown, kept under another name so this file can add to it.
+eval "$(declare -f teardown | sed '1s/^teardown/helpers_teardown/')"
+
+teardown() {
+  if [ -n "${NOSUB_USER:-}" ]; then
+    userdel "$NOSUB_USER" >/dev/null 2>&1 || true
+  fi
+  if [ -n "${NOSUB_DIR:-}" ]; then
+    rm -rf "$NOSUB_DIR"
+  fi
+  helpers_teardown
+}
+
+@test "version prints the version; --format '{{.Client.Version}}'" {
+  run skiff version --format '{{.Client.Version}}'
+  [ "$status" -eq 0 ]
+  [[ "$output" =~ ^[0-9]+\.[0-9]+\.[0-9]+ ]]
+  [ "${#lines[@]}" -eq 1 ]
+  v=$output
+  run skiff version
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "Client:" ]
+  [[ "$output" == *" Version:    $v"* ]]
+  [[ "$output" == *"OS/Arch:    linux/amd64"* ]]
+  run skiff version --format '{{.Server.Version}} {{.Client.Os}}'
+  [ "$output" = "$v linux" ]
+  run skiff version --format '{{json .Client}}'
+  [ "$(jq -r .Version <<<"$output")" = "$v" ]
+  run skiff --version
+  [ "$status" -eq 0 ]
+  [ "$output" = "skiff version $v" ]
+  run skiff -v
+  [ "$output" = "skiff version $v" ]
+}
+
+@test "info counts the containers and images this test made" {
+  run skiff info --format '{{.Containers}} {{.Images}}'
+  [ "$status" -eq 0 ]
+  [ "$output" = "0 0" ]
+  load_busybox
+  skiff tag busybox second:1
+  skiff import "$BUSYBOX_TAR" other:1 >/dev/null
+  skiff create --name stopped busybox true >/dev/null
+  skiff run -d --name running busybox sleep 60 >/dev/null
+  # Two images (busybox with two names, and other:1), two containers.
+  run skiff info --format '{{.Images}}'
+  [ "$output" = "2" ]
+  run skiff info --format '{{.Containers}} {{.ContainersRunning}} {{.ContainersStopped}}'
+  [ "$output" = "2 1 1" ]
+  run skiff info
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "Server:" ]
+  [[ "$output" == *" Containers: 2"* ]]
+  [[ "$output" == *"  Running: 1"* ]]
+  [[ "$output" == *"  Stopped: 1"* ]]
+  [[ "$output" == *" Images: 2"* ]]
+  if rootless; then
+    [[ "$output" == *"Rootless: true"* ]]
+  else
+    [[ "$output" == *"Rootless: false"* ]]
+  fi
+  run skiff info --format '{{.DockerRootDir}}'
+  [ "$output" = "$BATS_TEST_TMPDIR/root" ]
+  run skiff info --format '{{json .}}'
+  [ "$(jq -r .Images <<<"$output")" = "2" ]
+  [ "$(jq -r .ServerVersion <<<"$output")" = "$(skiff version --format '{{.Client.Version}}')" ]
+}
+
+@test "skiff --help lists the commands; each command's --help shows its usage" {
+  run skiff --help
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == "Usage:  skiff [OPTIONS] COMMAND" ]]
+  for c in run create start stop rm ps logs inspect images rmi tag import load version info volume image container; do
+    grep -qE "^  $c +[A-Z]" <<<"$output" || { echo "--help does not list $c"; false; }
+  done
+  for c in run ps images rmi tag import load version info; do
+    run skiff "$c" --help
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == "Usage:  skiff $c "* ]] || { echo "$c --help: ${lines[0]}"; false; }
+  done
+  run skiff volume create --help
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == "Usage:  skiff volume create "* ]]
+  [[ "$output" == *"--label"* ]]
+  run skiff volume --help
+  [ "$status" -eq 0 ]
+  for c in create ls inspect rm prune; do
+    grep -qE "^  $c +[A-Z]" <<<"$output" || { echo "volume --help does not list $c"; false; }
+  done
+  run skiff import --help
+  [[ "$output" == *"-c, --change"* ]]
+  [[ "$output" == *"-m, --message"* ]]
+}
+
+@test "skiff help prints the same usage as --help" {
+  expected=$(skiff --help)
+  run skiff help
+  [ "$status" -eq 0 ] || { echo "BUG: 'skiff help' (docker help works): $output"; false; }
+  [ "$output" = "$expected" ]
+}
+
+@test "unknown command: one skiff: line, exit 125" {
+  run skiff bogus
+  [ "$status" -eq 125 ]
+  [[ "${lines[0]}" == "skiff: "*"'bogus'"* ]]
+  [ "$(grep -c '^skiff:' <<<"$output")" -eq 1 ]
+}
+
+@test "unknown flag: one skiff: line, exit 125" {
+  run skiff ps --bogus
+  [ "$status" -eq 125 ]
+  [[ "${lines[0]}" == "skiff: unknown flag: --bogus" ]]
+  [ "$(grep -c '^skiff:' <<<"$output")" -eq 1 ]
+  run skiff --bogus ps
+  [ "$status" -eq 125 ]
+  [[ "${lines[0]}" == "skiff: unknown flag: --bogus" ]]
+  run skiff images -x
+  [ "$status" -eq 125 ]
+  [[ "${lines[0]}" == "skiff: unknown shorthand flag: 'x' in -x" ]]
+  run skiff volume ls --bogus
+  [ "$status" -eq 125 ]
+  [[ "${lines[0]}" == "skiff: unknown flag: --bogus" ]]
+  run skiff ps --format
+  [ "$status" -eq 125 ]
+  [[ "${lines[0]}" == "skiff: flag needs an argument: --format" ]]
+  run skiff tag onlyone
+  [ "$status" -eq 125 ]
+  [[ "${lines[0]}" == "skiff: "*"requires at least 2 arguments"* ]]
+}
+
+@test "unknown subcommand of a management command is an error" {
+  run skiff volume bogus
+  [ "$status" -eq 125 ] || { echo "BUG: 'skiff volume bogus' exits $status without an error: $output"; false; }
+  [[ "${lines[0]}" == "skiff: "*"bogus"* ]]
+}
+
+@test "invoked through a symlink named docker the binary behaves as skiff" {
+  mkdir -p "$BATS_TEST_TMPDIR/bin"
+  ln -s "$SKIFF_BIN" "$BATS_TEST_TMPDIR/bin/docker"
+  load_busybox
+  run "$BATS_TEST_TMPDIR/bin/docker" --root "$BATS_TEST_TMPDIR/root" --runroot "$BATS_TEST_TMPDIR/run" \
+    images --format '{{.Repository}}:{{.Tag}}'
+  [ "$status" -eq 0 ]
+  [ "$output" = "busybox:latest" ]
+  run env PATH="$BATS_TEST_TMPDIR/bin:$PATH" docker version --format '{{.Client.Version}}'
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(skiff version --format '{{.Client.Version}}')" ]
+  run "$BATS_TEST_TMPDIR/bin/docker" --root "$BATS_TEST_TMPDIR/root" --runroot "$BATS_TEST_TMPDIR/run" \
+    run --rm busybox echo via-docker-name
+  [ "$output" = "via-docker-name" ]
+  run "$BATS_TEST_TMPDIR/bin/docker" bogus
+  [ "$status" -eq 125 ]
+  [[ "${lines[0]}" == "skiff: "*"'bogus'"* ]]
+}
+
+@test "a user without a subordinate ID range gets one error line naming /etc/subuid" {
+  rootless && skip "needs root to create a throwaway user"
+  command -v useradd >/dev/null || skip "useradd is not installed"
+  NOSUB_USER=skiffnosub$$
+  ! grep -q "^$NOSUB_USER:" /etc/subuid
+  useradd --no-create-home -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 -s /usr/sbin/nologin "$NOSUB_USER"
+  ! grep -q "^$NOSUB_USER:" /etc/subuid
+  NOSUB_DIR=$(mktemp -d /tmp/skiff-nosub.XXXXXX)
+  chown "$NOSUB_USER" "$NOSUB_DIR"
+  runuser -u "$NOSUB_USER" -- test -x "$SKIFF_BIN" || skip "$SKIFF_BIN is not reachable by other users"
+  as_user() {
+    runuser -u "$NOSUB_USER" -- env -i HOME="$NOSUB_DIR" PATH="$PATH" \
+      "$SKIFF_BIN" --root "$NOSUB_DIR/root" --runroot "$NOSUB_DIR/run" "$@"
+  }
+  run as_user run --rm busybox true
+  [ "$status" -eq 125 ]
+  [ "${#lines[@]}" -eq 1 ]
+  [[ "$output" == "skiff: no subordinate ID range for user \"$NOSUB_USER\" in /etc/subuid"* ]]
+  run as_user create --name c busybox true
+  [ "$status" -eq 125 ]
+  [[ "$output" == "skiff: no subordinate ID range for user "*"/etc/subuid"* ]]
+  [ -z "$(ls -A "$NOSUB_DIR/root/containers" 2>/dev/null)" ]
+  # Commands that do not touch the store work without a range.
+  run as_user version --format '{{.Client.Version}}'
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(skiff version --format '{{.Client.Version}}')" ]
+}
