@@ -4,7 +4,7 @@
 #include "skiff/engine/engine.hpp"
 #include "skiff/runtime/caps.hpp"
 #include "skiff/runtime/cgroups.hpp"
-#include "skiff/runtime/seccomp.hpp"
+#include "skiff/runtime/seccomp_cache.hpp"
 
 namespace skiff::engine {
 
@@ -29,14 +29,8 @@ Result<runtime::ExecProcess> Engine::exec_container(const std::string &id, const
   bool privileged = c.privileged || r.privileged;
   auto caps = TRY(runtime::effective_caps(c.cap_add, c.cap_drop, privileged));
   s.caps = runtime::cap_numbers(caps);
-  if (c.seccomp != "unconfined" && !privileged) {
-    if (c.seccomp.empty())
-      s.seccomp = TRY(runtime::compile_seccomp(runtime::default_seccomp_profile(), caps));
-    else {
-      auto profile = TRY(runtime::parse_seccomp_profile(c.seccomp));
-      s.seccomp = TRY(runtime::compile_seccomp(profile, caps));
-    }
-  }
+  if (c.seccomp != "unconfined" && !privileged)
+    s.seccomp = TRY(runtime::seccomp_program(store_.root() + "/cache/seccomp", c.seccomp, caps));
   s.no_new_privileges = c.no_new_privileges;
   s.tty = r.tty;
   s.interactive = r.interactive;

@@ -4,7 +4,7 @@
 
 #include "skiff/runtime/caps.hpp"
 #include "skiff/runtime/launch.hpp"
-#include "skiff/runtime/seccomp.hpp"
+#include "skiff/runtime/seccomp_cache.hpp"
 
 namespace skiff::runtime {
 
@@ -46,7 +46,8 @@ static void add_system_mounts(LaunchPlan &p, const storage::ContainerConfig &c) 
 
 Result<LaunchPlan> make_plan(const storage::ContainerConfig &c, const std::vector<std::string> &layers,
                              const std::string &cdir, const std::string &rundir,
-                             const std::vector<std::pair<std::string, std::string>> &volume_dirs) {
+                             const std::vector<std::pair<std::string, std::string>> &volume_dirs,
+                             const std::string &cache_dir) {
   LaunchPlan p;
   p.rootfs = rundir + "/rootfs";
   p.lower.assign(layers.rbegin(), layers.rend());
@@ -67,14 +68,8 @@ Result<LaunchPlan> make_plan(const storage::ContainerConfig &c, const std::vecto
   p.ulimits = c.ulimits;
   auto caps = TRY(effective_caps(c.cap_add, c.cap_drop, c.privileged));
   p.caps = cap_numbers(caps);
-  if (c.seccomp != "unconfined" && !c.privileged) {
-    if (c.seccomp.empty()) {
-      p.seccomp = TRY(compile_seccomp(default_seccomp_profile(), caps));
-    } else {
-      auto prof = TRY(parse_seccomp_profile(c.seccomp));
-      p.seccomp = TRY(compile_seccomp(prof, caps));
-    }
-  }
+  if (c.seccomp != "unconfined" && !c.privileged)
+    p.seccomp = TRY(seccomp_program(cache_dir, c.seccomp, caps));
   if (!c.privileged) {
     p.masked_paths = default_masked_paths();
     p.readonly_paths = default_readonly_paths();

@@ -120,7 +120,7 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
       volumes.emplace_back(m.source, store_.volume_dir(m.source) + "/_data");
 
   std::string cdir = store_.container_dir(id_), rundir = store_.container_run_dir(id_);
-  auto plan = TRY(runtime::make_plan(config_, layers, cdir, rundir, volumes));
+  auto plan = TRY(runtime::make_plan(config_, layers, cdir, rundir, volumes, store_.root() + "/cache/seccomp"));
   plan.userxattr = sys::in_user_namespace();
   for (const auto &d : {plan.rootfs, plan.upper, plan.work})
     TRY_STATUS(fs::mkdir_p(d, 0755));

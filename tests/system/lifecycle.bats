@@ -236,8 +236,8 @@ TRAP_TERM='trap "echo got-term; exit 0" TERM; echo ready; while :; do sleep 0.1;
   run skiff rename "$p" x
   [ "$status" -ne 0 ]
   [[ "$output" == "skiff: "*"ambiguous"* ]]
-  run skiff ps -a --filter name=x --format '{{.Names}}'
-  [ "$output" = "" ]
+  run skiff inspect --type container x
+  [ "$status" -ne 0 ]
 }
 
 @test "rename errors exit 1 as docker's do" {
@@ -354,6 +354,15 @@ TRAP_TERM='trap "echo got-term; exit 0" TERM; echo ready; while :; do sleep 0.1;
   run skiff ps --filter bogus=1
   [ "$status" -ne 0 ]
   [[ "$output" == "skiff: "*bogus* ]]
+}
+
+@test "ps --filter name= takes a regular expression, as docker's does" {
+  skiff create --name web busybox >/dev/null
+  skiff create --name web2 busybox >/dev/null
+  run skiff ps -a --filter 'name=^web$' --format '{{.Names}}'
+  [ "$output" = "web" ]
+  run skiff ps -a --filter 'name=b[0-9]' --format '{{.Names}}'
+  [ "$output" = "web2" ]
 }
 
 @test "ps --format templates and tables" {

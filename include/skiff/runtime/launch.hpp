@@ -47,10 +47,12 @@ struct LaunchPlan {
 };
 
 // Turns a container's config into a plan; `layers` are the image's layer
-// dirs bottom first; `cdir` holds upper/, work/, hosts, hostname, resolv.conf.
+// dirs bottom first; `cdir` holds upper/, work/, hosts, hostname, resolv.conf;
+// `cache_dir` keeps compiled seccomp programs.
 Result<LaunchPlan> make_plan(const storage::ContainerConfig &c, const std::vector<std::string> &layers,
                              const std::string &cdir, const std::string &rundir,
-                             const std::vector<std::pair<std::string, std::string>> &volume_dirs);
+                             const std::vector<std::pair<std::string, std::string>> &volume_dirs,
+                             const std::string &cache_dir);
 
 // The container's first process, cloned into its namespaces and held until
 // release(), so the caller can place it in a cgroup and wire its network.
