@@ -81,9 +81,13 @@ int main(int argc, char **argv) {
       return fail_text(fmt::format("unknown flag: {}\nSee 'skiff --help'.", a));
     break;
   }
-  if (i >= args.size()) {
+  if (i >= args.size() || (args[i] == "help" && i + 1 == args.size())) {
     print_usage();
     return 0;
+  }
+  if (args[i] == "help") {  // "skiff help run" is "skiff run --help"
+    args.erase(args.begin() + static_cast<long>(i));
+    args.push_back("--help");
   }
   const Command *cmd = nullptr;
   size_t words = 0;
@@ -94,8 +98,11 @@ int main(int argc, char **argv) {
   if (!cmd) {
     for (auto [g, what] : kGroups)
       if (args[i] == g) {
+        if (i + 1 < args.size() && args[i + 1] != "--help")
+          return fail_text(fmt::format("'{} {}' is not a skiff command.\nSee 'skiff {} --help'", g,
+                                       args[i + 1], g));
         print_group(g);
-        return i + 1 < args.size() && args[i + 1] != "--help" ? 1 : 0;
+        return 0;
       }
     return fail_text(fmt::format("'{}' is not a skiff command.\nSee 'skiff --help'", args[i]));
   }

@@ -21,6 +21,44 @@ Result<std::vector<std::string>> parse_command_form(const std::string &text, boo
   return std::vector<std::string>{"/bin/sh", "-c", t};
 }
 
+// Splits "A=1 B=\"two words\"" into words the way the Dockerfile does for
+// ENV and LABEL: blanks separate, quotes group and are removed, a
+// backslash escapes the next character.
+static Result<std::vector<std::string>> split_words(std::string_view text) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool in_word = false;
+  char quote = 0;
+  for (size_t i = 0; i < text.size(); i++) {
+    char c = text[i];
+    if (c == '\\' && i + 1 < text.size() && quote != '\'') {
+      cur += text[++i];
+      in_word = true;
+    } else if (quote) {
+      if (c == quote)
+        quote = 0;
+      else
+        cur += c;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+      in_word = true;
+    } else if (c == ' ' || c == '\t') {
+      if (in_word)
+        out.push_back(std::move(cur));
+      cur.clear();
+      in_word = false;
+    } else {
+      cur += c;
+      in_word = true;
+    }
+  }
+  if (quote)
+    return make_error(Errc::invalid, "unterminated quote in \"{}\"", text);
+  if (in_word)
+    out.push_back(std::move(cur));
+  return out;
+}
+
 Status apply_change(image::RunDefaults &cfg, const std::string &instruction) {
   auto t = std::string(str::trim(instruction));
   auto sp = t.find_first_of(" \t");
@@ -33,27 +71,40 @@ Status apply_change(image::RunDefaults &cfg, const std::string &instruction) {
     cfg.entrypoint = TRY(parse_command_form(arg, shell));
     cfg.entrypoint_set = true;
   } else if (op == "env") {
-    auto kv = str::cut(arg, '=');
-    if (!kv) {
+    auto words = TRY(split_words(arg));
+    std::vector<std::pair<std::string, std::string>> pairs;
+    if (!words.empty() && words[0].find('=') == std::string::npos) {
+      // Legacy "ENV KEY value with spaces".
       auto parts = str::cut(arg, ' ');
       if (!parts)
         return make_error(Errc::invalid, "ENV needs a name and a value: \"{}\"", instruction);
-      kv = std::pair{parts->first, std::string(str::trim(parts->second))};
+      pairs.emplace_back(parts->first, std::string(str::trim(parts->second)));
+    } else {
+      for (const auto &w : words) {
+        auto kv = str::cut(w, '=');
+        if (!kv || kv->first.empty())
+          return make_error(Errc::invalid, "ENV needs KEY=value pairs: \"{}\"", instruction);
+        pairs.push_back(*kv);
+      }
     }
-    std::erase_if(cfg.env, [&](const std::string &e) { return e.rfind(kv->first + "=", 0) == 0; });
-    cfg.env.push_back(kv->first + "=" + kv->second);
+    for (const auto &[k, v] : pairs) {
+      std::erase_if(cfg.env, [&](const std::string &e) { return e.rfind(k + "=", 0) == 0; });
+      cfg.env.push_back(k + "=" + v);
+    }
   } else if (op == "workdir") {
     cfg.working_dir = arg;
   } else if (op == "user") {
     cfg.user = arg;
   } else if (op == "label") {
-    auto kv = str::cut(arg, '=');
-    if (!kv)
+    auto words = TRY(split_words(arg));
+    if (words.empty())
       return make_error(Errc::invalid, "LABEL needs key=value: \"{}\"", instruction);
-    auto v = kv->second;
-    if (v.size() >= 2 && v.front() == '"' && v.back() == '"')
-      v = v.substr(1, v.size() - 2);
-    cfg.labels[kv->first] = v;
+    for (const auto &w : words) {
+      auto kv = str::cut(w, '=');
+      if (!kv || kv->first.empty())
+        return make_error(Errc::invalid, "LABEL needs key=value pairs: \"{}\"", instruction);
+      cfg.labels[kv->first] = kv->second;
+    }
   } else if (op == "expose") {
     for (auto p : str::split(arg, ' '))
       if (!p.empty())

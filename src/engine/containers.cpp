@@ -2,7 +2,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -105,32 +104,6 @@ static bool valid_name(const std::string &n) {
   });
 }
 
-// Copies the image's content at `path` into a new, empty volume, as Docker
-// does the first time a named volume is mounted there.
-Status Engine::fill_volume_from_image(const std::string &volume, const storage::ImageRecord &img,
-                                      const std::string &path) {
-  std::string dest = store_.volume_dir(volume) + "/_data";
-  auto entries = TRY(fs::list_dir(dest));
-  if (!entries.empty())
-    return {};
-  for (auto it = img.layers.rbegin(); it != img.layers.rend(); ++it) {
-    std::string src = store_.layer_dir(*it) + "/diff" + fs::clean_path(path);
-    if (!fs::is_dir(src))
-      continue;
-    pid_t p = ::fork();
-    if (p == 0) {
-      std::string from = src + "/.";
-      ::execlp("cp", "cp", "-a", "--", from.c_str(), dest.c_str(), nullptr);
-      ::_exit(127);
-    }
-    int st = 0;
-    if (p < 0 || ::waitpid(p, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-      return make_error(Errc::failed, "copying {} from the image into volume {}", path, volume);
-    return {};
-  }
-  return {};
-}
-
 Result<std::string> Engine::create_container(storage::ContainerConfig c, bool replace) {
   auto img = TRY(find_image(c.image_name));
   c.image_id = img.id;
@@ -175,19 +148,13 @@ Result<std::string> Engine::create_container(storage::ContainerConfig c, bool re
   for (auto &m : c.mounts) {
     if (m.type != "volume")
       continue;
-    bool fresh = false;
     if (m.source.empty()) {
       m.source = ids::random_id();
       m.anonymous = true;
     }
-    if (!fs::exists(store_.volume_dir(m.source) + "/volume.json")) {
+    if (!fs::exists(store_.volume_dir(m.source) + "/volume.json"))
       if (auto v = create_volume(m.source, {}); !v)
         return undo(std::move(v).error());
-      fresh = true;
-    }
-    if (fresh)
-      if (auto s = fill_volume_from_image(m.source, img, m.destination); !s)
-        return undo(std::move(s).error());
   }
   if (auto s = store_.write_state(c.id, ContainerState{}); !s)
     return undo(std::move(s).error());

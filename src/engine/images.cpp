@@ -96,7 +96,9 @@ Result<std::string> Engine::import_image(int fd, const std::string &tag,
   int64_t now = timefmt::now_ns();
   cfg.created = timefmt::rfc3339nano(now);
   cfg.diff_ids = {layer.diff_id};
-  cfg.history.push_back({cfg.created, "", message.empty() ? "Imported from -" : message, false});
+  std::string comment = message.empty() ? "Imported from -" : message;
+  cfg.history.push_back({cfg.created, "", comment, false});
+  cfg.extra["comment"] = comment;
   auto digest = TRY(store_.put_blob(cfg.to_json().dump()));
   std::string id = TRY(digest_hex(digest));
   TRY_STATUS(register_image(store_, id, {layer.chain_id}, layer.size, now,
@@ -112,32 +114,40 @@ struct ArchiveImage {
   std::vector<std::string> names;
 };
 
-Result<json> read_json(const std::string &path) {
-  auto text = TRY(fs::read_file(path));
+// Archive members are named by the archive itself: every path is
+// resolved inside the extracted archive (RESOLVE_IN_ROOT), links included.
+Result<std::string> read_member(int root, const std::string &rel) {
+  auto fd = fs::open_in_root(root, rel, O_RDONLY);
+  if (!fd)
+    return make_error(Errc::invalid, "the archive has no readable \"{}\"", rel);
+  std::string out;
+  char buf[65536];
+  ssize_t n;
+  while ((n = ::read(fd->get(), buf, sizeof buf)) > 0)
+    out.append(buf, static_cast<size_t>(n));
+  if (n < 0)
+    return sys_error("reading {} from the archive", rel);
+  return out;
+}
+
+Result<json> read_json(int root, const std::string &rel) {
+  auto text = TRY(read_member(root, rel));
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded())
-    return make_error(Errc::invalid, "{} is not valid JSON", fs::basename(path));
+    return make_error(Errc::invalid, "{} in the archive is not valid JSON", rel);
   return j;
 }
 
-// Archive members are named by the archive itself: keep them inside it.
-Result<std::string> member(const std::string &dir, const std::string &name) {
-  std::string clean = fs::clean_path("/" + name);
-  if (clean == "/" || name.find("..") != std::string::npos)
-    return make_error(Errc::invalid, "archive refers to an invalid path \"{}\"", name);
-  return dir + clean;
-}
-
-Result<std::vector<ArchiveImage>> docker_archive(const std::string &dir) {
-  auto manifest = TRY(read_json(dir + "/manifest.json"));
+Result<std::vector<ArchiveImage>> docker_archive(int root) {
+  auto manifest = TRY(read_json(root, "manifest.json"));
   std::vector<ArchiveImage> out;
   if (!manifest.is_array())
     return make_error(Errc::invalid, "manifest.json is not a list");
   for (const auto &m : manifest) {
     ArchiveImage a;
-    a.config_path = TRY(member(dir, m.value("Config", "")));
+    a.config_path = m.value("Config", "");
     for (const auto &l : m.value("Layers", json::array()))
-      a.layer_paths.push_back(TRY(member(dir, l.get<std::string>())));
+      a.layer_paths.push_back(l.get<std::string>());
     for (const auto &t : m.value("RepoTags", json::array()))
       if (t.is_string())
         a.names.push_back(t.get<std::string>());
@@ -146,28 +156,27 @@ Result<std::vector<ArchiveImage>> docker_archive(const std::string &dir) {
   return out;
 }
 
-std::string blob_file(const std::string &dir, const std::string &digest) {
-  return dir + "/blobs/sha256/" + digest_hex(digest).value_or("invalid");
+std::string blob_member(const std::string &digest) {
+  return "blobs/sha256/" + digest_hex(digest).value_or("invalid");
 }
 
-Result<std::vector<ArchiveImage>> oci_archive(const std::string &dir) {
-  auto index = TRY(read_json(dir + "/index.json"));
+Result<std::vector<ArchiveImage>> oci_archive(int root) {
+  auto index = TRY(read_json(root, "index.json"));
   std::vector<ArchiveImage> out;
   for (const auto &d : index.value("manifests", json::array())) {
-    std::string mdigest = d.value("digest", "");
-    auto manifest = TRY(read_json(blob_file(dir, mdigest)));
+    auto manifest = TRY(read_json(root, blob_member(d.value("digest", ""))));
     if (manifest.contains("manifests"))
       return make_error(Errc::invalid, "multi-platform OCI indexes in archives are not supported yet");
     ArchiveImage a;
-    a.config_path = blob_file(dir, manifest["config"].value("digest", ""));
+    a.config_path = blob_member(manifest["config"].value("digest", ""));
     for (const auto &l : manifest.value("layers", json::array()))
-      a.layer_paths.push_back(blob_file(dir, l.value("digest", "")));
+      a.layer_paths.push_back(blob_member(l.value("digest", "")));
     auto ann = d.value("annotations", json::object());
     std::string name = ann.value("io.containerd.image.name", "");
     std::string refname = ann.value("org.opencontainers.image.ref.name", "");
-    if (name.empty() && !refname.empty())
-      name = refname.find(':') == std::string::npos && refname.find('/') == std::string::npos
-                 ? "" : refname;
+    // A bare tag ("latest") names no repository: only a full reference counts.
+    if (name.empty() && refname.find('/') != std::string::npos)
+      name = refname;
     if (!name.empty())
       a.names.push_back(name);
     out.push_back(std::move(a));
@@ -186,11 +195,14 @@ Result<std::vector<std::string>> Engine::load_images(int fd) {
   } cleanup{tmp};
   if (auto s = image::extract_archive(fd, tmp); !s)
     return std::move(s).error().wrap("reading the archive");
+  UniqueFd root(::open(tmp.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root)
+    return sys_error("opening {}", tmp);
   std::vector<ArchiveImage> found;
   if (fs::exists(tmp + "/manifest.json"))
-    found = TRY(docker_archive(tmp));
+    found = TRY(docker_archive(root.get()));
   else if (fs::exists(tmp + "/index.json"))
-    found = TRY(oci_archive(tmp));
+    found = TRY(oci_archive(root.get()));
   else
     return make_error(Errc::invalid,
                       "the archive is neither a docker-archive (manifest.json) nor an oci-archive "
@@ -198,7 +210,7 @@ Result<std::vector<std::string>> Engine::load_images(int fd) {
   auto adding = TRY(store_.lock_layer_adds());
   std::vector<std::string> lines;
   for (const auto &a : found) {
-    auto config_text = TRY(fs::read_file(a.config_path));
+    auto config_text = TRY(read_member(root.get(), a.config_path));
     auto cfg = TRY(image::ImageConfig::parse(config_text));
     if (cfg.diff_ids.size() != a.layer_paths.size())
       return make_error(Errc::invalid, "image config lists {} layers but the archive has {}",
@@ -209,14 +221,17 @@ Result<std::vector<std::string>> Engine::load_images(int fd) {
     for (size_t i = 0; i < a.layer_paths.size(); i++) {
       std::string chain = storage::chain_id(parent, cfg.diff_ids[i]);
       if (!store_.has_layer(chain)) {
-        UniqueFd lf(::open(a.layer_paths[i].c_str(), O_RDONLY | O_CLOEXEC));
+        auto lf = fs::open_in_root(root.get(), a.layer_paths[i], O_RDONLY);
         if (!lf)
-          return sys_error("opening layer {}", fs::basename(a.layer_paths[i]));
-        auto rec = TRY(store_.add_layer(lf.get(), parent));
-        if (rec.diff_id != cfg.diff_ids[i])
+          return make_error(Errc::invalid, "the archive has no readable layer \"{}\"", a.layer_paths[i]);
+        auto rec = TRY(store_.add_layer(lf->get(), parent));
+        if (rec.diff_id != cfg.diff_ids[i]) {
+          // Nothing references the layer just stored: take it out again.
+          (void)fs::remove_all(store_.layer_dir(rec.chain_id));
           return make_error(Errc::invalid,
                             "layer {} has content {} but the image config expects {}", i + 1,
                             rec.diff_id, cfg.diff_ids[i]);
+        }
       }
       size += TRY(store_.read_layer(chain)).size;
       chains.push_back(chain);
@@ -263,15 +278,29 @@ Result<std::vector<std::string>> Engine::remove_image(std::string_view text, boo
     }));
     return std::vector<std::string>{"Untagged: " + TRY(image::parse_reference(by_name)).familiar()};
   }
+  if (by_name.empty() && img.names.size() > 1 && !force)
+    return make_error(Errc::conflict,
+                      "conflict: unable to delete {} (must be forced) - image is referenced in "
+                      "multiple repositories",
+                      img.id.substr(0, 12));
+  std::string user;
   for (const auto &c : TRY(containers())) {
     if (c.config.image_id != img.id)
       continue;
-    bool running = c.state.status == storage::RunStatus::running;
-    if (running || !force)
+    if (c.state.status == storage::RunStatus::running || c.state.status == storage::RunStatus::restarting)
       return make_error(Errc::conflict,
-                        "conflict: unable to remove image {} ({}) - container {} is using it{}",
-                        text, img.id.substr(0, 12), ids::short_id(c.config.id),
-                        running ? " and is running (stop it first)" : " (remove it, or use -f to untag)");
+                        "conflict: unable to delete {} (cannot be forced) - image is being used by "
+                        "running container {}",
+                        img.id.substr(0, 12), ids::short_id(c.config.id));
+    if (user.empty())
+      user = c.config.id;
+  }
+  if (!user.empty()) {
+    if (!force)
+      return make_error(Errc::conflict,
+                        "conflict: unable to remove repository reference \"{}\" (must force) - "
+                        "container {} is using its referenced image {}",
+                        text, ids::short_id(user), img.id.substr(0, 12));
     // Forced while stopped containers use it: untag, keep the content.
     TRY_STATUS(store_.update_images([&](std::vector<ImageRecord> &list) -> Status {
       for (auto &i : list)
@@ -290,6 +319,7 @@ Result<std::vector<std::string>> Engine::remove_image(std::string_view text, boo
   for (const auto &n : img.names)
     lines.push_back("Untagged: " + TRY(image::parse_reference(n)).familiar());
   lines.push_back("Deleted: sha256:" + img.id);
+  (void)fs::remove_all(store_.blob_path("sha256:" + img.id));
   TRY_STATUS(store_.gc_layers());
   return lines;
 }

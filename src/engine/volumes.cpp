@@ -68,9 +68,13 @@ Result<std::vector<std::string>> Engine::volume_users(const std::string &name) {
 }
 
 Status Engine::remove_volume(const std::string &name, bool force) {
-  TRY(volume(name));
+  auto v = volume(name);
+  if (!v)
+    return force && v.error().code == Errc::not_found ? Status{} : Status(v.error());
+  // In use is refused even with -f, as Docker does: the container would be
+  // left pointing at nothing.
   auto users = TRY(volume_users(name));
-  if (!users.empty() && !force)
+  if (!users.empty())
     return make_error(Errc::conflict, "remove {}: volume is in use - [{}]", name, users.front());
   auto lock = TRY(store_.lock_volumes());
   return fs::remove_all(store_.volume_dir(name));

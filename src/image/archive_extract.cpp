@@ -1,6 +1,9 @@
 // Unpacks an image archive (docker save / oci-archive output): a tar of
-// directories and regular files only. Links are refused outright, so
-// nothing in the extracted tree can point anywhere else.
+// directories, regular files and symlinks (podman and older docker write
+// "<id>/layer.tar -> ../<diff>.tar"). Symlinks are stored as they are and
+// never followed here; readers open members with RESOLVE_IN_ROOT, so a
+// link pointing out of the archive resolves inside it. Hardlinks and
+// special files are refused.
 #include "skiff/image/layer.hpp"
 
 #include <fcntl.h>
@@ -53,7 +56,7 @@ Status extract_entry(TarStream &tar, DirCache &dirs, archive_entry *e) {
   if (archive_entry_hardlink(e))
     return make_error(Errc::invalid,
                       "image archive entry \"{}\" is a hardlink, which is not allowed", raw);
-  if (type != AE_IFDIR && type != AE_IFREG)
+  if (type != AE_IFDIR && type != AE_IFREG && type != AE_IFLNK)
     return make_error(Errc::invalid, "image archive entry \"{}\" is {}, which is not allowed",
                       raw, type_name(type));
   dirs.begin_entry();
@@ -66,6 +69,10 @@ Status extract_entry(TarStream &tar, DirCache &dirs, archive_entry *e) {
     st = make_error(Errc::invalid, "the root is not a file");
   } else if (auto pfd = dirs.get(parent_of(*rel), true); !pfd) {
     st = std::move(pfd).error();
+  } else if (type == AE_IFLNK) {
+    const char *target = archive_entry_symlink(e);
+    if (!target || ::symlinkat(target, *pfd, base_of(*rel).c_str()) < 0)
+      st = sys_error("creating symlink");
   } else {
     st = extract_file(tar, e, *pfd, base_of(*rel));
   }

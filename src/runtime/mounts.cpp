@@ -77,6 +77,21 @@ static Result<UniqueFd> mount_point(int root_fd, const std::string &dest, bool f
   return fs::open_in_root(root_fd, dest, O_PATH);
 }
 
+// Copies the image's content at the mount point into an empty volume. The
+// source is resolved inside the container's root and nothing below it is
+// followed, so an image's symlinks cannot pull host files in.
+static Status fill_volume(int root_fd, const MountOp &m) {
+  auto src = fs::open_in_root(root_fd, m.destination, O_RDONLY | O_DIRECTORY);
+  if (!src)
+    return {};  // nothing (or not a directory) there in the image
+  UniqueFd dst(::open(m.source.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!dst)
+    return sys_error("opening volume {}", m.source);
+  if (auto s = fs::copy_tree(src->get(), dst.get()); !s)
+    return std::move(s).error().wrap(fmt::format("filling the volume at {} from the image", m.destination));
+  return {};
+}
+
 Status mount_all(const LaunchPlan &p) {
   UniqueFd root(::open(p.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root)
@@ -90,6 +105,8 @@ Status mount_all(const LaunchPlan &p) {
         return sys_error("bind source {}", m.source);
       file = !S_ISDIR(st.st_mode);
     }
+    if (m.fill_from_root && fs::dir_empty(m.source))
+      TRY_STATUS(fill_volume(root.get(), m));
     auto target = mount_point(root.get(), m.destination, file);
     if (!target)
       return std::move(target).error().wrap(fmt::format("mounting {}", m.destination));

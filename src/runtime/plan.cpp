@@ -2,6 +2,8 @@
 // seccomp profile that was stored with the container.
 #include <sys/mount.h>
 
+#include <algorithm>
+
 #include "skiff/runtime/caps.hpp"
 #include "skiff/runtime/launch.hpp"
 #include "skiff/runtime/seccomp_cache.hpp"
@@ -76,9 +78,13 @@ Result<LaunchPlan> make_plan(const storage::ContainerConfig &c, const std::vecto
   }
   add_system_mounts(p, c);
   using K = MountOp::Kind;
-  for (const char *f : {"hosts", "hostname", "resolv.conf"})
-    p.mounts.push_back({K::bind, cdir + "/" + f, std::string("/etc/") + f, 0, "", false});
-  for (const auto &m : c.mounts) {
+  // Parents before children ("/data" before "/data/sub"), as Docker sorts.
+  std::vector<storage::MountConfig> user_mounts = c.mounts;
+  std::stable_sort(user_mounts.begin(), user_mounts.end(), [](const auto &a, const auto &b) {
+    return std::count(a.destination.begin(), a.destination.end(), '/') <
+           std::count(b.destination.begin(), b.destination.end(), '/');
+  });
+  for (const auto &m : user_mounts) {
     if (m.type == "tmpfs") {
       std::string data = "mode=1777";
       for (const auto &o : m.options)
@@ -92,8 +98,11 @@ Result<LaunchPlan> make_plan(const storage::ContainerConfig &c, const std::vecto
         if (name == m.source)
           src = dir;
     }
-    p.mounts.push_back({K::bind, src, m.destination, 0, "", m.readonly, true});
+    p.mounts.push_back({K::bind, src, m.destination, 0, "", m.readonly, true, m.type == "volume"});
   }
+  // Last, so they show even over a volume mounted on /etc.
+  for (const char *f : {"hosts", "hostname", "resolv.conf"})
+    p.mounts.push_back({K::bind, cdir + "/" + f, std::string("/etc/") + f, 0, "", false});
   return p;
 }
 

@@ -373,8 +373,20 @@ TRAP_TERM='trap "echo got-term; exit 0" TERM; echo ready; while :; do sleep 0.1;
   [ "${#lines[@]}" -eq 2 ]
   [[ "${lines[0]}" =~ ^NAMES\ +IMAGE$ ]]
   [[ "${lines[1]}" =~ ^ex\ +busybox$ ]]
+  run skiff ps -a --format table
+  [[ "${lines[0]}" == "CONTAINER ID   IMAGE "* ]]
+  [[ "${lines[1]}" == *" ex" ]]
   run skiff ps -a --format json
   [ "$(jq -r .Names <<<"$output")" = "ex" ]
+}
+
+@test "ps --format {{.Label KEY}} prints one label" {
+  skiff create --name lb -l a=1 -l b=2 busybox >/dev/null
+  run skiff ps -a --format '{{.Labels}}'
+  [ "$output" = "a=1,b=2" ]
+  run skiff ps -a --format '{{.Label "b"}}'
+  [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+  [ "$output" = "2" ]
 }
 
 # --- logs -------------------------------------------------------------------
@@ -428,6 +440,11 @@ TRAP_TERM='trap "echo got-term; exit 0" TERM; echo ready; while :; do sleep 0.1;
   run skiff logs --since yesterday-ish lg
   [ "$status" -ne 0 ]
   [[ "$output" == "skiff: "*since* ]]
+  # restart, too, appends to the same log.
+  skiff restart lg >/dev/null
+  skiff wait lg >/dev/null
+  run skiff logs lg
+  [ "$output" = $'run\nrun\nrun' ]
 }
 
 @test "logs -f follows a running container until it exits" {
@@ -524,6 +541,17 @@ TRAP_TERM='trap "echo got-term; exit 0" TERM; echo ready; while :; do sleep 0.1;
   [ "$output" = "" ]
   run grep -c "$BATS_TEST_TMPDIR" /proc/self/mountinfo
   [ "$output" = "0" ]
+}
+
+@test "parallel creates with one name: exactly one wins" {
+  local i pids=()
+  for i in $(seq 8); do
+    skiff create --name same busybox >/dev/null 2>&1 &
+    pids+=($!)
+  done
+  for i in "${pids[@]}"; do wait "$i" || true; done
+  run skiff ps -a --format '{{.Names}}'
+  [ "$output" = "same" ]
 }
 
 @test "a killed supervisor leaves the container shown as exited" {

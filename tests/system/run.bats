@@ -43,6 +43,11 @@ all_caps_mask() {
   [ "$status" -eq 0 ]
   [ "$output" = "hello world" ]
   assert_no_containers
+  # Detached, too: the container goes once it exits.
+  run skiff run -d --rm busybox sh -c 'sleep 0.3'
+  [ "$status" -eq 0 ]
+  [ "$(skiff ps -q --no-trunc)" = "$output" ]
+  wait_for assert_no_containers
 }
 
 @test "run returns the container's own exit code" {
@@ -145,6 +150,10 @@ EOF
   run skiff_run --rm -u 1000:50 busybox id
   [ "$status" -eq 0 ]
   [[ "$output" == "uid=1000(user) gid=50(staff)"* ]]
+  # A UID the image does not know runs with group 0.
+  run skiff_run --rm -u 4242 busybox id
+  [ "$status" -eq 0 ]
+  [[ "$output" == "uid=4242 gid=0(root)"* ]]
 }
 
 @test "run -u NAME:GROUP" {
@@ -253,6 +262,25 @@ EOF
   [ "${lines[2]}" = "data" ]
 }
 
+@test "run --tmpfs takes docker's mount flags (rw,noexec,nosuid,size=...)" {
+  # The example from docker's run reference.
+  run skiff_run --rm --tmpfs /run:rw,noexec,nosuid,size=65536k busybox grep " /run " /proc/mounts
+  [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+  [[ "$output" == "tmpfs /run tmpfs rw,"*"noexec"*"size=65536k"* ]]
+  run skiff_run --rm --tmpfs /t:exec busybox grep " /t " /proc/mounts
+  [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+  [[ "$output" == "tmpfs /t tmpfs "* ]]
+  [[ "$output" != *noexec* ]]
+}
+
+@test "run --tmpfs mounts are noexec, nosuid and nodev by default, as docker's" {
+  run skiff_run --rm --tmpfs /t busybox grep " /t " /proc/mounts
+  [ "$status" -eq 0 ]
+  [[ "$output" == "tmpfs /t tmpfs "*nosuid* ]]
+  [[ "$output" == *nodev* ]]
+  [[ "$output" == *noexec* ]]
+}
+
 @test "run -v NAME:/path auto-creates a volume whose data persists" {
   run skiff_run --rm -v keep:/data busybox sh -c 'echo persisted > /data/f'
   [ "$status" -eq 0 ]
@@ -308,14 +336,15 @@ EOF
   run skiff volume ls -q
   [ "$output" = "$vol" ]
 
-  run skiff_run -d -v /data busybox true
+  # rm -v removes the anonymous volume, never a named one.
+  run skiff_run -d -v /data -v named:/named busybox true
   id=$output
   skiff wait "$id"
   run skiff volume ls -q
-  [ "${#lines[@]}" -eq 2 ]
+  [ "${#lines[@]}" -eq 3 ]
   skiff rm -v "$id"
   run skiff volume ls -q
-  [ "$output" = "$vol" ]
+  [ "$(sort <<<"$output" | tr '\n' ' ')" = "$(printf '%s\n' "$vol" named | sort | tr '\n' ' ')" ]
 }
 
 @test "run --mount type=bind, type=volume and type=tmpfs" {
@@ -470,6 +499,26 @@ EOF
   run skiff_run --rm busybox sh -c 'cat /proc/1/comm; echo pid=$$'
   [ "${lines[0]}" = "sh" ]
   [ "${lines[1]}" = "pid=1" ]
+}
+
+@test "run -d --init returns at once, and stop ends the command with SIGTERM" {
+  local t0 t1
+  t0=$(date +%s%N)
+  # (sleep 6, not longer: while run -d waits for the container to exit,
+  # this test would wait that long.)
+  run skiff_run -d --init --name initd busybox sleep 6
+  t1=$(date +%s%N)
+  [ "$status" -eq 0 ]
+  [[ "$output" =~ ^[0-9a-f]{64}$ ]]
+  [ $(((t1 - t0) / 1000000)) -lt 3000 ] || { echo "run -d --init took $(((t1 - t0) / 1000000)) ms"; return 1; }
+  run skiff inspect --format '{{.State.Status}}' initd
+  [ "$output" = "running" ]
+  t0=$(date +%s%N)
+  run skiff stop -t 5 initd
+  t1=$(date +%s%N)
+  [ $(((t1 - t0) / 1000000)) -lt 3000 ]
+  run skiff inspect --format '{{.State.Status}} {{.State.ExitCode}}' initd
+  [ "$output" = "exited 143" ]
 }
 
 @test "run --init: PID 1 carries neither the caller's environment nor its files" {

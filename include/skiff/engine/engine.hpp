@@ -86,8 +86,6 @@ public:
 private:
   // A container whose supervisor died without a word is marked exited.
   void repair_state(const std::string &id, storage::ContainerState &st);
-  Status fill_volume_from_image(const std::string &volume, const storage::ImageRecord &img,
-                                const std::string &path);
 
   Options opts_;
   storage::Store store_;

@@ -23,6 +23,9 @@ struct MountOp {
   std::string data;         // filesystem options
   bool readonly = false;
   bool recursive = false;
+  // A volume: when its directory is empty, it first gets a copy of what
+  // the image has at `destination`, as Docker does.
+  bool fill_from_root = false;
 };
 
 struct LaunchPlan {

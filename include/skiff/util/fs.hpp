@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,14 @@ Result<UniqueFd> open_in_root(int root_fd, std::string_view rel, int flags,
 // Creates each missing directory of `rel` under root, resolving in root.
 Result<UniqueFd> mkdir_in_root(int root_fd, std::string_view rel,
                                mode_t mode = 0755);
+
+// Copies the contents of one directory into another: files, directories
+// and symlinks (as links, never followed), with modes, owners and times.
+// Devices, fifos and sockets are skipped.
+Status copy_tree(int src_dir_fd, int dst_dir_fd);
+// Bytes in regular files below `path` (not following symlinks).
+uint64_t tree_size(const std::string &path);
+bool dir_empty(const std::string &path);
 
 std::string dirname(std::string_view path);
 std::string basename(std::string_view path);

@@ -4,6 +4,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include "../attach_client.hpp"
@@ -22,7 +24,12 @@ static int run_exec(Context &ctx, const Args &a) {
     return fail(id.error());
   engine::Engine::ExecRequest r;
   r.argv.assign(a.positional.begin() + 1, a.positional.end());
-  r.env = a.all("env");
+  for (const auto &e : a.all("env")) {
+    if (e.find('=') != std::string::npos)
+      r.env.push_back(e);
+    else if (const char *v = std::getenv(e.c_str()))
+      r.env.push_back(e + "=" + v);  // "-e NAME" takes the caller's value, as run does
+  }
   r.user = a.get("user");
   r.workdir = a.get("workdir");
   r.tty = a.flag("tty");

@@ -119,6 +119,9 @@ static int run_prune(Context &ctx, const Args &a) {
   if (!list)
     return fail(list.error());
   std::vector<std::string> filters = a.all("filter");
+  for (const auto &f : filters)
+    if (f.rfind("label=", 0) != 0)
+      return fail_text(fmt::format("invalid filter \"{}\": only label=KEY[=VALUE] is supported", f));
   fmt::print("Deleted Containers:\n");
   for (const auto &c : *list) {
     if (c.state.status == storage::RunStatus::running || c.state.status == storage::RunStatus::restarting)

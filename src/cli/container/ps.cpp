@@ -1,5 +1,6 @@
 // ps: list containers with Docker's columns, filters and --format.
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -62,13 +63,15 @@ static int run_ps(Context &ctx, const Args &a) {
     bool active = v.state.status == storage::RunStatus::running || v.state.status == storage::RunStatus::restarting;
     if (!all && !active && !a.flag("latest") && !a.has("last"))
       continue;
-    bool ok = true;
+    // Docker ORs filters on the same key and ANDs the keys.
+    std::map<std::string, bool> by_key;
     for (const auto &f : a.all("filter")) {
       auto m = matches(v, f);
       if (!m)
         return fail(m.error());
-      ok = ok && *m;
+      by_key[f.substr(0, f.find('='))] |= *m;
     }
+    bool ok = std::all_of(by_key.begin(), by_key.end(), [](const auto &kv) { return kv.second; });
     if (ok)
       shown.push_back(std::move(v));
   }

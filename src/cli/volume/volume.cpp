@@ -6,7 +6,9 @@
 #include "../registry.hpp"
 #include "skiff/cli/output.hpp"
 #include "skiff/util/ids.hpp"
+#include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
+#include "skiff/util/units.hpp"
 
 namespace skiff::cli {
 
@@ -112,6 +114,7 @@ static int run_volume_prune(Context &ctx, const Args &a) {
   if (!list)
     return fail(list.error());
   bool all = a.flag("all");
+  uint64_t reclaimed = 0;
   fmt::print("Deleted Volumes:\n");
   for (const auto &v : *list) {
     std::string name = v.value("Name", "");
@@ -121,10 +124,13 @@ static int run_volume_prune(Context &ctx, const Args &a) {
     auto users = (*eng)->volume_users(name);
     if (!users || !users->empty())
       continue;
-    if ((*eng)->remove_volume(name, false))
+    uint64_t size = fs::tree_size(v.value("Mountpoint", ""));
+    if ((*eng)->remove_volume(name, false)) {
       fmt::print("{}\n", name);
+      reclaimed += size;
+    }
   }
-  fmt::print("\nTotal reclaimed space: 0B\n");
+  fmt::print("\nTotal reclaimed space: {}\n", units::human_size(static_cast<double>(reclaimed)));
   return 0;
 }
 
