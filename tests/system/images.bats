@@ -439,7 +439,7 @@ podman_save() {
   running=$(skiff run -d busybox sleep 60)
   run skiff rmi -f busybox
   [ "$status" -ne 0 ]
-  [[ "$output" == "skiff: "*"${running:0:12}"*"running"* ]]
+  [[ "$output" == "skiff: "*"running container ${running:0:12}"* ]]
   # Also when a stopped container using it comes first in the store's
   # directory order (make stopped ones until one does).
   for i in $(seq 1 30); do

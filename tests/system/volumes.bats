@@ -227,6 +227,12 @@ mountpoint_of() { echo "$BATS_TEST_TMPDIR/root/volumes/$1/_data"; }
   [ "$output" = "named" ]
 }
 
+# skiff, like Docker, mounts /etc/hosts, /etc/hostname and /etc/resolv.conf
+# over a volume on /etc, so their mount points appear in it: leave them out.
+etc_ls() {
+  skiff run --rm "$@" busybox sh -c 'ls /etc | grep -v -x -e hosts -e hostname -e resolv.conf'
+}
+
 @test "a new named volume is filled from the image's content at the mount point, once" {
   load_busybox
   run skiff run --rm -v etcvol:/etc busybox cat /etc/passwd
@@ -238,20 +244,20 @@ mountpoint_of() { echo "$BATS_TEST_TMPDIR/root/volumes/$1/_data"; }
   # Changes stay; the image's content is not copied again.
   run skiff run --rm -v etcvol:/etc busybox sh -c 'rm /etc/group && echo mine > /etc/added'
   [ "$status" -eq 0 ]
-  run skiff run --rm -v etcvol:/etc busybox ls /etc
+  run etc_ls -v etcvol:/etc
   [ "$(tr '\n' ' ' <<<"$output")" = "added passwd " ]
   # --mount type=volume fills the same way.
-  run skiff run --rm --mount type=volume,src=mnt,dst=/etc busybox ls /etc
+  run etc_ls --mount type=volume,src=mnt,dst=/etc
   [ "$(tr '\n' ' ' <<<"$output")" = "group passwd " ]
   # An anonymous volume too.
-  run skiff run --rm -v /etc busybox ls /etc
+  run etc_ls -v /etc
   [ "$(tr '\n' ' ' <<<"$output")" = "group passwd " ]
 }
 
 @test "a volume made by volume create and still empty is filled on first use" {
   load_busybox
   skiff volume create precreated >/dev/null
-  run skiff run --rm -v precreated:/etc busybox ls /etc
+  run etc_ls -v precreated:/etc
   [ "$status" -eq 0 ]
   # Docker (and podman) copy the image's content into an empty volume.
   [ "$(tr '\n' ' ' <<<"$output")" = "group passwd " ] ||
@@ -262,7 +268,7 @@ mountpoint_of() { echo "$BATS_TEST_TMPDIR/root/volumes/$1/_data"; }
   load_busybox
   skiff volume create full >/dev/null
   echo mine > "$(mountpoint_of full)/only"
-  run skiff run --rm -v full:/etc busybox ls /etc
+  run etc_ls -v full:/etc
   [ "$status" -eq 0 ]
   [ "$output" = "only" ]
 }
