@@ -1,5 +1,7 @@
 #include "skiff/cli/command.hpp"
 
+#include <iostream>
+
 #include <fmt/format.h>
 
 #include "skiff/util/strings.hpp"
@@ -142,6 +144,18 @@ int fail(const Error &e) {
 }
 
 int fail_text(const std::string &message, int code) { return fail(Error{Errc::failed, message, code}); }
+
+bool confirm(const std::string &warning) {
+  fmt::print("{}\nAre you sure you want to continue? [y/N] ", warning);
+  std::fflush(stdout);
+  std::string answer;
+  return std::getline(std::cin, answer) && (answer == "y" || answer == "Y" || answer == "yes");
+}
+
+Result<std::string> Context::container_id(const std::string &name) {
+  auto *eng = TRY(engine());
+  return eng->find_container(name);
+}
 
 Result<engine::Engine *> Context::engine() {
   if (!engine_)

@@ -10,9 +10,9 @@
 
 #include <cstring>
 
+#include "child_channel.hpp"
 #include "process_setup.hpp"
 #include "skiff/util/fs.hpp"
-#include "skiff/util/strings.hpp"
 
 namespace skiff::runtime {
 
@@ -57,25 +57,6 @@ constexpr std::pair<const char *, int> kNamespaces[] = {
     envp.push_back(const_cast<char *>(e.c_str()));
   envp.push_back(nullptr);
   detail::exec_or_fail(errfd, *exe, s.argv[0], argv, envp);
-}
-
-Result<UniqueFd> receive_fd(int sock) {
-  char byte;
-  iovec iov{&byte, 1};
-  alignas(cmsghdr) char buf[CMSG_SPACE(sizeof(int))]{};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = buf;
-  msg.msg_controllen = sizeof buf;
-  if (::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) <= 0)
-    return make_error(Errc::failed, "the process did not hand over its terminal");
-  cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-  if (!cm || cm->cmsg_type != SCM_RIGHTS)
-    return make_error(Errc::failed, "the process did not hand over its terminal");
-  int fd;
-  std::memcpy(&fd, CMSG_DATA(cm), sizeof fd);
-  return UniqueFd(fd);
 }
 
 } // namespace
@@ -161,26 +142,16 @@ Result<ExecProcess> start_exec(const ExecSpec &s) {
   ExecProcess p;
   p.pid = helper;
   if (s.tty) {
-    auto m = receive_fd(console_sock.get());
+    auto m = detail::receive_fd(console_sock.get());
     if (m)
       p.pty = std::move(*m);
   }
-  std::string msg;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(errs[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
-    if (n > 0)
-      msg.append(buf, static_cast<size_t>(n));
-  ::close(errs[0]);
-  if (!msg.empty()) {
+  if (auto failure = detail::read_child_error(errs[0])) {
+    ::close(errs[0]);
     ::waitpid(helper, nullptr, 0);
-    Error e{Errc::failed, msg, kExitRuntime};
-    if (auto c = str::cut(msg, ' ')) {
-      e.exit_code = static_cast<int>(str::to_int(c->first).value_or(kExitRuntime));
-      e.message = c->second;
-    }
-    return e;
+    return *failure;
   }
+  ::close(errs[0]);
   return p;
 }
 

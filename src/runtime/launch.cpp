@@ -10,8 +10,8 @@
 
 #include <cstring>
 
+#include "child_channel.hpp"
 #include "init_child.hpp"
-#include "skiff/util/strings.hpp"
 
 namespace skiff::runtime {
 
@@ -57,59 +57,22 @@ Result<PendingInit> clone_init(const LaunchPlan &plan, int in, int out, int err)
   return p;
 }
 
-static Result<UniqueFd> receive_fd(int sock) {
-  char byte;
-  iovec iov{&byte, 1};
-  alignas(cmsghdr) char buf[CMSG_SPACE(sizeof(int))]{};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = buf;
-  msg.msg_controllen = sizeof buf;
-  ssize_t n;
-  do
-    n = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-  while (n < 0 && errno == EINTR);
-  if (n <= 0)
-    return make_error(Errc::failed, "the container did not hand over its terminal");
-  cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-  if (!cm || cm->cmsg_type != SCM_RIGHTS)
-    return make_error(Errc::failed, "the container did not hand over its terminal");
-  int fd;
-  std::memcpy(&fd, CMSG_DATA(cm), sizeof fd);
-  return UniqueFd(fd);
-}
-
 Status PendingInit::release(UniqueFd *pty_master) {
   if (::write(go_.get(), "g", 1) != 1)
     return sys_error("starting the container");
   go_.reset();
   UniqueFd master;
   if (console_) {
-    auto m = receive_fd(console_.get());
+    auto m = detail::receive_fd(console_.get());
     console_.reset();
     if (m)
       master = std::move(*m);
   }
-  std::string msg;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::read(errors_.get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      break;
-    msg.append(buf, static_cast<size_t>(n));
-  }
+  auto failure = detail::read_child_error(errors_.get());
   errors_.reset();
-  if (!msg.empty()) {
+  if (failure) {
     ::waitpid(pid_, nullptr, 0);
-    Error e{Errc::failed, msg, kExitRuntime};
-    if (auto c = str::cut(msg, ' ')) {
-      e.exit_code = static_cast<int>(str::to_int(c->first).value_or(kExitRuntime));
-      e.message = c->second;
-    }
-    return e;
+    return *failure;
   }
   if (pty_master)
     *pty_master = std::move(master);

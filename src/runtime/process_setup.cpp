@@ -1,5 +1,7 @@
 #include "process_setup.hpp"
 
+#include "child_channel.hpp"
+
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
@@ -93,22 +95,10 @@ Status setup_tty(int console, uid_t uid) {
   if (!slave)
     return sys_error("opening {}", slave_path);
   (void)!::fchown(slave.get(), uid, static_cast<gid_t>(-1));
-  char byte = 'T';
-  iovec iov{&byte, 1};
-  alignas(cmsghdr) char buf[CMSG_SPACE(sizeof(int))]{};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = buf;
-  msg.msg_controllen = sizeof buf;
-  cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-  cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = SCM_RIGHTS;
-  cm->cmsg_len = CMSG_LEN(sizeof(int));
-  int mfd = master.get();
-  std::memcpy(CMSG_DATA(cm), &mfd, sizeof mfd);
-  if (::sendmsg(console, &msg, 0) < 0)
+  if (int e = send_fd(console, master.get()); e) {
+    errno = e;
     return sys_error("sending the pty to the supervisor");
+  }
   if (::setsid() < 0 || ::ioctl(slave.get(), TIOCSCTTY, 0) < 0)
     return sys_error("making the pty the controlling terminal");
   for (int fd = 0; fd < 3; fd++)

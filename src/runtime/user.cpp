@@ -39,9 +39,8 @@ Result<ExecUser> resolve_user(std::string_view spec, std::string_view passwd,
   auto users = parse_db(passwd);
   auto groups = parse_db(group);
   std::string user_name;
-  if (user_part.empty())
-    user_part = "0";
-  auto uid_num = number(user_part);
+  // No user given means root.
+  auto uid_num = user_part.empty() ? std::optional<uint32_t>(0) : number(user_part);
   bool found = false;
   for (const auto &e : users) {
     if (e.f.size() < 7)

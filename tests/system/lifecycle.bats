@@ -543,6 +543,44 @@ TRAP_TERM='trap "echo got-term; exit 0" TERM; echo ready; while :; do sleep 0.1;
   [ "$output" = "0" ]
 }
 
+# PIDs and command lines of the processes that are in, or hold an fd to,
+# the network namespace NS ("net:[inode]").
+ns_holders() {
+  local pat=${1//[/\\[} p
+  pat=${pat//]/\\]}
+  for p in $(find /proc/[0-9]*/ns/net /proc/[0-9]*/fd -maxdepth 1 -lname "$pat" 2>/dev/null | cut -d/ -f3 | sort -u); do
+    echo "$p $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"
+  done
+}
+
+# Waits up to ~5 s until nothing holds the network namespace NS.
+wait_ns_released() {
+  local i
+  for i in $(seq 25); do
+    [ -z "$(ns_holders "$1")" ] && return 0
+    sleep 0.2
+  done
+  echo "still held: $(ns_holders "$1")"
+  return 1
+}
+
+@test "no helper process (pasta) outlives its container's network namespace" {
+  run skiff run -d busybox sleep 60
+  local id=$output pid ns
+  pid=$(skiff inspect --format '{{.State.Pid}}' "$id")
+  ns=$(readlink "/proc/$pid/ns/net")
+  [[ "$ns" == net:* ]]
+  skiff rm -f "$id" >/dev/null
+  wait_ns_released "$ns"
+  # A container that exits by itself, too.
+  run skiff run -d busybox sleep 0.5
+  id=$output
+  pid=$(skiff inspect --format '{{.State.Pid}}' "$id")
+  ns=$(readlink "/proc/$pid/ns/net")
+  skiff wait "$id" >/dev/null
+  wait_ns_released "$ns"
+}
+
 @test "parallel creates with one name: exactly one wins" {
   local i pids=()
   for i in $(seq 8); do

@@ -62,6 +62,8 @@ class Context {
 public:
   Context(engine::Options opts, bool userns) : opts_(std::move(opts)), userns_(userns) {}
   Result<engine::Engine *> engine();
+  // The full ID of the container named by name, ID or ID prefix.
+  Result<std::string> container_id(const std::string &name);
   const engine::Options &options() const { return opts_; }
 
 private:
@@ -75,5 +77,9 @@ int fail(const Error &e);
 int fail_text(const std::string &message, int code = kExitRuntime);
 
 std::string help_text(const Command &cmd);
+
+// Docker's confirmation: prints `warning` and "Are you sure you want to
+// continue? [y/N] "; true only for y or yes.
+bool confirm(const std::string &warning);
 
 } // namespace skiff::cli

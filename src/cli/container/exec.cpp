@@ -16,12 +16,10 @@
 namespace skiff::cli {
 
 static int run_exec(Context &ctx, const Args &a) {
-  auto eng = ctx.engine();
-  if (!eng)
-    return fail(eng.error());
-  auto id = (*eng)->find_container(a.positional[0]);
+  auto id = ctx.container_id(a.positional[0]);
   if (!id)
     return fail(id.error());
+  auto eng = ctx.engine();
   engine::Engine::ExecRequest r;
   r.argv.assign(a.positional.begin() + 1, a.positional.end());
   for (const auto &e : a.all("env")) {
@@ -49,12 +47,10 @@ static int run_exec(Context &ctx, const Args &a) {
 }
 
 static int run_attach(Context &ctx, const Args &a) {
-  auto eng = ctx.engine();
-  if (!eng)
-    return fail(eng.error());
-  auto id = (*eng)->find_container(a.positional[0]);
+  auto id = ctx.container_id(a.positional[0]);
   if (!id)
     return fail(id.error());
+  auto eng = ctx.engine();
   auto v = (*eng)->container(*id);
   if (!v)
     return fail(v.error());

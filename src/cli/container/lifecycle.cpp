@@ -2,11 +2,10 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <iostream>
-
 #include <fmt/format.h>
 
 #include "../registry.hpp"
+#include "views.hpp"
 #include "skiff/util/strings.hpp"
 
 namespace skiff::cli {
@@ -94,24 +93,16 @@ static int run_wait(Context &ctx, const Args &a) {
 }
 
 static int run_rename(Context &ctx, const Args &a) {
-  auto eng = ctx.engine();
-  if (!eng)
-    return fail(eng.error());
-  auto id = (*eng)->find_container(a.positional[0]);
+  auto id = ctx.container_id(a.positional[0]);
   if (!id)
     return fail(id.error());
-  auto s = (*eng)->rename_container(*id, a.positional[1]);
+  auto s = (*ctx.engine())->rename_container(*id, a.positional[1]);
   return s ? 0 : fail(s.error());
 }
 
 static int run_prune(Context &ctx, const Args &a) {
-  if (!a.flag("force")) {
-    fmt::print("WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ");
-    std::fflush(stdout);
-    std::string answer;
-    if (!std::getline(std::cin, answer) || (answer != "y" && answer != "Y" && answer != "yes"))
-      return 0;
-  }
+  if (!a.flag("force") && !confirm("WARNING! This will remove all stopped containers."))
+    return 0;
   auto eng = ctx.engine();
   if (!eng)
     return fail(eng.error());
@@ -127,14 +118,8 @@ static int run_prune(Context &ctx, const Args &a) {
     if (c.state.status == storage::RunStatus::running || c.state.status == storage::RunStatus::restarting)
       continue;
     bool match = true;
-    for (const auto &f : filters) {
-      auto kv = str::cut(f, '=');
-      if (kv && kv->first == "label") {
-        auto lkv = str::cut(kv->second, '=');
-        auto it = c.config.labels.find(lkv ? lkv->first : kv->second);
-        match = match && it != c.config.labels.end() && (!lkv || it->second == lkv->second);
-      }
-    }
+    for (const auto &f : filters)
+      match = match && filter_matches(c, f).value_or(false);
     if (!match)
       continue;
     if (auto s = (*eng)->remove_container(c.config.id, false, false); s)

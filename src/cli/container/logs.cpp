@@ -36,12 +36,10 @@ bool wanted(const supervisor::LogEntry &e, const LogFilter &f) {
 } // namespace
 
 static int run_logs(Context &ctx, const Args &a) {
-  auto eng = ctx.engine();
-  if (!eng)
-    return fail(eng.error());
-  auto id = (*eng)->find_container(a.positional[0]);
+  auto id = ctx.container_id(a.positional[0]);
   if (!id)
     return fail(id.error());
+  auto eng = ctx.engine();
   LogFilter f;
   f.timestamps = a.flag("timestamps");
   int64_t now = timefmt::now_ns();

@@ -13,43 +13,6 @@
 
 namespace skiff::cli {
 
-static Result<bool> matches(const engine::ContainerView &v, const std::string &filter) {
-  auto kv = str::cut(filter, '=');
-  if (!kv)
-    return make_error(Errc::invalid, "bad format of filter \"{}\" (expected name=value)", filter);
-  const auto &[key, value] = *kv;
-  const auto &c = v.config;
-  if (key == "name")
-    return c.name.find(value) != std::string::npos;
-  if (key == "id")
-    return c.id.rfind(value, 0) == 0;
-  if (key == "status") {
-    static const char *known[] = {"created", "restarting", "running", "removing", "paused", "exited", "dead"};
-    if (std::find(std::begin(known), std::end(known), value) == std::end(known))
-      return make_error(Errc::invalid, "invalid filter 'status={}'", value);
-    return storage::status_name(v.state.status) == value;
-  }
-  if (key == "label") {
-    auto lkv = str::cut(value, '=');
-    auto it = c.labels.find(lkv ? lkv->first : value);
-    return it != c.labels.end() && (!lkv || it->second == lkv->second);
-  }
-  if (key == "exited") {
-    auto code = str::to_int(value);
-    if (!code)
-      return make_error(Errc::invalid, "invalid filter 'exited={}'", value);
-    return v.state.status == storage::RunStatus::exited && v.state.finished_at != 0 && v.state.exit_code == *code;
-  }
-  if (key == "ancestor") {
-    if (c.image_id.rfind(value, 0) == 0 || c.image_name == value)
-      return true;
-    if (auto ref = image::parse_reference(value))
-      return std::find(v.image.names.begin(), v.image.names.end(), ref->full()) != v.image.names.end();
-    return false;
-  }
-  return make_error(Errc::invalid, "invalid filter '{}'", key);
-}
-
 static int run_ps(Context &ctx, const Args &a) {
   auto eng = ctx.engine();
   if (!eng)
@@ -66,7 +29,7 @@ static int run_ps(Context &ctx, const Args &a) {
     // Docker ORs filters on the same key and ANDs the keys.
     std::map<std::string, bool> by_key;
     for (const auto &f : a.all("filter")) {
-      auto m = matches(v, f);
+      auto m = filter_matches(v, f);
       if (!m)
         return fail(m.error());
       by_key[f.substr(0, f.find('='))] |= *m;

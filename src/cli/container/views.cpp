@@ -1,5 +1,7 @@
 #include "views.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "skiff/image/reference.hpp"
@@ -198,6 +200,43 @@ json inspect_json(const engine::ContainerView &v, const engine::Options &opts) {
           {"Mounts", mounts},
           {"Config", config},
           {"NetworkSettings", {{"Networks", networks}, {"IPAddress", ""}, {"Ports", json::object()}}}};
+}
+
+Result<bool> filter_matches(const engine::ContainerView &v, const std::string &filter) {
+  auto kv = str::cut(filter, '=');
+  if (!kv)
+    return make_error(Errc::invalid, "bad format of filter \"{}\" (expected name=value)", filter);
+  const auto &[key, value] = *kv;
+  const auto &c = v.config;
+  if (key == "name")
+    return c.name.find(value) != std::string::npos;
+  if (key == "id")
+    return c.id.rfind(value, 0) == 0;
+  if (key == "status") {
+    static const char *known[] = {"created", "restarting", "running", "removing", "paused", "exited", "dead"};
+    if (std::find(std::begin(known), std::end(known), value) == std::end(known))
+      return make_error(Errc::invalid, "invalid filter 'status={}'", value);
+    return storage::status_name(v.state.status) == value;
+  }
+  if (key == "label") {
+    auto lkv = str::cut(value, '=');
+    auto it = c.labels.find(lkv ? lkv->first : value);
+    return it != c.labels.end() && (!lkv || it->second == lkv->second);
+  }
+  if (key == "exited") {
+    auto code = str::to_int(value);
+    if (!code)
+      return make_error(Errc::invalid, "invalid filter 'exited={}'", value);
+    return v.state.status == storage::RunStatus::exited && v.state.finished_at != 0 && v.state.exit_code == *code;
+  }
+  if (key == "ancestor") {
+    if (c.image_id.rfind(value, 0) == 0 || c.image_name == value)
+      return true;
+    if (auto ref = image::parse_reference(value))
+      return std::find(v.image.names.begin(), v.image.names.end(), ref->full()) != v.image.names.end();
+    return false;
+  }
+  return make_error(Errc::invalid, "invalid filter '{}'", key);
 }
 
 } // namespace skiff::cli

@@ -1,6 +1,4 @@
 // volume create, ls, inspect, rm, prune.
-#include <iostream>
-
 #include <fmt/format.h>
 
 #include "../registry.hpp"
@@ -99,14 +97,10 @@ static int run_volume_rm(Context &ctx, const Args &a) {
 }
 
 static int run_volume_prune(Context &ctx, const Args &a) {
-  if (!a.flag("force")) {
-    fmt::print("WARNING! This will remove anonymous local volumes not used by at least one container.\n"
-               "Are you sure you want to continue? [y/N] ");
-    std::fflush(stdout);
-    std::string answer;
-    if (!std::getline(std::cin, answer) || (answer != "y" && answer != "Y" && answer != "yes"))
-      return 0;
-  }
+  if (!a.flag("force") &&
+      !confirm(a.flag("all") ? "WARNING! This will remove all local volumes not used by at least one container."
+                             : "WARNING! This will remove anonymous local volumes not used by at least one container."))
+    return 0;
   auto eng = ctx.engine();
   if (!eng)
     return fail(eng.error());
