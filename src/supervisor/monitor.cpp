@@ -21,6 +21,7 @@
 #include "skiff/runtime/launch.hpp"
 #include "skiff/supervisor/attach_protocol.hpp"
 #include "skiff/supervisor/supervisor.hpp"
+#include "skiff/sys/memory.hpp"
 #include "skiff/sys/proc.hpp"
 #include "skiff/sys/userns.hpp"
 #include "skiff/util/fs.hpp"
@@ -238,6 +239,9 @@ int Monitor::pump(pid_t pid, UniqueFd out, UniqueFd err, UniqueFd in) {
   int exit_code = -1;
   std::vector<pollfd> fds;
   char buf[65536];
+  // Set up now: drop what the CLI touched before the fork, keep what the
+  // loop below uses.
+  sys::shed_inherited_pages();
   for (;;) {
     fds.clear();
     fds.push_back({sigfd.get(), POLLIN, 0});
