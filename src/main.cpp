@@ -1,3 +1,7 @@
 #include "skiff/cli/main.hpp"
+#include "skiff/sys/proctitle.hpp"
 
-int main(int argc, char **argv) { return skiff::cli::main(argc, argv); }
+int main(int argc, char **argv) {
+  skiff::sys::record_args_area(argc, argv);
+  return skiff::cli::main(argc, argv);
+}

@@ -138,9 +138,13 @@ std::string help_text(const Command &cmd) {
   return out;
 }
 
+static int command_error_code = kExitRuntime;
+
+void set_command_error_code(int code) { command_error_code = code; }
+
 int fail(const Error &e) {
   fmt::print(stderr, "skiff: {}\n", e.message);
-  return e.exit_code ? e.exit_code : kExitRuntime;
+  return e.exit_code == kExitRuntime || e.exit_code == 0 ? command_error_code : e.exit_code;
 }
 
 int fail_text(const std::string &message, int code) { return fail(Error{Errc::failed, message, code}); }

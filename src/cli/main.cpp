@@ -118,6 +118,8 @@ int main(int argc, char **argv) {
   auto parsed = parse_args(*cmd, rest);
   if (!parsed)
     return fail(parsed.error());
+  if (cmd->name != "run" && cmd->name != "create")
+    set_command_error_code(1);
   Context ctx(opts, cmd->needs_userns);
   return cmd->run(ctx, *parsed);
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "skiff/runtime/caps.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 #include "skiff/util/units.hpp"
@@ -222,6 +223,10 @@ Result<storage::ContainerConfig> build_container_config(const Args &a, const ima
   c.auto_remove = a.flag("rm");
   c.cap_add = a.all("cap-add");
   c.cap_drop = a.all("cap-drop");
+  for (const auto *list : {&c.cap_add, &c.cap_drop})
+    for (const auto &cap : *list)
+      if (str::lower(cap) != "all")
+        TRY(runtime::normalize_cap(cap));
   c.working_dir = a.get("workdir", d.working_dir);
   if (!c.working_dir.empty() && c.working_dir[0] != '/')
     return invalid(fmt::format("the working directory \"{}\" is invalid: it needs to be an absolute path", c.working_dir));
@@ -266,12 +271,9 @@ Result<storage::ContainerConfig> build_container_config(const Args &a, const ima
     MountConfig m{"tmpfs", "", kv ? kv->first : t, false, false, {}};
     if (m.destination.empty() || m.destination[0] != '/')
       return invalid(fmt::format("invalid tmpfs \"{}\": the path must be absolute", t));
-    for (const auto &o : kv ? str::split(kv->second, ',') : std::vector<std::string>{}) {
-      if (o == "ro")
-        m.readonly = true;
-      else if (o != "rw")
+    for (const auto &o : kv ? str::split(kv->second, ',') : std::vector<std::string>{})
+      if (!o.empty())
         m.options.push_back(o);
-    }
     c.mounts.push_back(m);
   }
   // The image's VOLUMEs become anonymous volumes unless something else is

@@ -217,9 +217,25 @@ static Status mark_stop_requested(storage::Store &store, const std::string &id) 
   return store.write_state(id, st);
 }
 
+// Waits out a restart backoff that a stop interrupted: wakes the
+// supervisor, which then sees the stop and ends; true if it started the
+// container again meanwhile (then it is running and gets stopped).
+static bool settle_restarting(Engine &e, const std::string &id) {
+  for (int i = 0; i < 400; i++) {
+    auto v = e.container(id);
+    if (!v || v->state.status != RunStatus::restarting)
+      return v && v->state.status == RunStatus::running;
+    ::kill(v->state.supervisor_pid, SIGUSR1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
 Status Engine::stop_container(const std::string &id, std::optional<int> timeout) {
   auto v = TRY(container(id));
   TRY_STATUS(mark_stop_requested(store_, id));
+  if (v.state.status == RunStatus::restarting && settle_restarting(*this, id))
+    v = TRY(container(id));
   if (v.state.status != RunStatus::running)
     return {};
   int sig = SIGTERM;
@@ -266,6 +282,8 @@ Status Engine::remove_container(const std::string &id, bool force, bool volumes)
                         "before removing or force remove (-f)",
                         v.config.name);
     TRY_STATUS(mark_stop_requested(store_, id));
+    if (v.state.status == RunStatus::restarting && settle_restarting(*this, id))
+      v = TRY(container(id));
     if (v.state.pid > 0) {
       ::kill(v.state.pid, SIGKILL);
       wait_gone(v.state.pid, v.state.pid_start, std::chrono::milliseconds(10'000));

@@ -24,6 +24,7 @@
 #include "skiff/runtime/caps.hpp"
 #include "skiff/runtime/seccomp.hpp"
 #include "skiff/runtime/user.hpp"
+#include "skiff/sys/proctitle.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 
@@ -163,8 +164,14 @@ void init_child(const LaunchPlan &p, ChildFds fds) {
     if (child < 0)
       fail(errfd, sys_error("forking the command under --init"));
     if (child > 0) {
-      ::close(errfd);
+      // This process was never exec'd: it still holds the CLI's fds, its
+      // command line and environment. Drop the fds, blank the strings, and
+      // make it non-dumpable so the container cannot ptrace it or read its
+      // /proc entries.
+      ::close_range(3, ~0U, 0);
+      sys::clear_args_area("init");
       ::prctl(PR_SET_NAME, "init");
+      ::prctl(PR_SET_DUMPABLE, 0);
       run_as_init(child);
     }
     // The terminal stays with init's session; the command becomes its

@@ -46,6 +46,31 @@ static void add_system_mounts(LaunchPlan &p, const storage::ContainerConfig &c) 
                         false});
 }
 
+// --tmpfs and --mount type=tmpfs: Docker's noexec,nosuid,nodev unless the
+// options say otherwise; flag words become mount flags, the rest data.
+static MountOp tmpfs_mount(const storage::MountConfig &m) {
+  static const std::pair<const char *, std::pair<unsigned long, bool>> words[] = {
+      {"ro", {MS_RDONLY, true}},     {"rw", {MS_RDONLY, false}},   {"noexec", {MS_NOEXEC, true}},
+      {"exec", {MS_NOEXEC, false}},  {"nosuid", {MS_NOSUID, true}}, {"suid", {MS_NOSUID, false}},
+      {"nodev", {MS_NODEV, true}},   {"dev", {MS_NODEV, false}},    {"noatime", {MS_NOATIME, true}},
+      {"relatime", {MS_RELATIME, true}}, {"strictatime", {MS_STRICTATIME, true}}};
+  unsigned long flags = MS_NOEXEC | MS_NOSUID | MS_NODEV | (m.readonly ? MS_RDONLY : 0);
+  std::string data;
+  bool has_mode = false;
+  for (const auto &o : m.options) {
+    auto w = std::find_if(std::begin(words), std::end(words), [&](const auto &x) { return o == x.first; });
+    if (w != std::end(words)) {
+      flags = w->second.second ? flags | w->second.first : flags & ~w->second.first;
+      continue;
+    }
+    has_mode = has_mode || o.rfind("mode=", 0) == 0;
+    data += (data.empty() ? "" : ",") + o;
+  }
+  if (!has_mode)
+    data = "mode=1777" + (data.empty() ? "" : "," + data);
+  return {MountOp::Kind::tmpfs, "tmpfs", m.destination, flags, data, false};
+}
+
 Result<LaunchPlan> make_plan(const storage::ContainerConfig &c, const std::vector<std::string> &layers,
                              const std::string &cdir, const std::string &rundir,
                              const std::vector<std::pair<std::string, std::string>> &volume_dirs,
@@ -86,10 +111,7 @@ Result<LaunchPlan> make_plan(const storage::ContainerConfig &c, const std::vecto
   });
   for (const auto &m : user_mounts) {
     if (m.type == "tmpfs") {
-      std::string data = "mode=1777";
-      for (const auto &o : m.options)
-        data += "," + o;
-      p.mounts.push_back({K::tmpfs, "tmpfs", m.destination, MS_NOSUID | MS_NODEV, data, m.readonly});
+      p.mounts.push_back(tmpfs_mount(m));
       continue;
     }
     std::string src = m.source;

@@ -347,6 +347,7 @@ int Monitor::run() {
   sigset_t mask;
   sigemptyset(&mask);
   sigaddset(&mask, SIGCHLD);
+  sigaddset(&mask, SIGUSR1);
   ::sigprocmask(SIG_BLOCK, &mask, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
   ::signal(SIGHUP, SIG_IGN);
@@ -362,6 +363,7 @@ int Monitor::run() {
   });
   int backoff_ms = 50;
   int exit_code = 0;
+  bool restarted = false;
   for (;;) {
     UniqueFd out, err, in;
     auto pid = start_once(out, err, in);
@@ -390,6 +392,8 @@ int Monitor::run() {
       s.error.clear();
     });
     report(fmt::format("ok {}", *pid));
+    if (auto st = store_.read_state(id_); st && st->stop_requested && restarted)
+      ::kill(*pid, SIGKILL);  // a stop raced with this restart
     exit_code = pump(*pid, std::move(out), std::move(err), std::move(in));
     reap_soon(network::stop_pasta(rundir + "/pasta.pid"));
     (void)runtime::Cgroup::destroy_by_name(id_);
@@ -403,13 +407,19 @@ int Monitor::run() {
     });
     if (!again)
       break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(backoff_ms));
+    // stop/kill/rm wake the backoff early with SIGUSR1.
+    sigset_t wake;
+    sigemptyset(&wake);
+    sigaddset(&wake, SIGUSR1);
+    timespec delay{backoff_ms / 1000, (backoff_ms % 1000) * 1'000'000L};
+    ::sigtimedwait(&wake, nullptr, &delay);
     auto st = store_.read_state(id_);
     if (!st || st->stop_requested || !fs::exists(store_.container_dir(id_) + "/config.json")) {
       (void)record([](storage::ContainerState &s) { s.status = storage::RunStatus::exited; });
       break;
     }
     (void)record([](storage::ContainerState &s) { s.restart_count++; });
+    restarted = true;
   }
   finish(exit_code);
   return 0;

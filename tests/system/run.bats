@@ -44,7 +44,7 @@ all_caps_mask() {
   [ "$output" = "hello world" ]
   assert_no_containers
   # Detached, too: the container goes once it exits.
-  run skiff run -d --rm busybox sh -c 'sleep 0.3'
+  run skiff run -d --rm busybox sh -c 'sleep 1'
   [ "$status" -eq 0 ]
   [ "$(skiff ps -q --no-trunc)" = "$output" ]
   wait_for assert_no_containers

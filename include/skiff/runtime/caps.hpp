@@ -11,7 +11,7 @@
 namespace skiff::runtime {
 
 const std::vector<std::string> &default_caps();  // "CAP_CHOWN", ...
-std::vector<std::string> all_caps();               // every cap this kernel knows
+std::vector<std::string> all_caps();               // every cap in our bounding set
 
 // Normalises "net_admin", "NET_ADMIN" and "CAP_NET_ADMIN" to "CAP_NET_ADMIN";
 // unknown names are an error.

@@ -1,6 +1,7 @@
 #include "views.hpp"
 
 #include <algorithm>
+#include <regex>
 
 #include <fmt/format.h>
 
@@ -208,8 +209,14 @@ Result<bool> filter_matches(const engine::ContainerView &v, const std::string &f
     return make_error(Errc::invalid, "bad format of filter \"{}\" (expected name=value)", filter);
   const auto &[key, value] = *kv;
   const auto &c = v.config;
-  if (key == "name")
-    return c.name.find(value) != std::string::npos;
+  if (key == "name") {
+    // A regular expression, as Docker takes it ("^web$").
+    try {
+      return std::regex_search(c.name, std::regex(value));
+    } catch (const std::regex_error &) {
+      return make_error(Errc::invalid, "invalid filter 'name={}': not a regular expression", value);
+    }
+  }
   if (key == "id")
     return c.id.rfind(value, 0) == 0;
   if (key == "status") {
