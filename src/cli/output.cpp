@@ -43,8 +43,10 @@ Result<std::string> render_rows(const std::string &format, const std::vector<jso
                                 const json &headers) {
   if (format == "json") {
     std::string out;
-    for (const auto &r : rows)
+    for (auto r : rows) {
+      r.erase("Label");  // a method in Docker's formatter, not a field
       out += docker_json(r, -1) + "\n";
+    }
     return out;
   }
   bool table = format.rfind("table", 0) == 0;

@@ -195,7 +195,7 @@ private:
       TRY_STATUS(not_a_function(cmd.args, final));
       return eval_pipeline(dot, static_cast<const PipeNode &>(first));
     case NodeType::variable:
-      return eval_variable(static_cast<const FieldNode &>(first), cmd.args, final);
+      return eval_variable(dot, static_cast<const FieldNode &>(first), cmd.args, final);
     default: break;
     }
     at(first);
@@ -215,7 +215,7 @@ private:
   Result<Value> eval_field_node(const Value &dot, const FieldNode &f, Args args,
                                 const Final &final) {
     at(f);
-    return eval_field_chain(dot, f.ident, args, final);
+    return eval_field_chain(dot, dot, f.ident, args, final);
   }
 
   Result<Value> eval_chain(const Value &dot, const ChainNode &c, Args args, const Final &final) {
@@ -223,34 +223,46 @@ private:
     if (c.node->type == NodeType::nil)
       return errorf("indirection through explicit nil in " + c.str());
     Value v = TRY(eval_arg(dot, *c.node));
-    return eval_field_chain(v, c.field, args, final);
+    return eval_field_chain(dot, v, c.field, args, final);
   }
 
-  Result<Value> eval_variable(const FieldNode &v, Args args, const Final &final) {
+  Result<Value> eval_variable(const Value &dot, const FieldNode &v, Args args, const Final &final) {
     at(v);
     Value value = TRY(var_value(v.ident[0]));
     if (v.ident.size() == 1) {
       TRY_STATUS(not_a_function(args, final));
       return value;
     }
-    return eval_field_chain(value, std::span(v.ident).subspan(1), args, final);
+    return eval_field_chain(dot, value, std::span(v.ident).subspan(1), args, final);
   }
 
-  Result<Value> eval_field_chain(Value receiver, std::span<const std::string> ident, Args args,
-                                 const Final &final) {
+  Result<Value> eval_field_chain(const Value &dot, Value receiver, std::span<const std::string> ident,
+                                 Args args, const Final &final) {
     for (size_t i = 0; i + 1 < ident.size(); ++i)
-      receiver = TRY(eval_field(ident[i], {}, std::nullopt, receiver));
-    return eval_field(ident.back(), args, final, receiver);
+      receiver = TRY(eval_field(dot, ident[i], {}, std::nullopt, receiver));
+    return eval_field(dot, ident.back(), args, final, receiver);
   }
 
-  Result<Value> eval_field(const std::string &name, Args args, const Final &final,
+  Result<Value> eval_field(const Value &dot, const std::string &name, Args args, const Final &final,
                            const Value &receiver) {
     if (!receiver.valid())
       return Value(); // a field of no value is no value, as in Go
     const json &j = *receiver;
     if (j.is_object()) {
-      if (args.size() > 1 || final)
+      if (args.size() > 1 || final) {
+        // Docker's one-argument methods (.Label "KEY") are modelled as
+        // map-valued fields: called with a key, they look it up ("" if
+        // absent, as the method returns).
+        auto it = j.find(name);
+        if (it != j.end() && it->is_object() && args.size() == 2 && !final) {
+          Value key = TRY(eval_arg(dot, *args[1]));
+          if (key.valid() && (*key).is_string()) {
+            auto found = it->find((*key).get<std::string>());
+            return found == it->end() ? Value::own("") : receiver.child(*found);
+          }
+        }
         return errorf(name + " is not a method but has arguments");
+      }
       auto it = j.find(name);
       return it == j.end() ? Value() : receiver.child(*it);
     }
@@ -360,7 +372,7 @@ private:
     case NodeType::field:
       return eval_field_node(dot, static_cast<const FieldNode &>(n), {}, std::nullopt);
     case NodeType::variable:
-      return eval_variable(static_cast<const FieldNode &>(n), {}, std::nullopt);
+      return eval_variable(dot, static_cast<const FieldNode &>(n), {}, std::nullopt);
     case NodeType::pipe: return eval_pipeline(dot, static_cast<const PipeNode &>(n));
     case NodeType::identifier:
       return eval_function(dot, static_cast<const IdentifierNode &>(n), n, {}, std::nullopt);

@@ -381,7 +381,6 @@ TRAP_TERM='trap "echo got-term; exit 0" TERM; echo ready; while :; do sleep 0.1;
 }
 
 @test "ps --format {{.Label KEY}} prints one label" {
-  skip "not supported yet: method calls such as {{.Label KEY}} in templates"
   skiff create --name lb -l a=1 -l b=2 busybox >/dev/null
   run skiff ps -a --format '{{.Labels}}'
   [ "$output" = "a=1,b=2" ]

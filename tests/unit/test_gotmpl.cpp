@@ -376,3 +376,15 @@ TEST_CASE("templates are values: copies share the tree", "[gotmpl]") {
   CHECK(*copy.render({{"A", 1}}) == "1");
   CHECK(*t->render({{"A", "two"}}) == "two");
 }
+
+TEST_CASE("map-valued fields answer one-key method calls like Docker's .Label", "[gotmpl]") {
+  nlohmann::json dot = {{"Label", {{"a", "1"}}}, {"Name", "x"}};
+  auto t = skiff::gotmpl::Template::parse(R"({{.Label "a"}}|{{.Label "missing"}}|{{.Name}})");
+  REQUIRE(t);
+  auto out = t->render(dot);
+  REQUIRE(out);
+  CHECK(*out == "1||x");
+  auto bad = skiff::gotmpl::Template::parse(R"({{.Name "a"}})");
+  REQUIRE(bad);
+  CHECK_FALSE(bad->render(dot));
+}

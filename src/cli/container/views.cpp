@@ -90,6 +90,7 @@ json ps_row(const engine::ContainerView &v, bool no_trunc, int64_t now) {
           {"Size", "0B"},
           {"Names", c.name},
           {"Labels", str::join(labels, ",")},
+          {"Label", c.labels},  // for {{.Label "KEY"}}; not in json output
           {"Mounts", str::join(mounts, ",")},
           {"Networks", network},
           {"LocalVolumes", std::to_string(local_volumes)}};
