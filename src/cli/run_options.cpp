@@ -215,6 +215,8 @@ Result<storage::ContainerConfig> build_container_config(const Args &a, const ima
     return invalid("no command specified: the image has no CMD or ENTRYPOINT, give one after the image name");
   c.name = a.get("name");
   c.hostname = a.get("hostname");
+  if (c.hostname.size() > 64)
+    return invalid(fmt::format("invalid hostname \"{}\": at most 64 characters", c.hostname));
   c.tty = a.flag("tty");
   c.open_stdin = a.flag("interactive");
   c.init = a.flag("init");

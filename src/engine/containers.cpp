@@ -10,6 +10,7 @@
 
 #include "skiff/engine/engine.hpp"
 #include "skiff/network/pasta.hpp"
+#include "skiff/runtime/cgroups.hpp"
 #include "skiff/supervisor/supervisor.hpp"
 #include "skiff/sys/proc.hpp"
 #include "skiff/util/digest.hpp"
@@ -107,6 +108,7 @@ static bool valid_name(const std::string &n) {
 Result<std::string> Engine::create_container(storage::ContainerConfig c, bool replace) {
   auto img = TRY(find_image(c.image_name));
   c.image_id = img.id;
+  TRY_STATUS(runtime::Cgroup::check({c.limits.memory, c.limits.memory_swap, c.limits.cpus, c.limits.pids}));
   c.id = ids::random_id();
   c.created = timefmt::now_ns();
   if (c.hostname.empty())

@@ -130,6 +130,22 @@ Result<Cgroup> Cgroup::create(const std::string &name,
   return Cgroup(TRY(realize(plan)));
 }
 
+Status Cgroup::check(const CgroupLimits &limits) {
+  TRY_STATUS(validate_limits(limits, ::sysconf(_SC_NPROCESSORS_ONLN)));
+  const bool rootless = ::geteuid() != 0 || sys::in_user_namespace();
+  if (!limits.any())
+    return {};
+  auto version = detect_cgroup_version();
+  if (!version)
+    return make_error(Errc::failed, "resource limits need cgroups, but {} does not exist", kCgroupRoot);
+  if (*version == CgroupVersion::v1)
+    return rootless ? Status(rootless_error(limits, "this host uses cgroup v1")) : Status{};
+  auto p = plan_v2("check", limits, rootless);
+  if (!p)
+    return rootless ? rootless_error(limits, p.error().message) : std::move(p).error();
+  return {};
+}
+
 Status Cgroup::add_process(pid_t pid) const {
   for (const auto &d : paths_)
     TRY_STATUS(write_file(d + "/cgroup.procs", std::to_string(pid)));

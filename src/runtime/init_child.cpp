@@ -4,6 +4,7 @@
 #include "init_child.hpp"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <grp.h>
 #include <net/if.h>
 #include <signal.h>
@@ -90,6 +91,8 @@ void init_child(const LaunchPlan &p, ChildFds fds) {
   if (::read(fds.go, &go, 1) != 1)
     ::_exit(125);  // the parent gave up
   ::close(fds.go);
+  if (::unshare(CLONE_NEWCGROUP) < 0)
+    fail(errfd, sys_error("creating the cgroup namespace"));
   reset_signals();
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
 

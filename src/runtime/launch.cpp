@@ -21,7 +21,9 @@ Result<PendingInit> clone_init(const LaunchPlan &plan, int in, int out, int err)
     return sys_error("creating pipes");
   if (plan.tty && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)
     return sys_error("creating the console socket");
-  unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
+  // No CLONE_NEWCGROUP here: the child unshares it after release, once the
+  // parent has moved it into its cgroup, so that cgroup becomes its root.
+  unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
   if (plan.new_netns)
     flags |= CLONE_NEWNET;
   // A fork-like clone (no new stack): the child continues here with a copy

@@ -67,6 +67,9 @@ public:
   // it lives under a `skiff` parent at the hierarchy root; rootless only on
   // v2 inside a delegated subtree. Rootless without limits makes nothing.
   static Result<Cgroup> create(const std::string &name, const CgroupLimits &);
+  // Whether create() could apply `limits` here, without creating anything:
+  // for refusing a container at create time rather than at its start.
+  static Status check(const CgroupLimits &limits);
 
   // Moves a process (and its threads) into every directory of the cgroup.
   Status add_process(pid_t pid) const;

@@ -11,10 +11,13 @@ namespace skiff::cli {
 static Result<nlohmann::json> inspect_one(engine::Engine &eng, const Context &ctx, const std::string &name,
                                           const std::string &type) {
   if (type.empty() || type == "container") {
-    if (auto id = eng.find_container(name)) {
+    auto id = eng.find_container(name);
+    if (id) {
       auto v = TRY(eng.container(*id));
       return inspect_json(v, ctx.options());
     }
+    if (id.error().code != Errc::not_found)
+      return std::move(id).error();  // an ambiguous prefix says so
   }
   if (type.empty() || type == "image") {
     if (auto img = eng.find_image(name))
