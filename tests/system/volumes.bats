@@ -328,11 +328,11 @@ PY
   load_busybox
   for bad in 'a' 'bad/name' '-x' '.hidden' 'sp ace' 'x@y' '..'; do
     run skiff volume create -- "$bad"
-    [ "$status" -eq 125 ] || { echo "volume create '$bad': exit $status: $output"; false; }
+    [ "$status" -eq 1 ] || { echo "volume create '$bad': exit $status: $output"; false; }
     [[ "$output" == "skiff: "*"invalid volume name"* ]]
   done
   run skiff volume create --name 'bad/name'
-  assert_error 125 "invalid volume name"
+  assert_error 1 "invalid volume name"
   run skiff run --rm -v 'x@y:/data' busybox true
   [ "$status" -eq 125 ]
   [[ "$output" == "skiff: "* ]]
