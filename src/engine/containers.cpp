@@ -61,6 +61,7 @@ void Engine::repair_state(const std::string &id, ContainerState &st) {
   }
   st = *fresh;
   network::stop_pasta(store_.container_run_dir(id) + "/pasta.pid");
+  (void)runtime::Cgroup::destroy_by_name(id);
   st.status = RunStatus::exited;
   st.exit_code = 255;
   st.error = "the container's supervisor exited unexpectedly";
@@ -314,6 +315,16 @@ Status Engine::rename_container(const std::string &id, const std::string &new_na
     return s;
   }
   return store_.release_name(old);
+}
+
+Status Engine::sweep_container_debris() {
+  auto lock = TRY(store_.lock_containers());
+  for (const auto &id : TRY(store_.container_ids()))
+    if (!fs::exists(store_.container_dir(id) + "/config.json")) {
+      TRY_STATUS(fs::remove_all(store_.container_run_dir(id)));
+      TRY_STATUS(fs::remove_all(store_.container_dir(id)));
+    }
+  return {};
 }
 
 Result<int> Engine::wait_container(const std::string &id) {

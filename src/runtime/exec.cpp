@@ -49,14 +49,7 @@ constexpr std::pair<const char *, int> kNamespaces[] = {
     fail(errfd, exe.error());
   if (auto st = detail::drop_privileges(*user, s.caps, s.seccomp, s.no_new_privileges); !st)
     fail(errfd, st.error());
-  std::vector<char *> argv, envp;
-  for (const auto &a : s.argv)
-    argv.push_back(const_cast<char *>(a.c_str()));
-  argv.push_back(nullptr);
-  for (const auto &e : env)
-    envp.push_back(const_cast<char *>(e.c_str()));
-  envp.push_back(nullptr);
-  detail::exec_or_fail(errfd, *exe, s.argv[0], argv, envp);
+  detail::exec_or_fail(errfd, *exe, s.argv, env);
 }
 
 } // namespace

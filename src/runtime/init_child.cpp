@@ -151,13 +151,6 @@ void init_child(const LaunchPlan &p, ChildFds fds) {
   if (auto st = drop_privileges(*user, p.caps, p.seccomp, p.no_new_privileges); !st)
     fail(errfd, st.error());
 
-  std::vector<char *> argv, envp;
-  for (const auto &a : p.argv)
-    argv.push_back(const_cast<char *>(a.c_str()));
-  argv.push_back(nullptr);
-  for (const auto &e : env)
-    envp.push_back(const_cast<char *>(e.c_str()));
-  envp.push_back(nullptr);
 
   if (p.init) {
     sigset_t all;
@@ -185,7 +178,7 @@ void init_child(const LaunchPlan &p, ChildFds fds) {
     }
     reset_signals();
   }
-  exec_or_fail(errfd, *exe, p.argv[0], argv, envp);
+  exec_or_fail(errfd, *exe, p.argv, env);
 }
 
 } // namespace skiff::runtime::detail

@@ -132,13 +132,20 @@ Status drop_privileges(const ExecUser &user, const std::vector<int> &caps,
   return {};
 }
 
-void exec_or_fail(int errfd, const std::string &path, const std::string &arg0,
-                  std::vector<char *> &argv, std::vector<char *> &envp) {
+void exec_or_fail(int errfd, const std::string &path, const std::vector<std::string> &args,
+                  const std::vector<std::string> &env) {
+  std::vector<char *> argv, envp;
+  for (const auto &a : args)
+    argv.push_back(const_cast<char *>(a.c_str()));
+  argv.push_back(nullptr);
+  for (const auto &e : env)
+    envp.push_back(const_cast<char *>(e.c_str()));
+  envp.push_back(nullptr);
   ::execve(path.c_str(), argv.data(), envp.data());
   int e = errno;
   if (e == ENOENT)
-    fail(errfd, 127, fmt::format("exec: \"{}\": no such file or directory", arg0));
-  fail(errfd, 126, fmt::format("exec: \"{}\": {}", arg0, std::strerror(e)));
+    fail(errfd, 127, fmt::format("exec: \"{}\": no such file or directory", args[0]));
+  fail(errfd, 126, fmt::format("exec: \"{}\": {}", args[0], std::strerror(e)));
 }
 
 } // namespace skiff::runtime::detail

@@ -26,7 +26,8 @@ Status setup_tty(int console, uid_t uid);
 // Seccomp, groups, IDs and capabilities, in the order the kernel allows.
 Status drop_privileges(const ExecUser &user, const std::vector<int> &caps,
                        const std::vector<sock_filter> &seccomp, bool no_new_privileges);
-[[noreturn]] void exec_or_fail(int errfd, const std::string &path, const std::string &arg0,
-                               std::vector<char *> &argv, std::vector<char *> &envp);
+[[noreturn]] void exec_or_fail(int errfd, const std::string &path,
+                               const std::vector<std::string> &argv,
+                               const std::vector<std::string> &env);
 
 } // namespace skiff::runtime::detail

@@ -72,6 +72,9 @@ public:
   // Starts a process in the running container with its user, capabilities
   // and seccomp filter (overridable as docker exec allows).
   Result<runtime::ExecProcess> exec_container(const std::string &id, const ExecRequest &r);
+  // Removes what a killed create or rm left behind: container directories
+  // without a config (only under the containers lock can there be none).
+  Status sweep_container_debris();
   // Blocks until the container is not running; returns its exit code.
   Result<int> wait_container(const std::string &id);
 
