@@ -5,33 +5,22 @@
 
 namespace skiff {
 
-
 namespace {
-Result<UniqueFd> take(const std::string &path, FileLock::Mode mode, bool wait) {
+Result<UniqueFd> take(const std::string &path, FileLock::Mode mode) {
   UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
   if (!fd)
     return sys_error("opening lock {}", path);
-  int op = (mode == FileLock::Mode::shared ? LOCK_SH : LOCK_EX) | (wait ? 0 : LOCK_NB);
-  while (::flock(fd.get(), op) < 0) {
-    if (errno == EINTR)
-      continue;
-    if (errno == EWOULDBLOCK && !wait)
-      return UniqueFd();
-    return sys_error("locking {}", path);
-  }
+  int op = mode == FileLock::Mode::shared ? LOCK_SH : LOCK_EX;
+  while (::flock(fd.get(), op) < 0)
+    if (errno != EINTR)
+      return sys_error("locking {}", path);
   return fd;
 }
 } // namespace
 
 Result<FileLock> FileLock::acquire(const std::string &path, Mode mode) {
   FileLock l;
-  l.fd_ = TRY(take(path, mode, true));
-  return l;
-}
-
-Result<FileLock> FileLock::try_acquire(const std::string &path, Mode mode) {
-  FileLock l;
-  l.fd_ = TRY(take(path, mode, false));
+  l.fd_ = TRY(take(path, mode));
   return l;
 }
 

@@ -14,9 +14,6 @@ public:
   enum class Mode { shared, exclusive };
   // Blocks until the lock on `path` (created if missing) is held.
   static Result<FileLock> acquire(const std::string &path, Mode mode = Mode::exclusive);
-  // Returns a not-held lock (held() == false) instead of blocking.
-  static Result<FileLock> try_acquire(const std::string &path, Mode mode = Mode::exclusive);
-  bool held() const { return bool(fd_); }
   void release() { fd_.reset(); }
 
 private:
