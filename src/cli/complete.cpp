@@ -49,6 +49,8 @@ static std::vector<std::string> static_values(const std::string &kind) {
     return {"SIGHUP", "SIGINT", "SIGQUIT", "SIGKILL", "SIGUSR1", "SIGUSR2", "SIGTERM", "SIGSTOP", "SIGCONT"};
   if (kind == "restart")
     return {"no", "on-failure", "always", "unless-stopped"};
+  if (kind == "userns")
+    return {"host", "keep-id"};
   if (kind == "networks")
     return {"default", "none", "host"};
   if (kind == "security-opt")

@@ -45,6 +45,7 @@ std::vector<Flag> container_create_flags() {
       {"tty", 't', K::boolean, "Allocate a pseudo-TTY"},
       {"ulimit", 0, K::list, "Ulimit options", "ulimits", "ulimit"},
       {"user", 'u', K::value, "Username or UID (format: <name|uid>[:<group|gid>])", "none", "string"},
+      {"userns", 0, K::value, "User namespace to use (host, or keep-id: rootless, map your user to the same ID inside)", "userns", "string"},
       {"volume", 'v', K::list, "Bind mount a volume", "volumes", "list"},
       {"workdir", 'w', K::value, "Working directory inside the container", "none", "string"},
   };
@@ -233,6 +234,11 @@ Result<storage::ContainerConfig> build_container_config(const Args &a, const ima
   if (!c.working_dir.empty() && c.working_dir[0] != '/')
     return invalid(fmt::format("the working directory \"{}\" is invalid: it needs to be an absolute path", c.working_dir));
   c.user = a.get("user", d.user);
+  c.userns = a.get("userns");
+  if (c.userns == "host")
+    c.userns.clear();  // no remapping is what skiff does anyway
+  if (!c.userns.empty() && c.userns != "keep-id")
+    return invalid(fmt::format("invalid --userns \"{}\": use host or keep-id", c.userns));
   c.labels = d.labels;
   for (const auto &l : a.all("label")) {
     auto kv = str::cut(l, '=');

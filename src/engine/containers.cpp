@@ -109,6 +109,14 @@ static bool valid_name(const std::string &n) {
 Result<std::string> Engine::create_container(storage::ContainerConfig c, bool replace) {
   auto img = TRY(find_image(c.image_name));
   c.image_id = img.id;
+  if (c.userns == "keep-id") {
+    if (!opts_.rootless)
+      return make_error(Errc::invalid, "--userns=keep-id is for rootless containers: as root there is no remapping to keep");
+    c.keep_id_uid = opts_.uid;
+    c.keep_id_gid = opts_.gid;
+    if (c.user.empty())
+      c.user = fmt::format("{}:{}", opts_.uid, opts_.gid);
+  }
   TRY_STATUS(runtime::Cgroup::check({c.limits.memory, c.limits.memory_swap, c.limits.cpus, c.limits.pids}));
   c.id = ids::random_id();
   c.created = timefmt::now_ns();

@@ -18,6 +18,8 @@ static std::string env_or(const char *name, const std::string &fallback) {
 
 Options default_options() {
   Options o;
+  o.uid = ::getuid();
+  o.gid = ::getgid();
   if (::geteuid() == 0 && !sys::in_user_namespace()) {
     o.root = "/var/lib/skiff";
     o.runroot = "/run/skiff";

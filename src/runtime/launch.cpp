@@ -8,12 +8,52 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "child_channel.hpp"
 #include "init_child.hpp"
+#include "skiff/util/fs.hpp"
+#include "skiff/util/strings.hpp"
 
 namespace skiff::runtime {
+
+// The maps of a keep-id container, in our namespace's IDs (where the user
+// is 0 and the subordinate IDs follow): ID `keep` inside is our 0, the IDs
+// below it shift up by one, those above stay.
+static std::string keep_id_map(uint32_t keep, uint32_t total) {
+  std::string m = fmt::format("{} 0 1\n", keep);
+  if (keep > 0)
+    m += fmt::format("0 1 {}\n", keep);
+  if (total > keep + 1)
+    m += fmt::format("{} {} {}\n", keep + 1, keep + 1, total - keep - 1);
+  return m;
+}
+
+// How many IDs our own namespace maps (the sum of /proc/self/<file>).
+static uint32_t mapped_ids(const char *file) {
+  auto text = fs::read_file(fmt::format("/proc/self/{}", file)).value_or("");
+  uint64_t total = 0;
+  for (const auto &line : str::split(text, '\n')) {
+    auto f = str::split(std::string(str::trim(line)), ' ');
+    std::erase(f, "");
+    if (f.size() == 3)
+      total += static_cast<uint64_t>(str::to_int(f[2]).value_or(0));
+  }
+  return static_cast<uint32_t>(std::min<uint64_t>(total, 0xffffffffu));
+}
+
+Status write_keep_id_maps(pid_t pid, uint32_t uid, uint32_t gid) {
+  uint32_t users = mapped_ids("uid_map"), groups = mapped_ids("gid_map");
+  if (uid >= users || gid >= groups)
+    return make_error(Errc::failed,
+                      "--userns=keep-id needs your ID {} inside the subordinate range: add a larger "
+                      "range to /etc/subuid and /etc/subgid",
+                      uid);
+  TRY_STATUS(fs::write_file(fmt::format("/proc/{}/uid_map", pid), keep_id_map(uid, users)));
+  TRY_STATUS(fs::write_file(fmt::format("/proc/{}/gid_map", pid), keep_id_map(gid, groups)));
+  return {};
+}
 
 Result<PendingInit> clone_init(const LaunchPlan &plan, int in, int out, int err) {
   int go[2], errs[2], console[2] = {-1, -1};
@@ -26,6 +66,8 @@ Result<PendingInit> clone_init(const LaunchPlan &plan, int in, int out, int err)
   unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
   if (plan.new_netns)
     flags |= CLONE_NEWNET;
+  if (plan.keep_id)
+    flags |= CLONE_NEWUSER;
   // A fork-like clone (no new stack): the child continues here with a copy
   // of this single-threaded process and never returns from init_child.
   long pid = ::syscall(SYS_clone, flags | SIGCHLD, nullptr, nullptr, nullptr, 0);
@@ -56,6 +98,12 @@ Result<PendingInit> clone_init(const LaunchPlan &plan, int in, int out, int err)
   p.go_.reset(go[1]);
   p.errors_.reset(errs[0]);
   p.console_.reset(console[0]);
+  if (plan.keep_id)
+    if (auto s = write_keep_id_maps(p.pid_, plan.keep_uid, plan.keep_gid); !s) {
+      ::kill(p.pid_, SIGKILL);
+      ::waitpid(p.pid_, nullptr, 0);
+      return std::move(s).error();
+    }
   return p;
 }
 

@@ -81,6 +81,9 @@ Result<LaunchPlan> make_plan(const storage::ContainerConfig &c, const std::vecto
   p.upper = cdir + "/upper";
   p.work = cdir + "/work";
   p.new_netns = c.network != "host";
+  p.keep_id = c.userns == "keep-id";
+  p.keep_uid = c.keep_id_uid;
+  p.keep_gid = c.keep_id_gid;
   p.hostname = c.hostname;
   p.argv = c.argv();
   if (p.argv.empty())

@@ -41,6 +41,8 @@ json ContainerConfig::to_json() const {
       {"seccomp", seccomp},
       {"network", network},
       {"userns", userns},
+      {"keep_id_uid", keep_id_uid},
+      {"keep_id_gid", keep_id_gid},
       {"restart", {{"name", restart.name}, {"max_retries", restart.max_retries}}},
       {"stop_signal", stop_signal},
       {"stop_timeout", stop_timeout},
@@ -92,6 +94,8 @@ Result<ContainerConfig> ContainerConfig::from_json(const json &j) {
     c.seccomp = j.value("seccomp", "");
     c.network = j.value("network", "default");
     c.userns = j.value("userns", "");
+    c.keep_id_uid = j.value("keep_id_uid", uint32_t(0));
+    c.keep_id_gid = j.value("keep_id_gid", uint32_t(0));
     if (auto r = j.find("restart"); r != j.end()) {
       c.restart.name = r->value("name", "no");
       c.restart.max_retries = r->value("max_retries", 0);

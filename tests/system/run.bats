@@ -648,3 +648,29 @@ EOF
   [ "${#lines[@]}" -eq 1 ]
   assert_no_containers
 }
+
+@test "run --userns=keep-id keeps the caller's IDs inside (rootless) and is refused as root" {
+  load_busybox
+  if ! rootless; then
+    run skiff run --rm --userns keep-id busybox true
+    assert_error 125 "keep-id is for rootless containers"
+    run skiff ps -aq
+    [ -z "$output" ]
+    return
+  fi
+  dir=$BATS_TEST_TMPDIR/keep
+  mkdir -p "$dir"
+  run skiff_run --rm --userns=keep-id -v "$dir:/keep" busybox sh -c 'id -u; id -g; touch /keep/made'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "$(id -u)" ]
+  [ "${lines[1]}" = "$(id -g)" ]
+  [ "$(stat -c %u:%g "$dir/made")" = "$(id -u):$(id -g)" ]
+  # -u still picks another user, and exec joins the same namespace.
+  run skiff_run --rm --userns=keep-id -u 0 busybox id -u
+  [ "$output" = "0" ]
+  id=$(skiff_run -d --userns=keep-id busybox sleep 60)
+  run skiff exec "$id" id -u
+  [ "$output" = "$(id -u)" ]
+  run skiff run --rm --userns bogus busybox true
+  assert_error 125 "invalid --userns"
+}

@@ -47,6 +47,10 @@ struct LaunchPlan {
   bool tty = false;
   bool init = false;
   bool new_netns = true;
+  // --userns=keep-id: the container gets a user namespace of its own in
+  // which the invoking user (root of ours) keeps its own ID.
+  bool keep_id = false;
+  uint32_t keep_uid = 0, keep_gid = 0;
 };
 
 // Turns a container's config into a plan; `layers` are the image's layer
@@ -75,6 +79,9 @@ private:
 
 // stdin/stdout/stderr fds become the child's 0/1/2 (unused with a tty).
 Result<PendingInit> clone_init(const LaunchPlan &plan, int in, int out, int err);
+
+// Writes the ID maps of a --userns=keep-id container's user namespace.
+Status write_keep_id_maps(pid_t pid, uint32_t uid, uint32_t gid);
 
 // Docker's masked and read-only /proc and /sys paths.
 const std::vector<std::string> &default_masked_paths();

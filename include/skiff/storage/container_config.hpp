@@ -67,6 +67,8 @@ struct ContainerConfig {
   std::string seccomp;      // "" default profile, "unconfined", or a profile's JSON
   std::string network;      // "default", "none", "host"
   std::string userns;       // "", "keep-id", "host"
+  uint32_t keep_id_uid = 0; // with keep-id: the invoking user's IDs
+  uint32_t keep_id_gid = 0;
   std::vector<MountConfig> mounts;
   std::vector<Ulimit> ulimits;
   Limits limits;
