@@ -13,7 +13,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include <thread>
 
 #include "skiff/network/files.hpp"
 #include "skiff/network/pasta.hpp"

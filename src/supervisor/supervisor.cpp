@@ -1,20 +1,11 @@
 #include "skiff/supervisor/supervisor.hpp"
 
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <thread>
-#include <vector>
 
 #include "monitor.hpp"
 #include "skiff/util/fs.hpp"
