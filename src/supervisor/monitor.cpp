@@ -13,6 +13,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 
 #include "skiff/network/files.hpp"
 #include "skiff/network/pasta.hpp"
