@@ -22,6 +22,7 @@ static void print_usage() {
              "Options:\n"
              "      --root string      Persistent state directory\n"
              "      --runroot string   Runtime state directory\n"
+             "      --storage-driver string  Layer driver of a new store: overlay or vfs\n"
              "  -v, --version          Print version information and quit\n\n"
              "Management Commands:\n");
   for (auto [g, what] : kGroups)
@@ -67,7 +68,8 @@ int main(int argc, char **argv) {
       }
       return false;
     };
-    if (take("root", opts.root) || take("runroot", opts.runroot))
+    if (take("root", opts.root) || take("runroot", opts.runroot) ||
+        take("storage-driver", opts.storage_driver))
       continue;
     if (a == "-v" || a == "--version") {
       fmt::print("skiff version {}\n", SKIFF_VERSION);

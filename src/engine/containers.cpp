@@ -1,4 +1,5 @@
 // Container lifecycle over the store and the supervisor.
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -106,6 +107,25 @@ static bool valid_name(const std::string &n) {
   });
 }
 
+// The vfs driver: the container's root is its own copy of the image's
+// layers, applied bottom first.
+static Status copy_layers(storage::Store &store, const storage::ImageRecord &img,
+                          const std::string &dest) {
+  TRY_STATUS(fs::mkdir_p(dest, 0755));
+  UniqueFd dst(::open(dest.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dst)
+    return sys_error("opening {}", dest);
+  for (const auto &chain : img.layers) {
+    std::string diff = store.layer_dir(chain) + "/diff";
+    UniqueFd src(::open(diff.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!src)
+      return sys_error("opening layer {}", chain);
+    if (auto s = fs::apply_layer_copy(src.get(), dst.get()); !s)
+      return std::move(s).error().wrap("copying the image for the vfs driver");
+  }
+  return {};
+}
+
 Result<std::string> Engine::create_container(storage::ContainerConfig c, bool replace) {
   auto img = TRY(find_image(c.image_name));
   c.image_id = img.id;
@@ -167,6 +187,9 @@ Result<std::string> Engine::create_container(storage::ContainerConfig c, bool re
       if (auto v = create_volume(m.source, {}); !v)
         return undo(std::move(v).error());
   }
+  if (store_.driver() == "vfs")
+    if (auto s = copy_layers(store_, img, store_.container_dir(c.id) + "/rootfs"); !s)
+      return undo(std::move(s).error());
   if (auto s = store_.write_state(c.id, ContainerState{}); !s)
     return undo(std::move(s).error());
   if (auto s = store_.write_config(c); !s)

@@ -40,7 +40,7 @@ Result<Engine> Engine::open(const Options &o, bool enter_userns) {
     TRY_STATUS(runtime::enter_rootless_userns());
   Engine e;
   e.opts_ = o;
-  e.store_ = TRY(storage::Store::open(o.root, o.runroot));
+  e.store_ = TRY(storage::Store::open(o.root, o.runroot, o.storage_driver));
   return e;
 }
 

@@ -55,6 +55,11 @@ Status remount_readonly(const std::string &path, unsigned long extra) {
 }
 
 Status mount_root(const LaunchPlan &p) {
+  if (!p.copy_root.empty()) {
+    if (::mount(p.copy_root.c_str(), p.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0)
+      return sys_error("mounting the container's root ({})", p.copy_root);
+    return {};
+  }
   std::string data = "lowerdir=" + str::join(p.lower, ":") + ",upperdir=" + p.upper +
                      ",workdir=" + p.work;
   if (p.userxattr)

@@ -123,6 +123,8 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
   std::string cdir = store_.container_dir(id_), rundir = store_.container_run_dir(id_);
   auto plan = TRY(runtime::make_plan(config_, layers, cdir, rundir, volumes, store_.root() + "/cache/seccomp"));
   plan.userxattr = sys::in_user_namespace();
+  if (store_.driver() == "vfs")
+    plan.copy_root = cdir + "/rootfs";
   for (const auto &d : {plan.rootfs, plan.upper, plan.work})
     TRY_STATUS(fs::mkdir_p(d, 0755));
   bool host_net = config_.network == "host";

@@ -104,7 +104,7 @@ Status mkdir_p(const std::string &path, mode_t mode) {
 }
 
 // Removes everything below the open directory `dfd`.
-static Status remove_contents(int dfd, const std::string &where) {
+Status remove_contents(int dfd, const std::string &where) {
   int dup = ::fcntl(dfd, F_DUPFD_CLOEXEC, 0);
   if (dup < 0)
     return sys_error("removing {}", where);

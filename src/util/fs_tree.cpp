@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <vector>
@@ -50,7 +51,36 @@ void copy_metadata(int dst_dir, const char *name, const struct stat &st) {
 
 } // namespace
 
-Status copy_tree(int src_dir_fd, int dst_dir_fd) {
+static Status copy_entries(int src_dir_fd, int dst_dir_fd, bool layered);
+
+Status copy_tree(int src_dir_fd, int dst_dir_fd) { return copy_entries(src_dir_fd, dst_dir_fd, false); }
+
+Status apply_layer_copy(int src_dir_fd, int dst_dir_fd) {
+  return copy_entries(src_dir_fd, dst_dir_fd, true);
+}
+
+static bool opaque(int dir_fd) {
+  char v[2] = {};
+  for (const char *name : {"trusted.overlay.opaque", "user.overlay.opaque"})
+    if (::fgetxattr(dir_fd, name, v, sizeof v) == 1 && v[0] == 'y')
+      return true;
+  return false;
+}
+
+// Removes `name` in dir_fd whatever it is (a missing one is fine).
+static Status remove_at(int dir_fd, const std::string &name) {
+  if (::unlinkat(dir_fd, name.c_str(), 0) == 0 || errno == ENOENT)
+    return {};
+  UniqueFd sub(::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!sub)
+    return sys_error("removing {}", name);
+  TRY_STATUS(remove_contents(sub.get(), name));
+  if (::unlinkat(dir_fd, name.c_str(), AT_REMOVEDIR) < 0)
+    return sys_error("removing {}", name);
+  return {};
+}
+
+static Status copy_entries(int src_dir_fd, int dst_dir_fd, bool layered) {
   int dup = ::fcntl(src_dir_fd, F_DUPFD_CLOEXEC, 0);
   DIR *d = dup >= 0 ? ::fdopendir(dup) : nullptr;
   if (!d) {
@@ -69,6 +99,16 @@ Status copy_tree(int src_dir_fd, int dst_dir_fd) {
     struct stat st;
     if (::fstatat(src_dir_fd, n.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0)
       return sys_error("copying {}", n);
+    if (layered) {
+      if (S_ISCHR(st.st_mode) && st.st_rdev == 0) {
+        TRY_STATUS(remove_at(dst_dir_fd, n));  // a whiteout
+        continue;
+      }
+      struct stat old;
+      if (::fstatat(dst_dir_fd, n.c_str(), &old, AT_SYMLINK_NOFOLLOW) == 0 &&
+          (!S_ISDIR(st.st_mode) || !S_ISDIR(old.st_mode)))
+        TRY_STATUS(remove_at(dst_dir_fd, n));
+    }
     if (S_ISDIR(st.st_mode)) {
       if (::mkdirat(dst_dir_fd, n.c_str(), 0700) < 0 && errno != EEXIST)
         return sys_error("copying {}", n);
@@ -76,7 +116,9 @@ Status copy_tree(int src_dir_fd, int dst_dir_fd) {
       UniqueFd t(::openat(dst_dir_fd, n.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
       if (!s || !t)
         return sys_error("copying {}", n);
-      TRY_STATUS(copy_tree(s.get(), t.get()));
+      if (layered && opaque(s.get()))
+        TRY_STATUS(remove_contents(t.get(), n));
+      TRY_STATUS(copy_entries(s.get(), t.get(), layered));
     } else if (S_ISREG(st.st_mode)) {
       TRY_STATUS(copy_file(src_dir_fd, dst_dir_fd, n.c_str(), st));
     } else if (S_ISLNK(st.st_mode)) {

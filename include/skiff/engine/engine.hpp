@@ -22,6 +22,7 @@ struct Options {
   std::string runroot;
   bool rootless = false;  // runs in (or enters) the user's user namespace
   uint32_t uid = 0, gid = 0;  // the invoking user, outside any namespace
+  std::string storage_driver;  // --storage-driver, empty: the store's
 };
 
 // Where skiff keeps its state for this user (DESIGN.md section 3).

@@ -33,6 +33,7 @@ struct LaunchPlan {
   std::vector<std::string> lower;  // layer dirs, top first
   std::string upper, work;
   bool userxattr = false;
+  std::string copy_root;           // vfs driver: a full copy to bind instead of overlay
   std::vector<MountOp> mounts;     // applied in order under the new root
   std::vector<std::string> masked_paths, readonly_paths;
   std::string hostname;

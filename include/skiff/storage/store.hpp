@@ -44,7 +44,11 @@ struct ContainerRecord {
 
 class Store {
 public:
-  static Result<Store> open(const std::string &root, const std::string &runroot);
+  // `driver` asks for a layer driver ("overlay" or "vfs", empty: the
+  // store's own, or kernel overlayfs where it works, else vfs). The choice
+  // is recorded in ROOT/driver the first time it can be tested.
+  static Result<Store> open(const std::string &root, const std::string &runroot,
+                            const std::string &driver = "");
 
   const std::string &root() const { return root_; }
   const std::string &runroot() const { return runroot_; }

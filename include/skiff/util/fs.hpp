@@ -24,6 +24,8 @@ Status write_file(const std::string &path, std::string_view data,
 Status mkdir_p(const std::string &path, mode_t mode = 0755);
 // rm -rf without following symlinks; a missing path is not an error.
 Status remove_all(const std::string &path);
+// Empties the open directory `dir_fd` (`where` names it in errors).
+Status remove_contents(int dir_fd, const std::string &where);
 bool exists(const std::string &path);
 bool is_dir(const std::string &path);
 // Names in a directory, without "." and "..", unsorted. Missing dir: empty.
@@ -42,6 +44,11 @@ Result<UniqueFd> mkdir_in_root(int root_fd, std::string_view rel,
 // and symlinks (as links, never followed), with modes, owners and times.
 // Devices, fifos and sockets are skipped.
 Status copy_tree(int src_dir_fd, int dst_dir_fd);
+// Copies one extracted layer (overlay format: whiteouts are 0/0 character
+// devices, opaque directories carry an overlay.opaque="y" xattr) onto the
+// layers below it in dst: whiteouts delete, opaque directories are emptied
+// first, entries replace what they cover.
+Status apply_layer_copy(int src_dir_fd, int dst_dir_fd);
 // Bytes in regular files below `path` (not following symlinks).
 uint64_t tree_size(const std::string &path);
 bool dir_empty(const std::string &path);
