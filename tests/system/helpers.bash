@@ -11,12 +11,19 @@ skiff() {
 
 rootless() { [ "$(id -u)" -ne 0 ]; }
 
-# Imports the busybox fixture as busybox:latest (CMD sh).
-load_busybox() {
+# The busybox root filesystem tarball (made once per run); prints its path.
+busybox_tar() {
   if [ ! -f "$BUSYBOX_TAR" ]; then
     "$FIXTURES/make-busybox-rootfs" "$BUSYBOX_TAR.tmp.$$" && mv "$BUSYBOX_TAR.tmp.$$" "$BUSYBOX_TAR"
   fi
-  skiff import --change 'CMD ["sh"]' "$BUSYBOX_TAR" busybox:latest >/dev/null
+  echo "$BUSYBOX_TAR"
+}
+
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+# Imports the busybox fixture as busybox:latest (CMD sh).
+load_busybox() {
+  skiff import --change 'CMD ["sh"]' "$(busybox_tar)" busybox:latest >/dev/null
 }
 
 # Removes everything the test made through skiff itself, so files owned by

@@ -7,16 +7,6 @@
 
 load helpers
 
-# The busybox fixture tarball itself (load_busybox makes it on first use).
-busybox_tar() {
-  if [ ! -f "$BUSYBOX_TAR" ]; then
-    "$FIXTURES/make-busybox-rootfs" "$BUSYBOX_TAR.tmp.$$" && mv "$BUSYBOX_TAR.tmp.$$" "$BUSYBOX_TAR"
-  fi
-  echo "$BUSYBOX_TAR"
-}
-
-sha() { sha256sum "$1" | cut -d' ' -f1; }
-
 # Debian's python3 directly: a pyenv shim first in PATH costs seconds.
 PYTHON=$(command -v /usr/bin/python3 || command -v python3)
 

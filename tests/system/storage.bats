@@ -4,15 +4,6 @@
 
 load helpers
 
-busybox_tar() {
-  if [ ! -f "$BUSYBOX_TAR" ]; then
-    "$FIXTURES/make-busybox-rootfs" "$BUSYBOX_TAR.tmp.$$" && mv "$BUSYBOX_TAR.tmp.$$" "$BUSYBOX_TAR"
-  fi
-  echo "$BUSYBOX_TAR"
-}
-
-sha() { sha256sum "$1" | cut -d' ' -f1; }
-
 # Loads multi:1: layer 1 is busybox plus /data/{a,keep} and /opq/{old1,old2};
 # layer 2 adds /data/b, whites out /data/a and makes /opq opaque with /opq/new.
 load_multi() {

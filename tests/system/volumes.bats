@@ -7,15 +7,6 @@ load helpers
 
 PYTHON=$(command -v /usr/bin/python3 || command -v python3)
 
-busybox_tar() {
-  if [ ! -f "$BUSYBOX_TAR" ]; then
-    "$FIXTURES/make-busybox-rootfs" "$BUSYBOX_TAR.tmp.$$" && mv "$BUSYBOX_TAR.tmp.$$" "$BUSYBOX_TAR"
-  fi
-  echo "$BUSYBOX_TAR"
-}
-
-sha() { sha256sum "$1" | cut -d' ' -f1; }
-
 mountpoint_of() { echo "$BATS_TEST_TMPDIR/root/volumes/$1/_data"; }
 
 @test "volume create: named prints its name, unnamed gets a 64-hex name" {
