@@ -28,14 +28,10 @@ constexpr std::pair<const char *, int> kNamespaces[] = {
 // In the grandchild, inside every namespace: become the process.
 [[noreturn]] void exec_child(const ExecSpec &s, int errfd, int console) {
   detail::reset_signals();
-  auto passwd = fs::read_file("/etc/passwd");
-  auto group = fs::read_file("/etc/group");
-  auto user = resolve_user(s.user, passwd ? *passwd : "", group ? *group : "");
+  std::vector<std::string> env = s.env;
+  auto user = detail::container_user(s.user, env);
   if (!user)
     fail(errfd, user.error());
-  std::vector<std::string> env = s.env;
-  if (detail::env_value(env, "HOME").empty())
-    env.push_back("HOME=" + user->home);
   if (::chdir(s.cwd.c_str()) < 0)
     fail(errfd, 126, fmt::format("chdir to {}: {}", s.cwd, std::strerror(errno)));
   if (s.tty) {

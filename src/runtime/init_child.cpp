@@ -123,14 +123,10 @@ void init_child(const LaunchPlan &p, ChildFds fds) {
                             u.name, u.soft, u.hard));
   }
 
-  auto passwd = fs::read_file("/etc/passwd");
-  auto group = fs::read_file("/etc/group");
-  auto user = resolve_user(p.user, passwd ? *passwd : "", group ? *group : "");
+  std::vector<std::string> env = p.env;
+  auto user = container_user(p.user, env);
   if (!user)
     fail(errfd, user.error());
-  std::vector<std::string> env = p.env;
-  if (env_value(env, "HOME").empty())
-    env.push_back("HOME=" + user->home);
 
   if (::chdir(p.cwd.c_str()) < 0) {
     auto made = fs::mkdir_p(p.cwd, 0755);

@@ -18,6 +18,7 @@
 #include "skiff/runtime/caps.hpp"
 #include "skiff/runtime/seccomp.hpp"
 #include "skiff/util/fd.hpp"
+#include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 
 namespace skiff::runtime::detail {
@@ -105,6 +106,15 @@ Status setup_tty(int console, uid_t uid) {
     if (::dup2(slave.get(), fd) < 0)
       return sys_error("wiring the pty");
   return {};
+}
+
+Result<ExecUser> container_user(const std::string &spec, std::vector<std::string> &env) {
+  auto passwd = fs::read_file("/etc/passwd");
+  auto group = fs::read_file("/etc/group");
+  auto user = TRY(resolve_user(spec, passwd ? *passwd : "", group ? *group : ""));
+  if (env_value(env, "HOME").empty())
+    env.push_back("HOME=" + user.home);
+  return user;
 }
 
 Status drop_privileges(const ExecUser &user, const std::vector<int> &caps,

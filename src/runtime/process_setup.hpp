@@ -17,6 +17,10 @@ namespace skiff::runtime::detail {
 [[noreturn]] void fail(int errfd, const Error &e);
 void reset_signals();
 std::string env_value(const std::vector<std::string> &env, const std::string &key);
+// Resolves `spec` against the /etc/passwd and /etc/group now at "/" (the
+// container's, after pivot_root or setns) and adds HOME to `env` from the
+// user's entry when it is not set.
+Result<ExecUser> container_user(const std::string &spec, std::vector<std::string> &env);
 // Finds argv[0] as execvp would, with the container's PATH; errors carry
 // Docker's words and exit codes (127 not found, 126 not executable).
 Result<std::string> find_executable(const std::string &cmd, const std::vector<std::string> &env);
