@@ -52,7 +52,7 @@ static std::vector<std::string> static_values(const std::string &kind) {
   if (kind == "userns")
     return {"host", "keep-id"};
   if (kind == "networks")
-    return {"default", "none", "host"};
+    return {"bridge", "default", "host", "none", "pasta", "slirp4netns"};
   if (kind == "security-opt")
     return {"no-new-privileges", "seccomp=unconfined", "seccomp="};
   if (kind == "capabilities") {

@@ -264,9 +264,9 @@ Result<storage::ContainerConfig> build_container_config(const Args &a, const ima
     c.env.push_back("TERM=xterm");
 
   std::string net = a.get("network", a.get("net", "default"));
-  if (net == "bridge" || net == "slirp4netns" || net == "pasta")
+  if (net == "bridge")
     net = "default";
-  if (net != "default" && net != "none" && net != "host")
+  if (net != "default" && net != "none" && net != "host" && net != "slirp4netns" && net != "pasta")
     return Error{Errc::not_found, fmt::format("network \"{}\" not found", net), kExitRuntime};
   c.network = net;
 

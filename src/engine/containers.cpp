@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "skiff/engine/engine.hpp"
-#include "skiff/network/pasta.hpp"
+#include "skiff/network/user_net.hpp"
 #include "skiff/runtime/cgroups.hpp"
 #include "skiff/supervisor/supervisor.hpp"
 #include "skiff/sys/proc.hpp"
@@ -61,7 +61,7 @@ void Engine::repair_state(const std::string &id, ContainerState &st) {
     return;
   }
   st = *fresh;
-  network::stop_pasta(store_.container_run_dir(id) + "/pasta.pid");
+  network::stop_orphaned_user_net(store_.container_run_dir(id));
   (void)runtime::Cgroup::destroy_by_name(id);
   st.status = RunStatus::exited;
   st.exit_code = 255;

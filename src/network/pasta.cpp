@@ -13,6 +13,7 @@
 #include "skiff/util/fd.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
+#include "pid_file.hpp"
 
 namespace skiff::network {
 
@@ -79,20 +80,7 @@ Status attach_pasta(pid_t pid, const std::string &pid_file) {
 }
 
 pid_t stop_pasta(const std::string &pid_file) {
-  auto text = fs::read_file(pid_file);
-  if (!text)
-    return 0;
-  pid_t stopped = 0;
-  auto pid = str::to_int(str::trim(*text));
-  // Only signal it if the PID is still a pasta (not a reused number).
-  if (pid && *pid > 0) {
-    auto comm = fs::read_file(fmt::format("/proc/{}/comm", *pid));
-    if (comm && (comm->rfind("passt", 0) == 0 || comm->rfind("pasta", 0) == 0))
-      if (::kill(static_cast<pid_t>(*pid), SIGTERM) == 0)
-        stopped = static_cast<pid_t>(*pid);
-  }
-  ::unlink(pid_file.c_str());
-  return stopped;
+  return detail::stop_by_pid_file(pid_file, {"passt", "pasta"});
 }
 
 } // namespace skiff::network

@@ -90,7 +90,6 @@ void init_child(const LaunchPlan &p, ChildFds fds) {
   char go;
   if (::read(fds.go, &go, 1) != 1)
     ::_exit(125);  // the parent gave up
-  ::close(fds.go);
   if (::unshare(CLONE_NEWCGROUP) < 0)
     fail(errfd, sys_error("creating the cgroup namespace"));
   reset_signals();
@@ -144,9 +143,14 @@ void init_child(const LaunchPlan &p, ChildFds fds) {
   if (!exe)
     fail(errfd, exe.error());
 
+  // The network is wired while the mounts above were made; the command
+  // must not start before it is.
+  if (::read(fds.go, &go, 1) != 1)
+    ::_exit(125);  // the parent gave up
+  ::close(fds.go);
+
   if (auto st = drop_privileges(*user, p.caps, p.seccomp, p.no_new_privileges); !st)
     fail(errfd, st.error());
-
 
   if (p.init) {
     sigset_t all;

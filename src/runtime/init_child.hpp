@@ -7,7 +7,7 @@
 namespace skiff::runtime::detail {
 
 struct ChildFds {
-  int go;       // read end: the parent's release
+  int go;       // read end: "g" to set up, then "n" once the network is wired
   int errors;   // write end, close-on-exec: "<exit code> <message>"
   int console;  // unix socket for the pty master, or -1
 };

@@ -107,9 +107,19 @@ Result<PendingInit> clone_init(const LaunchPlan &plan, int in, int out, int err)
   return p;
 }
 
-Status PendingInit::release(UniqueFd *pty_master) {
-  if (::write(go_.get(), "g", 1) != 1)
+Status PendingInit::begin() {
+  if (!begun_ && ::write(go_.get(), "g", 1) != 1)
     return sys_error("starting the container");
+  begun_ = true;
+  return {};
+}
+
+Status PendingInit::release(UniqueFd *pty_master) {
+  TRY_STATUS(begin());
+  // A child that failed while setting up has closed its end: its own
+  // error, read below, says why.
+  bool sent = ::write(go_.get(), "n", 1) == 1;
+  int send_errno = errno;
   go_.reset();
   UniqueFd master;
   if (console_) {
@@ -123,6 +133,10 @@ Status PendingInit::release(UniqueFd *pty_master) {
   if (failure) {
     ::waitpid(pid_, nullptr, 0);
     return *failure;
+  }
+  if (!sent) {
+    errno = send_errno;
+    return sys_error("starting the container");
   }
   if (pty_master)
     *pty_master = std::move(master);

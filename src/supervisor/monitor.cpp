@@ -16,7 +16,6 @@
 #include <algorithm>
 
 #include "skiff/network/files.hpp"
-#include "skiff/network/pasta.hpp"
 #include "skiff/runtime/cgroups.hpp"
 #include "skiff/runtime/launch.hpp"
 #include "skiff/supervisor/attach_protocol.hpp"
@@ -61,8 +60,8 @@ Result<UniqueFd> listen_attach(const std::string &dir) {
   return s;
 }
 
-// The supervisor is a subreaper, so a daemonised pasta is its child: wait
-// briefly for one we stopped, rather than leave a zombie behind.
+// The network helper is our child (pasta daemonises, but the supervisor is
+// a subreaper): wait briefly for one we stopped, rather than leave a zombie.
 void reap_soon(pid_t pid) {
   for (int i = 0; pid > 0 && i < 200; i++) {
     if (::waitpid(pid, nullptr, WNOHANG) != 0)
@@ -128,17 +127,19 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
   for (const auto &d : {plan.rootfs, plan.upper, plan.work})
     TRY_STATUS(fs::mkdir_p(d, 0755));
   bool host_net = config_.network == "host";
+  std::string helper = network::user_net_helper(config_.network);
+  auto addresses = network::user_net_addresses(helper);
   std::string hostname = host_net ? host_hostname() : config_.hostname;
   plan.hostname = host_net ? "" : config_.hostname;
   auto host_resolv = fs::read_file("/etc/resolv.conf").value_or("");
   auto host_hosts = fs::read_file("/etc/hosts").value_or("");
   TRY_STATUS(fs::write_file_atomic(cdir + "/hostname", hostname + "\n", false));
   TRY_STATUS(fs::write_file_atomic(
-      cdir + "/hosts", host_net ? host_hosts : network::hosts_file(hostname, "127.0.1.1"), false));
+      cdir + "/hosts", host_net ? host_hosts : network::hosts_file(hostname, addresses.address.empty() ? "127.0.1.1" : addresses.address), false));
   TRY_STATUS(fs::write_file_atomic(
       cdir + "/resolv.conf",
       config_.network == "none" ? std::string()
-                                : network::resolv_conf(host_resolv, host_net ? "" : network::kPastaDns),
+                                : network::resolv_conf(host_resolv, addresses.dns),
       false));
 
   int o[2], e[2], i[2] = {-1, -1};
@@ -165,21 +166,29 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
   err_w.reset();
   in_r.reset();
   pid_t pid = pending->pid();
-  std::string pasta_pid = rundir + "/pasta.pid";
   auto abort = [&](Error why) -> Result<pid_t> {
     ::kill(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);
-    network::stop_pasta(pasta_pid);
+    reap_soon(net_.stop());
     (void)cgroup.destroy();
     return why;
   };
   if (auto s = cgroup.add_process(pid); !s)
     return abort(std::move(s).error());
-  if (config_.network == "default")
-    if (auto s = network::attach_pasta(pid, pasta_pid); !s)
+  // The helper starts while the child makes its mounts; the child waits
+  // for it before it runs the command.
+  if (auto s = pending->begin(); !s)
+    return abort(std::move(s).error());
+  if (!helper.empty()) {
+    auto net = network::UserNet::start(helper, pid, rundir);
+    if (!net)
+      return abort(std::move(net).error());
+    net_ = std::move(*net);
+    if (auto s = net_.wait_ready(); !s)
       return abort(std::move(s).error());
+  }
   if (auto s = pending->release(&pty_); !s) {
-    network::stop_pasta(pasta_pid);
+    reap_soon(net_.stop());
     (void)cgroup.destroy();
     return std::move(s).error();
   }
@@ -397,7 +406,7 @@ int Monitor::run() {
     if (auto st = store_.read_state(id_); st && st->stop_requested && restarted)
       ::kill(*pid, SIGKILL);  // a stop raced with this restart
     exit_code = pump(*pid, std::move(out), std::move(err), std::move(in));
-    reap_soon(network::stop_pasta(rundir + "/pasta.pid"));
+    reap_soon(net_.stop());
     (void)runtime::Cgroup::destroy_by_name(id_);
     int64_t finished = timefmt::now_ns();
     bool again = should_restart(exit_code, finished - started, backoff_ms);

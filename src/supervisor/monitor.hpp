@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "skiff/network/user_net.hpp"
 #include "skiff/storage/store.hpp"
 #include "skiff/supervisor/json_log.hpp"
 #include "skiff/util/fd.hpp"
@@ -43,6 +44,7 @@ private:
   UniqueFd listener_;
   UniqueFd pty_;
   UniqueFd log_;
+  network::UserNet net_;  // the container's network helper, if any
   std::vector<Client> clients_;
   LineSplitter split_out_, split_err_;
 };

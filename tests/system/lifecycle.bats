@@ -564,7 +564,7 @@ wait_ns_released() {
   return 1
 }
 
-@test "no helper process (pasta) outlives its container's network namespace" {
+@test "no network helper (slirp4netns, pasta) outlives its container's network namespace" {
   run skiff run -d busybox sleep 60
   local id=$output pid ns
   pid=$(skiff inspect --format '{{.State.Pid}}' "$id")
@@ -578,6 +578,12 @@ wait_ns_released() {
   pid=$(skiff inspect --format '{{.State.Pid}}' "$id")
   ns=$(readlink "/proc/$pid/ns/net")
   skiff wait "$id" >/dev/null
+  wait_ns_released "$ns"
+  run skiff run -d --network pasta busybox sleep 60
+  id=$output
+  pid=$(skiff inspect --format '{{.State.Pid}}' "$id")
+  ns=$(readlink "/proc/$pid/ns/net")
+  skiff rm -f "$id" >/dev/null
   wait_ns_released "$ns"
 }
 
@@ -610,4 +616,19 @@ wait_ns_released() {
   run skiff rm sv
   [ "$status" -eq 0 ]
   [ "$(skiff ps -a -q)" = "" ]
+}
+
+@test "slirp4netns ends with a supervisor killed with -9" {
+  run skiff run -d --name svn busybox sleep 60
+  [ "$status" -eq 0 ]
+  local pid sup ns
+  pid=$(skiff inspect --format '{{.State.Pid}}' svn)
+  ns=$(readlink "/proc/$pid/ns/net")
+  sup=$(awk '{print $4}' "/proc/$pid/stat")
+  pgrep -f "^slirp4netns .* $pid tap0\$"
+  kill -9 "$sup"
+  wait_ns_released "$ns"
+  wait_for sh -c "! pgrep -f '^slirp4netns .* $pid tap0\$'"
+  run skiff inspect --format '{{.State.Status}}' svn
+  [ "$output" = "exited" ]
 }

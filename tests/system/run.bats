@@ -12,7 +12,7 @@ setup() {
 }
 
 # `skiff run` without a network: most tests need none, and not starting
-# pasta for each keeps the suite fast. Tests of networks use `skiff run`.
+# slirp4netns for each keeps the suite fast. Tests of networks use `skiff run`.
 skiff_run() {
   skiff run --network none "$@"
 }
@@ -475,6 +475,44 @@ EOF
   run skiff run --rm --network host busybox cat /proc/net/dev
   [ "$status" -eq 0 ]
   [ "$(tail -n +3 <<<"$output" | cut -d: -f1 | tr -d ' ' | sort | tr '\n' ' ')" = "$host" ]
+}
+
+@test "the default network is slirp4netns: 10.0.2.100, shown by inspect and /etc/hosts" {
+  run skiff run -d --name sl busybox sleep 60
+  [ "$status" -eq 0 ]
+  run skiff exec sl sh -c 'ip -4 -o addr show tap0; grep nameserver /etc/resolv.conf; tail -n 1 /etc/hosts'
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == *"inet 10.0.2.100/24"* ]]
+  [[ "${lines[1]}" == "nameserver "* ]]
+  [[ "${lines[-1]}" == "10.0.2.100"*"$(skiff inspect --format '{{.Config.Hostname}}' sl)" ]]
+  run skiff inspect --format '{{.HostConfig.NetworkMode}} {{.NetworkSettings.IPAddress}} {{.NetworkSettings.Gateway}}' sl
+  [ "$output" = "slirp4netns 10.0.2.100 10.0.2.2" ]
+  run skiff ps --format '{{.Networks}}'
+  [ "$output" = "slirp4netns" ]
+}
+
+@test "the default network reaches a host service, but not the host's loopback" {
+  local ip port=$((20000 + RANDOM % 20000))
+  ip=$(ip -4 -o addr show scope global | awk '{print $4}' | cut -d/ -f1 | head -n 1)
+  [ -n "$ip" ] || skip "no global IPv4 address on this host"
+  mkdir "$BATS_TEST_TMPDIR/www"
+  echo served-by-host > "$BATS_TEST_TMPDIR/www/index.html"
+  python3 -m http.server "$port" --bind 0.0.0.0 --directory "$BATS_TEST_TMPDIR/www" >/dev/null 2>&1 &
+  local server=$!
+  wait_for bash -c "echo >/dev/tcp/127.0.0.1/$port"
+  run skiff run --rm busybox sh -c "printf 'GET /index.html HTTP/1.0\r\n\r\n' | nc -w 5 $ip $port | tail -n 1
+    printf 'GET / HTTP/1.0\r\n\r\n' | nc -w 2 10.0.2.2 $port && echo loopback-reached || echo loopback-blocked"
+  kill "$server"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "served-by-host" ]
+  [ "${lines[-1]}" = "loopback-blocked" ]
+}
+
+@test "run --network pasta connects through pasta" {
+  run skiff run --rm --network pasta busybox sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " " | grep -v "^lo$"; ip -4 -o addr show tap0 2>/dev/null | grep -c 10.0.2.100 || true'
+  [ "$status" -eq 0 ]
+  [ -n "${lines[0]}" ]
+  [ "${lines[-1]}" = "0" ]
 }
 
 @test "the default network has an interface besides lo, and lo is up" {

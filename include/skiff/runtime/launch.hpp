@@ -67,14 +67,18 @@ Result<LaunchPlan> make_plan(const storage::ContainerConfig &c, const std::vecto
 class PendingInit {
 public:
   pid_t pid() const { return pid_; }
-  // Lets the child go on; returns once it has exec'd (or failed, with the
-  // Docker exit code 125/126/127 in the error). With a tty, the pty master
-  // is returned through `pty_master`.
+  // Lets the child set up its mounts, then hold before it drops its
+  // privileges: the caller can wire the network meanwhile.
+  Status begin();
+  // Lets the child go on (after begin(), if not called yet); returns once
+  // it has exec'd (or failed, with the Docker exit code 125/126/127 in the
+  // error). With a tty, the pty master is returned through `pty_master`.
   Status release(UniqueFd *pty_master);
 
 private:
   friend Result<PendingInit> clone_init(const LaunchPlan &, int, int, int);
   pid_t pid_ = -1;
+  bool begun_ = false;
   UniqueFd go_, errors_, console_;
 };
 

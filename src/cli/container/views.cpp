@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "skiff/image/reference.hpp"
+#include "skiff/network/user_net.hpp"
 #include "skiff/util/strings.hpp"
 #include "skiff/util/timefmt.hpp"
 
@@ -13,6 +14,15 @@ namespace skiff::cli {
 
 using nlohmann::json;
 using storage::RunStatus;
+
+namespace {
+
+// The default network is shown as the helper behind it, as podman does.
+std::string network_name(const std::string &mode) {
+  return mode == "default" ? network::user_net_helper(mode) : mode;
+}
+
+} // namespace
 
 std::string status_text(const storage::ContainerState &s, int64_t now) {
   switch (s.status) {
@@ -78,7 +88,7 @@ json ps_row(const engine::ContainerView &v, bool no_trunc, int64_t now) {
   gmtime_r(&secs, &t);
   std::string created_at = fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02} +0000 UTC", t.tm_year + 1900,
                                        t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec);
-  std::string network = c.network == "default" ? "pasta" : c.network;
+  std::string network = network_name(c.network);
   return {{"ID", no_trunc ? c.id : c.id.substr(0, 12)},
           {"Image", image_display(v)},
           {"Command", "\"" + cmd + "\""},
@@ -146,7 +156,7 @@ json inspect_json(const engine::ContainerView &v, const engine::Options &opts) {
       tmpfs[m.destination] = str::join(m.options, ",");
   json host_config = {
       {"Binds", binds.empty() ? json(nullptr) : binds},
-      {"NetworkMode", c.network == "default" ? "pasta" : c.network},
+      {"NetworkMode", network_name(c.network)},
       {"RestartPolicy", {{"Name", c.restart.name}, {"MaximumRetryCount", c.restart.max_retries}}},
       {"AutoRemove", c.auto_remove},
       {"CapAdd", c.cap_add.empty() ? json(nullptr) : json(c.cap_add)},
@@ -179,9 +189,13 @@ json inspect_json(const engine::ContainerView &v, const engine::Options &opts) {
                  {"StopTimeout", c.stop_timeout}};
   if (!exposed.empty())
     config["ExposedPorts"] = exposed;
-  std::string net = c.network == "default" ? "pasta" : c.network;
+  std::string net = network_name(c.network);
+  auto addresses = network::user_net_addresses(network::user_net_helper(c.network));
   json networks = json::object();
-  networks[net] = {{"IPAddress", ""}, {"Gateway", ""}, {"MacAddress", ""}, {"NetworkID", net}};
+  networks[net] = {{"IPAddress", addresses.address},
+                   {"Gateway", addresses.gateway},
+                   {"MacAddress", ""},
+                   {"NetworkID", net}};
   auto argv = c.argv();
   std::vector<std::string> args(argv.begin() + (argv.empty() ? 0 : 1), argv.end());
   return {{"Id", c.id},
@@ -201,7 +215,11 @@ json inspect_json(const engine::ContainerView &v, const engine::Options &opts) {
           {"HostConfig", host_config},
           {"Mounts", mounts},
           {"Config", config},
-          {"NetworkSettings", {{"Networks", networks}, {"IPAddress", ""}, {"Ports", json::object()}}}};
+          {"NetworkSettings",
+           {{"Networks", networks},
+            {"IPAddress", addresses.address},
+            {"Gateway", addresses.gateway},
+            {"Ports", json::object()}}}};
 }
 
 Result<bool> filter_matches(const engine::ContainerView &v, const std::string &filter) {
