@@ -1,0 +1,71 @@
+// Distribution manifests: Docker v2 schema 2 and OCI image manifests (one
+// image), Docker manifest lists and OCI indexes (one image per platform).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "skiff/util/result.hpp"
+
+namespace skiff::registry {
+
+namespace media {
+inline constexpr std::string_view docker_manifest =
+    "application/vnd.docker.distribution.manifest.v2+json";
+inline constexpr std::string_view docker_list =
+    "application/vnd.docker.distribution.manifest.list.v2+json";
+inline constexpr std::string_view oci_manifest = "application/vnd.oci.image.manifest.v1+json";
+inline constexpr std::string_view oci_index = "application/vnd.oci.image.index.v1+json";
+} // namespace media
+
+// The Accept header of a manifest request: the four types above.
+std::string manifest_accept();
+
+// Manifests, like configs, are small; anything larger is refused unread.
+inline constexpr int64_t kMaxManifestSize = 4 << 20;
+
+struct Platform {
+  std::string os, architecture, variant;
+
+  // "os/arch[/variant]", as --platform takes it; architectures normalised
+  // ("x86_64" is "amd64", "aarch64" is "arm64").
+  static Result<Platform> parse(std::string_view text);
+  // This machine: linux and its OCI architecture.
+  static Platform host();
+  std::string str() const;
+};
+
+struct Descriptor {
+  std::string media_type;
+  std::string digest;
+  int64_t size = 0;
+  std::vector<std::string> urls;  // foreign layers: where the content lives
+  Platform platform;              // index entries only
+};
+
+struct Manifest {
+  bool is_index = false;
+  std::string media_type;
+  Descriptor config;                  // image manifests
+  std::vector<Descriptor> layers;     // image manifests
+  std::vector<Descriptor> manifests;  // indexes
+};
+
+// Parses a manifest body. The type comes from `content_type` when it is
+// one of the four, else from the body's own mediaType field, else from its
+// shape; schema 1 and anything else is an error naming the type.
+Result<Manifest> parse_manifest(std::string_view body, std::string_view content_type);
+
+// The index entry for `want`: same OS and architecture, and the variant
+// asked for ("v8" counts as none on arm64). With no variant asked for, an
+// entry without one wins, else the first listed. No match is an error
+// listing the platforms there are.
+Result<Descriptor> choose_platform(const Manifest &index, const Platform &want);
+
+// Whether a layer's media type is a tar stream skiff can apply (plain,
+// gzip or zstd); foreign and non-layer types are errors.
+Status check_layer_type(const Descriptor &layer);
+
+} // namespace skiff::registry

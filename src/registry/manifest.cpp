@@ -1,0 +1,174 @@
+#include "skiff/registry/manifest.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "skiff/image/config.hpp"
+#include "skiff/util/digest.hpp"
+#include "skiff/util/strings.hpp"
+
+namespace skiff::registry {
+
+using nlohmann::json;
+
+std::string manifest_accept() {
+  return fmt::format("{}, {}, {}, {}", media::oci_index, media::docker_list, media::oci_manifest,
+                     media::docker_manifest);
+}
+
+static std::string normal_arch(std::string_view a) {
+  std::string s = str::lower(a);
+  if (s == "x86_64" || s == "x86-64")
+    return "amd64";
+  if (s == "aarch64")
+    return "arm64";
+  return s;
+}
+
+// arm64's only variant is v8, which images may or may not spell out.
+static std::string normal_variant(const std::string &arch, std::string_view v) {
+  std::string s = str::lower(v);
+  return arch == "arm64" && s == "v8" ? "" : s;
+}
+
+Result<Platform> Platform::parse(std::string_view text) {
+  auto parts = str::split(text, '/');
+  if (parts.size() < 2 || parts.size() > 3 || parts[0].empty() || parts[1].empty() ||
+      (parts.size() == 3 && parts[2].empty()))
+    return make_error(Errc::invalid, "invalid platform \"{}\": use os/arch[/variant]", text);
+  Platform p{str::lower(parts[0]), normal_arch(parts[1]), ""};
+  if (parts.size() == 3)
+    p.variant = normal_variant(p.architecture, parts[2]);
+  return p;
+}
+
+Platform Platform::host() { return {"linux", image::host_architecture(), ""}; }
+
+std::string Platform::str() const {
+  return variant.empty() ? os + "/" + architecture : os + "/" + architecture + "/" + variant;
+}
+
+namespace {
+
+std::string string_at(const json &j, const char *key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+Result<Descriptor> descriptor(const json &j, std::string_view what) {
+  if (!j.is_object())
+    return make_error(Errc::invalid, "manifest {} is not an object", what);
+  Descriptor d;
+  d.media_type = string_at(j, "mediaType");
+  d.digest = string_at(j, "digest");
+  if (!digest_hex(d.digest))
+    return make_error(Errc::invalid, "manifest {} has no valid sha256 digest", what);
+  auto size = j.find("size");
+  if (size == j.end() || !size->is_number_integer() || size->get<int64_t>() < 0)
+    return make_error(Errc::invalid, "manifest {} has no valid size", what);
+  d.size = size->get<int64_t>();
+  if (auto u = j.find("urls"); u != j.end() && u->is_array())
+    for (const auto &x : *u)
+      if (x.is_string())
+        d.urls.push_back(x.get<std::string>());
+  if (auto p = j.find("platform"); p != j.end() && p->is_object()) {
+    d.platform.os = str::lower(string_at(*p, "os"));
+    d.platform.architecture = normal_arch(string_at(*p, "architecture"));
+    d.platform.variant = normal_variant(d.platform.architecture, string_at(*p, "variant"));
+  }
+  return d;
+}
+
+bool known_type(std::string_view t) {
+  return t == media::docker_manifest || t == media::docker_list || t == media::oci_manifest ||
+         t == media::oci_index;
+}
+
+} // namespace
+
+Result<Manifest> parse_manifest(std::string_view body, std::string_view content_type) {
+  json j = json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object())
+    return make_error(Errc::invalid, "the manifest is not a JSON object");
+  // "application/json; charset=utf-8" and such carry no type.
+  std::string type(str::trim(content_type.substr(0, content_type.find(';'))));
+  if (!known_type(type))
+    type = string_at(j, "mediaType");
+  if (type.empty())
+    type = j.contains("manifests") ? std::string(media::oci_index)
+           : j.contains("layers")  ? std::string(media::oci_manifest)
+                                   : std::string();
+  if (!known_type(type)) {
+    if (j.value("schemaVersion", 0) == 1)
+      return make_error(Errc::invalid,
+                        "the image uses the deprecated Docker schema 1 manifest, which skiff does "
+                        "not pull: push it again with a current client");
+    return make_error(Errc::invalid, "unsupported manifest type \"{}\"", type);
+  }
+  if (j.value("schemaVersion", 0) != 2)
+    return make_error(Errc::invalid, "unsupported manifest schemaVersion {}",
+                      j.value("schemaVersion", 0));
+  Manifest m;
+  m.media_type = type;
+  m.is_index = type == media::docker_list || type == media::oci_index;
+  if (m.is_index) {
+    auto list = j.find("manifests");
+    if (list == j.end() || !list->is_array())
+      return make_error(Errc::invalid, "the image index has no manifests list");
+    for (const auto &e : *list)
+      m.manifests.push_back(TRY(descriptor(e, "list entry")));
+    return m;
+  }
+  auto cfg = j.find("config");
+  if (cfg == j.end())
+    return make_error(Errc::invalid, "the image manifest has no config");
+  m.config = TRY(descriptor(*cfg, "config"));
+  auto layers = j.find("layers");
+  if (layers == j.end() || !layers->is_array())
+    return make_error(Errc::invalid, "the image manifest has no layers list");
+  for (const auto &e : *layers)
+    m.layers.push_back(TRY(descriptor(e, "layer")));
+  return m;
+}
+
+Result<Descriptor> choose_platform(const Manifest &index, const Platform &want) {
+  const Descriptor *first = nullptr;
+  std::vector<std::string> seen;
+  for (const auto &d : index.manifests) {
+    const Platform &p = d.platform;
+    if (p.os.empty() && p.architecture.empty())
+      continue;  // attestations and other entries that are not images
+    seen.push_back(p.str());
+    if (p.os != want.os || p.architecture != want.architecture)
+      continue;
+    if (p.variant == want.variant)
+      return d;
+    if (want.variant.empty() && !first)
+      first = &d;
+  }
+  if (first)
+    return *first;
+  return make_error(Errc::not_found, "no image for platform {} in the index (it has: {})",
+                    want.str(), seen.empty() ? "none" : str::join(seen, ", "));
+}
+
+Status check_layer_type(const Descriptor &layer) {
+  static constexpr std::string_view ok[] = {
+      "application/vnd.docker.image.rootfs.diff.tar.gzip",
+      "application/vnd.oci.image.layer.v1.tar",
+      "application/vnd.oci.image.layer.v1.tar+gzip",
+      "application/vnd.oci.image.layer.v1.tar+zstd",
+  };
+  for (auto t : ok)
+    if (layer.media_type == t)
+      return {};
+  if (layer.media_type.find("foreign") != std::string::npos ||
+      layer.media_type.find("nondistributable") != std::string::npos)
+    return make_error(Errc::invalid,
+                      "layer {} is a foreign layer (its content is not in the registry), which "
+                      "skiff does not fetch",
+                      layer.digest);
+  return make_error(Errc::invalid, "layer {} has media type \"{}\", which is not an image layer",
+                    layer.digest, layer.media_type);
+}
+
+} // namespace skiff::registry
