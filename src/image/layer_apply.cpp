@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <optional>
 #include <unordered_set>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include <archive_entry.h>
 
 #include "safe_tree.hpp"
+#include "skiff/image/tar_split.hpp"
 #include "skiff/util/fs.hpp"
 #include "tar_stream.hpp"
 
@@ -402,13 +404,22 @@ Status Applier::finish() {
 } // namespace
 
 Result<LayerInfo> apply_layer(int input_fd, int dest_dir_fd, const LayerApplyOptions &opts) {
-  TarStream tar(input_fd, true, "layer");
+  // Declared before the stream, whose reading thread feeds it.
+  std::optional<TarSplitWriter> split;
+  Prefetcher::Tap tap;
+  if (opts.tar_split_fd >= 0) {
+    split.emplace(opts.tar_split_fd);
+    tap = [&split](const uint8_t *p, size_t n) { split->feed(p, n); };
+  }
+  TarStream tar(input_fd, true, "layer", tap);
   TRY_STATUS(tar.open());
   Applier applier(dest_dir_fd, opts, tar);
   while (archive_entry *e = TRY(tar.next()))
     TRY_STATUS(applier.entry(e));
   TRY_STATUS(applier.finish());
   TRY_STATUS(tar.drain());
+  if (split)
+    TRY_STATUS(split->finish());
   LayerInfo info;
   info.compression = tar.input().compression();
   info.compressed_size = tar.input().input_size();

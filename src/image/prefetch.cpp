@@ -2,8 +2,8 @@
 
 namespace skiff::image::detail {
 
-Prefetcher::Prefetcher(DecompressingReader &in, Sha256 *out_hash, size_t chunk)
-    : in_(in), out_hash_(out_hash), chunk_(chunk) {
+Prefetcher::Prefetcher(DecompressingReader &in, Sha256 *out_hash, size_t chunk, Tap tap)
+    : in_(in), out_hash_(out_hash), chunk_(chunk), tap_(std::move(tap)) {
   for (auto &d : data_)
     d = std::make_unique<uint8_t[]>(chunk_);
   thread_ = std::thread([this] { run(); });
@@ -22,6 +22,8 @@ void Prefetcher::run() {
     auto n = in_.read(data_[slot].get(), chunk_);
     if (n && *n > 0 && out_hash_ && in_.compression() != Compression::none)
       out_hash_->update(data_[slot].get(), *n);
+    if (n && *n > 0 && tap_)
+      tap_(data_[slot].get(), *n);
     lk.lock();
     if (!n || *n == 0) {
       if (!n)

@@ -5,6 +5,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -18,10 +19,13 @@ namespace skiff::image::detail {
 
 class Prefetcher {
 public:
+  // Sees every decompressed byte in order, on the reading thread.
+  using Tap = std::function<void(const uint8_t *, size_t)>;
   // Reads `in` to its very end; hashes the decompressed bytes into out_hash
-  // when given and the stream turns out to be compressed. Neither may be
-  // touched by the caller until finish() returned or the object is gone.
-  Prefetcher(DecompressingReader &in, Sha256 *out_hash, size_t chunk);
+  // when given and the stream turns out to be compressed, and passes them
+  // to `tap` when given. None of them may be touched by the caller until
+  // finish() returned or the object is gone.
+  Prefetcher(DecompressingReader &in, Sha256 *out_hash, size_t chunk, Tap tap = {});
   ~Prefetcher();
   Prefetcher(const Prefetcher &) = delete;
   Prefetcher &operator=(const Prefetcher &) = delete;
@@ -43,6 +47,7 @@ private:
   DecompressingReader &in_;
   Sha256 *out_hash_;
   size_t chunk_;
+  Tap tap_;
   std::unique_ptr<uint8_t[]> data_[kSlots];
   size_t size_[kSlots] = {};
   size_t head_ = 0, filled_ = 0;

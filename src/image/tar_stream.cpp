@@ -7,8 +7,8 @@
 
 namespace skiff::image::detail {
 
-TarStream::TarStream(int fd, bool hash, std::string what)
-    : in_(fd, hash), hash_(hash), what_(std::move(what)) {}
+TarStream::TarStream(int fd, bool hash, std::string what, Prefetcher::Tap tap)
+    : in_(fd, hash), hash_(hash), what_(std::move(what)), tap_(std::move(tap)) {}
 
 TarStream::~TarStream() {
   if (ar_)
@@ -40,7 +40,7 @@ Status TarStream::open() {
   ar_ = archive_read_new();
   if (!ar_)
     return make_error(Errc::failed, "allocating tar reader");
-  prefetch_ = std::make_unique<Prefetcher>(in_, hash_ ? &out_hash_ : nullptr, kStreamBuf);
+  prefetch_ = std::make_unique<Prefetcher>(in_, hash_ ? &out_hash_ : nullptr, kStreamBuf, tap_);
   // Only tar: decompression happens before libarchive sees the bytes.
   archive_read_support_format_tar(ar_);
   if (archive_read_open(ar_, this, nullptr, read_cb, nullptr) != ARCHIVE_OK)

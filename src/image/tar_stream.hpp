@@ -23,8 +23,9 @@ inline constexpr size_t kStreamBuf = 256 * 1024;
 
 class TarStream {
 public:
-  // what names the stream in errors ("layer", "image archive").
-  TarStream(int fd, bool hash, std::string what);
+  // what names the stream in errors ("layer", "image archive"); tap sees
+  // the whole decompressed stream (see Prefetcher).
+  TarStream(int fd, bool hash, std::string what, Prefetcher::Tap tap = {});
   ~TarStream();
   TarStream(const TarStream &) = delete;
   TarStream &operator=(const TarStream &) = delete;
@@ -54,6 +55,7 @@ private:
   DecompressingReader in_;
   bool hash_;
   std::string what_;
+  Prefetcher::Tap tap_;
   Sha256 out_hash_;
   std::unique_ptr<Prefetcher> prefetch_; // declared after what it reads
   archive *ar_ = nullptr;

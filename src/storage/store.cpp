@@ -136,9 +136,16 @@ Result<LayerRecord> Store::add_layer(int fd, const std::string &parent) {
     cleanup();
     return sys_error("opening {}", tmp);
   }
+  // The tar's layout, so that save can write the very same tar again.
+  UniqueFd split(::open((tmp + "/tar-split").c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (!split) {
+    cleanup();
+    return sys_error("creating {}/tar-split", tmp);
+  }
   image::LayerApplyOptions opts;
   opts.overlay_whiteouts = true;
   opts.userxattr = sys::in_user_namespace();
+  opts.tar_split_fd = split.get();
   auto info = image::apply_layer(fd, dir.get(), opts);
   if (!info) {
     cleanup();

@@ -19,6 +19,9 @@ struct LayerApplyOptions {
   // copy, as the "vfs" fallback driver keeps).
   bool overlay_whiteouts = true;
   bool userxattr = false;
+  // When set, the tar's layout is recorded in this file (tar_split.hpp), so
+  // the layer's exact tar can be written again from the extracted files.
+  int tar_split_fd = -1;
 };
 
 struct LayerInfo {
