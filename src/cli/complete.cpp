@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "registry.hpp"
+#include "skiff/engine/pull.hpp"
 #include "skiff/image/reference.hpp"
 #include "skiff/runtime/caps.hpp"
 #include "skiff/util/fs.hpp"
@@ -41,6 +42,8 @@ static std::vector<std::string> live_names(Context &ctx, const std::string &kind
   if (kind == "volumes")
     for (const auto &n : fs::list_dir(ctx.options().root + "/volumes").value_or({}))
       out.push_back(n);
+  if (kind == "registries")
+    out = engine::known_registries();
   return out;
 }
 
@@ -60,6 +63,9 @@ static std::vector<std::string> static_values(const std::string &kind) {
     caps.push_back("ALL");
     return caps;
   }
+  if (kind == "platforms")
+    return {"linux/amd64", "linux/arm64", "linux/arm/v7", "linux/386", "linux/ppc64le",
+            "linux/s390x", "linux/riscv64"};
   if (kind == "inspect-types")
     return {"container", "image", "volume"};
   if (kind == "ps-filters")

@@ -26,6 +26,12 @@ Result<ImageRecord> Engine::find_image(std::string_view text) {
     for (const auto &img : images)
       if (std::find(img.names.begin(), img.names.end(), full) != img.names.end())
         return img;
+    // "name@sha256:..." finds a pulled image by its repo digest.
+    std::string by_digest = ref->repository() + "@" + ref->digest;
+    for (const auto &img : images)
+      if (!ref->digest.empty() &&
+          std::find(img.digests.begin(), img.digests.end(), by_digest) != img.digests.end())
+        return img;
   }
   std::string_view id = text;
   if (id.rfind("sha256:", 0) == 0)

@@ -125,7 +125,7 @@ Result<LayerRecord> Store::read_layer(const std::string &chain) const {
                      j.value("size", int64_t(0))};
 }
 
-Result<LayerRecord> Store::add_layer(int fd, const std::string &parent) {
+Result<LayerRecord> Store::add_layer(int fd, const std::string &parent, const LayerExpect &expect) {
   // Extract beside the final place, then rename: a crash leaves only a
   // .tmp- directory, which gc removes, never a half layer under its ID.
   std::string tmp = fmt::format("{}/layers/.tmp-{}-{}", root_, ::getpid(), ids::random_id().substr(0, 8));
@@ -151,6 +151,13 @@ Result<LayerRecord> Store::add_layer(int fd, const std::string &parent) {
     cleanup();
     return std::move(info).error();
   }
+  for (auto [what, want, got] : {std::tuple{"digest", &expect.digest, &info->digest},
+                                 std::tuple{"uncompressed digest (diff ID)", &expect.diff_id, &info->diff_id}})
+    if (!want->empty() && *want != *got) {
+      cleanup();
+      return make_error(Errc::failed, "layer {}: {} mismatch: the content has {}",
+                        expect.digest.empty() ? *want : expect.digest, what, *got);
+    }
   LayerRecord rec{chain_id(parent, info->diff_id), info->diff_id, parent, info->digest,
                   static_cast<int64_t>(info->size)};
   json j = {{"diff_id", rec.diff_id}, {"parent", rec.parent}, {"digest", rec.digest},

@@ -63,9 +63,15 @@ public:
   std::string layer_dir(const std::string &chain_id) const;  // holds diff/
   bool has_layer(const std::string &chain_id) const;
   Result<LayerRecord> read_layer(const std::string &chain_id) const;
+  // What a layer must turn out to be (a pull knows both in advance); a
+  // mismatch fails add_layer before anything is stored.
+  struct LayerExpect {
+    std::string digest;   // "sha256:..." of the bytes read, or empty
+    std::string diff_id;  // "sha256:..." of the uncompressed tar, or empty
+  };
   // Streams a layer from fd into the store on top of `parent` (chain ID or
   // empty) and returns its record; an existing layer is kept.
-  Result<LayerRecord> add_layer(int fd, const std::string &parent);
+  Result<LayerRecord> add_layer(int fd, const std::string &parent, const LayerExpect &expect = {});
   // Held shared while layers are added and not yet referenced by an image,
   // so gc (which takes it exclusively) never sweeps them away.
   Result<FileLock> lock_layer_adds() const;

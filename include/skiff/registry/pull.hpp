@@ -1,0 +1,43 @@
+// Fetching one image from a registry into the store: manifest (through an
+// index to the platform's image), config, and the layers the store lacks,
+// downloaded a few at a time and extracted while they stream. Every blob
+// is verified; nothing of an image whose content is wrong is kept.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "skiff/image/reference.hpp"
+#include "skiff/registry/client.hpp"
+#include "skiff/registry/manifest.hpp"
+#include "skiff/storage/store.hpp"
+#include "skiff/util/result.hpp"
+
+namespace skiff::registry {
+
+struct PullOptions {
+  Platform platform = Platform::host();
+  bool platform_given = false;  // --platform: a single image must match it too
+  int parallel = 3;             // layers downloaded at once, as Docker does
+};
+
+// Progress, Docker's words: (short layer ID, "Pulling fs layer" /
+// "Already exists" / "Pull complete"). Called from download threads, one
+// call at a time.
+using LayerProgress = std::function<void(const std::string &id, const std::string &status)>;
+
+struct PulledImage {
+  std::string manifest_digest;  // of what the reference named (an index's own digest)
+  std::string config_digest;    // the image ID
+  std::vector<std::string> chains;
+  int64_t size = 0;
+  std::string created;          // from the config
+};
+
+// The caller holds the store's layer-adds lock until the image is recorded.
+Result<PulledImage> pull_image(storage::Store &store, Client &client, const image::Reference &ref,
+                               const PullOptions &opts, const LayerProgress &progress);
+
+} // namespace skiff::registry

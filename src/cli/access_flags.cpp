@@ -1,0 +1,28 @@
+#include "access_flags.hpp"
+
+namespace skiff::cli {
+
+Flag authfile_flag() {
+  return {"authfile", 0, FlagKind::value,
+          "Path of the authentication file (default: $XDG_RUNTIME_DIR/containers/auth.json)", "files",
+          "string"};
+}
+
+std::vector<Flag> registry_access_flags() {
+  return {authfile_flag(),
+          {"cert-dir", 0, FlagKind::value,
+           "Use the certificates in this directory (*.crt, *.cert, *.key) for the registry", "files",
+           "string"},
+          {"tls-verify", 0, FlagKind::boolean,
+           "Require HTTPS and verify certificates (--tls-verify=false also allows plain HTTP)"}};
+}
+
+engine::RegistryAccess registry_access(const Args &a) {
+  engine::RegistryAccess r;
+  r.tls_verify = !a.has("tls-verify") || a.flag("tls-verify");
+  r.cert_dir = a.get("cert-dir");
+  r.authfile = a.get("authfile");
+  return r;
+}
+
+} // namespace skiff::cli

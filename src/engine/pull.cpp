@@ -1,0 +1,126 @@
+// pull: resolves credentials and TLS for the reference's registry, fetches
+// the image into the store (registry::pull_image) and records it with its
+// tag and repo digest, printing what docker pull prints.
+#include <algorithm>
+
+#include "registry_access.hpp"
+#include "skiff/image/reference.hpp"
+#include "skiff/registry/pull.hpp"
+#include "skiff/util/digest.hpp"
+#include "skiff/util/timefmt.hpp"
+
+namespace skiff::engine {
+
+using storage::ImageRecord;
+
+namespace {
+
+// Whether the text names a tag or digest itself (Docker says "Using
+// default tag" otherwise).
+bool names_version(std::string_view text) {
+  auto slash = text.rfind('/');
+  auto last = slash == std::string_view::npos ? text : text.substr(slash + 1);
+  return last.find(':') != std::string_view::npos || last.find('@') != std::string_view::npos;
+}
+
+// Records the pulled image under `name` (a tag; empty for a pull by
+// digest) and `repo_digest`, both taken from any other image; true when
+// this changed what the name or digest points at.
+Result<bool> record(storage::Store &store, const registry::PulledImage &img,
+                    const std::string &name, const std::string &repo_digest) {
+  std::string id = TRY(digest_hex(img.config_digest));
+  bool changed = false;
+  TRY_STATUS(store.update_images([&](std::vector<ImageRecord> &list) -> Status {
+    auto it = std::find_if(list.begin(), list.end(), [&](const auto &i) { return i.id == id; });
+    if (it == list.end()) {
+      ImageRecord r;
+      r.id = id;
+      r.layers = img.chains;
+      r.size = img.size;
+      r.created = timefmt::parse_rfc3339(img.created).value_or(timefmt::now_ns());
+      list.push_back(std::move(r));
+      it = std::prev(list.end());
+      changed = true;
+    }
+    auto claim = [&](std::vector<std::string> ImageRecord::*field, const std::string &value) {
+      for (auto &other : list)
+        if (other.id != id)
+          std::erase(other.*field, value);
+      auto &mine = (*it).*field;
+      if (std::find(mine.begin(), mine.end(), value) == mine.end()) {
+        mine.push_back(value);
+        changed = true;
+      }
+    };
+    if (!name.empty())
+      claim(&ImageRecord::names, name);
+    bool had_digest = std::find(it->digests.begin(), it->digests.end(), repo_digest) != it->digests.end();
+    claim(&ImageRecord::digests, repo_digest);
+    if (name.empty() && had_digest)
+      changed = false;
+    return {};
+  }));
+  return changed;
+}
+
+struct Puller {
+  Engine &eng;
+  registry::Client &client;
+  const registry::PullOptions &opts;
+  const PullOutput &out;
+
+  // One tag or digest; true when something new was recorded.
+  Result<bool> one(const image::Reference &ref) {
+    out(fmt::format("{}: Pulling from {}", ref.digest.empty() ? ref.tag : ref.digest, ref.path));
+    auto img = TRY(registry::pull_image(eng.store(), client, ref, opts,
+                                        [&](const std::string &id, const std::string &status) {
+                                          out(id + ": " + status);
+                                        }));
+    out("Digest: " + img.manifest_digest);
+    bool changed = TRY(record(eng.store(), img, ref.digest.empty() ? ref.full() : "",
+                              ref.repository() + "@" + img.manifest_digest));
+    return changed;
+  }
+};
+
+} // namespace
+
+Result<std::string> pull(Engine &eng, const PullRequest &r, const PullOutput &out) {
+  auto ref = TRY(image::parse_reference(r.reference));
+  if (r.all_tags && names_version(r.reference))
+    return make_error(Errc::invalid, "tag can't be used with --all-tags/-a");
+  registry::PullOptions opts;
+  if (!r.platform.empty()) {
+    opts.platform = TRY(registry::Platform::parse(r.platform));
+    opts.platform_given = true;
+  }
+  auto creds = TRY(registry::find_credentials(registry::AuthEnv::from_environment(r.access.authfile),
+                                              ref.repository()));
+  auto copts = TRY(client_options(ref.domain, r.access, std::move(creds), !eng.options().rootless));
+  registry::Client client(ref.domain, std::move(copts), registry::curl_transport);
+  // Held until the image is recorded: layer gc must not take new layers.
+  auto adding = TRY(eng.store().lock_layer_adds());
+  Puller puller{eng, client, opts, out};
+  if (!r.all_tags) {
+    if (!names_version(r.reference))
+      out("Using default tag: latest");
+    bool changed = TRY(puller.one(ref));
+    out(fmt::format("Status: {} for {}", changed ? "Downloaded newer image" : "Image is up to date",
+                    ref.familiar()));
+    return ref.full();
+  }
+  auto tags = TRY(client.tags(ref.path));
+  if (tags.empty())
+    return make_error(Errc::not_found, "{} has no tags", ref.repository());
+  bool changed = false;
+  for (const auto &t : tags) {
+    image::Reference tagged = ref;
+    tagged.tag = t;
+    changed = TRY(puller.one(tagged)) || changed;
+  }
+  out(fmt::format("Status: {} for {}", changed ? "Downloaded newer image" : "Image is up to date",
+                  ref.familiar_repository()));
+  return ref.repository();
+}
+
+} // namespace skiff::engine

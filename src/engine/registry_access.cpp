@@ -1,0 +1,63 @@
+#include "registry_access.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "skiff/registry/auth_file.hpp"
+#include "skiff/registry/certs.hpp"
+#include "skiff/util/fs.hpp"
+
+namespace skiff::engine {
+
+static std::string env(const char *name) {
+  const char *v = std::getenv(name);
+  return v ? std::string(v) : std::string();
+}
+
+Result<registry::ClientOptions> client_options(const std::string &domain, const RegistryAccess &a,
+                                               std::optional<registry::Credentials> creds,
+                                               bool root) {
+  registry::ClientOptions o;
+  o.tls_verify = a.tls_verify;
+  o.credentials = std::move(creds);
+  auto roots = registry::cert_roots(env("HOME"), env("XDG_CONFIG_HOME"), root);
+  o.tls = TRY(registry::load_tls_options(registry::api_host(domain), a.cert_dir, roots, a.tls_verify));
+  return o;
+}
+
+std::string registry_of(std::string_view text) {
+  std::string key = registry::normalize_auth_key(text);
+  key = key.substr(0, key.find('/'));
+  return key.empty() ? std::string("docker.io") : key;
+}
+
+std::vector<std::string> known_registries() {
+  std::vector<std::string> out;
+  for (const auto &path : registry::auth_files_to_read(registry::AuthEnv::from_environment("")))
+    for (auto &k : registry::credential_keys(fs::read_file(path).value_or("")))
+      if (std::find(out.begin(), out.end(), k) == out.end())
+        out.push_back(std::move(k));
+  return out;
+}
+
+Status login(const LoginRequest &r) {
+  std::string reg = registry_of(r.registry);
+  if (r.username.empty() || r.password.empty())
+    return make_error(Errc::invalid, "logging in to {}: a username and a password are needed", reg);
+  registry::Credentials creds{r.username, r.password};
+  auto opts = TRY(client_options(reg, r.access, creds, ::geteuid() == 0));
+  registry::Client client(reg, std::move(opts), registry::curl_transport);
+  if (auto s = client.check_credentials(); !s)
+    return std::move(s).error().wrap(fmt::format("logging in to {}", reg));
+  return registry::save_credentials(registry::AuthEnv::from_environment(r.access.authfile), reg, creds);
+}
+
+Result<std::string> logout(const std::string &text, const RegistryAccess &access) {
+  std::string reg = registry_of(text);
+  bool removed = TRY(registry::remove_credentials(registry::AuthEnv::from_environment(access.authfile), reg));
+  return removed ? "Removed login credentials for " + reg : "Not logged in to " + reg;
+}
+
+} // namespace skiff::engine

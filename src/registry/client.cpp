@@ -1,0 +1,286 @@
+#include "skiff/registry/client.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "skiff/registry/manifest.hpp"
+#include "skiff/util/base64.hpp"
+#include "skiff/util/digest.hpp"
+#include "skiff/util/strings.hpp"
+
+namespace skiff::registry {
+
+using nlohmann::json;
+
+std::string api_host(std::string_view domain) {
+  return domain == "docker.io" ? "registry-1.docker.io" : std::string(domain);
+}
+
+static std::string url_encode(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("%{:02X}", c);
+  }
+  return out;
+}
+
+static std::string pull_scope(const std::string &path) { return "repository:" + path + ":pull"; }
+
+Client::Client(std::string domain, ClientOptions opts, TransportFactory transports)
+    : domain_(std::move(domain)), host_(api_host(domain_)), opts_(std::move(opts)),
+      factory_(std::move(transports)) {}
+
+Result<HttpResponse> Client::send(const HttpRequest &req, const BodySink *sink) {
+  std::unique_ptr<Transport> t;
+  {
+    std::lock_guard lock(mu_);
+    if (!idle_.empty()) {
+      t = std::move(idle_.back());
+      idle_.pop_back();
+    }
+  }
+  if (!t)
+    t = TRY(factory_());
+  auto resp = t->send(req, opts_.tls, sink);
+  std::lock_guard lock(mu_);
+  idle_.push_back(std::move(t));
+  return resp;
+}
+
+Error Client::response_error(const HttpResponse &resp, const std::string &what) const {
+  if (resp.status == 401) {
+    if (!opts_.credentials)
+      return make_error(Errc::invalid, "{}: authentication required: log in first with skiff login {}",
+                        what, domain_);
+    return make_error(Errc::invalid,
+                      "{}: unauthorized: the registry refused the credentials of user \"{}\": "
+                      "log in again with skiff login {}",
+                      what, opts_.credentials->username, domain_);
+  }
+  // The API's error body: {"errors":[{"code":"MANIFEST_UNKNOWN","message":"..."}]},
+  // shown as Docker does: "manifest unknown: <message>".
+  std::vector<std::string> parts;
+  json j = json::parse(resp.body, nullptr, false);
+  if (j.is_object() && j.contains("errors") && j["errors"].is_array())
+    for (const auto &e : j["errors"]) {
+      if (!e.is_object())
+        continue;
+      std::string code = str::lower(e.value("code", ""));
+      std::replace(code.begin(), code.end(), '_', ' ');
+      std::string msg = e.value("message", "");
+      parts.push_back(code.empty() ? msg : msg.empty() || msg == code ? code : code + ": " + msg);
+    }
+  Errc errc = resp.status == 404 ? Errc::not_found : Errc::failed;
+  if (parts.empty())
+    return make_error(errc, "{}: the registry answered HTTP {}", what, resp.status);
+  return make_error(errc, "{}: {}", what, str::join(parts, "; "));
+}
+
+Status Client::ping() {
+  {
+    std::lock_guard lock(mu_);
+    if (pinged_)
+      return {};
+  }
+  std::vector<std::string> schemes{"https"};
+  if (!opts_.tls_verify)
+    schemes.push_back("http");
+  std::optional<Error> first_error;
+  for (const auto &scheme : schemes) {
+    HttpRequest req;
+    req.url = scheme + "://" + host_ + "/v2/";
+    auto resp = send(req, nullptr);
+    if (!resp) {
+      if (!first_error)
+        first_error = std::move(resp).error();
+      continue;
+    }
+    if (resp->status != 200 && resp->status != 401)
+      return make_error(Errc::failed,
+                        "{} does not serve the registry API v2 (GET {} answered HTTP {})", domain_,
+                        req.url, resp->status);
+    std::optional<Challenge> chosen;
+    if (resp->status == 401) {
+      for (const auto &value : resp->header_values("www-authenticate"))
+        for (auto &c : parse_challenges(value))
+          if (c.scheme == "bearer" || (c.scheme == "basic" && !chosen))
+            chosen = std::move(c);
+      if (!chosen)
+        return make_error(Errc::failed,
+                          "{} asks for authentication in a way skiff does not speak (no Basic or "
+                          "Bearer challenge)",
+                          domain_);
+    }
+    std::lock_guard lock(mu_);
+    pinged_ = true;
+    base_ = scheme + "://" + host_;
+    challenge_ = std::move(chosen);
+    return {};
+  }
+  Error e = std::move(*first_error);
+  e.wrap(fmt::format("cannot reach registry {}", domain_));
+  if (opts_.tls_verify)
+    e.message += " (for a private CA put it in certs.d or use --cert-dir; for a registry "
+                 "without TLS use --tls-verify=false)";
+  return e;
+}
+
+Result<std::string> Client::fetch_token(const std::string &scope) {
+  std::string realm = challenge_->param("realm");
+  if (realm.rfind("https://", 0) != 0 && realm.rfind("http://", 0) != 0)
+    return make_error(Errc::failed, "{} sent a token realm that is not a URL: \"{}\"", domain_, realm);
+  std::string url = realm + (realm.find('?') == std::string::npos ? "?" : "&");
+  std::vector<std::string> query;
+  if (auto service = challenge_->param("service"); !service.empty())
+    query.push_back("service=" + url_encode(service));
+  if (!scope.empty())
+    query.push_back("scope=" + url_encode(scope));
+  if (opts_.credentials)
+    query.push_back("account=" + url_encode(opts_.credentials->username));
+  HttpRequest req;
+  req.url = url + str::join(query, "&");
+  req.max_body = 1 << 20;
+  if (opts_.credentials)
+    req.headers.push_back("Authorization: Basic " +
+                          base64_encode(opts_.credentials->username + ":" + opts_.credentials->password));
+  auto resp = TRY(send(req, nullptr));
+  if (resp.status != 200)
+    return response_error(resp, fmt::format("getting a token from {}", realm));
+  json j = json::parse(resp.body, nullptr, false);
+  std::string token;
+  if (j.is_object())
+    token = j.value("token", j.value("access_token", ""));
+  if (token.empty())
+    return make_error(Errc::failed, "the token service {} answered without a token", realm);
+  return token;
+}
+
+Result<std::string> Client::authorization(const std::string &scope, bool refresh) {
+  if (!challenge_)
+    return std::string();
+  if (challenge_->scheme == "basic")
+    return opts_.credentials ? "Basic " + base64_encode(opts_.credentials->username + ":" +
+                                                        opts_.credentials->password)
+                             : std::string();
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = tokens_.find(scope); it != tokens_.end() && !refresh)
+      return "Bearer " + it->second;
+  }
+  std::string token = TRY(fetch_token(scope));
+  std::lock_guard lock(mu_);
+  tokens_[scope] = token;
+  return "Bearer " + token;
+}
+
+Result<HttpResponse> Client::call(HttpRequest req, const std::string &scope, const BodySink *sink) {
+  TRY_STATUS(ping());
+  bool bearer = challenge_ && challenge_->scheme == "bearer";
+  for (int attempt = 0;; attempt++) {
+    HttpRequest r = req;
+    std::string auth = TRY(authorization(scope, attempt > 0));
+    if (!auth.empty())
+      r.headers.push_back("Authorization: " + auth);
+    auto resp = TRY(send(r, sink));
+    // A token that expired within this command's life is fetched anew once.
+    if (resp.status == 401 && bearer && attempt == 0)
+      continue;
+    return resp;
+  }
+}
+
+Status Client::check_credentials() {
+  TRY_STATUS(ping());
+  if (!challenge_)
+    return {};
+  if (challenge_->scheme == "bearer") {
+    TRY(fetch_token(""));
+    return {};
+  }
+  HttpRequest req;
+  req.url = base_ + "/v2/";
+  auto resp = TRY(call(req, "", nullptr));
+  if (resp.status == 401 && opts_.credentials)
+    return make_error(Errc::invalid, "unauthorized: incorrect username or password");
+  if (resp.status != 200)
+    return response_error(resp, "checking the credentials");
+  return {};
+}
+
+Result<FetchedManifest> Client::manifest(const std::string &path, const std::string &ref) {
+  TRY_STATUS(ping());
+  HttpRequest req;
+  req.url = fmt::format("{}/v2/{}/manifests/{}", base_, path, ref);
+  req.headers.push_back("Accept: " + manifest_accept());
+  req.max_body = kMaxManifestSize;
+  auto resp = TRY(call(req, pull_scope(path), nullptr));
+  std::string name = fmt::format("{}/{}{}{}", domain_, path, ref.rfind("sha256:", 0) == 0 ? "@" : ":", ref);
+  if (resp.status == 404)
+    return response_error(resp, fmt::format("manifest for {} not found", name));
+  if (resp.status != 200)
+    return response_error(resp, fmt::format("fetching the manifest of {}", name));
+  FetchedManifest m{std::move(resp.body), resp.header("content-type"), ""};
+  m.digest = sha256_digest(m.body);
+  if (ref.rfind("sha256:", 0) == 0 && m.digest != ref)
+    return make_error(Errc::failed, "the manifest {} served by {} has digest {}: refusing it", ref,
+                      domain_, m.digest);
+  return m;
+}
+
+Result<std::vector<std::string>> Client::tags(const std::string &path) {
+  TRY_STATUS(ping());
+  std::vector<std::string> out;
+  std::string next = fmt::format("/v2/{}/tags/list", path);
+  while (!next.empty()) {
+    HttpRequest req;
+    req.url = base_ + next;
+    auto resp = TRY(call(req, pull_scope(path), nullptr));
+    if (resp.status != 200)
+      return response_error(resp, fmt::format("listing the tags of {}/{}", domain_, path));
+    json j = json::parse(resp.body, nullptr, false);
+    if (!j.is_object())
+      return make_error(Errc::failed, "the tag list of {}/{} is not JSON", domain_, path);
+    if (auto t = j.find("tags"); t != j.end() && t->is_array())
+      for (const auto &v : *t)
+        if (v.is_string())
+          out.push_back(v.get<std::string>());
+    // Pagination: Link: </v2/name/tags/list?last=x&n=y>; rel="next"
+    next.clear();
+    std::string link = resp.header("link");
+    auto open = link.find('<'), close = link.find('>');
+    if (link.find("rel=\"next\"") != std::string::npos && open != std::string::npos &&
+        close != std::string::npos && close > open && link[open + 1] == '/')
+      next = link.substr(open + 1, close - open - 1);
+  }
+  return out;
+}
+
+Status Client::blob(const std::string &path, const std::string &digest, const BodySink &sink) {
+  TRY_STATUS(ping());
+  HttpRequest req;
+  req.url = fmt::format("{}/v2/{}/blobs/{}", base_, path, digest);
+  auto resp = TRY(call(req, pull_scope(path), &sink));
+  if (resp.status < 200 || resp.status >= 300)
+    return response_error(resp, fmt::format("fetching blob {}", digest));
+  return {};
+}
+
+Result<std::string> Client::small_blob(const std::string &path, const std::string &digest,
+                                       size_t max_size) {
+  std::string data;
+  BodySink sink = [&](std::string_view chunk) -> Status {
+    if (data.size() + chunk.size() > max_size)
+      return make_error(Errc::invalid, "blob {} is larger than {} bytes", digest, max_size);
+    data.append(chunk);
+    return {};
+  };
+  TRY_STATUS(blob(path, digest, sink));
+  if (sha256_digest(data) != digest)
+    return make_error(Errc::failed, "blob {} from {}: digest mismatch: the content has digest {}",
+                      digest, domain_, sha256_digest(data));
+  return data;
+}
+
+} // namespace skiff::registry
