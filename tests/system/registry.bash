@@ -94,7 +94,8 @@ stop_registries() {
 
 # A docker-archive of an image made of the given layer tarballs, bottom
 # first: docker_archive OUT TAG LAYER.tar... (CMD ["sh"], this machine's
-# architecture). Built by hand so that no client under test makes it.
+# architecture unless ARCH is set). Built by hand so that no client under
+# test makes it.
 docker_archive() {
   local out=$1 tag=$2
   shift 2
@@ -108,8 +109,8 @@ docker_archive() {
     diffs+=("sha256:$(sha256sum "$l" | cut -d' ' -f1)")
     i=$((i + 1))
   done
-  local arch
-  case $(uname -m) in
+  local arch=${ARCH:-}
+  [ -n "$arch" ] || case $(uname -m) in
     x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;;
   esac
   jq -n --arg arch "$arch" --args '{architecture: $arch, os: "linux",
@@ -147,7 +148,9 @@ reg_push() {
     "$REG_TLS"/*) dest=(--dest-cert-dir "$REG_CERTS" --dest-creds "$REG_USER:$REG_PASS") ;;
     *) dest=(--dest-tls-verify=false) ;;
   esac
-  skopeo --insecure-policy copy --quiet "${dest[@]}" "$@" "docker-archive:$archive" "docker://$ref"
+  # A home of its own: skopeo's blob cache stays out of the user's.
+  HOME=$REG_DIR/skopeo-home skopeo --insecure-policy copy --quiet "${dest[@]}" "$@" \
+    "docker-archive:$archive" "docker://$ref"
 }
 
 # curl against the TLS registry as the test user: reg_curl PATH [curl args].

@@ -1,0 +1,316 @@
+#!/usr/bin/env bats
+# pull, login and logout against real registries (Debian's docker-registry,
+# started once for this file by registry.bash): TLS with a CA made here and
+# htpasswd auth, and a plain-HTTP one. Images are put there with skopeo from
+# docker-archives built by hand, so no client under test makes them.
+
+load helpers
+load registry
+
+host_arch() {
+  case $(uname -m) in
+    x86_64) echo amd64 ;; aarch64) echo arm64 ;; *) uname -m ;;
+  esac
+}
+
+# A manifest's digest, media type and size as the registry serves it:
+# manifest_of REPO TAG -> "sha256:... TYPE SIZE".
+manifest_of() {
+  local body
+  body=$(reg_curl "/v2/$1/manifests/$2" -H 'Accept: application/vnd.docker.distribution.manifest.v2+json')
+  echo "sha256:$(printf %s "$body" | sha256sum | cut -d' ' -f1) $(jq -r .mediaType <<<"$body") $(printf %s "$body" | wc -c)"
+}
+
+setup_file() {
+  start_registries
+  local d=$BATS_FILE_TMPDIR
+  busybox_tar >/dev/null
+  small_layer "$d/one.tar" one.txt "layer one"
+  small_layer "$d/two.tar" two.txt "layer two"
+  small_layer "$d/bad.tar" bad.txt "to be corrupted"
+  docker_archive "$d/busybox.tar" busybox:latest "$(busybox_tar)"
+  docker_archive "$d/app1.tar" app:1 "$(busybox_tar)" "$d/one.tar"
+  docker_archive "$d/app2.tar" app:2 "$(busybox_tar)" "$d/two.tar"
+  docker_archive "$d/bad-image.tar" bad:1 "$(busybox_tar)" "$d/bad.tar"
+  ARCH=arm64 docker_archive "$d/arm64.tar" arm:1 "$d/one.tar"
+  reg_push "$d/busybox.tar" "$REG_TLS/busybox:latest"
+  reg_push "$d/app1.tar" "$REG_TLS/app:1"
+  reg_push "$d/app2.tar" "$REG_TLS/app:2"
+  reg_push "$d/bad-image.tar" "$REG_TLS/bad:1"
+  # Layers of their own: skopeo would reuse the gzip blobs of known ones.
+  mkdir -p "$d/z"
+  echo "zstd layer" > "$d/z/zstd.txt"
+  cp "$(busybox_tar)" "$d/z.tar"
+  tar --numeric-owner --owner=0 --group=0 -C "$d/z" -rf "$d/z.tar" zstd.txt
+  docker_archive "$d/zstd.tar" zstd:latest "$d/z.tar"
+  reg_push "$d/zstd.tar" "$REG_TLS/zstd:latest" --format oci --dest-compress-format zstd
+  reg_push "$d/busybox.tar" "$REG_PLAIN/busybox:latest"
+  # A multi-arch index, written by hand: this machine's busybox and an
+  # arm64 image, both in repository "multi".
+  reg_push "$d/busybox.tar" "$REG_TLS/multi:host"
+  reg_push "$d/arm64.tar" "$REG_TLS/multi:arm64"
+  local host arm
+  read -r -a host < <(manifest_of multi host)
+  read -r -a arm < <(manifest_of multi arm64)
+  jq -n --arg hd "${host[0]}" --arg ht "${host[1]}" --argjson hs "${host[2]}" --arg ha "$(host_arch)" \
+    --arg ad "${arm[0]}" --arg at "${arm[1]}" --argjson az "${arm[2]}" \
+    '{schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: [
+        {mediaType: $at, digest: $ad, size: $az, platform: {os: "linux", architecture: "arm64", variant: "v8"}},
+        {mediaType: $ht, digest: $hd, size: $hs, platform: {os: "linux", architecture: $ha}}]}' \
+    > "$d/index.json"
+  reg_curl /v2/multi/manifests/latest -X PUT -H 'Content-Type: application/vnd.oci.image.index.v1+json' \
+    --data-binary "@$d/index.json" >/dev/null
+}
+
+teardown_file() {
+  stop_registries
+}
+
+# Every test has its own home and runtime dir, so auth files, certs.d
+# directories and Docker's config.json are the test's own.
+setup() {
+  export HOME=$BATS_TEST_TMPDIR/home XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/xdg
+  unset REGISTRY_AUTH_FILE DOCKER_CONFIG XDG_CONFIG_HOME
+  mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
+}
+
+login_tls() {
+  printf %s "$REG_PASS" | skiff login --cert-dir "$REG_CERTS" -u "$REG_USER" --password-stdin "$REG_TLS"
+}
+
+# pull from the TLS registry with its CA.
+pull_tls() { skiff pull --cert-dir "$REG_CERTS" "$@"; }
+
+stored_layers() {
+  find "$BATS_TEST_TMPDIR/root/layers" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | wc -l
+}
+
+@test "pull: a registry asking for credentials without any is a clear error, nothing stored" {
+  run pull_tls "$REG_TLS/busybox"
+  assert_error 1 "authentication required: log in first with skiff login $REG_TLS"
+  [ "$(echo "$output" | grep -c '^skiff: ')" -eq 1 ]
+  run skiff images -q
+  [ -z "$output" ]
+}
+
+@test "login: a wrong password is one error line, exit 1, nothing stored" {
+  run skiff login --cert-dir "$REG_CERTS" -u "$REG_USER" --password-stdin "$REG_TLS" <<<"wrong"
+  assert_error 1 "logging in to $REG_TLS: unauthorized: incorrect username or password"
+  [ "${#lines[@]}" -eq 1 ]
+  [ ! -e "$XDG_RUNTIME_DIR/containers/auth.json" ]
+  run skiff login -u "$REG_USER" "$REG_TLS" </dev/null
+  assert_error 1 "Cannot perform an interactive login from a non TTY device"
+  run skiff login -p x --password-stdin "$REG_TLS" </dev/null
+  assert_error 1 "mutually exclusive"
+}
+
+@test "login, pull, run, inspect, logout" {
+  run login_tls
+  [ "$status" -eq 0 ]
+  [ "$output" = "Login Succeeded" ]
+  local auth=$XDG_RUNTIME_DIR/containers/auth.json
+  [ "$(stat -c %a "$auth")" = 600 ]
+  [ "$(jq -r --arg r "$REG_TLS" '.auths[$r].auth' "$auth" | base64 -d)" = "$REG_USER:$REG_PASS" ]
+  run skiff __complete logout ''
+  [ "$output" = "$REG_TLS" ]
+
+  run pull_tls "$REG_TLS/busybox"
+  [ "$status" -eq 0 ]
+  local layer digest
+  layer=$(reg_curl /v2/busybox/manifests/latest -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' |
+    jq -r '.layers[0].digest')
+  read -r digest _ < <(manifest_of busybox latest)
+  [ "${lines[0]}" = "Using default tag: latest" ]
+  [ "${lines[1]}" = "latest: Pulling from busybox" ]
+  [ "${lines[2]}" = "${layer:7:12}: Pulling fs layer" ]
+  [ "${lines[3]}" = "${layer:7:12}: Pull complete" ]
+  [ "${lines[4]}" = "Digest: $digest" ]
+  [ "${lines[5]}" = "Status: Downloaded newer image for $REG_TLS/busybox:latest" ]
+  [ "${lines[6]}" = "$REG_TLS/busybox:latest" ]
+  [ "${#lines[@]}" -eq 7 ]
+
+  run skiff image inspect --format '{{json .RepoTags}} {{json .RepoDigests}} {{.Os}}' "$REG_TLS/busybox"
+  [ "$output" = "[\"$REG_TLS/busybox:latest\"] [\"$REG_TLS/busybox@$digest\"] linux" ]
+  run skiff image inspect --format '{{.Id}}' "$REG_TLS/busybox@$digest"
+  [ "$status" -eq 0 ]
+  run skiff run --rm "$REG_TLS/busybox" echo hi
+  [ "$status" -eq 0 ]
+  [ "$output" = hi ]
+
+  # Pulled again: nothing to fetch.
+  run pull_tls -q "$REG_TLS/busybox:latest"
+  [ "$output" = "$REG_TLS/busybox:latest" ]
+  run pull_tls "$REG_TLS/busybox:latest"
+  [ "${lines[0]}" = "latest: Pulling from busybox" ]
+  [ "${lines[1]}" = "Digest: $digest" ]
+  [ "${lines[2]}" = "Status: Image is up to date for $REG_TLS/busybox:latest" ]
+  [ "${#lines[@]}" -eq 4 ]
+
+  run skiff logout "$REG_TLS"
+  [ "$output" = "Removed login credentials for $REG_TLS" ]
+  [ "$(jq '.auths | length' "$auth")" -eq 0 ]
+  run skiff logout "$REG_TLS"
+  [ "$output" = "Not logged in to $REG_TLS" ]
+  skiff rmi "$REG_TLS/busybox" >/dev/null
+  run pull_tls "$REG_TLS/busybox"
+  assert_error 1 "authentication required"
+}
+
+@test "pull: credentials from Docker's config.json, the CA from a certs.d directory" {
+  mkdir -p "$HOME/.docker" "$HOME/.config/containers/certs.d/$REG_TLS"
+  jq -n --arg r "https://$REG_TLS" --arg a "$(printf %s "$REG_USER:$REG_PASS" | base64)" \
+    '{auths: {($r): {auth: $a}}}' > "$HOME/.docker/config.json"
+  # No CA anywhere: the certificate is not trusted.
+  run skiff pull "$REG_TLS/busybox"
+  assert_error 1 "SSL certificate problem"
+  cp "$REG_CERTS/ca.crt" "$HOME/.config/containers/certs.d/$REG_TLS/"
+  run skiff pull -q "$REG_TLS/busybox"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$REG_TLS/busybox:latest" ]
+  # --authfile names the only auth file besides Docker's.
+  rm "$HOME/.docker/config.json"
+  printf %s "$REG_PASS" | skiff login --authfile "$BATS_TEST_TMPDIR/a.json" -u "$REG_USER" --password-stdin "$REG_TLS"
+  [ ! -e "$XDG_RUNTIME_DIR/containers/auth.json" ]
+  run skiff pull -q --authfile "$BATS_TEST_TMPDIR/a.json" "$REG_TLS/app:1"
+  [ "$status" -eq 0 ]
+  REGISTRY_AUTH_FILE=$BATS_TEST_TMPDIR/a.json run skiff pull -q "$REG_TLS/app:2"
+  [ "$status" -eq 0 ]
+  run skiff pull -q "$REG_TLS/zstd"
+  assert_error 1 "authentication required"
+}
+
+@test "pull: a missing tag, a bad reference, a tag with --all-tags" {
+  login_tls >/dev/null
+  run pull_tls "$REG_TLS/busybox:nope"
+  assert_error 1 "manifest for $REG_TLS/busybox:nope not found: manifest unknown"
+  run pull_tls "$REG_TLS/nothere"
+  assert_error 1 "not found"
+  run pull_tls "$REG_TLS/Busybox"
+  assert_error 1 "invalid reference format"
+  run pull_tls -a "$REG_TLS/app:1"
+  assert_error 1 "tag can't be used with --all-tags/-a"
+  run skiff images -q
+  [ -z "$output" ]
+}
+
+@test "pull: by digest" {
+  login_tls >/dev/null
+  local digest
+  read -r digest _ < <(manifest_of app 1)
+  run pull_tls "$REG_TLS/app@$digest"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "$digest: Pulling from app" ]
+  [ "${lines[-1]}" = "$REG_TLS/app@$digest" ]
+  [[ $output == *"Status: Downloaded newer image for $REG_TLS/app@$digest"* ]]
+  run skiff run --rm "$REG_TLS/app@$digest" cat /one.txt
+  [ "$output" = "layer one" ]
+  # A digest the registry does not have.
+  run pull_tls "$REG_TLS/app@sha256:$(printf x | sha256sum | cut -d' ' -f1)"
+  assert_error 1 "not found"
+}
+
+@test "pull: a plain-HTTP registry only with --tls-verify=false" {
+  run skiff pull "$REG_PLAIN/busybox"
+  assert_error 1 "cannot reach registry $REG_PLAIN"
+  [[ $output == *"--tls-verify=false"* ]]
+  run skiff images -q
+  [ -z "$output" ]
+  run skiff pull -q --tls-verify=false "$REG_PLAIN/busybox"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$REG_PLAIN/busybox:latest" ]
+  run skiff run --rm "$REG_PLAIN/busybox" echo plain
+  [ "$output" = plain ]
+}
+
+@test "pull: zstd layers" {
+  login_tls >/dev/null
+  run reg_curl /v2/zstd/manifests/latest -H 'Accept: application/vnd.oci.image.manifest.v1+json'
+  [[ $(jq -r '.layers[0].mediaType' <<<"$output") == application/vnd.oci.image.layer.v1.tar+zstd ]]
+  run pull_tls -q "$REG_TLS/zstd"
+  [ "$status" -eq 0 ]
+  run skiff run --rm "$REG_TLS/zstd" cat /zstd.txt
+  [ "$output" = "zstd layer" ]
+}
+
+@test "pull: a multi-arch index gives this machine's image, or --platform's" {
+  login_tls >/dev/null
+  local index
+  index=$(reg_curl /v2/multi/manifests/latest -H 'Accept: application/vnd.oci.image.index.v1+json' | sha256sum | cut -d' ' -f1)
+  run pull_tls "$REG_TLS/multi"
+  [ "$status" -eq 0 ]
+  [[ $output == *"Digest: sha256:$index"* ]]
+  run skiff image inspect --format '{{.Architecture}} {{json .RepoDigests}}' "$REG_TLS/multi"
+  [ "$output" = "$(host_arch) [\"$REG_TLS/multi@sha256:$index\"]" ]
+  run skiff run --rm "$REG_TLS/multi" echo native
+  [ "$output" = native ]
+
+  run pull_tls -q --platform linux/arm64 "$REG_TLS/multi:latest"
+  [ "$status" -eq 0 ]
+  run skiff image inspect --format '{{.Architecture}}' "$REG_TLS/multi"
+  [ "$output" = arm64 ]
+  run pull_tls --platform linux/s390x "$REG_TLS/multi"
+  assert_error 1 "no image for platform linux/s390x in the index (it has: linux/arm64, linux/$(host_arch))"
+  run pull_tls --platform arm64 "$REG_TLS/multi"
+  assert_error 1 "use os/arch[/variant]"
+  # A single image must match --platform too.
+  run pull_tls --platform linux/arm64 "$REG_TLS/busybox"
+  assert_error 1 "is an image for linux/$(host_arch), not linux/arm64"
+}
+
+@test "pull: shared layers are fetched once; --all-tags" {
+  login_tls >/dev/null
+  run pull_tls "$REG_TLS/app:1"
+  [ "$status" -eq 0 ]
+  [ "$(grep -c 'Pull complete' <<<"$output")" -eq 2 ]
+  run pull_tls "$REG_TLS/app:2"
+  [ "$status" -eq 0 ]
+  [ "$(grep -c 'Already exists' <<<"$output")" -eq 1 ]
+  [ "$(grep -c 'Pull complete' <<<"$output")" -eq 1 ]
+  [ "$(stored_layers)" -eq 3 ]
+  skiff rmi "$REG_TLS/app:1" "$REG_TLS/app:2" >/dev/null
+  run pull_tls -a "$REG_TLS/app"
+  [ "$status" -eq 0 ]
+  [[ $output == *"1: Pulling from app"* ]]
+  [[ $output == *"2: Pulling from app"* ]]
+  [ "${lines[-2]}" = "Status: Downloaded newer image for $REG_TLS/app" ]
+  [ "${lines[-1]}" = "$REG_TLS/app" ]
+  run skiff images --format '{{.Repository}}:{{.Tag}}'
+  [ "$(sort <<<"$output" | tr '\n' ' ')" = "$REG_TLS/app:1 $REG_TLS/app:2 " ]
+}
+
+@test "pull: two pulls at once sharing layers both succeed and store each layer once" {
+  login_tls >/dev/null
+  pull_tls -q "$REG_TLS/app:1" > "$BATS_TEST_TMPDIR/p1" 2>&1 &
+  local p1=$!
+  pull_tls -q "$REG_TLS/app:2" > "$BATS_TEST_TMPDIR/p2" 2>&1 &
+  local p2=$!
+  wait $p1 || { cat "$BATS_TEST_TMPDIR/p1"; return 1; }
+  wait $p2 || { cat "$BATS_TEST_TMPDIR/p2"; return 1; }
+  [ "$(cat "$BATS_TEST_TMPDIR/p1")" = "$REG_TLS/app:1" ]
+  [ "$(cat "$BATS_TEST_TMPDIR/p2")" = "$REG_TLS/app:2" ]
+  [ "$(stored_layers)" -eq 3 ]
+  run skiff run --rm "$REG_TLS/app:2" cat /two.txt
+  [ "$output" = "layer two" ]
+}
+
+@test "pull: a corrupted blob is a digest mismatch and nothing is stored" {
+  login_tls >/dev/null
+  local layer data
+  layer=$(reg_curl /v2/bad/manifests/1 -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' |
+    jq -r '.layers[1].digest')
+  data=$REG_TLS_STORAGE/docker/registry/v2/blobs/sha256/${layer:7:2}/${layer:7}/data
+  [ -f "$data" ]
+  cp "$data" "$BATS_TEST_TMPDIR/good"
+  # Same size, other bytes: only the digest can tell.
+  head -c "$(stat -c %s "$data")" /dev/urandom > "$data"
+  run pull_tls "$REG_TLS/bad:1"
+  cp "$BATS_TEST_TMPDIR/good" "$data"
+  assert_error 1 "layer $layer: digest mismatch"
+  run skiff images -q
+  [ -z "$output" ]
+  # The busybox layer may have been stored beside it; the bad one is not,
+  # nor any temporary extraction.
+  [ "$(stored_layers)" -le 1 ]
+  [ -z "$(find "$BATS_TEST_TMPDIR/root/layers" -maxdepth 1 -name '.tmp-*')" ]
+  [ "$(find "$BATS_TEST_TMPDIR/root/blobs" -type f | wc -l)" -eq 0 ]
+}
