@@ -22,7 +22,7 @@ static void print_usage() {
              "Options:\n"
              "      --root string      Persistent state directory\n"
              "      --runroot string   Runtime state directory\n"
-             "      --storage-driver string  Layer driver of a new store: overlay or vfs\n"
+             "      --storage-driver string  Layer driver of a new store: overlay, fuse-overlayfs or vfs\n"
              "  -v, --version          Print version information and quit\n\n"
              "Management Commands:\n");
   for (auto [g, what] : kGroups)

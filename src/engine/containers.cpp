@@ -129,6 +129,7 @@ static Status copy_layers(storage::Store &store, const storage::ImageRecord &img
 Result<std::string> Engine::create_container(storage::ContainerConfig c, bool replace) {
   auto img = TRY(find_image(c.image_name));
   c.image_id = img.id;
+  c.storage_driver = store_.driver();
   if (c.userns == "keep-id") {
     if (!opts_.rootless)
       return make_error(Errc::invalid, "--userns=keep-id is for rootless containers: as root there is no remapping to keep");

@@ -97,7 +97,7 @@ void init_child(const LaunchPlan &p, ChildFds fds) {
 
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) < 0)
     fail(errfd, sys_error("making / a slave mount"));
-  if (auto s = mount_root(p); !s)
+  if (auto s = mount_root(p, fds.fuse); !s)
     fail(errfd, s.error());
   if (auto s = mount_all(p); !s)
     fail(errfd, s.error());

@@ -10,6 +10,7 @@ struct ChildFds {
   int go;       // read end: "g" to set up, then "n" once the network is wired
   int errors;   // write end, close-on-exec: "<exit code> <message>"
   int console;  // unix socket for the pty master, or -1
+  int fuse;     // unix socket for the root's FUSE connection, or -1
 };
 
 [[noreturn]] void init_child(const LaunchPlan &plan, ChildFds fds);

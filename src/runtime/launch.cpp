@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "child_channel.hpp"
+#include "fuse_root.hpp"
 #include "init_child.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
@@ -56,11 +57,13 @@ Status write_keep_id_maps(pid_t pid, uint32_t uid, uint32_t gid) {
 }
 
 Result<PendingInit> clone_init(const LaunchPlan &plan, int in, int out, int err) {
-  int go[2], errs[2], console[2] = {-1, -1};
+  int go[2], errs[2], console[2] = {-1, -1}, fuse[2] = {-1, -1};
   if (::pipe2(go, O_CLOEXEC) < 0 || ::pipe2(errs, O_CLOEXEC) < 0)
     return sys_error("creating pipes");
   if (plan.tty && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)
     return sys_error("creating the console socket");
+  if (plan.fuse_overlayfs && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fuse) < 0)
+    return sys_error("creating the root file system's socket");
   // No CLONE_NEWCGROUP here: the child unshares it after release, once the
   // parent has moved it into its cgroup, so that cgroup becomes its root.
   unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
@@ -78,6 +81,8 @@ Result<PendingInit> clone_init(const LaunchPlan &plan, int in, int out, int err)
     ::close(errs[0]);
     if (console[0] >= 0)
       ::close(console[0]);
+    if (fuse[0] >= 0)
+      ::close(fuse[0]);
     if (!plan.tty) {
       // Lift the fds above 2 first so dup2 never clobbers one we still need.
       int fds[3] = {in, out, err};
@@ -87,17 +92,22 @@ Result<PendingInit> clone_init(const LaunchPlan &plan, int in, int out, int err)
         if (fds[i] < 0 || ::dup2(fds[i], i) < 0)
           ::_exit(125);
     }
-    runtime::detail::init_child(plan, {go[0], errs[1], console[1]});
+    runtime::detail::init_child(plan, {go[0], errs[1], console[1], fuse[1]});
   }
   ::close(go[0]);
   ::close(errs[1]);
   if (console[1] >= 0)
     ::close(console[1]);
+  if (fuse[1] >= 0)
+    ::close(fuse[1]);
   PendingInit p;
   p.pid_ = static_cast<pid_t>(pid);
   p.go_.reset(go[1]);
   p.errors_.reset(errs[0]);
   p.console_.reset(console[0]);
+  p.fuse_.reset(fuse[0]);
+  if (plan.fuse_overlayfs)
+    p.fuse_argv_ = detail::fuse_overlayfs_argv(plan);
   if (plan.keep_id)
     if (auto s = write_keep_id_maps(p.pid_, plan.keep_uid, plan.keep_gid); !s) {
       ::kill(p.pid_, SIGKILL);
@@ -111,6 +121,15 @@ Status PendingInit::begin() {
   if (!begun_ && ::write(go_.get(), "g", 1) != 1)
     return sys_error("starting the container");
   begun_ = true;
+  if (fuse_) {
+    // The child mounts its root first: serve it before anything reads it.
+    auto conn = detail::receive_fd(fuse_.get());
+    fuse_.reset();
+    if (!conn)  // the child failed before it could hand it over
+      return detail::read_child_error(errors_.get())
+          .value_or(make_error(Errc::failed, "the container did not hand over its root file system"));
+    TRY_STATUS(detail::serve_fuse_root(pid_, conn->get(), std::move(fuse_argv_)));
+  }
   return {};
 }
 

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "fuse_root.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 
@@ -54,7 +55,9 @@ Status remount_readonly(const std::string &path, unsigned long extra) {
   return {};
 }
 
-Status mount_root(const LaunchPlan &p) {
+Status mount_root(const LaunchPlan &p, int fuse_sock) {
+  if (p.fuse_overlayfs)
+    return mount_fuse_root(p, fuse_sock);
   if (!p.copy_root.empty()) {
     if (::mount(p.copy_root.c_str(), p.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0)
       return sys_error("mounting the container's root ({})", p.copy_root);

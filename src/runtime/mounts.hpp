@@ -7,7 +7,8 @@
 
 namespace skiff::runtime::detail {
 
-Status mount_root(const LaunchPlan &p);
+// `fuse_sock`: where the fuse-overlayfs driver hands its connection over.
+Status mount_root(const LaunchPlan &p, int fuse_sock);
 Status mount_all(const LaunchPlan &p);
 Status pivot_into(const std::string &rootfs);
 // After pivot_root: Docker's masked and read-only paths (missing ones skipped).

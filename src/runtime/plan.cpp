@@ -80,6 +80,7 @@ Result<LaunchPlan> make_plan(const storage::ContainerConfig &c, const std::vecto
   p.lower.assign(layers.rbegin(), layers.rend());
   p.upper = cdir + "/upper";
   p.work = cdir + "/work";
+  p.fuse_overlayfs = c.storage_driver == "fuse-overlayfs";
   p.new_netns = c.network != "host";
   p.keep_id = c.userns == "keep-id";
   p.keep_uid = c.keep_id_uid;

@@ -21,6 +21,7 @@ json ContainerConfig::to_json() const {
       {"name", name},
       {"image_id", image_id},
       {"image_name", image_name},
+      {"storage_driver", storage_driver},
       {"created", created},
       {"entrypoint", entrypoint},
       {"cmd", cmd},
@@ -74,6 +75,7 @@ Result<ContainerConfig> ContainerConfig::from_json(const json &j) {
     c.name = j.at("name").get<std::string>();
     c.image_id = j.value("image_id", "");
     c.image_name = j.value("image_name", "");
+    c.storage_driver = j.value("storage_driver", "");
     c.created = j.value("created", int64_t(0));
     c.entrypoint = j.value("entrypoint", std::vector<std::string>{});
     c.cmd = j.value("cmd", std::vector<std::string>{});

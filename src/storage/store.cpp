@@ -1,12 +1,10 @@
 #include "skiff/storage/store.hpp"
 
 #include <fcntl.h>
-#include <sched.h>
-#include <sys/mount.h>
-#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "drivers.hpp"
 #include "skiff/image/layer.hpp"
 #include "skiff/sys/userns.hpp"
 #include "skiff/util/digest.hpp"
@@ -40,27 +38,6 @@ std::string chain_id(const std::string &parent, const std::string &diff_id) {
   return sha256_hex("sha256:" + parent + " " + diff_id);
 }
 
-// Whether kernel overlayfs can be mounted here: tried once in a child in a
-// mount namespace of its own (userxattr in a user namespace).
-static bool overlay_works(const std::string &root) {
-  std::string probe = fmt::format("{}/.probe-{}", root, ::getpid());
-  for (const char *d : {"/l", "/u", "/w", "/m"})
-    if (!fs::mkdir_p(probe + d, 0700))
-      return false;
-  pid_t child = ::fork();
-  if (child == 0) {
-    if (::unshare(CLONE_NEWNS) < 0 || ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0)
-      ::_exit(1);
-    std::string data = fmt::format("lowerdir={0}/l,upperdir={0}/u,workdir={0}/w{1}", probe,
-                                   sys::in_user_namespace() ? ",userxattr" : "");
-    ::_exit(::mount("overlay", (probe + "/m").c_str(), "overlay", 0, data.c_str()) == 0 ? 0 : 1);
-  }
-  int st = 1;
-  bool ok = child > 0 && ::waitpid(child, &st, 0) == child && WIFEXITED(st) && WEXITSTATUS(st) == 0;
-  (void)fs::remove_all(probe);
-  return ok;
-}
-
 Result<Store> Store::open(const std::string &root, const std::string &runroot,
                           const std::string &driver) {
   Store s;
@@ -69,8 +46,9 @@ Result<Store> Store::open(const std::string &root, const std::string &runroot,
   for (const char *d : {"blobs/sha256", "layers", "containers", "names", "volumes"})
     TRY_STATUS(fs::mkdir_p(root + "/" + d, 0700));
   TRY_STATUS(fs::mkdir_p(runroot + "/containers", 0700));
-  if (!driver.empty() && driver != "overlay" && driver != "vfs")
-    return make_error(Errc::invalid, "unknown storage driver \"{}\": use overlay or vfs", driver);
+  if (!driver.empty() && !detail::known_driver(driver))
+    return make_error(Errc::invalid,
+                      "unknown storage driver \"{}\": use overlay, fuse-overlayfs or vfs", driver);
   std::string recorded(str::trim(fs::read_file(root + "/driver").value_or("")));
   if (!recorded.empty()) {
     if (!driver.empty() && driver != recorded)
@@ -83,7 +61,11 @@ Result<Store> Store::open(const std::string &root, const std::string &runroot,
   // Mounting can only be tried as root or inside the user's namespace;
   // elsewhere (a rootless ps) nothing is recorded yet.
   bool can_test = ::geteuid() == 0;
-  s.driver_ = !driver.empty() ? driver : (can_test && !overlay_works(root)) ? "vfs" : "overlay";
+  if (can_test && driver == "fuse-overlayfs" && !detail::fuse_overlayfs_usable())
+    return make_error(Errc::failed,
+                      "the fuse-overlayfs driver needs the fuse-overlayfs program (Debian package "
+                      "fuse-overlayfs) and read-write access to /dev/fuse");
+  s.driver_ = !driver.empty() ? driver : can_test ? detail::probe_driver(root) : "overlay";
   if (can_test)
     TRY_STATUS(fs::write_file_atomic(root + "/driver", s.driver_ + "\n", true, 0600));
   return s;

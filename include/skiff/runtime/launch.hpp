@@ -34,6 +34,7 @@ struct LaunchPlan {
   std::string upper, work;
   bool userxattr = false;
   std::string copy_root;           // vfs driver: a full copy to bind instead of overlay
+  bool fuse_overlayfs = false;     // fuse-overlayfs driver: the same layers, served by it
   std::vector<MountOp> mounts;     // applied in order under the new root
   std::vector<std::string> masked_paths, readonly_paths;
   std::string hostname;
@@ -80,6 +81,10 @@ private:
   pid_t pid_ = -1;
   bool begun_ = false;
   UniqueFd go_, errors_, console_;
+  // fuse-overlayfs driver: the socket the child hands its root's FUSE
+  // connection over, and the program's argv to serve it.
+  UniqueFd fuse_;
+  std::vector<std::string> fuse_argv_;
 };
 
 // stdin/stdout/stderr fds become the child's 0/1/2 (unused with a tty).

@@ -47,6 +47,7 @@ struct ContainerConfig {
   std::string name;
   std::string image_id;     // hex of the image's config digest
   std::string image_name;   // as the user wrote it ("busybox")
+  std::string storage_driver;  // the store's layer driver, which made its root
   int64_t created = 0;      // ns since epoch
   std::vector<std::string> entrypoint;  // effective, after --entrypoint
   std::vector<std::string> cmd;         // effective

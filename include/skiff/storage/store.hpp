@@ -44,9 +44,9 @@ struct ContainerRecord {
 
 class Store {
 public:
-  // `driver` asks for a layer driver ("overlay" or "vfs", empty: the
-  // store's own, or kernel overlayfs where it works, else vfs). The choice
-  // is recorded in ROOT/driver the first time it can be tested.
+  // `driver` asks for a layer driver ("overlay", "fuse-overlayfs" or
+  // "vfs"; empty: the store's own, or the first of them that works here).
+  // The choice is recorded in ROOT/driver the first time it can be tested.
   static Result<Store> open(const std::string &root, const std::string &runroot,
                             const std::string &driver = "");
 

@@ -106,7 +106,24 @@ json ps_row(const engine::ContainerView &v, bool no_trunc, int64_t now) {
           {"LocalVolumes", std::to_string(local_volumes)}};
 }
 
-json inspect_json(const engine::ContainerView &v, const engine::Options &opts) {
+// Docker's GraphDriver: the driver, and for the overlay drivers the
+// directories the root is made of. No MergedDir: the root is mounted only
+// inside the container's own mount namespace, never on the host.
+static json graph_driver(const engine::ContainerView &v, const engine::Options &opts,
+                         const std::string &driver) {
+  if (driver != "overlay" && driver != "fuse-overlayfs")
+    return {{"Name", driver}, {"Data", nullptr}};
+  std::vector<std::string> lower;
+  for (auto l = v.image.layers.rbegin(); l != v.image.layers.rend(); ++l)
+    lower.push_back(opts.root + "/layers/" + *l + "/diff");
+  std::string dir = opts.root + "/containers/" + v.config.id;
+  return {{"Name", driver},
+          {"Data", {{"LowerDir", str::join(lower, ":")}, {"UpperDir", dir + "/upper"},
+                    {"WorkDir", dir + "/work"}}}};
+}
+
+json inspect_json(const engine::ContainerView &v, const engine::Options &opts,
+                  const std::string &driver) {
   const auto &c = v.config;
   const auto &s = v.state;
   bool running = s.status == RunStatus::running;
@@ -210,8 +227,9 @@ json inspect_json(const engine::ContainerView &v, const engine::Options &opts) {
           {"LogPath", opts.root + "/containers/" + c.id + "/ctr.log"},
           {"Name", "/" + c.name},
           {"RestartCount", s.restart_count},
-          {"Driver", "overlay"},
+          {"Driver", driver},
           {"Platform", "linux"},
+          {"GraphDriver", graph_driver(v, opts, driver)},
           {"HostConfig", host_config},
           {"Mounts", mounts},
           {"Config", config},

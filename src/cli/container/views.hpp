@@ -14,6 +14,8 @@ nlohmann::json ps_row(const engine::ContainerView &v, bool no_trunc, int64_t now
 nlohmann::json ps_headers();
 // One ps filter (name=, id=, status=, label=, exited=, ancestor=).
 Result<bool> filter_matches(const engine::ContainerView &v, const std::string &filter);
-nlohmann::json inspect_json(const engine::ContainerView &v, const engine::Options &opts);
+// `driver`: the store's layer driver, for Driver and GraphDriver.
+nlohmann::json inspect_json(const engine::ContainerView &v, const engine::Options &opts,
+                            const std::string &driver);
 
 } // namespace skiff::cli
