@@ -66,6 +66,8 @@ static std::vector<std::string> static_values(const std::string &kind) {
   if (kind == "platforms")
     return {"linux/amd64", "linux/arm64", "linux/arm/v7", "linux/386", "linux/ppc64le",
             "linux/s390x", "linux/riscv64"};
+  if (kind == "archive-formats")
+    return {"docker-archive", "oci-archive", "oci-dir"};
   if (kind == "inspect-types")
     return {"container", "image", "volume"};
   if (kind == "ps-filters")

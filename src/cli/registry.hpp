@@ -25,6 +25,8 @@ Command cmd_rmi();
 Command cmd_tag();
 Command cmd_import();
 Command cmd_load();
+Command cmd_save();
+Command cmd_export();
 Command cmd_pull();
 Command cmd_login();
 Command cmd_logout();

@@ -238,6 +238,8 @@ offers() {
   offers no-new-privileges seccomp=unconfined
   run skiff __complete run --ulimit ''
   offers nofile= nproc=
+  run skiff __complete save --format ''
+  offers docker-archive oci-archive oci-dir
 }
 
 @test "complete: file arguments ask for file names" {
@@ -246,6 +248,10 @@ offers() {
   run skiff __complete run --env-file ''
   [ "$output" = :files ]
   run skiff __complete import ''
+  [ "$output" = :files ]
+  run skiff __complete save -o ''
+  [ "$output" = :files ]
+  run skiff __complete export --output ''
   [ "$output" = :files ]
 }
 
