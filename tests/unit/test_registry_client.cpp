@@ -1,0 +1,186 @@
+// registry::Client over a fake transport: the ping, the challenge/token
+// dance (anonymous and with credentials, cached per scope, fetched anew
+// when refused), Basic auth, manifest digests and error messages.
+#include <catch2/catch.hpp>
+
+#include "skiff/registry/client.hpp"
+#include "skiff/util/base64.hpp"
+#include "skiff/util/digest.hpp"
+
+using namespace skiff;
+using namespace skiff::registry;
+
+namespace {
+
+struct Seen {
+  std::string url, authorization;
+};
+
+// Answers through `handler` and records every request.
+struct FakeRegistry {
+  std::function<HttpResponse(const HttpRequest &, const std::string &auth)> handler;
+  std::vector<Seen> seen;
+
+  TransportFactory factory() {
+    return [this]() -> Result<std::unique_ptr<Transport>> {
+      struct T : Transport {
+        FakeRegistry *r;
+        explicit T(FakeRegistry *x) : r(x) {}
+        Result<HttpResponse> send(const HttpRequest &req, const TlsOptions &, const BodySink *sink) override {
+          std::string auth;
+          for (const auto &h : req.headers)
+            if (h.rfind("Authorization: ", 0) == 0)
+              auth = h.substr(15);
+          r->seen.push_back({req.url, auth});
+          HttpResponse resp = r->handler(req, auth);
+          if (sink && resp.status / 100 == 2) {
+            TRY_STATUS((*sink)(resp.body));
+            resp.body.clear();
+          }
+          return resp;
+        }
+      };
+      return std::unique_ptr<Transport>(std::make_unique<T>(this));
+    };
+  }
+  size_t count(std::string_view url_part) const {
+    size_t n = 0;
+    for (const auto &s : seen)
+      n += s.url.find(url_part) != std::string::npos;
+    return n;
+  }
+};
+
+HttpResponse respond(long status, std::string body = "",
+                     std::vector<std::pair<std::string, std::string>> headers = {}) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  r.headers = std::move(headers);
+  return r;
+}
+
+const std::string kManifest = R"({"schemaVersion":2})";
+
+} // namespace
+
+TEST_CASE("Bearer: anonymous token, cached per scope, fetched anew when refused") {
+  FakeRegistry reg;
+  int tokens = 0;
+  std::string valid = "T1";
+  reg.handler = [&](const HttpRequest &req, const std::string &auth) {
+    if (req.url == "https://reg.example/v2/")
+      return respond(401, "", {{"www-authenticate", R"(Bearer realm="https://auth.example/token",service="reg.example")"}});
+    if (req.url.rfind("https://auth.example/token?", 0) == 0) {
+      CHECK(auth.empty());
+      CHECK(req.url.find("service=reg.example") != std::string::npos);
+      CHECK(req.url.find("scope=repository%3Ateam%2Fapp%3Apull") != std::string::npos);
+      tokens++;
+      return respond(200, fmt::format(R"({{"token":"T{}"}})", tokens));
+    }
+    if (auth != "Bearer " + valid)
+      return respond(401);
+    return respond(200, kManifest, {{"content-type", "application/vnd.oci.image.manifest.v1+json"}});
+  };
+  Client c("reg.example", {}, reg.factory());
+  auto m = c.manifest("team/app", "1");
+  REQUIRE(m.ok());
+  CHECK(m->digest == sha256_digest(kManifest));
+  CHECK(m->content_type == "application/vnd.oci.image.manifest.v1+json");
+  REQUIRE(c.manifest("team/app", "2").ok());
+  CHECK(tokens == 1);
+  CHECK(reg.count("/v2/") == 3);  // one ping for the client's life
+  valid = "T2";  // the first token expired
+  REQUIRE(c.manifest("team/app", "3").ok());
+  CHECK(tokens == 2);
+}
+
+TEST_CASE("Bearer with credentials: Basic to the token service, refusal is an error") {
+  FakeRegistry reg;
+  reg.handler = [&](const HttpRequest &req, const std::string &auth) {
+    if (req.url == "https://docker.example/v2/")
+      return respond(401, "", {{"www-authenticate", R"(Bearer realm="https://auth.example/t",service="s")"}});
+    if (req.url.rfind("https://auth.example/t?", 0) == 0) {
+      if (auth != "Basic " + base64_encode("me:pw"))
+        return respond(401, R"({"errors":[{"code":"UNAUTHORIZED","message":"bad creds"}]})");
+      CHECK(req.url.find("account=me") != std::string::npos);
+      return respond(200, R"({"access_token":"AT"})");
+    }
+    return auth == "Bearer AT" ? respond(200, kManifest) : respond(401);
+  };
+  ClientOptions good;
+  good.credentials = Credentials{"me", "pw"};
+  Client c("docker.example", good, reg.factory());
+  CHECK(c.check_credentials().ok());
+  CHECK(c.manifest("x", "latest").ok());
+
+  ClientOptions bad;
+  bad.credentials = Credentials{"me", "nope"};
+  Client b("docker.example", bad, reg.factory());
+  auto s = b.check_credentials();
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.error().message.find("refused the credentials") != std::string::npos);
+}
+
+TEST_CASE("Basic registries, Docker Hub's API host, errors and digests") {
+  FakeRegistry reg;
+  reg.handler = [&](const HttpRequest &req, const std::string &auth) {
+    if (req.url == "https://registry-1.docker.io/v2/")
+      return respond(401, "", {{"www-authenticate", R"(Basic realm="r")"}});
+    if (auth != "Basic " + base64_encode("u:p"))
+      return respond(401, R"({"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]})");
+    if (req.url.find("/manifests/missing") != std::string::npos)
+      return respond(404, R"({"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]})");
+    return respond(200, kManifest);
+  };
+  Client anon("docker.io", {}, reg.factory());
+  auto e = anon.manifest("library/busybox", "latest");
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().message.find("authentication required: log in first with skiff login docker.io") !=
+        std::string::npos);
+
+  ClientOptions o;
+  o.credentials = Credentials{"u", "p"};
+  Client c("docker.io", o, reg.factory());
+  CHECK(c.manifest("library/busybox", "latest").ok());
+  auto missing = c.manifest("library/busybox", "missing");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().code == Errc::not_found);
+  CHECK(missing.error().message ==
+        "manifest for docker.io/library/busybox:missing not found: manifest unknown");
+  CHECK(c.manifest("library/busybox", sha256_digest(kManifest)).ok());
+  auto wrong = c.manifest("library/busybox", sha256_digest("other"));
+  REQUIRE_FALSE(wrong.ok());
+  CHECK(wrong.error().message.find("refusing it") != std::string::npos);
+  auto blob = c.small_blob("library/busybox", sha256_digest("x"), 100);
+  REQUIRE_FALSE(blob.ok());
+  CHECK(blob.error().message.find("digest mismatch") != std::string::npos);
+}
+
+TEST_CASE("insecure: plain HTTP only after https fails and only with tls_verify off") {
+  FakeRegistry reg;
+  reg.handler = [&](const HttpRequest &, const std::string &) { return respond(200, kManifest); };
+  // A transport error on https stands in for a server without TLS.
+  TransportFactory failing_https = [&]() -> Result<std::unique_ptr<Transport>> {
+    struct T : Transport {
+      FakeRegistry *r;
+      explicit T(FakeRegistry *x) : r(x) {}
+      Result<HttpResponse> send(const HttpRequest &req, const TlsOptions &, const BodySink *) override {
+        r->seen.push_back({req.url, ""});
+        if (req.url.rfind("https://", 0) == 0)
+          return make_error(Errc::failed, "wrong version number");
+        return r->handler(req, "");
+      }
+    };
+    return std::unique_ptr<Transport>(std::make_unique<T>(&reg));
+  };
+  Client secure("plain:5000", {}, failing_https);
+  auto e = secure.manifest("a", "1");
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().message.find("--tls-verify=false") != std::string::npos);
+  ClientOptions o;
+  o.tls_verify = false;
+  Client insecure("plain:5000", o, failing_https);
+  CHECK(insecure.manifest("a", "1").ok());
+  CHECK(reg.seen.back().url == "http://plain:5000/v2/a/manifests/1");
+}
