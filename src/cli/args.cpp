@@ -91,6 +91,15 @@ Result<Args> parse_args(const Command &cmd, const std::vector<std::string> &argv
       if (!f)
         return bad(fmt::format("unknown shorthand flag: '{}' in {}", w[k], w));
       if (f->kind == FlagKind::boolean) {
+        // pflag's "-H=false": the rest of the word is the value.
+        if (k + 1 < w.size() && w[k + 1] == '=') {
+          std::string value = w.substr(k + 2);
+          if (value != "true" && value != "false")
+            return bad(fmt::format("invalid argument \"{}\" for \"-{}\" flag: expected true or false",
+                                   value, w[k]));
+          a.values[f->name].push_back(value);
+          break;
+        }
         a.values[f->name].push_back("true");
         continue;
       }

@@ -66,6 +66,10 @@ static std::vector<std::string> static_values(const std::string &kind) {
   if (kind == "platforms")
     return {"linux/amd64", "linux/arm64", "linux/arm/v7", "linux/386", "linux/ppc64le",
             "linux/s390x", "linux/riscv64"};
+  if (kind == "image-filters")
+    return {"dangling=", "reference=", "before=", "since=", "label="};
+  if (kind == "image-prune-filters")
+    return {"dangling=", "label=", "label!=", "until="};
   if (kind == "archive-formats")
     return {"docker-archive", "oci-archive", "oci-dir"};
   if (kind == "inspect-types")

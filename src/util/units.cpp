@@ -8,16 +8,16 @@
 
 namespace skiff::units {
 
-std::string human_size(double bytes) {
+std::string human_size(double bytes, int precision) {
   static constexpr const char *names[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
   int i = 0;
   while (bytes >= 1000.0 && i < 8) {
     bytes /= 1000.0;
     i++;
   }
-  // Go's %.4g then trimmed the way go-units does it gives 3 significant
-  // digits without trailing zeros.
-  std::string num = fmt::format("{:.3g}", bytes);
+  // Go's %.*g, as go-units formats it: significant digits without
+  // trailing zeros.
+  std::string num = fmt::format("{:.{}g}", bytes, precision);
   return num + names[i];
 }
 

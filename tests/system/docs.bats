@@ -240,6 +240,10 @@ offers() {
   offers nofile= nproc=
   run skiff __complete save --format ''
   offers docker-archive oci-archive oci-dir
+  run skiff __complete images --filter ''
+  offers dangling= reference= before= since= label=
+  run skiff __complete image prune --filter ''
+  offers dangling= label= label!= until=
 }
 
 @test "complete: file arguments ask for file names" {
@@ -296,9 +300,17 @@ offers() {
   offers busybox:latest
   run skiff __complete rmi ''
   offers busybox:latest
+  run skiff __complete history ''
+  offers busybox:latest
+  run skiff __complete save bu
+  offers busybox:latest
+  run skiff __complete image exists ''
+  offers busybox:latest
 
   skiff create --name c1 busybox:latest true >/dev/null
   run skiff __complete start ''
+  offers c1
+  run skiff __complete export ''
   offers c1
   run skiff __complete rm c
   offers c1

@@ -8,6 +8,7 @@
 
 #include "../registry.hpp"
 #include "skiff/cli/output.hpp"
+#include "skiff/engine/image_list.hpp"
 #include "skiff/image/reference.hpp"
 #include "skiff/util/strings.hpp"
 #include "skiff/util/timefmt.hpp"
@@ -71,38 +72,28 @@ static int run_images(Context &ctx, const Args &a) {
   auto eng = ctx.engine();
   if (!eng)
     return fail(eng.error());
-  auto list = (*eng)->store().images();
+  int64_t now = timefmt::now_ns();
+  // docker images REPOSITORY[:TAG] is one more reference filter.
+  auto words = a.all("filter");
+  if (!a.positional.empty())
+    words.push_back("reference=" + a.positional[0]);
+  auto filter = engine::parse_image_filter(words, {"dangling", "reference", "before", "since", "label"}, now);
+  if (!filter)
+    return fail(filter.error());
+  auto list = engine::list_images(**eng, *filter);
   if (!list)
     return fail(list.error());
-  std::sort(list->begin(), list->end(), [](const auto &x, const auto &y) { return x.created > y.created; });
   bool no_trunc = a.flag("no-trunc");
-  std::optional<image::Reference> want;
-  if (!a.positional.empty()) {
-    auto r = image::parse_reference(a.positional[0]);
-    if (!r)
-      return fail(r.error());
-    want = *r;
-  }
-  int64_t now = timefmt::now_ns();
   std::vector<json> rows;
   std::vector<std::string> ids;
-  for (const auto &img : *list) {
+  for (const auto &[img, kept] : *list) {
     std::string id = no_trunc ? "sha256:" + img.id : img.id.substr(0, 12);
     std::vector<std::pair<std::string, std::string>> names;
-    for (const auto &n : img.names) {
-      auto r = image::parse_reference(n);
-      if (!r)
-        continue;
-      if (want && (r->repository() != want->repository() ||
-                   (a.positional[0].find(':') != std::string::npos && r->tag != want->tag)))
-        continue;
-      names.emplace_back(r->familiar_repository(), r->tag);
-    }
-    if (names.empty()) {
-      if (want || !img.names.empty())
-        continue;
+    for (const auto &n : kept)
+      if (auto r = image::parse_reference(n))
+        names.emplace_back(r->familiar_repository(), r->tag);
+    if (names.empty())
       names.emplace_back("<none>", "<none>");
-    }
     for (const auto &[repo, tag] : names) {
       time_t secs = static_cast<time_t>(img.created / 1'000'000'000);
       tm t;
@@ -235,6 +226,7 @@ Command cmd_images() {
   return {"images", "[OPTIONS] [REPOSITORY[:TAG]]", "List images",
           {{"all", 'a', FlagKind::boolean, "Show all images (default hides intermediate images)"},
            {"digests", 0, FlagKind::boolean, "Show digests"},
+           {"filter", 'f', FlagKind::list, "Filter output based on conditions provided (dangling, reference, before, since, label)", "image-filters", "filter"},
            {"format", 0, FlagKind::value, "Format output using a custom template ('table', 'table TEMPLATE', 'json', or a Go template)", "none", "string"},
            {"no-trunc", 0, FlagKind::boolean, "Don't truncate output"},
            {"quiet", 'q', FlagKind::boolean, "Only show image IDs"}},

@@ -1,0 +1,101 @@
+#include "skiff/engine/image_list.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "skiff/util/fs.hpp"
+
+namespace skiff::engine {
+
+using storage::ImageRecord;
+
+namespace {
+
+// The config's labels, read only when a filter asks about labels.
+Result<std::map<std::string, std::string>> labels_of(Engine &eng, const ImageRecord &img, const ImageFilter &f) {
+  if (f.labels.empty() && f.not_labels.empty())
+    return std::map<std::string, std::string>{};
+  return TRY(eng.image_config(img)).config.labels;
+}
+
+Result<int64_t> created_of(Engine &eng, const std::optional<std::string> &name) {
+  return TRY(eng.find_image(*name)).created;
+}
+
+} // namespace
+
+Result<std::vector<ListedImage>> list_images(Engine &eng, const ImageFilter &f) {
+  auto images = TRY(eng.store().images());
+  std::optional<int64_t> before, since;
+  if (f.before)
+    before = TRY(created_of(eng, f.before));
+  if (f.since)
+    since = TRY(created_of(eng, f.since));
+  std::sort(images.begin(), images.end(), [](const auto &x, const auto &y) { return x.created > y.created; });
+  std::vector<ListedImage> out;
+  for (const auto &img : images) {
+    if ((before && img.created >= *before) || (since && img.created <= *since))
+      continue;
+    if (!f.keeps(TRY(labels_of(eng, img, f)), img.created, !img.names.empty()))
+      continue;
+    ListedImage l{img, {}};
+    for (const auto &n : img.names) {
+      auto ref = image::parse_reference(n);
+      if (!ref)
+        continue;
+      bool keep = f.references.empty();
+      for (const auto &p : f.references)
+        keep = keep || TRY(reference_matches(p, *ref));
+      if (keep)
+        l.names.push_back(n);
+    }
+    if (!f.references.empty() && l.names.empty())
+      continue;
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+Result<PruneReport> prune_images(Engine &eng, const ImageFilter &f) {
+  auto &store = eng.store();
+  std::set<std::string> used;
+  for (const auto &c : TRY(eng.containers()))
+    used.insert(c.config.image_id);
+  bool dangling_only = f.dangling.value_or(true);
+  ImageFilter rest = f;
+  rest.dangling.reset();
+  std::vector<ImageRecord> gone;
+  TRY_STATUS(store.update_images([&](std::vector<ImageRecord> &list) -> Status {
+    std::sort(list.begin(), list.end(), [](const auto &x, const auto &y) { return x.created > y.created; });
+    for (const auto &img : list)
+      if (!used.count(img.id) && (!dangling_only || img.names.empty()) &&
+          rest.keeps(TRY(labels_of(eng, img, f)), img.created, !img.names.empty()))
+        gone.push_back(img);
+    std::erase_if(list, [&](const ImageRecord &i) {
+      return std::any_of(gone.begin(), gone.end(), [&](const ImageRecord &g) { return g.id == i.id; });
+    });
+    return {};
+  }));
+  PruneReport r;
+  if (gone.empty())
+    return r;
+  // Layers only the removed images used are what the gc below frees.
+  std::set<std::string> kept, freed;
+  for (const auto &img : TRY(store.images()))
+    kept.insert(img.layers.begin(), img.layers.end());
+  for (const auto &img : gone) {
+    for (const auto &n : img.names)
+      if (auto ref = image::parse_reference(n))
+        r.lines.push_back("untagged: " + ref->familiar());
+    r.lines.push_back("deleted: sha256:" + img.id);
+    (void)fs::remove_all(store.blob_path("sha256:" + img.id));
+    for (const auto &l : img.layers)
+      if (!kept.count(l) && freed.insert(l).second)
+        if (auto rec = store.read_layer(l))
+          r.reclaimed += static_cast<uint64_t>(rec->size);
+  }
+  TRY_STATUS(store.gc_layers());
+  return r;
+}
+
+} // namespace skiff::engine
