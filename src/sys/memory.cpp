@@ -20,13 +20,11 @@ void shed_inherited_pages() {
   unsigned long dirty = 0, anon = 0;
   auto flush = [&] {
     // Dirty or anonymous pages in a mapping (relocations, .data) hold
-    // state: dropping them would lose it. Only clean file pages go.
-    // MADV_RANDOM also turns off fault-around, which would otherwise bring
-    // back 64 KiB around every page touched afterwards.
-    if (candidate && dirty == 0 && anon == 0) {
-      ::madvise(reinterpret_cast<void *>(start), end - start, MADV_RANDOM);
+    // state: dropping them would lose it. Only clean file pages go. (Each
+    // page touched afterwards comes back with up to 64 KiB around it:
+    // fault-around, which MADV_RANDOM does not turn off.)
+    if (candidate && dirty == 0 && anon == 0)
       ::madvise(reinterpret_cast<void *>(start), end - start, MADV_DONTNEED);
-    }
     candidate = false;
   };
   while (std::fgets(line, sizeof line, f)) {

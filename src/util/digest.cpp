@@ -1,29 +1,33 @@
 #include "skiff/util/digest.hpp"
 
-#include <openssl/evp.h>
+// libcrypto's one-algorithm SHA-256 functions rather than EVP: linked
+// statically, EVP drags in every provider and cipher (300 KiB of pointer
+// tables relocated at each start-up, kept resident by every supervisor);
+// these bring in only SHA-256, with the same assembly.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 
 namespace skiff {
 
 struct Sha256::Impl {
-  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-  ~Impl() { EVP_MD_CTX_free(ctx); }
+  SHA256_CTX ctx;
 };
 
 Sha256::Sha256() : impl_(std::make_unique<Impl>()) {
-  EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr);
+  SHA256_Init(&impl_->ctx);
 }
 Sha256::~Sha256() = default;
 Sha256::Sha256(Sha256 &&) noexcept = default;
 Sha256 &Sha256::operator=(Sha256 &&) noexcept = default;
 
 void Sha256::update(const void *data, size_t len) {
-  EVP_DigestUpdate(impl_->ctx, data, len);
+  SHA256_Update(&impl_->ctx, data, len);
 }
 
 std::string Sha256::hex() {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_DigestFinal_ex(impl_->ctx, md, &n);
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  constexpr unsigned n = SHA256_DIGEST_LENGTH;
+  SHA256_Final(md, &impl_->ctx);
   static constexpr char digits[] = "0123456789abcdef";
   std::string out;
   out.reserve(n * 2);

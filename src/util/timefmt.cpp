@@ -14,23 +14,77 @@ int64_t now_ns() {
   return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
+namespace {
+
+// The proleptic Gregorian date of a day count since 1970-01-01 (Howard
+// Hinnant's civil_from_days): pure arithmetic, no time zone machinery.
+void civil_from_days(int64_t z, int64_t &y, unsigned &m, unsigned &d) {
+  z += 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  auto doe = static_cast<unsigned>(z - era * 146097);
+  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = static_cast<int64_t>(yoe) + era * 400 + (m <= 2);
+}
+
+void put_digits(std::string &out, int64_t v, int width) {
+  char buf[24];
+  int n = 0;
+  do {
+    buf[n++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v > 0 || n < width);
+  while (n > 0)
+    out += buf[--n];
+}
+
+} // namespace
+
 std::string rfc3339nano(int64_t ns) {
   if (ns == 0)
     return "0001-01-01T00:00:00Z";
-  time_t secs = static_cast<time_t>(ns / 1'000'000'000);
-  long frac = static_cast<long>(ns % 1'000'000'000);
-  tm t;
-  gmtime_r(&secs, &t);
-  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", t.tm_year + 1900,
-                                t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec);
+  // Floor division, so times before 1970 still get a non-negative fraction.
+  int64_t secs = ns / 1'000'000'000, frac = ns % 1'000'000'000;
+  if (frac < 0) {
+    frac += 1'000'000'000;
+    secs--;
+  }
+  int64_t days = secs / 86400, rem = secs % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    days--;
+  }
+  int64_t y;
+  unsigned m, d;
+  civil_from_days(days, y, m, d);
+  std::string out;
+  out.reserve(32);
+  put_digits(out, y, 4);
+  out += '-';
+  put_digits(out, m, 2);
+  out += '-';
+  put_digits(out, d, 2);
+  out += 'T';
+  put_digits(out, rem / 3600, 2);
+  out += ':';
+  put_digits(out, rem / 60 % 60, 2);
+  out += ':';
+  put_digits(out, rem % 60, 2);
   if (frac) {
     // Go trims trailing zeros of the fraction.
-    std::string f = fmt::format("{:09}", frac);
-    while (!f.empty() && f.back() == '0')
-      f.pop_back();
-    out += "." + f;
+    int width = 9;
+    while (frac % 10 == 0) {
+      frac /= 10;
+      width--;
+    }
+    out += '.';
+    put_digits(out, frac, width);
   }
-  return out + "Z";
+  out += 'Z';
+  return out;
 }
 
 std::optional<int64_t> parse_rfc3339(std::string_view s) {
