@@ -71,6 +71,8 @@ Result<UniqueFd> open_root(Engine &eng, const ContainerView &v, Scratch &scratch
   // overlayfs wants two lower dirs when there is no upper one; an empty
   // one at the bottom changes nothing.
   dirs.push_back(scratch.dir + "/empty");
+  if (driver == "fuse-overlayfs")
+    return runtime::open_fuse_overlay_readonly(dirs, scratch.dir + "/root");
   return runtime::open_overlay_readonly(dirs, sys::in_user_namespace(), scratch.dir + "/root");
 }
 

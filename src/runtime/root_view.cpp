@@ -85,6 +85,39 @@ Result<UniqueFd> open_overlay_readonly(const std::vector<std::string> &dirs, boo
   });
 }
 
+Result<UniqueFd> open_fuse_overlay_readonly(const std::vector<std::string> &dirs, const std::string &scratch) {
+  std::string opts = "lowerdir=" + str::join(dirs, ":");
+  const char *argv[] = {"fuse-overlayfs", "-o", opts.c_str(), scratch.c_str(), nullptr};
+  return fd_from_child([&](int err_fd, int sock) {
+    if (::unshare(CLONE_NEWNS) < 0)
+      child_fail(err_fd, "entering a mount namespace");
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0)
+      child_fail(err_fd, "making the mounts private");
+    // fuse-overlayfs returns once the mount is made, leaving its daemon.
+    pid_t mounter = ::fork();
+    if (mounter == 0) {
+      // Its chatter ("unknown argument ignored") is not the user's business;
+      // a failure is reported from its exit status.
+      int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+      if (null >= 0) {
+        ::dup2(null, STDOUT_FILENO);
+        ::dup2(null, STDERR_FILENO);
+      }
+      ::execvp(argv[0], const_cast<char *const *>(argv));
+      ::_exit(127);
+    }
+    int st = 0;
+    if (mounter < 0 || ::waitpid(mounter, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+      errno = WIFEXITED(st) && WEXITSTATUS(st) == 127 ? ENOENT : EIO;
+      child_fail(err_fd, "mounting the container's layers read-only (fuse-overlayfs)");
+    }
+    send_or_fail(err_fd, sock, ::open(scratch.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    // Detached, the mount lives only through the fd handed over; when that
+    // is closed the fuse connection ends and its daemon exits.
+    (void)::umount2(scratch.c_str(), MNT_DETACH);
+  });
+}
+
 Result<UniqueFd> open_live_root(pid_t pid, uint64_t start) {
   UniqueFd ns(::open(fmt::format("/proc/{}/ns/mnt", pid).c_str(), O_RDONLY | O_CLOEXEC));
   // Still the same process once its namespace is held: not a reused pid.

@@ -11,14 +11,22 @@ skiff2() {
   "$SKIFF_BIN" --root "$BATS_TEST_TMPDIR/root2" --runroot "$BATS_TEST_TMPDIR/run2" "$@"
 }
 
+# Empties a store other than the test's own: clean_store ROOT RUNROOT [flags].
+clean_store() {
+  local s=("$SKIFF_BIN" --root "$1" --runroot "$2" "${@:3}") ids
+  [ -d "$1" ] || return 0
+  ids=$("${s[@]}" ps -aq 2>/dev/null) || true
+  [ -z "$ids" ] || "${s[@]}" rm -f $ids >/dev/null 2>&1 || true
+  ids=$("${s[@]}" images -q 2>/dev/null) || true
+  [ -z "$ids" ] || "${s[@]}" rmi -f $ids >/dev/null 2>&1 || true
+}
+
 teardown() {
-  local ids
-  if [ -d "$BATS_TEST_TMPDIR/root2" ]; then
-    ids=$(skiff2 ps -aq 2>/dev/null) || true
-    [ -z "$ids" ] || skiff2 rm -f $ids >/dev/null 2>&1 || true
-    ids=$(skiff2 images -q 2>/dev/null) || true
-    [ -z "$ids" ] || skiff2 rmi -f $ids >/dev/null 2>&1 || true
-  fi
+  local ids drv
+  clean_store "$BATS_TEST_TMPDIR/root2" "$BATS_TEST_TMPDIR/run2"
+  for drv in vfs fuse-overlayfs; do
+    clean_store "$BATS_TEST_TMPDIR/$drv/root" "$BATS_TEST_TMPDIR/$drv/run" --storage-driver $drv
+  done
   podman_cleanup
   [ -d "$BATS_TEST_TMPDIR/root" ] || return 0
   ids=$(skiff ps -aq 2>/dev/null) || true
@@ -340,4 +348,26 @@ listing() { tar -tvf "$1" | awk '{print $1, $2, $3, $6, $7, $8}' | sort; }
   run skiff export -o "$BATS_TEST_TMPDIR/none.tar" nothere
   assert_error 1 "nothere"
   [ ! -e "$BATS_TEST_TMPDIR/none.tar" ]
+}
+
+@test "export with the vfs and fuse-overlayfs drivers: the same view" {
+  local drv
+  for drv in vfs fuse-overlayfs; do
+    if [ $drv = fuse-overlayfs ] && { ! command -v fuse-overlayfs >/dev/null || [ ! -w /dev/fuse ]; }; then
+      echo "# fuse-overlayfs or a writable /dev/fuse missing: $drv not checked" >&3
+      continue
+    fi
+    d() { "$SKIFF_BIN" --root "$BATS_TEST_TMPDIR/$drv/root" --runroot "$BATS_TEST_TMPDIR/$drv/run" --storage-driver $drv "$@"; }
+    d import --change 'CMD ["sh"]' "$(busybox_tar)" bb >/dev/null
+    d run --name c bb sh -c 'rm /bin/ls; mkdir /o; echo a > /o/a' >/dev/null
+    names=$(d export c | tar -t)
+    grep -qx o/a <<<"$names" || { echo "$drv: o/a missing"; false; }
+    ! grep -qx bin/ls <<<"$names" || { echo "$drv: deleted bin/ls exported"; false; }
+    ! grep -q '\.wh\.' <<<"$names" || { echo "$drv: whiteouts exported: $(grep '\.wh\.' <<<"$names")"; false; }
+    d run -d --name r bb sh -c 'echo y > /live; touch /ready; sleep 100' >/dev/null
+    wait_for d exec r test -f /ready
+    d export r | tar -t | grep -qx live || { echo "$drv: running export lacks /live"; false; }
+    d rm -f c r >/dev/null
+    d rmi bb >/dev/null
+  done
 }

@@ -23,6 +23,11 @@ namespace skiff::runtime {
 Result<UniqueFd> open_overlay_readonly(const std::vector<std::string> &dirs, bool userxattr,
                                        const std::string &scratch);
 
+// The same through fuse-overlayfs, for layers in its format (rootless it
+// marks opaque directories with a .wh..wh..opq file, which kernel
+// overlayfs does not read). Its daemon exits when the fd is closed.
+Result<UniqueFd> open_fuse_overlay_readonly(const std::vector<std::string> &dirs, const std::string &scratch);
+
 // The root of running container init `pid` (with start time `start`,
 // against a reused pid): a detached copy of its root mount alone, without
 // what is mounted above it (volumes, /proc, /dev, /etc/hosts), so the
