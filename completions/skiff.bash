@@ -1,6 +1,6 @@
 # bash completion for skiff (and docker, when docker is skiff).
 # The candidates come from the binary itself:
-#   skiff [--root DIR] [--runroot DIR] __complete WORD... CURRENT
+#   skiff [--root DIR] [--runroot DIR] [--storage-driver NAME] __complete WORD... CURRENT
 # prints one per line; the line ":files" asks for file names.
 
 _skiff() {
@@ -20,12 +20,12 @@ _skiff() {
         w=${words[i]}
         if ((${#rest[@]} == 0)); then
             case $w in
-            --root | --runroot)
+            --root | --runroot | --storage-driver)
                 global+=("$w" "${words[i + 1]}")
                 ((i++))
                 continue
                 ;;
-            --root=* | --runroot=*)
+            --root=* | --runroot=* | --storage-driver=*)
                 global+=("$w")
                 continue
                 ;;

@@ -1,6 +1,6 @@
 # fish completion for skiff (and docker, when docker is skiff).
 # The candidates come from the binary itself:
-#   skiff [--root DIR] [--runroot DIR] __complete WORD... CURRENT
+#   skiff [--root DIR] [--runroot DIR] [--storage-driver NAME] __complete WORD... CURRENT
 # prints one per line; the line ":files" asks for file names.
 
 function __skiff_complete
@@ -12,10 +12,10 @@ function __skiff_complete
     set -l global
     while set -q tokens[1]
         switch $tokens[1]
-            case --root --runroot
+            case --root --runroot --storage-driver
                 set -a global $tokens[1..2]
                 set tokens $tokens[3..-1]
-            case '--root=*' '--runroot=*'
+            case '--root=*' '--runroot=*' '--storage-driver=*'
                 set -a global $tokens[1]
                 set -e tokens[1]
             case '*'
