@@ -13,20 +13,6 @@ namespace skiff::engine {
 
 namespace {
 
-Status write_all(int fd, const void *data, size_t len) {
-  auto *p = static_cast<const char *>(data);
-  while (len > 0) {
-    ssize_t n = ::write(fd, p, len);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return sys_error("writing the archive");
-    p += n;
-    len -= static_cast<size_t>(n);
-  }
-  return {};
-}
-
 // The scratch directories of an overlay view: its lowest (empty) layer
 // must stay while the view is read.
 struct Scratch {
@@ -82,7 +68,9 @@ Status export_container(Engine &eng, const std::string &id, int fd) {
   auto v = TRY(eng.container(id));
   Scratch scratch;
   auto root = TRY(open_root(eng, v, scratch));
-  image::TarWriter w([fd](const void *p, size_t n) { return write_all(fd, p, n); });
+  image::TarWriter w([fd](const void *p, size_t n) {
+    return fs::write_all(fd, {static_cast<const char *>(p), n}, "the archive");
+  });
   return image::write_tree_tar(root.get(), w);
 }
 

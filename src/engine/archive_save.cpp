@@ -71,20 +71,6 @@ private:
   image::TarWriter w_;
 };
 
-Status write_all(int fd, const void *data, size_t len) {
-  auto *p = static_cast<const char *>(data);
-  while (len > 0) {
-    ssize_t n = ::write(fd, p, len);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return sys_error("writing the archive");
-    p += n;
-    len -= static_cast<size_t>(n);
-  }
-  return {};
-}
-
 class DirMembers : public Members {
 public:
   explicit DirMembers(std::string root) : root_(std::move(root)) {}
@@ -97,7 +83,9 @@ public:
     UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
     if (!fd)
       return sys_error("creating {}", path);
-    return produce([&](const void *p, size_t n) { return write_all(fd.get(), p, n); });
+    return produce([&](const void *p, size_t n) {
+      return fs::write_all(fd.get(), {static_cast<const char *>(p), n}, "the archive");
+    });
   }
 
 private:
@@ -224,7 +212,9 @@ Status save_images(Engine &eng, const std::vector<std::string> &names, ArchiveFo
   // Held shared so that layer gc (an rmi meanwhile) keeps the layers read here.
   auto hold = TRY(eng.store().lock_layer_adds());
   auto sel = TRY(select(eng, names));
-  TarMembers tar([fd](const void *p, size_t n) { return write_all(fd, p, n); });
+  TarMembers tar([fd](const void *p, size_t n) {
+    return fs::write_all(fd, {static_cast<const char *>(p), n}, "the archive");
+  });
   if (format == ArchiveFormat::docker_archive)
     TRY_STATUS(write_docker_archive(eng, sel, tar));
   else

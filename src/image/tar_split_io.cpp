@@ -22,21 +22,6 @@ constexpr char kMagic[8] = {'s', 'k', 't', 's', 'p', 'l', 't', '1'};
 constexpr size_t kHeader = 16;
 constexpr size_t kBuf = 256 * 1024;
 
-Status write_all(int fd, const void *data, size_t len) {
-  auto *p = static_cast<const char *>(data);
-  while (len > 0) {
-    ssize_t n = ::write(fd, p, len);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return sys_error("writing the layer's tar-split");
-    }
-    p += n;
-    len -= static_cast<size_t>(n);
-  }
-  return {};
-}
-
 } // namespace
 
 struct TarSplitWriter::Impl {
@@ -65,7 +50,7 @@ struct TarSplitWriter::Impl {
         err = make_error(Errc::failed, "compressing the layer's tar-split: {}", ZSTD_getErrorName(left));
         return;
       }
-      if (auto st = write_all(fd, out.data(), ob.pos); !st) {
+      if (auto st = fs::write_all(fd, {out.data(), ob.pos}, "the layer's tar-split"); !st) {
         err = std::move(st).error();
         return;
       }

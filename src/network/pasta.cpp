@@ -1,7 +1,6 @@
 #include "skiff/network/pasta.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 #include "skiff/util/fd.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
+#include "helper_exec.hpp"
 #include "pid_file.hpp"
 
 namespace skiff::network {
@@ -41,13 +41,7 @@ Status attach_pasta(pid_t pid, const std::string &pid_file) {
   if (child < 0)
     return sys_error("starting pasta");
   if (child == 0) {
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    // Ignored signals stay ignored across exec; pasta refuses to start
-    // with SIGPIPE already ignored.
-    for (int sig : {SIGPIPE, SIGHUP})
-      ::signal(sig, SIG_DFL);
+    detail::reset_signals_for_exec();
     ::dup2(errp[1], 2);
     int null = ::open("/dev/null", O_RDWR);
     ::dup2(null, 0);

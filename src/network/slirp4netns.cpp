@@ -12,6 +12,7 @@
 
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
+#include "helper_exec.hpp"
 
 namespace skiff::network::detail {
 
@@ -50,11 +51,7 @@ Result<SlirpProcess> spawn_slirp4netns(pid_t target, const std::string &log_path
   if (pid < 0)
     return sys_error("starting slirp4netns");
   if (pid == 0) {
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    for (int sig : {SIGPIPE, SIGHUP})
-      ::signal(sig, SIG_DFL);
+    reset_signals_for_exec();
     // Lift both ends above the target numbers first so that dup2 never
     // lands on itself (which would keep close-on-exec set).
     int r = ::fcntl(ready_w.get(), F_DUPFD_CLOEXEC, 10);

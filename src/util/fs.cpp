@@ -32,13 +32,13 @@ Result<std::string> read_file(const std::string &path) {
   return out;
 }
 
-static Status write_all(int fd, std::string_view data, const std::string &path) {
+Status write_all(int fd, std::string_view data, std::string_view what) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR)
         continue;
-      return sys_error("writing {}", path);
+      return sys_error("writing {}", what);
     }
     data.remove_prefix(static_cast<size_t>(n));
   }

@@ -19,6 +19,9 @@ Result<std::string> read_file(const std::string &path);
 // over `path` and (when durable) fsyncs the directory.
 Status write_file_atomic(const std::string &path, std::string_view data,
                          bool durable = true, mode_t mode = 0644);
+// Writes all of `data` to `fd`, retrying short writes and EINTR; `what`
+// names the destination in the error.
+Status write_all(int fd, std::string_view data, std::string_view what);
 Status write_file(const std::string &path, std::string_view data,
                   mode_t mode = 0644);
 Status mkdir_p(const std::string &path, mode_t mode = 0755);
