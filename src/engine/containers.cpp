@@ -282,14 +282,21 @@ Status Engine::stop_container(const std::string &id, std::optional<int> timeout)
     sig = TRY(parse_signal(name));
   int secs = timeout.value_or(v.config.stop_timeout);
   pid_t pid = v.state.pid;
+  // The supervisor may have recorded a restart just before the stop was
+  // marked: wait that backoff out too, so the stop returns on "exited".
+  auto settle = [&] {
+    wait_recorded(store_, id);
+    if (auto now = container(id); now && now->state.status == RunStatus::restarting)
+      settle_restarting(*this, id);
+  };
   if (secs != 0 && ::kill(pid, sig) == 0 &&
       wait_gone(pid, v.state.pid_start, std::chrono::milliseconds(secs < 0 ? 3'600'000 : secs * 1000))) {
-    wait_recorded(store_, id);
+    settle();
     return {};
   }
   ::kill(pid, SIGKILL);
   wait_gone(pid, v.state.pid_start, std::chrono::milliseconds(10'000));
-  wait_recorded(store_, id);
+  settle();
   return {};
 }
 

@@ -411,6 +411,7 @@ int Monitor::run() {
     int64_t finished = timefmt::now_ns();
     bool again = should_restart(exit_code, finished - started, backoff_ms);
     (void)record([&](storage::ContainerState &s) {
+      again = again && !s.stop_requested;  // a stop that came meanwhile wins
       s.status = again ? storage::RunStatus::restarting : storage::RunStatus::exited;
       s.exit_code = exit_code;
       s.pid = 0;
