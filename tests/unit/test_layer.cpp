@@ -20,9 +20,11 @@
 #include "skiff/image/layer.hpp"
 #include "skiff/util/digest.hpp"
 #include "skiff/util/fs.hpp"
+#include "scratch.hpp"
 
 using namespace skiff;
 using namespace skiff::image;
+using skiff::test::memfd;
 
 namespace {
 
@@ -96,14 +98,6 @@ std::string make_tar(const std::vector<Entry> &entries, Filter f = Filter::none)
   archive_write_close(a);
   archive_write_free(a);
   return out;
-}
-
-UniqueFd memfd(const std::string &bytes) {
-  UniqueFd fd(::memfd_create("layer", MFD_CLOEXEC));
-  REQUIRE(fd);
-  REQUIRE(::write(fd.get(), bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()));
-  ::lseek(fd.get(), 0, SEEK_SET);
-  return fd;
 }
 
 struct TempDir {

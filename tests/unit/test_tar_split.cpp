@@ -15,9 +15,12 @@
 #include "skiff/image/tar_split.hpp"
 #include "skiff/util/digest.hpp"
 #include "skiff/util/fs.hpp"
+#include "scratch.hpp"
 
 using namespace skiff;
 using namespace skiff::image;
+using skiff::test::memfd;
+using skiff::test::TempDir;
 
 namespace {
 
@@ -68,26 +71,6 @@ std::string make_tar(const std::vector<Item> &items, const std::string &format, 
   archive_write_free(a);
   return out;
 }
-
-UniqueFd memfd(const std::string &bytes) {
-  UniqueFd fd(::memfd_create("tar", MFD_CLOEXEC));
-  REQUIRE(fd);
-  REQUIRE(::write(fd.get(), bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()));
-  ::lseek(fd.get(), 0, SEEK_SET);
-  return fd;
-}
-
-struct TempDir {
-  std::string path;
-  UniqueFd fd;
-  TempDir() {
-    char tmpl[] = "/tmp/skiff-split-XXXXXX";
-    REQUIRE(::mkdtemp(tmpl));
-    path = tmpl;
-    fd.reset(::open(tmpl, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  }
-  ~TempDir() { (void)fs::remove_all(path); }
-};
 
 // Extracts `input` with its layout recorded; returns the diff ID.
 std::string extract(const TempDir &d, UniqueFd &split, const std::string &input) {
