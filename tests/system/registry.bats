@@ -276,6 +276,14 @@ stored_layers() {
   [ "${lines[-1]}" = "$REG_TLS/app" ]
   run skiff images --format '{{.Repository}}:{{.Tag}}'
   [ "$(sort <<<"$output" | tr '\n' ' ')" = "$REG_TLS/app:1 $REG_TLS/app:2 " ]
+  # The registry's port is no tag: the repository names both, a tag one.
+  run skiff images --format '{{.Tag}}' "$REG_TLS/app"
+  [ "$(sort <<<"$output" | tr '\n' ' ')" = "1 2 " ]
+  run skiff images --format '{{.Repository}} {{.Tag}}' "$REG_TLS/app:2"
+  [ "$output" = "$REG_TLS/app 2" ]
+  run skiff images -q "$REG_TLS/app:3"
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
 }
 
 @test "pull: two pulls at once sharing layers both succeed and store each layer once" {

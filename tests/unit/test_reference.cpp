@@ -1,0 +1,65 @@
+// Image references normalised as Docker's distribution/reference does; a
+// colon before the last '/' belongs to a registry's port, never a tag.
+#include <catch2/catch.hpp>
+
+#include "skiff/engine/image_filter.hpp"
+#include "skiff/image/reference.hpp"
+
+using namespace skiff;
+
+namespace {
+
+image::Reference parsed(std::string_view s) {
+  auto r = image::parse_reference(s);
+  REQUIRE(r);
+  return *r;
+}
+
+} // namespace
+
+TEST_CASE("reference: short names are docker.io/library, latest by default", "[reference]") {
+  auto r = parsed("busybox");
+  CHECK(r.domain == "docker.io");
+  CHECK(r.path == "library/busybox");
+  CHECK(r.tag == "latest");
+  CHECK(r.full() == "docker.io/library/busybox:latest");
+  CHECK(r.familiar() == "busybox:latest");
+  CHECK(parsed("team/app:1").full() == "docker.io/team/app:1");
+  CHECK(parsed("index.docker.io/library/busybox").familiar() == "busybox:latest");
+}
+
+TEST_CASE("reference: a port is not a tag", "[reference]") {
+  auto r = parsed("127.0.0.1:5000/app");
+  CHECK(r.domain == "127.0.0.1:5000");
+  CHECK(r.path == "app");
+  CHECK(r.tag == "latest");
+  CHECK(r.familiar_repository() == "127.0.0.1:5000/app");
+
+  r = parsed("127.0.0.1:5000/team/app:v2");
+  CHECK(r.domain == "127.0.0.1:5000");
+  CHECK(r.path == "team/app");
+  CHECK(r.tag == "v2");
+
+  r = parsed("localhost:5000/app@sha256:" + std::string(64, 'a'));
+  CHECK(r.domain == "localhost:5000");
+  CHECK(r.tag.empty());
+  CHECK(r.full() == "localhost:5000/app@sha256:" + std::string(64, 'a'));
+
+  // No '/' after it: Docker reads "localhost:5000" as image localhost, tag 5000.
+  r = parsed("localhost:5000");
+  CHECK(r.full() == "docker.io/library/localhost:5000");
+}
+
+TEST_CASE("reference: what is refused", "[reference]") {
+  for (std::string_view bad : {"", "Busybox", "app:", "app:-x", "127.0.0.1:5000/", "a@sha256:12"})
+    CHECK_FALSE(image::parse_reference(bad));
+}
+
+TEST_CASE("reference: filters with a registry port match", "[reference][filter]") {
+  auto r = parsed("127.0.0.1:5000/app:1");
+  CHECK(*engine::reference_matches("127.0.0.1:5000/app", r));
+  CHECK(*engine::reference_matches("127.0.0.1:5000/app:1", r));
+  CHECK_FALSE(*engine::reference_matches("127.0.0.1:5000/app:2", r));
+  CHECK(*engine::reference_matches("127.0.0.1:*/app", r));
+  CHECK_FALSE(*engine::reference_matches("127.0.0.1:5000", r));
+}
