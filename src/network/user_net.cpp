@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "skiff/network/pasta.hpp"
+#include "skiff/network/slirp.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 #include "pid_file.hpp"
@@ -21,7 +22,9 @@ constexpr const char *kPastaPidFile = "/pasta.pid";
 } // namespace
 
 std::string user_net_helper(const std::string &mode) {
-  if (mode == "default" || mode == "slirp4netns")
+  if (mode == "default")
+    return "slirp";
+  if (mode == "slirp4netns")
     return "slirp4netns";
   if (mode == "pasta")
     return "pasta";
@@ -31,7 +34,7 @@ std::string user_net_helper(const std::string &mode) {
 UserNetAddresses user_net_addresses(const std::string &helper) {
   // slirp4netns's fixed network; pasta copies the host's addresses and
   // answers DNS on a link-local address of its own.
-  if (helper == "slirp4netns")
+  if (helper == "slirp4netns" || helper == "slirp")
     return {"10.0.2.100", "10.0.2.2", "10.0.2.3"};
   if (helper == "pasta")
     return {"", "", kPastaDns};
@@ -56,9 +59,26 @@ Result<UserNet> UserNet::start(const std::string &helper, pid_t pid, const std::
   return n;
 }
 
+Result<UserNet> UserNet::start_slirp(UniqueFd tap) {
+  auto h = TRY(network::start_slirp(std::move(tap)));
+  UserNet n;
+  n.helper_ = "slirp";
+  n.pid_ = h.pid;
+  n.ready_ = std::move(h.ready);
+  n.exit_ = std::move(h.exit);
+  return n;
+}
+
 Status UserNet::wait_ready() {
   if (!ready_)
     return {};
+  if (helper_ == "slirp") {
+    SlirpHelper h{pid_, std::move(ready_), std::move(exit_)};
+    auto s = wait_slirp(h);
+    pid_ = h.pid;
+    exit_ = std::move(h.exit);
+    return s;
+  }
   auto s = detail::wait_slirp4netns(pid_, ready_.get(), rundir_ + kSlirpLog);
   ready_.reset();
   if (!s) {
@@ -74,7 +94,7 @@ pid_t UserNet::stop() {
     return stop_pasta(rundir_ + kPastaPidFile);
   ready_.reset();
   exit_.reset();
-  if (pid_ > 0)
+  if (pid_ > 0 && helper_ == "slirp4netns")
     ::unlink((rundir_ + kSlirpPidFile).c_str());
   return std::exchange(pid_, 0);
 }

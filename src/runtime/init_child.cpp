@@ -20,6 +20,7 @@
 
 #include <cstring>
 
+#include "child_channel.hpp"
 #include "mounts.hpp"
 #include "process_setup.hpp"
 #include "skiff/runtime/caps.hpp"
@@ -94,6 +95,17 @@ void init_child(const LaunchPlan &p, ChildFds fds) {
     fail(errfd, sys_error("creating the cgroup namespace"));
   reset_signals();
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (p.tap) {
+    // First, so that the parent's helper starts while the mounts are made.
+    auto tap = network::create_tap(*p.tap);
+    if (!tap)
+      fail(errfd, tap.error());
+    if (int e = send_fd(fds.tap, tap->get()); e != 0) {
+      errno = e;
+      fail(errfd, sys_error("handing over the network device"));
+    }
+    ::close(fds.tap);
+  }
 
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) < 0)
     fail(errfd, sys_error("making / a slave mount"));

@@ -11,6 +11,7 @@ struct ChildFds {
   int errors;   // write end, close-on-exec: "<exit code> <message>"
   int console;  // unix socket for the pty master, or -1
   int fuse;     // unix socket for the root's FUSE connection, or -1
+  int tap;      // unix socket for the network's tap device, or -1
 };
 
 [[noreturn]] void init_child(const LaunchPlan &plan, ChildFds fds);

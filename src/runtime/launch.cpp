@@ -57,13 +57,15 @@ Status write_keep_id_maps(pid_t pid, uint32_t uid, uint32_t gid) {
 }
 
 Result<PendingInit> clone_init(const LaunchPlan &plan, int in, int out, int err) {
-  int go[2], errs[2], console[2] = {-1, -1}, fuse[2] = {-1, -1};
+  int go[2], errs[2], console[2] = {-1, -1}, fuse[2] = {-1, -1}, tap[2] = {-1, -1};
   if (::pipe2(go, O_CLOEXEC) < 0 || ::pipe2(errs, O_CLOEXEC) < 0)
     return sys_error("creating pipes");
   if (plan.tty && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)
     return sys_error("creating the console socket");
   if (plan.fuse_overlayfs && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fuse) < 0)
     return sys_error("creating the root file system's socket");
+  if (plan.tap && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, tap) < 0)
+    return sys_error("creating the network device's socket");
   // No CLONE_NEWCGROUP here: the child unshares it after release, once the
   // parent has moved it into its cgroup, so that cgroup becomes its root.
   unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
@@ -83,6 +85,8 @@ Result<PendingInit> clone_init(const LaunchPlan &plan, int in, int out, int err)
       ::close(console[0]);
     if (fuse[0] >= 0)
       ::close(fuse[0]);
+    if (tap[0] >= 0)
+      ::close(tap[0]);
     if (!plan.tty) {
       // Lift the fds above 2 first so dup2 never clobbers one we still need.
       int fds[3] = {in, out, err};
@@ -92,7 +96,7 @@ Result<PendingInit> clone_init(const LaunchPlan &plan, int in, int out, int err)
         if (fds[i] < 0 || ::dup2(fds[i], i) < 0)
           ::_exit(125);
     }
-    runtime::detail::init_child(plan, {go[0], errs[1], console[1], fuse[1]});
+    runtime::detail::init_child(plan, {go[0], errs[1], console[1], fuse[1], tap[1]});
   }
   ::close(go[0]);
   ::close(errs[1]);
@@ -100,12 +104,15 @@ Result<PendingInit> clone_init(const LaunchPlan &plan, int in, int out, int err)
     ::close(console[1]);
   if (fuse[1] >= 0)
     ::close(fuse[1]);
+  if (tap[1] >= 0)
+    ::close(tap[1]);
   PendingInit p;
   p.pid_ = static_cast<pid_t>(pid);
   p.go_.reset(go[1]);
   p.errors_.reset(errs[0]);
   p.console_.reset(console[0]);
   p.fuse_.reset(fuse[0]);
+  p.tap_sock_.reset(tap[0]);
   if (plan.fuse_overlayfs)
     p.fuse_argv_ = detail::fuse_overlayfs_argv(plan);
   if (plan.keep_id)
@@ -121,6 +128,16 @@ Status PendingInit::begin() {
   if (!begun_ && ::write(go_.get(), "g", 1) != 1)
     return sys_error("starting the container");
   begun_ = true;
+  if (tap_sock_) {
+    // The child's first step: its network device, for the helper to serve
+    // while the child makes its mounts.
+    auto t = detail::receive_fd(tap_sock_.get());
+    tap_sock_.reset();
+    if (!t)
+      return detail::read_child_error(errors_.get())
+          .value_or(make_error(Errc::failed, "the container did not hand over its network device"));
+    tap_ = std::move(*t);
+  }
   if (fuse_) {
     // The child mounts its root first: serve it before anything reads it.
     auto conn = detail::receive_fd(fuse_.get());

@@ -306,20 +306,27 @@ std::optional<std::string> Store::id_for_name(const std::string &name) const {
 }
 
 Status Store::remove_container(const ContainerConfig &c, bool volumes) const {
+  TRY_STATUS(forget_container(c, volumes));
+  return remove_container_files(c.id);
+}
+
+Status Store::forget_container(const ContainerConfig &c, bool volumes) const {
   // The config goes first: once it is gone the container no longer exists
   // for any reader, and a crash midway leaves only debris gc can sweep.
-  std::string dir = container_dir(c.id);
-  if (::unlink((dir + "/config.json").c_str()) < 0 && errno != ENOENT)
+  if (::unlink((container_dir(c.id) + "/config.json").c_str()) < 0 && errno != ENOENT)
     return sys_error("removing container {}", c.id);
   if (auto owner = id_for_name(c.name); owner && *owner == c.id)
     TRY_STATUS(release_name(c.name));
-  TRY_STATUS(fs::remove_all(container_run_dir(c.id)));
-  TRY_STATUS(fs::remove_all(dir));
   if (volumes)
     for (const auto &m : c.mounts)
       if (m.type == "volume" && m.anonymous)
         TRY_STATUS(fs::remove_all(volume_dir(m.source)));
   return {};
+}
+
+Status Store::remove_container_files(const std::string &id) const {
+  TRY_STATUS(fs::remove_all(container_run_dir(id)));
+  return fs::remove_all(container_dir(id));
 }
 
 std::string Store::volume_dir(const std::string &name) const { return root_ + "/volumes/" + name; }

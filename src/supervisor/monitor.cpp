@@ -16,6 +16,7 @@
 #include <algorithm>
 
 #include "skiff/network/files.hpp"
+#include "skiff/network/slirp.hpp"
 #include "skiff/runtime/cgroups.hpp"
 #include "skiff/runtime/launch.hpp"
 #include "skiff/supervisor/attach_protocol.hpp"
@@ -131,6 +132,8 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
   auto addresses = network::user_net_addresses(helper);
   std::string hostname = host_net ? host_hostname() : config_.hostname;
   plan.hostname = host_net ? "" : config_.hostname;
+  if (helper == "slirp")
+    plan.tap = network::slirp_tap_config();
   auto host_resolv = fs::read_file("/etc/resolv.conf").value_or("");
   auto host_hosts = fs::read_file("/etc/hosts").value_or("");
   TRY_STATUS(fs::write_file_atomic(cdir + "/hostname", hostname + "\n", false));
@@ -166,6 +169,9 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
   err_w.reset();
   in_r.reset();
   pid_t pid = pending->pid();
+  for (const char *ns : {"mnt", "net"})
+    if (UniqueFd fd(::open(fmt::format("/proc/{}/ns/{}", pid, ns).c_str(), O_RDONLY | O_CLOEXEC)); fd)
+      held_ns_.push_back(std::move(fd));
   auto abort = [&](Error why) -> Result<pid_t> {
     ::kill(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);
@@ -180,7 +186,8 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
   if (auto s = pending->begin(); !s)
     return abort(std::move(s).error());
   if (!helper.empty()) {
-    auto net = network::UserNet::start(helper, pid, rundir);
+    auto net = helper == "slirp" ? network::UserNet::start_slirp(pending->take_tap())
+                                 : network::UserNet::start(helper, pid, rundir);
     if (!net)
       return abort(std::move(net).error());
     net_ = std::move(*net);
@@ -346,12 +353,22 @@ void Monitor::finish(int exit_code) {
   if (config_.auto_remove) {
     auto lock = store_.lock_containers();
     auto clock = store_.lock_container(id_);
-    (void)store_.remove_container(config_, true);
+    (void)store_.forget_container(config_, true);
   }
   std::string frame = encode_frame(Frame::exit, std::to_string(exit_code));
   for (auto &c : clients_)
     write_all(c.fd.get(), frame);
   clients_.clear();
+}
+
+void Monitor::clean_up(pid_t net_helper, bool container_gone) {
+  held_ns_.clear();
+  reap_soon(net_helper);
+  if (!container_gone)
+    return;
+  (void)runtime::Cgroup::destroy_by_name(id_);
+  auto lock = store_.lock_containers();
+  (void)store_.remove_container_files(id_);
 }
 
 int Monitor::run() {
@@ -374,6 +391,7 @@ int Monitor::run() {
   });
   int backoff_ms = 50;
   int exit_code = 0;
+  pid_t net_helper = 0;
   bool restarted = false;
   for (;;) {
     UniqueFd out, err, in;
@@ -389,6 +407,7 @@ int Monitor::run() {
       });
       report(fmt::format("err {} {}", code, pid.error().message));
       finish(code);
+      clean_up(0, config_.auto_remove);
       return 1;
     }
     if (!log_)
@@ -406,19 +425,24 @@ int Monitor::run() {
     if (auto st = store_.read_state(id_); st && st->stop_requested && restarted)
       ::kill(*pid, SIGKILL);  // a stop raced with this restart
     exit_code = pump(*pid, std::move(out), std::move(err), std::move(in));
-    reap_soon(net_.stop());
-    (void)runtime::Cgroup::destroy_by_name(id_);
+    net_helper = net_.stop();  // it winds down while we record the exit
     int64_t finished = timefmt::now_ns();
     bool again = should_restart(exit_code, finished - started, backoff_ms);
-    (void)record([&](storage::ContainerState &s) {
-      again = again && !s.stop_requested;  // a stop that came meanwhile wins
-      s.status = again ? storage::RunStatus::restarting : storage::RunStatus::exited;
-      s.exit_code = exit_code;
-      s.pid = 0;
-      s.finished_at = finished;
-    });
+    // An --rm container is forgotten in finish() instead, and its cgroup
+    // removed after the answer (clean_up).
+    if (!config_.auto_remove) {
+      (void)runtime::Cgroup::destroy_by_name(id_);
+      (void)record([&](storage::ContainerState &s) {
+        again = again && !s.stop_requested;  // a stop that came meanwhile wins
+        s.status = again ? storage::RunStatus::restarting : storage::RunStatus::exited;
+        s.exit_code = exit_code;
+        s.pid = 0;
+        s.finished_at = finished;
+      });
+    }
     if (!again)
       break;
+    clean_up(std::exchange(net_helper, 0), false);
     // stop/kill/rm wake the backoff early with SIGUSR1.
     sigset_t wake;
     sigemptyset(&wake);
@@ -434,6 +458,7 @@ int Monitor::run() {
     restarted = true;
   }
   finish(exit_code);
+  clean_up(net_helper, config_.auto_remove);
   return 0;
 }
 

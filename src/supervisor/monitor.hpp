@@ -35,7 +35,12 @@ private:
   void report(const std::string &msg);
   Status record(const std::function<void(storage::ContainerState &)> &change);
   bool should_restart(int exit_code, int64_t ran_ns, int &backoff_ms);
+  // Tells attached clients the exit code; an --rm container is forgotten
+  // first, so that when a foreground run returns it no longer exists.
   void finish(int exit_code);
+  // Work left once clients know: namespace teardown, the network helper,
+  // the cgroup and an --rm container's files.
+  void clean_up(pid_t net_helper, bool container_gone);
 
   const storage::Store &store_;
   std::string id_;
@@ -45,6 +50,10 @@ private:
   UniqueFd pty_;
   UniqueFd log_;
   network::UserNet net_;  // the container's network helper, if any
+  // The container's mount and network namespaces, held so that the kernel
+  // tears them down when we let go (after answering), not in the exit
+  // path of the container's init, before its parent learns of the exit.
+  std::vector<UniqueFd> held_ns_;
   std::vector<Client> clients_;
   LineSplitter split_out_, split_err_;
 };

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -34,24 +33,21 @@ Result<pid_t> start(const storage::Store &store, const std::string &id, int atta
   int status[2];
   if (::pipe2(status, O_CLOEXEC) < 0)
     return sys_error("creating a pipe");
-  pid_t first = ::fork();
-  if (first < 0)
+  // One fork: the supervisor is the CLI's child only until the CLI exits
+  // (soon, and it never waits for it), then init's or the nearest
+  // subreaper's. A second fork would cost another copy of the CLI's pages.
+  pid_t pid = ::fork();
+  if (pid < 0)
     return sys_error("forking the supervisor");
-  if (first == 0) {
+  if (pid == 0) {
     ::close(status[0]);
     ::setsid();
-    // Fork again so the supervisor is nobody's child but init's (or the
-    // nearest subreaper's), and the CLI has no zombie to reap.
-    pid_t second = ::fork();
-    if (second != 0)
-      ::_exit(second < 0 ? 1 : 0);
     detach_fds({status[1], attach_fd});
     ::prctl(PR_SET_NAME, "skiff-supervise");
     Monitor m(store, id, attach_fd, status[1]);
     ::_exit(m.run());
   }
   ::close(status[1]);
-  ::waitpid(first, nullptr, 0);
   std::string msg;
   char buf[4096];
   ssize_t n;

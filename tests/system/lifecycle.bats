@@ -579,12 +579,15 @@ wait_ns_released() {
   ns=$(readlink "/proc/$pid/ns/net")
   skiff wait "$id" >/dev/null
   wait_ns_released "$ns"
-  run skiff run -d --network pasta busybox sleep 60
-  id=$output
-  pid=$(skiff inspect --format '{{.State.Pid}}' "$id")
-  ns=$(readlink "/proc/$pid/ns/net")
-  skiff rm -f "$id" >/dev/null
-  wait_ns_released "$ns"
+  local net
+  for net in pasta slirp4netns; do
+    run skiff run -d --network $net busybox sleep 60
+    id=$output
+    pid=$(skiff inspect --format '{{.State.Pid}}' "$id")
+    ns=$(readlink "/proc/$pid/ns/net")
+    skiff rm -f "$id" >/dev/null
+    wait_ns_released "$ns"
+  done
 }
 
 @test "parallel creates with one name: exactly one wins" {
@@ -618,8 +621,47 @@ wait_ns_released() {
   [ "$(skiff ps -a -q)" = "" ]
 }
 
+# The default network's helper is a child of the supervisor.
+slirp_helper_of() {
+  pgrep -P "$1" -x skiff-slirp
+}
+
+@test "the default network's helper is confined and ends with its container" {
+  run skiff run -d --name dn busybox sleep 60
+  [ "$status" -eq 0 ]
+  local pid sup helper
+  pid=$(skiff inspect --format '{{.State.Pid}}' dn)
+  sup=$(awk '{print $4}' "/proc/$pid/stat")
+  helper=$(slirp_helper_of "$sup")
+  [ -n "$helper" ]
+  # No capabilities, no new privileges, a seccomp filter.
+  grep -q '^CapEff:[[:space:]]*0000000000000000$' "/proc/$helper/status"
+  grep -q '^NoNewPrivs:[[:space:]]*1$' "/proc/$helper/status"
+  grep -q '^Seccomp:[[:space:]]*2$' "/proc/$helper/status"
+  # Its root holds only the host's /etc and /run.
+  if ls "/proc/$helper/root/" >/dev/null 2>&1; then
+    [ "$(ls "/proc/$helper/root/" | tr '\n' ' ')" = "etc run " ]
+  fi
+  skiff stop -t 0 dn >/dev/null
+  wait_for sh -c "! kill -0 $helper 2>/dev/null"
+}
+
+@test "the default network's helper ends with a supervisor killed with -9" {
+  run skiff run -d --name dnk busybox sleep 60
+  [ "$status" -eq 0 ]
+  local pid sup helper
+  pid=$(skiff inspect --format '{{.State.Pid}}' dnk)
+  sup=$(awk '{print $4}' "/proc/$pid/stat")
+  helper=$(slirp_helper_of "$sup")
+  [ -n "$helper" ]
+  kill -9 "$sup"
+  wait_for sh -c "! kill -0 $helper 2>/dev/null || grep -q '^State:.*Z' /proc/$helper/status"
+  run skiff inspect --format '{{.State.Status}}' dnk
+  [ "$output" = "exited" ]
+}
+
 @test "slirp4netns ends with a supervisor killed with -9" {
-  run skiff run -d --name svn busybox sleep 60
+  run skiff run -d --name svn --network slirp4netns busybox sleep 60
   [ "$status" -eq 0 ]
   local pid sup ns
   pid=$(skiff inspect --format '{{.State.Pid}}' svn)

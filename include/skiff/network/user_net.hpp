@@ -1,7 +1,9 @@
 // User-mode networking for a container's own network namespace: outbound
-// access without privileges, as root and rootless. slirp4netns is the
-// default (it is ready in a few milliseconds); pasta is there on request
-// (`--network pasta`).
+// access without privileges, as root and rootless. The default is libslirp
+// run by a helper of our own on a tap device the container makes for
+// itself (network/slirp.hpp), so the command never waits for a helper to
+// start; slirp4netns (the same network stack as a program of its own) and
+// pasta are there on request (`--network slirp4netns|pasta`).
 #pragma once
 
 #include <sys/types.h>
@@ -19,8 +21,8 @@ struct UserNetAddresses {
   std::string address, gateway, dns;
 };
 
-// The helper behind a container's network mode ("default", "slirp4netns",
-// "pasta"); empty for "none" and "host".
+// The helper behind a container's network mode: "slirp" (libslirp, for
+// "default"), "slirp4netns" or "pasta"; empty for "none" and "host".
 std::string user_net_helper(const std::string &network_mode);
 UserNetAddresses user_net_addresses(const std::string &helper);
 
@@ -33,6 +35,8 @@ public:
   // Starts `helper` for the network namespace of `pid`; `rundir` gets its
   // PID file and log. Returns before the namespace is configured.
   static Result<UserNet> start(const std::string &helper, pid_t pid, const std::string &rundir);
+  // Starts the libslirp helper on the container's tap device.
+  static Result<UserNet> start_slirp(UniqueFd tap);
   // Blocks until the namespace is configured, or the helper failed.
   Status wait_ready();
   // Stops the helper; returns its PID for the caller to reap, or 0.

@@ -5,9 +5,11 @@
 #include <linux/filter.h>
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "skiff/network/tap.hpp"
 #include "skiff/storage/container_config.hpp"
 #include "skiff/util/fd.hpp"
 #include "skiff/util/result.hpp"
@@ -49,6 +51,9 @@ struct LaunchPlan {
   bool tty = false;
   bool init = false;
   bool new_netns = true;
+  // Default network: the child makes this tap device in its namespace and
+  // hands its fd over (PendingInit::take_tap) for the network helper.
+  std::optional<network::TapConfig> tap;
   // --userns=keep-id: the container gets a user namespace of its own in
   // which the invoking user (root of ours) keeps its own ID.
   bool keep_id = false;
@@ -75,6 +80,8 @@ public:
   // it has exec'd (or failed, with the Docker exit code 125/126/127 in the
   // error). With a tty, the pty master is returned through `pty_master`.
   Status release(UniqueFd *pty_master);
+  // The tap device of a plan with one, received during begin().
+  UniqueFd take_tap() { return std::move(tap_); }
 
 private:
   friend Result<PendingInit> clone_init(const LaunchPlan &, int, int, int);
@@ -85,6 +92,7 @@ private:
   // connection over, and the program's argv to serve it.
   UniqueFd fuse_;
   std::vector<std::string> fuse_argv_;
+  UniqueFd tap_sock_, tap_;
 };
 
 // stdin/stdout/stderr fds become the child's 0/1/2 (unused with a tty).

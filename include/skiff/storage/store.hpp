@@ -101,6 +101,12 @@ public:
   // Deletes a container's directories and frees its name; with
   // `volumes`, also its anonymous volumes. The caller holds the lock.
   Status remove_container(const ContainerConfig &c, bool volumes) const;
+  // The two halves of remove_container: after forget_container the
+  // container no longer exists for any reader and its name is free; what
+  // is left on disk is debris that remove_container_files (or the next
+  // sweep) deletes.
+  Status forget_container(const ContainerConfig &c, bool volumes) const;
+  Status remove_container_files(const std::string &id) const;
 
   // Volumes.
   std::string volume_dir(const std::string &name) const;  // holds _data/

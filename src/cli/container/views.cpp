@@ -17,9 +17,10 @@ using storage::RunStatus;
 
 namespace {
 
-// The default network is shown as the helper behind it, as podman does.
+// The default network is shown as podman shows its own: "slirp4netns",
+// the name of this network (libslirp's, at the same addresses) there.
 std::string network_name(const std::string &mode) {
-  return mode == "default" ? network::user_net_helper(mode) : mode;
+  return mode == "default" ? "slirp4netns" : mode;
 }
 
 } // namespace

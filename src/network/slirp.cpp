@@ -1,0 +1,77 @@
+#include "skiff/network/slirp.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <string>
+
+#include "slirp_loop.hpp"
+
+namespace skiff::network {
+
+TapConfig slirp_tap_config() {
+  TapConfig c;
+  c.address = "10.0.2.100";
+  c.gateway = "10.0.2.2";
+  return c;
+}
+
+Result<SlirpHelper> start_slirp(UniqueFd tap) {
+  int ready[2], exitp[2];
+  if (::pipe2(ready, O_CLOEXEC) < 0)
+    return sys_error("creating a pipe");
+  UniqueFd ready_r(ready[0]), ready_w(ready[1]);
+  if (::pipe2(exitp, O_CLOEXEC) < 0)
+    return sys_error("creating a pipe");
+  UniqueFd exit_r(exitp[0]), exit_w(exitp[1]);
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0)
+    return sys_error("starting the network helper");
+  if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent)
+      ::_exit(1);
+    ::prctl(PR_SET_NAME, "skiff-slirp");
+    // Nothing of the supervisor's but these three fds.
+    int keep[3] = {tap.get(), ready_w.get(), exit_r.get()};
+    std::sort(std::begin(keep), std::end(keep));
+    unsigned lo = 3;
+    for (int fd : keep) {
+      if (static_cast<unsigned>(fd) > lo)
+        ::close_range(lo, static_cast<unsigned>(fd) - 1, 0);
+      lo = static_cast<unsigned>(fd) + 1;
+    }
+    ::close_range(lo, ~0U, 0);
+    detail::run_slirp(tap.get(), ready_w.get(), exit_r.get());
+  }
+  return SlirpHelper{pid, std::move(ready_r), std::move(exit_w)};
+}
+
+Status wait_slirp(SlirpHelper &h) {
+  std::string msg;
+  char buf[512];
+  ssize_t n;
+  while ((n = ::read(h.ready.get(), buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+    if (n > 0) {
+      msg.append(buf, static_cast<size_t>(n));
+      if (msg == "1")
+        break;
+    }
+  h.ready.reset();
+  if (msg == "1")
+    return {};
+  ::kill(h.pid, SIGKILL);
+  ::waitpid(h.pid, nullptr, 0);
+  h.pid = 0;
+  h.exit.reset();
+  return make_error(Errc::failed, "the container's network: {}",
+                    msg.empty() ? std::string("its helper exited") : msg);
+}
+
+} // namespace skiff::network
