@@ -4,12 +4,14 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <string>
 
+#include "skiff/sys/fd_passing.hpp"
 #include "slirp_loop.hpp"
 
 namespace skiff::network {
@@ -21,14 +23,17 @@ TapConfig slirp_tap_config() {
   return c;
 }
 
-Result<SlirpHelper> start_slirp(UniqueFd tap) {
-  int ready[2], exitp[2];
+Result<SlirpHelper> start_slirp() {
+  int ready[2], exitp[2], tap[2];
   if (::pipe2(ready, O_CLOEXEC) < 0)
     return sys_error("creating a pipe");
   UniqueFd ready_r(ready[0]), ready_w(ready[1]);
   if (::pipe2(exitp, O_CLOEXEC) < 0)
     return sys_error("creating a pipe");
   UniqueFd exit_r(exitp[0]), exit_w(exitp[1]);
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, tap) < 0)
+    return sys_error("creating a socket");
+  UniqueFd tap_ours(tap[0]), tap_theirs(tap[1]);
   pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0)
@@ -39,7 +44,7 @@ Result<SlirpHelper> start_slirp(UniqueFd tap) {
       ::_exit(1);
     ::prctl(PR_SET_NAME, "skiff-slirp");
     // Nothing of the supervisor's but these three fds.
-    int keep[3] = {tap.get(), ready_w.get(), exit_r.get()};
+    int keep[3] = {tap_theirs.get(), ready_w.get(), exit_r.get()};
     std::sort(std::begin(keep), std::end(keep));
     unsigned lo = 3;
     for (int fd : keep) {
@@ -48,9 +53,15 @@ Result<SlirpHelper> start_slirp(UniqueFd tap) {
       lo = static_cast<unsigned>(fd) + 1;
     }
     ::close_range(lo, ~0U, 0);
-    detail::run_slirp(tap.get(), ready_w.get(), exit_r.get());
+    detail::run_slirp(tap_theirs.get(), ready_w.get(), exit_r.get());
   }
-  return SlirpHelper{pid, std::move(ready_r), std::move(exit_w)};
+  return SlirpHelper{pid, std::move(tap_ours), std::move(ready_r), std::move(exit_w)};
+}
+
+void give_tap(SlirpHelper &h, int tap) {
+  // A helper that failed has closed its end; wait_slirp reads why.
+  (void)sys::send_fd(h.tap.get(), tap);
+  h.tap.reset();
 }
 
 Status wait_slirp(SlirpHelper &h) {
@@ -66,6 +77,7 @@ Status wait_slirp(SlirpHelper &h) {
   h.ready.reset();
   if (msg == "1")
     return {};
+  h.tap.reset();
   ::kill(h.pid, SIGKILL);
   ::waitpid(h.pid, nullptr, 0);
   h.pid = 0;

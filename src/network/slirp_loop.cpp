@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "skiff/network/slirp.hpp"
+#include "skiff/sys/fd_passing.hpp"
 
 namespace skiff::network::detail {
 
@@ -127,7 +128,7 @@ in_addr ipv4(const char *text) {
 
 } // namespace
 
-void run_slirp(int tap, int ready_fd, int exit_fd) {
+void run_slirp(int tap_sock, int ready_fd, int exit_fd) {
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -136,7 +137,7 @@ void run_slirp(int tap, int ready_fd, int exit_fd) {
   if (!api)
     fail(ready_fd, api.error().message);
 
-  Loop loop{tap, {}, {}};
+  Loop loop{-1, {}, {}};
   SlirpConfig cfg{};
   cfg.version = 1;
   cfg.in_enabled = true;
@@ -165,6 +166,14 @@ void run_slirp(int tap, int ready_fd, int exit_fd) {
     fail(ready_fd, "libslirp could not start");
   if (auto s = confine_slirp(); !s)
     fail(ready_fd, s.error().message);
+  // The container hands its tap over once it has made it; a supervisor
+  // that gives up closes the socket.
+  auto tap_fd = sys::receive_fd(tap_sock);
+  if (!tap_fd)
+    ::_exit(0);
+  ::close(tap_sock);
+  const int tap = tap_fd->release();
+  loop.tap = tap;
   ::fcntl(tap, F_SETFL, ::fcntl(tap, F_GETFL) | O_NONBLOCK);
   (void)!::write(ready_fd, "1", 1);
   ::close(ready_fd);

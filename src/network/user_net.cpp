@@ -59,21 +59,27 @@ Result<UserNet> UserNet::start(const std::string &helper, pid_t pid, const std::
   return n;
 }
 
-Result<UserNet> UserNet::start_slirp(UniqueFd tap) {
-  auto h = TRY(network::start_slirp(std::move(tap)));
+Result<UserNet> UserNet::start_slirp() {
+  auto h = TRY(network::start_slirp());
   UserNet n;
   n.helper_ = "slirp";
   n.pid_ = h.pid;
+  n.tap_sock_ = std::move(h.tap);
   n.ready_ = std::move(h.ready);
   n.exit_ = std::move(h.exit);
   return n;
+}
+
+void UserNet::give_tap(UniqueFd tap) {
+  SlirpHelper h{pid_, std::move(tap_sock_), {}, {}};
+  network::give_tap(h, tap.get());
 }
 
 Status UserNet::wait_ready() {
   if (!ready_)
     return {};
   if (helper_ == "slirp") {
-    SlirpHelper h{pid_, std::move(ready_), std::move(exit_)};
+    SlirpHelper h{pid_, std::move(tap_sock_), std::move(ready_), std::move(exit_)};
     auto s = wait_slirp(h);
     pid_ = h.pid;
     exit_ = std::move(h.exit);
@@ -94,6 +100,7 @@ pid_t UserNet::stop() {
     return stop_pasta(rundir_ + kPastaPidFile);
   ready_.reset();
   exit_.reset();
+  tap_sock_.reset();
   if (pid_ > 0 && helper_ == "slirp4netns")
     ::unlink((rundir_ + kSlirpPidFile).c_str());
   return std::exchange(pid_, 0);

@@ -5,13 +5,15 @@
 
 #include <optional>
 
+#include "skiff/sys/fd_passing.hpp"
 #include "skiff/util/fd.hpp"
 #include "skiff/util/result.hpp"
 
 namespace skiff::runtime::detail {
 
-int send_fd(int sock, int fd);  // 0 or an errno value
-Result<UniqueFd> receive_fd(int sock);
+using sys::receive_fd;
+using sys::send_fd;
+
 // Reads the error pipe to its end: nothing means the child exec'd.
 std::optional<Error> read_child_error(int fd);
 

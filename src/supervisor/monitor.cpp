@@ -107,6 +107,9 @@ Status Monitor::record(const std::function<void(storage::ContainerState &)> &cha
 Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
   auto rec = TRY(store_.read_container(id_));
   config_ = rec.config;
+  std::string helper = network::user_net_helper(config_.network);
+  if (helper == "slirp")  // first: it loads and confines itself meanwhile
+    net_ = TRY(network::UserNet::start_slirp());
   auto images = TRY(store_.images());
   auto img = std::find_if(images.begin(), images.end(),
                           [&](const auto &i) { return i.id == config_.image_id; });
@@ -128,7 +131,6 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
   for (const auto &d : {plan.rootfs, plan.upper, plan.work})
     TRY_STATUS(fs::mkdir_p(d, 0755));
   bool host_net = config_.network == "host";
-  std::string helper = network::user_net_helper(config_.network);
   auto addresses = network::user_net_addresses(helper);
   std::string hostname = host_net ? host_hostname() : config_.hostname;
   plan.hostname = host_net ? "" : config_.hostname;
@@ -185,15 +187,16 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
   // for it before it runs the command.
   if (auto s = pending->begin(); !s)
     return abort(std::move(s).error());
-  if (!helper.empty()) {
-    auto net = helper == "slirp" ? network::UserNet::start_slirp(pending->take_tap())
-                                 : network::UserNet::start(helper, pid, rundir);
+  if (helper == "slirp") {
+    net_.give_tap(pending->take_tap());
+  } else if (!helper.empty()) {
+    auto net = network::UserNet::start(helper, pid, rundir);
     if (!net)
       return abort(std::move(net).error());
     net_ = std::move(*net);
-    if (auto s = net_.wait_ready(); !s)
-      return abort(std::move(s).error());
   }
+  if (auto s = net_.wait_ready(); !s)
+    return abort(std::move(s).error());
   if (auto s = pending->release(&pty_); !s) {
     reap_soon(net_.stop());
     (void)cgroup.destroy();
@@ -407,7 +410,7 @@ int Monitor::run() {
       });
       report(fmt::format("err {} {}", code, pid.error().message));
       finish(code);
-      clean_up(0, config_.auto_remove);
+      clean_up(net_.stop(), config_.auto_remove);
       return 1;
     }
     if (!log_)

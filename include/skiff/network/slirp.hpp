@@ -1,8 +1,8 @@
 // The default user-mode network: libslirp (the network stack slirp4netns
 // is built on) run by a helper the supervisor forks, on the tap device the
-// container made for itself (network/tap.hpp). Nothing waits for the
-// helper before the command starts: packets queue in the tap until it
-// reads them. Same addresses as slirp4netns: the container is 10.0.2.100,
+// container made for itself (network/tap.hpp). The helper starts before
+// the container's child, so it is ready by the time the command is; what
+// the command sends before the helper reads waits in the tap's queue. Same addresses as slirp4netns: the container is 10.0.2.100,
 // the host 10.0.2.2, DNS 10.0.2.3; the host's loopback is not reachable.
 #pragma once
 
@@ -18,14 +18,17 @@ TapConfig slirp_tap_config();
 
 struct SlirpHelper {
   pid_t pid = 0;
-  UniqueFd ready;  // one byte once running, or its error message and EOF
+  UniqueFd tap;    // socket the container's tap device is handed over on
+  UniqueFd ready;  // one byte once serving, or its error message and EOF
   UniqueFd exit;   // the helper ends when this closes
 };
 
-// Forks the helper; it serves `tap` until `exit` is closed or this process
-// dies.
-Result<SlirpHelper> start_slirp(UniqueFd tap);
-// Blocks until the helper runs, or says why it could not.
+// Forks the helper, which loads libslirp and confines itself at once, then
+// waits for the tap device (give_tap). It serves until `exit` is closed or
+// this process dies.
+Result<SlirpHelper> start_slirp();
+void give_tap(SlirpHelper &h, int tap);
+// Blocks until the helper serves the tap, or says why it could not.
 Status wait_slirp(SlirpHelper &h);
 
 } // namespace skiff::network

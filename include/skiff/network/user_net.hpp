@@ -35,8 +35,10 @@ public:
   // Starts `helper` for the network namespace of `pid`; `rundir` gets its
   // PID file and log. Returns before the namespace is configured.
   static Result<UserNet> start(const std::string &helper, pid_t pid, const std::string &rundir);
-  // Starts the libslirp helper on the container's tap device.
-  static Result<UserNet> start_slirp(UniqueFd tap);
+  // Starts the libslirp helper, before the container exists; it serves the
+  // container's tap device once given it.
+  static Result<UserNet> start_slirp();
+  void give_tap(UniqueFd tap);
   // Blocks until the namespace is configured, or the helper failed.
   Status wait_ready();
   // Stops the helper; returns its PID for the caller to reap, or 0.
@@ -45,7 +47,7 @@ public:
 private:
   std::string helper_, rundir_;
   pid_t pid_ = 0;
-  UniqueFd ready_, exit_;
+  UniqueFd ready_, exit_, tap_sock_;
 };
 
 // Stops a helper a dead supervisor left behind, found by its PID file.
