@@ -337,8 +337,10 @@ int Monitor::pump(pid_t pid, UniqueFd out, UniqueFd err, UniqueFd in) {
 }
 
 bool Monitor::should_restart(int exit_code, int64_t ran_ns, int &backoff_ms) {
+  if (config_.auto_remove)
+    return false;
   auto st = store_.read_state(id_);
-  if (!st || st->stop_requested || config_.auto_remove)
+  if (!st || st->stop_requested)
     return false;
   const auto &p = config_.restart;
   bool yes = p.name == "always" || p.name == "unless-stopped" ||
