@@ -1,5 +1,5 @@
 // Internal to the CLI: the flags of commands that talk to a registry
-// (pull, login, logout), as podman spells them.
+// (pull, push, login, logout), as podman spells them.
 #pragma once
 
 #include <vector>

@@ -72,6 +72,10 @@ static std::vector<std::string> static_values(const std::string &kind) {
     return {"dangling=", "label=", "label!=", "until="};
   if (kind == "archive-formats")
     return {"docker-archive", "oci-archive", "oci-dir"};
+  if (kind == "compression-formats")
+    return {"gzip", "zstd"};
+  if (kind == "manifest-formats")
+    return {"docker", "oci", "v2s2"};
   if (kind == "inspect-types")
     return {"container", "image", "volume"};
   if (kind == "ps-filters")

@@ -15,14 +15,6 @@ using storage::ImageRecord;
 
 namespace {
 
-// Whether the text names a tag or digest itself (Docker says "Using
-// default tag" otherwise).
-bool names_version(std::string_view text) {
-  auto slash = text.rfind('/');
-  auto last = slash == std::string_view::npos ? text : text.substr(slash + 1);
-  return last.find(':') != std::string_view::npos || last.find('@') != std::string_view::npos;
-}
-
 // Records the pulled image under `name` (a tag; empty for a pull by
 // digest) and `repo_digest`, both taken from any other image; true when
 // this changed what the name or digest points at.
@@ -87,7 +79,7 @@ struct Puller {
 
 Result<std::string> pull(Engine &eng, const PullRequest &r, const PullOutput &out) {
   auto ref = TRY(image::parse_reference(r.reference));
-  if (r.all_tags && names_version(r.reference))
+  if (r.all_tags && image::names_version(r.reference))
     return make_error(Errc::invalid, "tag can't be used with --all-tags/-a");
   registry::PullOptions opts;
   if (!r.platform.empty()) {
@@ -102,7 +94,7 @@ Result<std::string> pull(Engine &eng, const PullRequest &r, const PullOutput &ou
   auto adding = TRY(eng.store().lock_layer_adds());
   Puller puller{eng, client, opts, out};
   if (!r.all_tags) {
-    if (!names_version(r.reference))
+    if (!image::names_version(r.reference))
       out("Using default tag: latest");
     bool changed = TRY(puller.one(ref));
     out(fmt::format("Status: {} for {}", changed ? "Downloaded newer image" : "Image is up to date",

@@ -34,6 +34,12 @@ std::string Reference::familiar() const {
   return out;
 }
 
+bool names_version(std::string_view text) {
+  auto slash = text.rfind('/');
+  auto last = slash == std::string_view::npos ? text : text.substr(slash + 1);
+  return last.find(':') != std::string_view::npos || last.find('@') != std::string_view::npos;
+}
+
 static bool valid_component(std::string_view c) {
   // [a-z0-9]+ separated by ".", "_", "__" or "-"+.
   if (c.empty() || !std::isalnum(static_cast<unsigned char>(c.front())) ||

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "skiff/registry/manifest.hpp"
+#include "skiff/registry/url.hpp"
 #include "skiff/util/base64.hpp"
 #include "skiff/util/digest.hpp"
 #include "skiff/util/strings.hpp"
@@ -15,18 +16,8 @@ std::string api_host(std::string_view domain) {
   return domain == "docker.io" ? "registry-1.docker.io" : std::string(domain);
 }
 
-static std::string url_encode(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-      out += static_cast<char>(c);
-    else
-      out += fmt::format("%{:02X}", c);
-  }
-  return out;
-}
-
 static std::string pull_scope(const std::string &path) { return "repository:" + path + ":pull"; }
+static std::string push_scope(const std::string &path) { return "repository:" + path + ":pull,push"; }
 
 Client::Client(std::string domain, ClientOptions opts, TransportFactory transports)
     : domain_(std::move(domain)), host_(api_host(domain_)), opts_(std::move(opts)),
@@ -135,8 +126,10 @@ Result<std::string> Client::fetch_token(const std::string &scope) {
   std::vector<std::string> query;
   if (auto service = challenge_->param("service"); !service.empty())
     query.push_back("service=" + url_encode(service));
-  if (!scope.empty())
-    query.push_back("scope=" + url_encode(scope));
+  // Several scopes (a mount reads another repository) are several parameters.
+  for (const auto &one : str::split(scope, ' '))
+    if (!one.empty())
+      query.push_back("scope=" + url_encode(one));
   if (opts_.credentials)
     query.push_back("account=" + url_encode(opts_.credentials->username));
   HttpRequest req;
@@ -181,11 +174,13 @@ Result<HttpResponse> Client::call(HttpRequest req, const std::string &scope, con
   for (int attempt = 0;; attempt++) {
     HttpRequest r = req;
     std::string auth = TRY(authorization(scope, attempt > 0));
-    if (!auth.empty())
+    // Credentials go to the registry only, not to an upload location elsewhere.
+    if (!auth.empty() && url_origin(r.url) == base_)
       r.headers.push_back("Authorization: " + auth);
     auto resp = TRY(send(r, sink));
-    // A token that expired within this command's life is fetched anew once.
-    if (resp.status == 401 && bearer && attempt == 0)
+    // A token that expired within this command's life is fetched anew
+    // once; a streamed body cannot be sent twice.
+    if (resp.status == 401 && bearer && attempt == 0 && !req.source)
       continue;
     return resp;
   }
@@ -281,6 +276,102 @@ Result<std::string> Client::small_blob(const std::string &path, const std::strin
     return make_error(Errc::failed, "blob {} from {}: digest mismatch: the content has digest {}",
                       digest, domain_, sha256_digest(data));
   return data;
+}
+
+Result<std::string> Client::location_of(const HttpResponse &resp, const std::string &request_url,
+                                        const std::string &what) const {
+  std::string loc = resp.header("location");
+  if (loc.empty())
+    return make_error(Errc::failed, "{}: the registry answered HTTP {} without a Location", what,
+                      resp.status);
+  return resolve_location(request_url, loc);
+}
+
+Result<std::optional<int64_t>> Client::blob_size(const std::string &path, const std::string &digest) {
+  TRY_STATUS(ping());
+  HttpRequest req;
+  req.method = "HEAD";
+  req.url = fmt::format("{}/v2/{}/blobs/{}", base_, path, digest);
+  auto resp = TRY(call(req, push_scope(path), nullptr));
+  if (resp.status == 404)
+    return std::optional<int64_t>();
+  if (resp.status != 200)
+    return response_error(resp, fmt::format("checking for blob {} in {}/{}", digest, domain_, path));
+  auto size = str::to_int(resp.header("content-length"));
+  return std::optional<int64_t>(size.value_or(-1));
+}
+
+Result<Client::UploadStart> Client::start_upload(const std::string &path, const std::string &digest,
+                                                 const std::string &mount_from) {
+  TRY_STATUS(ping());
+  HttpRequest req;
+  req.method = "POST";
+  req.url = fmt::format("{}/v2/{}/blobs/uploads/", base_, path);
+  req.follow_redirects = false;
+  std::string scope = push_scope(path);
+  if (!mount_from.empty()) {
+    req.url = with_query(with_query(req.url, "mount", digest), "from", mount_from);
+    scope += " " + pull_scope(mount_from);
+  }
+  auto resp = TRY(call(req, scope, nullptr));
+  std::string what = fmt::format("starting an upload to {}/{}", domain_, path);
+  if (resp.status == 201 && !mount_from.empty())
+    return UploadStart{true, ""};
+  if (resp.status != 202)
+    return response_error(resp, what);
+  return UploadStart{false, TRY(location_of(resp, req.url, what))};
+}
+
+Result<std::string> Client::upload_chunk(const std::string &path, const std::string &location,
+                                         const BodySource &source) {
+  HttpRequest req;
+  req.method = "PATCH";
+  req.url = location;
+  req.follow_redirects = false;
+  req.headers.push_back("Content-Type: application/octet-stream");
+  req.source = &source;
+  auto resp = TRY(call(req, push_scope(path), nullptr));
+  std::string what = fmt::format("uploading to {}/{}", domain_, path);
+  if (resp.status / 100 != 2)
+    return response_error(resp, what);
+  return location_of(resp, req.url, what);
+}
+
+Status Client::finish_upload(const std::string &path, const std::string &location,
+                             const std::string &digest, std::string body) {
+  HttpRequest req;
+  req.method = "PUT";
+  req.url = with_query(location, "digest", digest);
+  req.follow_redirects = false;
+  req.headers.push_back("Content-Type: application/octet-stream");
+  req.body = std::move(body);
+  auto resp = TRY(call(req, push_scope(path), nullptr));
+  std::string what = fmt::format("storing blob {} in {}/{}", digest, domain_, path);
+  if (resp.status / 100 != 2)
+    return response_error(resp, what);
+  if (auto got = resp.header("docker-content-digest"); !got.empty() && got != digest)
+    return make_error(Errc::failed, "{}: the registry stored it as {}", what, got);
+  return {};
+}
+
+Result<std::string> Client::put_manifest(const std::string &path, const std::string &ref,
+                                         std::string_view media_type, const std::string &body) {
+  TRY_STATUS(ping());
+  HttpRequest req;
+  req.method = "PUT";
+  req.url = fmt::format("{}/v2/{}/manifests/{}", base_, path, ref);
+  req.follow_redirects = false;
+  req.headers.push_back(fmt::format("Content-Type: {}", media_type));
+  req.body = body;
+  auto resp = TRY(call(req, push_scope(path), nullptr));
+  std::string name = fmt::format("{}/{}:{}", domain_, path, ref);
+  if (resp.status / 100 != 2)
+    return response_error(resp, fmt::format("storing the manifest of {}", name));
+  std::string digest = sha256_digest(body);
+  if (auto got = resp.header("docker-content-digest"); !got.empty() && got != digest)
+    return make_error(Errc::failed, "the registry stored the manifest of {} as {}, not as {}", name,
+                      got, digest);
+  return digest;
 }
 
 } // namespace skiff::registry

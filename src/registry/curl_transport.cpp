@@ -4,8 +4,10 @@
 // supervisor included. Only the few entry points used here are resolved.
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <optional>
 
@@ -104,10 +106,12 @@ private:
     const HttpRequest *req;
     const BodySink *sink;
     HttpResponse resp;
-    std::optional<Error> error;  // from the sink, or a body over its limit
+    std::optional<Error> error;  // from the sink or source, or a body over its limit
+    size_t sent = 0;             // of req->body
   };
   static size_t on_header(char *data, size_t size, size_t n, void *self);
   static size_t on_body(char *data, size_t size, size_t n, void *self);
+  static size_t on_read(char *buf, size_t size, size_t n, void *self);
   Status set_tls(const TlsOptions &tls, std::string &blob_storage);
 
   const CurlApi &api_;
@@ -149,6 +153,23 @@ size_t CurlTransport::on_body(char *data, size_t size, size_t n, void *p) {
   }
   t->resp.body.append(chunk);
   return chunk.size();
+}
+
+size_t CurlTransport::on_read(char *buf, size_t size, size_t n, void *p) {
+  auto *t = static_cast<Transfer *>(p);
+  size_t cap = size * n;
+  if (t->req->source) {
+    auto got = (*t->req->source)(buf, cap);
+    if (!got) {
+      t->error = std::move(got).error();
+      return CURL_READFUNC_ABORT;
+    }
+    return *got;
+  }
+  size_t k = std::min(cap, t->req->body.size() - t->sent);
+  std::memcpy(buf, t->req->body.data() + t->sent, k);
+  t->sent += k;
+  return k;
 }
 
 Status CurlTransport::set_tls(const TlsOptions &tls, std::string &blob_storage) {
@@ -193,15 +214,29 @@ Result<HttpResponse> CurlTransport::send(const HttpRequest &req, const TlsOption
   api_.easy_setopt(h_, CURLOPT_HEADERDATA, &t);
   api_.easy_setopt(h_, CURLOPT_WRITEFUNCTION, &CurlTransport::on_body);
   api_.easy_setopt(h_, CURLOPT_WRITEDATA, &t);
-  if (req.method == "HEAD")
+  bool upload = req.method == "PUT" || req.method == "POST" || req.method == "PATCH";
+  if (req.method == "HEAD") {
     api_.easy_setopt(h_, CURLOPT_NOBODY, 1L);
-  else if (req.method != "GET")
+  } else if (upload) {
+    // An upload is a PUT to libcurl; the method name is then replaced.
+    api_.easy_setopt(h_, CURLOPT_UPLOAD, 1L);
+    api_.easy_setopt(h_, CURLOPT_READFUNCTION, &CurlTransport::on_read);
+    api_.easy_setopt(h_, CURLOPT_READDATA, &t);
+    api_.easy_setopt(h_, CURLOPT_INFILESIZE_LARGE,
+                     static_cast<curl_off_t>(req.source ? -1 : static_cast<curl_off_t>(req.body.size())));
+    if (req.method != "PUT")
+      api_.easy_setopt(h_, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+  } else if (req.method != "GET") {
     api_.easy_setopt(h_, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+  }
   std::string ca_blob;
   TRY_STATUS(set_tls(tls, ca_blob));
   curl_slist *headers = nullptr;
   for (const auto &hd : req.headers)
     headers = api_.slist_append(headers, hd.c_str());
+  // No "Expect: 100-continue" round trip before a body.
+  if (upload)
+    headers = api_.slist_append(headers, "Expect:");
   api_.easy_setopt(h_, CURLOPT_HTTPHEADER, headers);
   char detail[CURL_ERROR_SIZE] = "";
   api_.easy_setopt(h_, CURLOPT_ERRORBUFFER, detail);

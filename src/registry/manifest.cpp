@@ -152,12 +152,8 @@ Result<Descriptor> choose_platform(const Manifest &index, const Platform &want) 
 }
 
 Status check_layer_type(const Descriptor &layer) {
-  static constexpr std::string_view ok[] = {
-      "application/vnd.docker.image.rootfs.diff.tar.gzip",
-      "application/vnd.oci.image.layer.v1.tar",
-      "application/vnd.oci.image.layer.v1.tar+gzip",
-      "application/vnd.oci.image.layer.v1.tar+zstd",
-  };
+  static constexpr std::string_view ok[] = {media::docker_layer_gzip, media::oci_layer,
+                                            media::oci_layer_gzip, media::oci_layer_zstd};
   for (auto t : ok)
     if (layer.media_type == t)
       return {};
@@ -169,6 +165,65 @@ Status check_layer_type(const Descriptor &layer) {
                       layer.digest);
   return make_error(Errc::invalid, "layer {} has media type \"{}\", which is not an image layer",
                     layer.digest, layer.media_type);
+}
+
+image::Compression layer_compression(std::string_view media_type) {
+  if (media_type.ends_with("gzip"))
+    return image::Compression::gzip;
+  if (media_type.ends_with("zstd"))
+    return image::Compression::zstd;
+  return image::Compression::none;
+}
+
+Result<ManifestFormat> parse_manifest_format(std::string_view name) {
+  if (name == "docker" || name == "v2s2")
+    return ManifestFormat::docker;
+  if (name == "oci")
+    return ManifestFormat::oci;
+  if (name == "v2s1")
+    return make_error(Errc::invalid,
+                      "the Docker schema 1 manifest format is deprecated and skiff does not write "
+                      "it: use oci or docker");
+  return make_error(Errc::invalid, "unknown manifest format \"{}\": use oci or docker", name);
+}
+
+Result<std::string> layer_media_type(ManifestFormat f, image::Compression c) {
+  if (f == ManifestFormat::oci) {
+    switch (c) {
+    case image::Compression::gzip:
+      return std::string(media::oci_layer_gzip);
+    case image::Compression::zstd:
+      return std::string(media::oci_layer_zstd);
+    case image::Compression::none:
+      return std::string(media::oci_layer);
+    }
+  }
+  if (c == image::Compression::gzip)
+    return std::string(media::docker_layer_gzip);
+  return make_error(Errc::invalid,
+                    "the docker manifest format has no media type for {} layers: use --format oci",
+                    image::compression_name(c) == "none" ? "uncompressed" : image::compression_name(c));
+}
+
+std::string_view manifest_media_type(ManifestFormat f) {
+  return f == ManifestFormat::oci ? media::oci_manifest : media::docker_manifest;
+}
+
+std::string image_manifest_json(ManifestFormat f, const Descriptor &config,
+                                const std::vector<Descriptor> &layers) {
+  // Field order as Docker and containers/image write them.
+  using ojson = nlohmann::ordered_json;
+  auto desc = [](std::string_view type, const Descriptor &d) {
+    return ojson{{"mediaType", type}, {"size", d.size}, {"digest", d.digest}};
+  };
+  ojson ls = ojson::array();
+  for (const auto &l : layers)
+    ls.push_back(desc(l.media_type, l));
+  ojson m = {{"schemaVersion", 2},
+             {"mediaType", manifest_media_type(f)},
+             {"config", desc(f == ManifestFormat::oci ? media::oci_config : media::docker_config, config)},
+             {"layers", ls}};
+  return m.dump();
 }
 
 } // namespace skiff::registry

@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <optional>
@@ -10,6 +11,7 @@
 #include "skiff/image/config.hpp"
 #include "skiff/util/digest.hpp"
 #include "skiff/util/fd.hpp"
+#include "skiff/util/fs.hpp"
 
 namespace skiff::registry {
 
@@ -24,20 +26,6 @@ struct LayerJob {
   std::string diff_id;  // from the config
   std::string short_id;
 };
-
-// Writes all of `data`; false once the reading side is closed.
-bool send_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return false;
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
 
 // Streams one layer from the registry into the store: the download thread
 // feeds a socket that the store's extraction reads, so the layer is
@@ -67,7 +55,7 @@ Status fetch_layer(storage::Store &store, Client &client, const std::string &pat
       return make_error(Errc::failed, "layer {}: the registry sent more than the {} bytes the manifest gives",
                         job.desc.digest, job.desc.size);
     hash.update(chunk.data(), chunk.size());
-    if (!reader_gone && !send_all(writer.get(), chunk))
+    if (!reader_gone && !fs::send_all(writer.get(), chunk))
       reader_gone = true;
     return {};
   };
@@ -92,6 +80,38 @@ Status fetch_layer(storage::Store &store, Client &client, const std::string &pat
 
 std::string short_id(const std::string &digest) {
   return digest_hex(digest).value_or(digest).substr(0, 12);
+}
+
+// Records which blob holds which layer and that this repository has it,
+// so that a push there or to a sibling repository skips or mounts it. Only
+// pairs known to be true are kept: layers just downloaded (add_layer
+// checked both digests), layers the store once read from this very blob,
+// and pairs recorded before.
+Status record_blobs(storage::Store &store, const image::Reference &ref, const Manifest &m,
+                    const std::vector<std::string> &diff_ids, const std::vector<std::string> &chains,
+                    const std::vector<LayerJob> &downloaded) {
+  auto known = TRY(store.blob_infos());
+  std::vector<storage::BlobInfo> seen;
+  for (size_t i = 0; i < m.layers.size(); i++) {
+    const auto &desc = m.layers[i];
+    bool verified =
+        std::any_of(downloaded.begin(), downloaded.end(),
+                    [&](const LayerJob &j) { return j.desc.digest == desc.digest; }) ||
+        store.read_layer(chains[i]).value_or(storage::LayerRecord{}).digest == desc.digest ||
+        std::any_of(known.begin(), known.end(), [&](const storage::BlobInfo &b) {
+          return b.digest == desc.digest && b.diff_id == diff_ids[i];
+        });
+    if (verified)
+      seen.push_back({desc.digest, diff_ids[i],
+                      std::string(image::compression_name(layer_compression(desc.media_type))),
+                      desc.size, {ref.repository()}});
+  }
+  if (seen.empty())
+    return {};
+  return store.update_blob_infos([&](std::vector<storage::BlobInfo> &infos) {
+    for (const auto &b : seen)
+      storage::record_blob(infos, b);
+  });
 }
 
 } // namespace
@@ -178,6 +198,7 @@ Result<PulledImage> pull_image(storage::Store &store, Client &client, const imag
   if (first_error)
     return std::move(*first_error);
 
+  TRY_STATUS(record_blobs(store, ref, m, cfg.diff_ids, out.chains, jobs));
   out.config_digest = TRY(store.put_blob(config_text));
   for (const auto &c : out.chains)
     out.size += TRY(store.read_layer(c)).size;

@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <set>
+
 #include "drivers.hpp"
 #include "skiff/image/layer.hpp"
 #include "skiff/sys/userns.hpp"
@@ -210,7 +212,30 @@ Status Store::gc_layers() {
     if (std::find(keep.begin(), keep.end(), n) == keep.end())
       TRY_STATUS(fs::remove_all(layer_dir(n)));
   }
-  return {};
+  if (!fs::exists(root_ + "/blob-info.json"))
+    return {};
+  std::set<std::string> diff_ids;
+  for (const auto &chain : keep)
+    if (auto rec = read_layer(chain))
+      diff_ids.insert(rec->diff_id);
+  return update_blob_infos([&](std::vector<BlobInfo> &infos) { prune_blob_infos(infos, diff_ids); });
+}
+
+Result<std::vector<BlobInfo>> Store::blob_infos() const {
+  std::string p = root_ + "/blob-info.json";
+  if (!fs::exists(p))
+    return std::vector<BlobInfo>{};
+  auto text = TRY(fs::read_file(p));
+  return blob_infos_from_json(json::parse(text, nullptr, false));
+}
+
+Status Store::update_blob_infos(const std::function<void(std::vector<BlobInfo> &)> &change) {
+  auto lock = TRY(FileLock::acquire(root_ + "/blob-info.lock"));
+  auto infos = TRY(blob_infos());
+  change(infos);
+  // Not fsynced: losing the newest entries costs an upload, nothing more.
+  return fs::write_file_atomic(root_ + "/blob-info.json", blob_infos_to_json(infos).dump(), false,
+                               0600);
 }
 
 std::string Store::container_dir(const std::string &id) const { return root_ + "/containers/" + id; }

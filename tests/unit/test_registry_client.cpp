@@ -1,9 +1,16 @@
 // registry::Client over a fake transport: the ping, the challenge/token
 // dance (anonymous and with credentials, cached per scope, fetched anew
-// when refused), Basic auth, manifest digests and error messages.
+// when refused), Basic auth, manifest digests and error messages; the
+// push side: mounts, upload sessions and their Locations, streamed
+// bodies, digests the registry reports, refusals.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstring>
+
 #include "skiff/registry/client.hpp"
+#include "skiff/registry/manifest.hpp"
+#include "skiff/registry/url.hpp"
 #include "skiff/util/base64.hpp"
 #include "skiff/util/digest.hpp"
 
@@ -13,7 +20,7 @@ using namespace skiff::registry;
 namespace {
 
 struct Seen {
-  std::string url, authorization;
+  std::string url, authorization, method = "GET";
 };
 
 // Answers through `handler` and records every request.
@@ -26,12 +33,20 @@ struct FakeRegistry {
       struct T : Transport {
         FakeRegistry *r;
         explicit T(FakeRegistry *x) : r(x) {}
-        Result<HttpResponse> send(const HttpRequest &req, const TlsOptions &, const BodySink *sink) override {
+        Result<HttpResponse> send(const HttpRequest &in, const TlsOptions &, const BodySink *sink) override {
+          // A streamed body arrives in small pieces, as a socket gives it.
+          HttpRequest req = in;
+          if (in.source) {
+            req.source = nullptr;
+            char buf[7];
+            for (size_t n; (n = TRY((*in.source)(buf, sizeof buf))) > 0;)
+              req.body.append(buf, n);
+          }
           std::string auth;
           for (const auto &h : req.headers)
             if (h.rfind("Authorization: ", 0) == 0)
               auth = h.substr(15);
-          r->seen.push_back({req.url, auth});
+          r->seen.push_back({req.url, auth, req.method});
           HttpResponse resp = r->handler(req, auth);
           if (sink && resp.status / 100 == 2) {
             TRY_STATUS((*sink)(resp.body));
@@ -183,4 +198,121 @@ TEST_CASE("insecure: plain HTTP only after https fails and only with tls_verify 
   Client insecure("plain:5000", o, failing_https);
   CHECK(insecure.manifest("a", "1").ok());
   CHECK(reg.seen.back().url == "http://plain:5000/v2/a/manifests/1");
+}
+
+TEST_CASE("push over Bearer: push scopes, a mount, an upload session and the manifest") {
+  FakeRegistry reg;
+  std::vector<std::string> scopes;
+  const std::string blob = "layer bytes";
+  const std::string mounted = sha256_digest("elsewhere"), fresh = sha256_digest(blob);
+  reg.handler = [&](const HttpRequest &req, const std::string &auth) {
+    const std::string &u = req.url;
+    if (u == "https://reg.example/v2/")
+      return respond(401, "", {{"www-authenticate", R"(Bearer realm="https://auth.example/token",service="reg")"}});
+    if (u.rfind("https://auth.example/token?", 0) == 0) {
+      scopes.push_back(u.substr(u.find("scope=")));
+      return respond(200, R"({"token":"T"})");
+    }
+    if (auth != "Bearer T")
+      return respond(401);
+    if (req.method == "HEAD")
+      return u.find(fresh) != std::string::npos ? respond(200, "", {{"content-length", "11"}}) : respond(404);
+    if (req.method == "POST" && u.find("mount=" + url_encode(mounted)) != std::string::npos)
+      return respond(201);
+    if (req.method == "POST")
+      return respond(202, "", {{"location", "/v2/team/app/blobs/uploads/u1?_state=a"}});
+    if (req.method == "PATCH") {
+      CHECK(u == "https://reg.example/v2/team/app/blobs/uploads/u1?_state=a");
+      CHECK(req.body == blob);
+      return respond(202, "", {{"location", "https://reg.example/v2/team/app/blobs/uploads/u1?_state=b"}});
+    }
+    if (req.method == "PUT" && u.find("/blobs/uploads/") != std::string::npos) {
+      CHECK(u == "https://reg.example/v2/team/app/blobs/uploads/u1?_state=b&digest=" + url_encode(fresh));
+      return respond(201, "", {{"docker-content-digest", fresh}});
+    }
+    if (req.method == "PUT") {
+      CHECK(u == "https://reg.example/v2/team/app/manifests/1.0");
+      bool oci = std::find(req.headers.begin(), req.headers.end(),
+                           "Content-Type: application/vnd.oci.image.manifest.v1+json") != req.headers.end();
+      CHECK(oci);
+      return respond(201, "", {{"docker-content-digest", req.body == kManifest ? sha256_digest(kManifest) : fresh}});
+    }
+    return respond(500);
+  };
+  Client c("reg.example", {}, reg.factory());
+  auto m = c.start_upload("team/app", mounted, "team/base");
+  REQUIRE(m.ok());
+  CHECK(m->mounted);
+  REQUIRE(scopes.size() == 1);
+  CHECK(scopes[0] == "scope=repository%3Ateam%2Fapp%3Apull%2Cpush&scope=repository%3Ateam%2Fbase%3Apull");
+
+  auto s = c.start_upload("team/app", fresh, "team/base");
+  REQUIRE(s.ok());
+  CHECK_FALSE(s->mounted);
+  CHECK(s->location == "https://reg.example/v2/team/app/blobs/uploads/u1?_state=a");
+  size_t at = 0;
+  BodySource source = [&](char *buf, size_t cap) -> Result<size_t> {
+    size_t n = std::min(cap, blob.size() - at);
+    std::memcpy(buf, blob.data() + at, n);
+    at += n;
+    return n;
+  };
+  auto next = c.upload_chunk("team/app", s->location, source);
+  REQUIRE(next.ok());
+  CHECK(c.finish_upload("team/app", *next, fresh).ok());
+  CHECK(*c.blob_size("team/app", fresh) == std::optional<int64_t>(11));
+  CHECK(*c.blob_size("team/app", mounted) == std::nullopt);
+  // One token for pull,push on the repository, besides the mount's.
+  CHECK(scopes.size() == 2);
+  CHECK(scopes[1] == "scope=repository%3Ateam%2Fapp%3Apull%2Cpush");
+
+  auto d = c.put_manifest("team/app", "1.0", media::oci_manifest, kManifest);
+  REQUIRE(d.ok());
+  CHECK(*d == sha256_digest(kManifest));
+  auto wrong = c.put_manifest("team/app", "1.0", media::oci_manifest, "{}");
+  REQUIRE_FALSE(wrong.ok());
+  CHECK(wrong.error().message.find("the registry stored the manifest of reg.example/team/app:1.0 as " + fresh) == 0);
+}
+
+TEST_CASE("push refused: the registry's words, one try for a streamed body, no credentials elsewhere") {
+  FakeRegistry reg;
+  reg.handler = [&](const HttpRequest &req, const std::string &auth) {
+    if (req.url == "https://reg.example/v2/")
+      return respond(401, "", {{"www-authenticate", R"(Bearer realm="https://auth.example/t")"}});
+    if (req.url.rfind("https://auth.example/t?", 0) == 0)
+      return respond(200, R"({"token":"T"})");
+    if (req.url.rfind("https://storage.example/", 0) == 0)
+      return auth.empty() ? respond(202, "", {{"location", "https://storage.example/up/2"}}) : respond(400);
+    if (req.method == "PATCH")
+      return respond(401, R"({"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]})");
+    return respond(403, R"({"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]})");
+  };
+  ClientOptions o;
+  o.credentials = Credentials{"u", "p"};
+  Client c("reg.example", o, reg.factory());
+  auto denied = c.start_upload("team/app");
+  REQUIRE_FALSE(denied.ok());
+  CHECK(denied.error().message ==
+        "starting an upload to reg.example/team/app: denied: requested access to the resource is denied");
+  auto manifest = c.put_manifest("team/app", "1", media::docker_manifest, kManifest);
+  REQUIRE_FALSE(manifest.ok());
+  CHECK(manifest.error().message ==
+        "storing the manifest of reg.example/team/app:1: denied: requested access to the resource is denied");
+
+  int reads = 0;
+  BodySource source = [&](char *, size_t) -> Result<size_t> {
+    reads++;
+    return size_t{0};
+  };
+  auto refused = c.upload_chunk("team/app", "https://reg.example/v2/team/app/blobs/uploads/u", source);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message.find("refused the credentials of user \"u\"") != std::string::npos);
+  CHECK(reg.count("/blobs/uploads/u") == 1);
+  CHECK(reads == 1);
+
+  // An upload location on another host gets no Authorization header.
+  auto elsewhere = c.upload_chunk("team/app", "https://storage.example/up/1", source);
+  REQUIRE(elsewhere.ok());
+  CHECK(*elsewhere == "https://storage.example/up/2");
+  CHECK(reg.seen.back().authorization.empty());
 }

@@ -1,9 +1,11 @@
 // Streaming decompression of layer blobs: the format (gzip, zstd or none) is
-// detected from the first bytes, never trusted from a media type.
+// detected from the first bytes, never trusted from a media type. And the
+// other way, for push: compression of a layer's tar as it is produced.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -15,6 +17,8 @@ namespace skiff::image {
 enum class Compression { none, gzip, zstd };
 
 std::string_view compression_name(Compression c);
+// "gzip", "zstd" or "none", as compression_name spells them.
+Result<Compression> parse_compression(std::string_view name);
 
 // Reads a possibly compressed stream from an fd it does not own and yields
 // the decompressed bytes, hashing the raw input on the way so a blob's
@@ -35,6 +39,25 @@ public:
   uint64_t input_size() const;
   // "sha256:..." of every byte read from the fd; call once, after the end.
   std::string input_digest();
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Compresses a stream with gzip or zstd (their default levels, as Docker
+// and podman use) as it is written, handing the compressed bytes to a sink.
+class CompressingWriter {
+public:
+  using Sink = std::function<Status(std::string_view compressed)>;
+  CompressingWriter(Compression c, Sink sink);
+  ~CompressingWriter();
+  CompressingWriter(const CompressingWriter &) = delete;
+  CompressingWriter &operator=(const CompressingWriter &) = delete;
+
+  Status write(const void *data, size_t len);
+  // Ends the stream (gzip trailer, zstd frame epilogue); call once.
+  Status finish();
 
 private:
   struct Impl;

@@ -25,4 +25,8 @@ struct Reference {
 
 Result<Reference> parse_reference(std::string_view text);
 
+// Whether the text names a tag or digest itself ("busybox" does not, so
+// Docker says "Using default tag: latest").
+bool names_version(std::string_view text);
+
 } // namespace skiff::image

@@ -1,7 +1,8 @@
 // A client of one registry (the distribution API v2): finds out how it
 // wants to be spoken to (https, or http when insecure; anonymous, Basic or
-// Bearer tokens from the WWW-Authenticate challenge) and fetches manifests,
-// tag lists and blobs. Safe to use from several threads at once.
+// Bearer tokens from the WWW-Authenticate challenge), fetches manifests,
+// tag lists and blobs, and uploads them. Safe to use from several threads
+// at once.
 #pragma once
 
 #include <functional>
@@ -58,6 +59,29 @@ public:
   Result<std::string> small_blob(const std::string &path, const std::string &digest,
                                  size_t max_size);
 
+  // Push. Every call asks for pull and push access to `path`.
+  // The size of a blob the repository has (HEAD), nullopt when it has not.
+  Result<std::optional<int64_t>> blob_size(const std::string &path, const std::string &digest);
+  struct UploadStart {
+    bool mounted = false;  // the blob is in the repository: nothing to upload
+    std::string location;  // else: the upload session's URL
+  };
+  // Opens an upload session (POST). With `mount_from` (another repository
+  // of this registry), asks the registry to mount blob `digest` from there
+  // instead; one that cannot opens a session all the same.
+  Result<UploadStart> start_upload(const std::string &path, const std::string &digest = "",
+                                   const std::string &mount_from = "");
+  // Streams content into the session (PATCH); returns its next location.
+  Result<std::string> upload_chunk(const std::string &path, const std::string &location,
+                                   const BodySource &source);
+  // Closes the session as blob `digest` (PUT), `body` being its last part.
+  Status finish_upload(const std::string &path, const std::string &location,
+                       const std::string &digest, std::string body = "");
+  // Stores a manifest under `ref` (a tag); returns its digest, checked
+  // against the one the registry reports.
+  Result<std::string> put_manifest(const std::string &path, const std::string &ref,
+                                   std::string_view media_type, const std::string &body);
+
 private:
   Status ping();
   Result<std::string> authorization(const std::string &scope, bool refresh);
@@ -67,6 +91,9 @@ private:
   Result<HttpResponse> call(HttpRequest req, const std::string &scope, const BodySink *sink);
   Result<HttpResponse> send(const HttpRequest &req, const BodySink *sink);
   Error response_error(const HttpResponse &resp, const std::string &what) const;
+  // The Location of an upload response, absolute.
+  Result<std::string> location_of(const HttpResponse &resp, const std::string &request_url,
+                                  const std::string &what) const;
 
   std::string domain_, host_;
   ClientOptions opts_;

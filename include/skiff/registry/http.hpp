@@ -20,10 +20,18 @@ struct TlsOptions {
   std::string client_key;
 };
 
+// Fills `buf` with up to `cap` bytes of a request body as it is sent;
+// 0 is the end, an error aborts the transfer and becomes the result of send().
+using BodySource = std::function<Result<size_t>(char *buf, size_t cap)>;
+
 struct HttpRequest {
   std::string method = "GET";
   std::string url;
   std::vector<std::string> headers;  // "Name: value"
+  // The body of a PUT, POST or PATCH: in memory, or from `source` when
+  // set (streamed, its length unknown in advance: sent chunked).
+  std::string body;
+  const BodySource *source = nullptr;
   // Redirects are followed (blob storage), never from https to http.
   bool follow_redirects = true;
   // Bodies kept in memory (not streamed) larger than this are an error.

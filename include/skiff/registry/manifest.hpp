@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "skiff/image/compression.hpp"
 #include "skiff/util/result.hpp"
 
 namespace skiff::registry {
@@ -18,6 +19,12 @@ inline constexpr std::string_view docker_list =
     "application/vnd.docker.distribution.manifest.list.v2+json";
 inline constexpr std::string_view oci_manifest = "application/vnd.oci.image.manifest.v1+json";
 inline constexpr std::string_view oci_index = "application/vnd.oci.image.index.v1+json";
+inline constexpr std::string_view docker_config = "application/vnd.docker.container.image.v1+json";
+inline constexpr std::string_view oci_config = "application/vnd.oci.image.config.v1+json";
+inline constexpr std::string_view docker_layer_gzip = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+inline constexpr std::string_view oci_layer = "application/vnd.oci.image.layer.v1.tar";
+inline constexpr std::string_view oci_layer_gzip = "application/vnd.oci.image.layer.v1.tar+gzip";
+inline constexpr std::string_view oci_layer_zstd = "application/vnd.oci.image.layer.v1.tar+zstd";
 } // namespace media
 
 // The Accept header of a manifest request: the four types above.
@@ -67,5 +74,20 @@ Result<Descriptor> choose_platform(const Manifest &index, const Platform &want);
 // Whether a layer's media type is a tar stream skiff can apply (plain,
 // gzip or zstd); foreign and non-layer types are errors.
 Status check_layer_type(const Descriptor &layer);
+// The compression a layer media type (one check_layer_type accepts) names.
+image::Compression layer_compression(std::string_view media_type);
+
+// What push writes: Docker v2 schema 2 or OCI image manifests.
+enum class ManifestFormat { docker, oci };
+// "docker" (or podman's "v2s2") and "oci".
+Result<ManifestFormat> parse_manifest_format(std::string_view name);
+// The media type of a layer compressed with `c` in a manifest of format
+// `f`; Docker's format has none for zstd (or uncompressed layers).
+Result<std::string> layer_media_type(ManifestFormat f, image::Compression c);
+// An image manifest over a config and layers (bottom first), whose media
+// types the descriptors carry; the config's is set here.
+std::string image_manifest_json(ManifestFormat f, const Descriptor &config,
+                                const std::vector<Descriptor> &layers);
+std::string_view manifest_media_type(ManifestFormat f);
 
 } // namespace skiff::registry

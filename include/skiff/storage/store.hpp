@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "skiff/storage/blob_info.hpp"
 #include "skiff/storage/container_config.hpp"
 #include "skiff/util/lock.hpp"
 #include "skiff/util/result.hpp"
@@ -75,8 +76,14 @@ public:
   // Held shared while layers are added and not yet referenced by an image,
   // so gc (which takes it exclusively) never sweeps them away.
   Result<FileLock> lock_layer_adds() const;
-  // Removes layers no image references; called after images change.
+  // Removes layers no image references, and what blob info knows of
+  // layers no longer stored; called after images change.
   Status gc_layers();
+
+  // Blob info (blob_info.hpp): one JSON file, changed under its own lock.
+  // A lost or torn file only costs uploads, so it is read leniently.
+  Result<std::vector<BlobInfo>> blob_infos() const;
+  Status update_blob_infos(const std::function<void(std::vector<BlobInfo> &)> &change);
 
   // Images: the index is one JSON file rewritten atomically under a lock.
   Result<std::vector<ImageRecord>> images() const;

@@ -22,6 +22,9 @@ Status write_file_atomic(const std::string &path, std::string_view data,
 // Writes all of `data` to `fd`, retrying short writes and EINTR; `what`
 // names the destination in the error.
 Status write_all(int fd, std::string_view data, std::string_view what);
+// Writes all of `data` to a socket without raising SIGPIPE; false once the
+// reading side is closed (or the socket fails otherwise).
+bool send_all(int fd, std::string_view data);
 Status write_file(const std::string &path, std::string_view data,
                   mode_t mode = 0644);
 Status mkdir_p(const std::string &path, mode_t mode = 0755);

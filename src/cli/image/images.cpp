@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -84,23 +85,36 @@ static int run_images(Context &ctx, const Args &a) {
   if (!list)
     return fail(list.error());
   bool no_trunc = a.flag("no-trunc");
+  std::string format = a.get("format", "table");
+  // As docker/cli's needDigest: asked for, or named by the format.
+  bool digests = a.flag("digests") || format.find("{{.Digest}}") != std::string::npos;
   std::vector<json> rows;
   std::vector<std::string> ids;
   for (const auto &[img, kept] : *list) {
     std::string id = no_trunc ? "sha256:" + img.id : img.id.substr(0, 12);
-    std::vector<std::pair<std::string, std::string>> names;
-    for (const auto &n : kept)
-      if (auto r = image::parse_reference(n))
-        names.emplace_back(r->familiar_repository(), r->tag);
+    // (repository, tag, digest): a row per repository digest of the tag's
+    // repository, as Docker shows them.
+    std::vector<std::tuple<std::string, std::string, std::string>> names;
+    for (const auto &n : kept) {
+      auto r = image::parse_reference(n);
+      if (!r)
+        continue;
+      size_t before = names.size();
+      for (const auto &d : digests ? img.digests : std::vector<std::string>{})
+        if (auto dr = image::parse_reference(d); dr && dr->repository() == r->repository())
+          names.emplace_back(r->familiar_repository(), r->tag, dr->digest);
+      if (names.size() == before)
+        names.emplace_back(r->familiar_repository(), r->tag, "<none>");
+    }
     if (names.empty())
-      names.emplace_back("<none>", "<none>");
-    for (const auto &[repo, tag] : names) {
+      names.emplace_back("<none>", "<none>", "<none>");
+    for (const auto &[repo, tag, digest] : names) {
       time_t secs = static_cast<time_t>(img.created / 1'000'000'000);
       tm t;
       gmtime_r(&secs, &t);
       rows.push_back({{"Repository", repo},
                       {"Tag", tag},
-                      {"Digest", "<none>"},
+                      {"Digest", digest},
                       {"ID", id},
                       {"CreatedSince", timefmt::human_duration(now - img.created) + " ago"},
                       {"CreatedAt", fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02} +0000 UTC", t.tm_year + 1900,
@@ -118,7 +132,6 @@ static int run_images(Context &ctx, const Args &a) {
       }
     return 0;
   }
-  std::string format = a.get("format", "table");
   if (format == "table")
     format = a.flag("digests")
                  ? "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
