@@ -1,5 +1,6 @@
 #include "skiff/cli/command.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -136,13 +137,18 @@ std::string help_text(const Command &cmd) {
   }
   if (!cmd.flags.empty()) {
     out += "\nOptions:\n";
+    std::vector<std::string> lefts;
+    size_t width = 32;  // wider when a flag needs it, keeping two spaces
     for (const auto &f : cmd.flags) {
       std::string left = f.shorthand ? fmt::format("  -{}, --{}", f.shorthand, f.name)
                                      : fmt::format("      --{}", f.name);
       if (f.kind != FlagKind::boolean)
         left += " " + (f.value_name.empty() ? std::string("string") : f.value_name);
-      out += fmt::format("{:<32}{}\n", left, f.help);
+      width = std::max(width, left.size() + 2);
+      lefts.push_back(std::move(left));
     }
+    for (size_t i = 0; i < cmd.flags.size(); i++)
+      out += fmt::format("{:<{}}{}\n", lefts[i], width, cmd.flags[i].help);
   }
   return out;
 }

@@ -87,6 +87,7 @@ Result<std::string> push(Engine &eng, const PushRequest &r, const PushOutput &ou
   auto opts = TRY(push_options(r));
   if (!r.all_tags && !tagged)
     out("Using default tag: latest");
+  out(fmt::format("The push refers to repository [{}]", ref.repository()));
   // Held until the last layer is read: layer gc must not take them away.
   auto hold = TRY(eng.store().lock_layer_adds());
   auto list = TRY(targets(eng.store(), ref, r.all_tags));
@@ -95,7 +96,6 @@ Result<std::string> push(Engine &eng, const PushRequest &r, const PushOutput &ou
                                               ref.repository()));
   auto copts = TRY(client_options(ref.domain, r.access, std::move(creds), !eng.options().rootless));
   registry::Client client(ref.domain, std::move(copts), registry::curl_transport);
-  out(fmt::format("The push refers to repository [{}]", ref.repository()));
   for (const auto &t : list) {
     registry::PushSource src;
     src.config = TRY(eng.store().read_blob("sha256:" + t.image.id));

@@ -227,7 +227,8 @@ every_layer() {
 
   run push_tls "$REG_TLS/nothere/app:1"
   assert_error 1 "An image does not exist locally with the tag: $REG_TLS/nothere/app"
-  [ "${#lines[@]}" -eq 1 ]
+  [ "${lines[0]}" = "The push refers to repository [$REG_TLS/nothere/app]" ]
+  [ "${#lines[@]}" -eq 2 ]
   run push_tls "$REG_TLS/err/app:2"
   assert_error 1 "tag does not exist: $REG_TLS/err/app:2"
   run push_tls "$REG_TLS/err/app@sha256:$(printf %064d 0)"
