@@ -434,8 +434,11 @@ int Monitor::run() {
     int64_t finished = timefmt::now_ns();
     bool again = should_restart(exit_code, finished - started, backoff_ms);
     // An --rm container is forgotten in finish() instead, and its cgroup
-    // removed after the answer (clean_up).
+    // removed after the answer (clean_up). Any other may be started again
+    // as soon as its exit is recorded: its old mounts go first, so the new
+    // overlay never shares the upper directory with a lingering one.
     if (!config_.auto_remove) {
+      held_ns_.clear();
       (void)runtime::Cgroup::destroy_by_name(id_);
       (void)record([&](storage::ContainerState &s) {
         again = again && !s.stop_requested;  // a stop that came meanwhile wins

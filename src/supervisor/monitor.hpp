@@ -51,8 +51,9 @@ private:
   UniqueFd log_;
   network::UserNet net_;  // the container's network helper, if any
   // The container's mount and network namespaces, held so that the kernel
-  // tears them down when we let go (after answering), not in the exit
-  // path of the container's init, before its parent learns of the exit.
+  // tears them down when we let go (for an --rm container, after
+  // answering), not in the exit path of the container's init, before its
+  // parent learns of the exit.
   std::vector<UniqueFd> held_ns_;
   std::vector<Client> clients_;
   LineSplitter split_out_, split_err_;
