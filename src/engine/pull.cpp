@@ -86,13 +86,10 @@ Result<std::string> pull(Engine &eng, const PullRequest &r, const PullOutput &ou
     opts.platform = TRY(registry::Platform::parse(r.platform));
     opts.platform_given = true;
   }
-  auto creds = TRY(registry::find_credentials(registry::AuthEnv::from_environment(r.access.authfile),
-                                              ref.repository()));
-  auto copts = TRY(client_options(ref.domain, r.access, std::move(creds), !eng.options().rootless));
-  registry::Client client(ref.domain, std::move(copts), registry::curl_transport);
+  auto client = TRY(open_client(ref, r.access, !eng.options().rootless));
   // Held until the image is recorded: layer gc must not take new layers.
   auto adding = TRY(eng.store().lock_layer_adds());
-  Puller puller{eng, client, opts, out};
+  Puller puller{eng, *client, opts, out};
   if (!r.all_tags) {
     if (!image::names_version(r.reference))
       out("Using default tag: latest");
@@ -101,7 +98,7 @@ Result<std::string> pull(Engine &eng, const PullRequest &r, const PullOutput &ou
                     ref.familiar()));
     return ref.full();
   }
-  auto tags = TRY(client.tags(ref.path));
+  auto tags = TRY(client->tags(ref.path));
   if (tags.empty())
     return make_error(Errc::not_found, "{} has no tags", ref.repository());
   bool changed = false;

@@ -27,6 +27,14 @@ Result<registry::ClientOptions> client_options(const std::string &domain, const 
   return o;
 }
 
+Result<std::unique_ptr<registry::Client>> open_client(const image::Reference &ref,
+                                                      const RegistryAccess &a, bool root) {
+  auto creds = TRY(registry::find_credentials(registry::AuthEnv::from_environment(a.authfile),
+                                              ref.repository()));
+  auto opts = TRY(client_options(ref.domain, a, std::move(creds), root));
+  return std::make_unique<registry::Client>(ref.domain, std::move(opts), registry::curl_transport);
+}
+
 std::string registry_of(std::string_view text) {
   std::string key = registry::normalize_auth_key(text);
   key = key.substr(0, key.find('/'));

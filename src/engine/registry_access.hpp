@@ -2,10 +2,12 @@
 // into a registry client.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "skiff/engine/pull.hpp"
+#include "skiff/image/reference.hpp"
 #include "skiff/registry/auth_file.hpp"
 #include "skiff/registry/client.hpp"
 
@@ -16,5 +18,10 @@ namespace skiff::engine {
 Result<registry::ClientOptions> client_options(const std::string &domain, const RegistryAccess &a,
                                                std::optional<registry::Credentials> creds,
                                                bool root);
+
+// A client for the reference's registry, with the credentials stored for
+// its repository (what pull and --pull newer speak through).
+Result<std::unique_ptr<registry::Client>> open_client(const image::Reference &ref,
+                                                      const RegistryAccess &a, bool root);
 
 } // namespace skiff::engine

@@ -244,6 +244,11 @@ offers() {
   offers dangling= reference= before= since= label=
   run skiff __complete image prune --filter ''
   offers dangling= label= label!= until=
+  run skiff __complete run --pull ''
+  offers always missing never newer
+  [ "${#lines[@]}" -eq 4 ]
+  run skiff __complete create --pull n
+  offers never newer
 }
 
 @test "complete: file arguments ask for file names" {

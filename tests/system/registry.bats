@@ -4,6 +4,8 @@
 # htpasswd auth, and a plain-HTTP one. Images are put there with skopeo from
 # docker-archives built by hand, so no client under test makes them.
 
+bats_require_minimum_version 1.5.0
+
 load helpers
 load registry
 
@@ -321,4 +323,95 @@ stored_layers() {
   [ "$(stored_layers)" -le 1 ]
   [ -z "$(find "$BATS_TEST_TMPDIR/root/layers" -maxdepth 1 -name '.tmp-*')" ]
   [ "$(find "$BATS_TEST_TMPDIR/root/blobs" -type f | wc -l)" -eq 0 ]
+}
+
+@test "run and create pull a missing image: Docker's lines on stderr, the container's output on stdout" {
+  login_tls >/dev/null
+  local digest
+  read -r digest _ < <(manifest_of app 1)
+  run --separate-stderr skiff run --rm --cert-dir "$REG_CERTS" "$REG_TLS/app:1" cat /one.txt
+  [ "$status" -eq 0 ]
+  [ "$output" = "layer one" ]
+  [ "${stderr_lines[0]}" = "Unable to find image '$REG_TLS/app:1' locally" ]
+  [ "${stderr_lines[1]}" = "1: Pulling from app" ]
+  [ "$(grep -c ': Pull complete$' <<<"$stderr")" -eq 2 ]
+  [ "${stderr_lines[-2]}" = "Digest: $digest" ]
+  [ "${stderr_lines[-1]}" = "Status: Downloaded newer image for $REG_TLS/app:1" ]
+  # There now: nothing more is pulled.
+  run --separate-stderr skiff run --rm "$REG_TLS/app:1" cat /one.txt
+  [ "$output" = "layer one" ]
+  [ -z "$stderr" ]
+  # create prints the container ID only; -q silences the pull.
+  run --separate-stderr skiff create -q --cert-dir "$REG_CERTS" "$REG_TLS/app:2" cat /two.txt
+  [ "$status" -eq 0 ]
+  [[ $output =~ ^[0-9a-f]{64}$ ]]
+  [ -z "$stderr" ]
+  run skiff start -a "$output"
+  [ "$output" = "layer two" ]
+  run skiff images --format '{{.Repository}}:{{.Tag}}'
+  [ "$(sort <<<"$output" | tr '\n' ' ')" = "$REG_TLS/app:1 $REG_TLS/app:2 " ]
+}
+
+@test "run --pull never: a missing image is an error and nothing changes" {
+  run skiff run --pull never --cert-dir "$REG_CERTS" "$REG_TLS/app:1" true
+  assert_error 125 "No such image: $REG_TLS/app:1"
+  [ "${#lines[@]}" -eq 1 ]
+  run skiff create --pull=never "$REG_TLS/app:1"
+  assert_error 125 "No such image: $REG_TLS/app:1"
+  run skiff images -q
+  [ -z "$output" ]
+  run skiff ps -aq
+  [ -z "$output" ]
+  # A local image is used without asking a registry (none listens on port 1).
+  load_busybox
+  skiff tag busybox 127.0.0.1:1/busybox
+  run --separate-stderr skiff run --rm --pull never 127.0.0.1:1/busybox echo local
+  [ "$output" = local ]
+  [ -z "$stderr" ]
+  run skiff run --pull sometimes busybox true
+  assert_error 125 "invalid pull option: 'sometimes': must be one of \"always\", \"missing\", \"never\" or \"newer\""
+  run skiff ps -aq
+  [ -z "$output" ]
+}
+
+@test "run --pull always and newer follow a tag the registry moved" {
+  login_tls >/dev/null
+  local d=$BATS_FILE_TMPDIR
+  reg_push "$d/app1.tar" "$REG_TLS/moving:latest"
+  run --separate-stderr skiff run --rm --cert-dir "$REG_CERTS" "$REG_TLS/moving" cat /one.txt
+  [ "$output" = "layer one" ]
+  [ "${stderr_lines[0]}" = "Unable to find image '$REG_TLS/moving:latest' locally" ]
+  # newer, the tag where it was: nothing pulled.
+  run --separate-stderr skiff run --rm --pull newer --cert-dir "$REG_CERTS" "$REG_TLS/moving" cat /one.txt
+  [ "$output" = "layer one" ]
+  [ -z "$stderr" ]
+  # always pulls anyway.
+  run --separate-stderr skiff run --rm --pull always --cert-dir "$REG_CERTS" "$REG_TLS/moving" cat /one.txt
+  [ "$output" = "layer one" ]
+  [ "${stderr_lines[0]}" = "latest: Pulling from moving" ]
+  [ "${stderr_lines[-1]}" = "Status: Image is up to date for $REG_TLS/moving:latest" ]
+
+  reg_push "$d/app2.tar" "$REG_TLS/moving:latest"
+  # missing keeps the local image; always takes the registry's.
+  run --separate-stderr skiff run --rm "$REG_TLS/moving" cat /one.txt
+  [ "$output" = "layer one" ]
+  [ -z "$stderr" ]
+  run --separate-stderr skiff run --rm --pull always --cert-dir "$REG_CERTS" "$REG_TLS/moving" cat /two.txt
+  [ "$output" = "layer two" ]
+  [ "${stderr_lines[-1]}" = "Status: Downloaded newer image for $REG_TLS/moving:latest" ]
+
+  reg_push "$d/app1.tar" "$REG_TLS/moving:latest"
+  # newer sees the digest differ and pulls, then has nothing to do.
+  run --separate-stderr skiff run --rm --pull newer --cert-dir "$REG_CERTS" "$REG_TLS/moving" cat /one.txt
+  [ "$output" = "layer one" ]
+  [ "${stderr_lines[-1]}" = "Status: Downloaded newer image for $REG_TLS/moving:latest" ]
+  run --separate-stderr skiff run --rm --pull newer --cert-dir "$REG_CERTS" "$REG_TLS/moving" cat /one.txt
+  [ "$output" = "layer one" ]
+  [ -z "$stderr" ]
+  # A registry that cannot be asked (no CA given): newer keeps the local image.
+  run --separate-stderr skiff run --rm --pull newer "$REG_TLS/moving" cat /one.txt
+  [ "$output" = "layer one" ]
+  [ -z "$stderr" ]
+  run skiff run --rm --pull always "$REG_TLS/moving" true
+  assert_error 125 "cannot reach registry $REG_TLS"
 }

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "skiff/engine/engine.hpp"
@@ -32,6 +33,25 @@ using PullOutput = std::function<void(const std::string &line)>;
 
 // Pulls and returns what Docker prints last: the full reference pulled.
 Result<std::string> pull(Engine &eng, const PullRequest &r, const PullOutput &out);
+
+// When run and create pull their image: Docker's always, missing (the
+// default) and never, and podman's newer (when the registry's digest for
+// the tag differs from the local image's; the local image when the
+// registry cannot be asked).
+enum class PullPolicy { always, missing, never, newer };
+Result<PullPolicy> parse_pull_policy(std::string_view text);
+
+struct ImageRequest {
+  std::string image;  // as typed: a name, name:tag, name@digest or an image ID
+  PullPolicy policy = PullPolicy::missing;
+  RegistryAccess access;
+};
+
+// The image a new container is made from, pulled first as the policy
+// says. `out` gets Docker's "Unable to find image 'x:latest' locally" and
+// the pull's lines.
+Result<storage::ImageRecord> image_for_container(Engine &eng, const ImageRequest &r,
+                                                 const PullOutput &out);
 
 struct LoginRequest {
   std::string registry;  // empty: docker.io

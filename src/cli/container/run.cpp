@@ -3,11 +3,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
+
 #include <fmt/format.h>
 
+#include "../access_flags.hpp"
 #include "../attach_client.hpp"
 #include "../registry.hpp"
 #include "skiff/cli/run_options.hpp"
+#include "skiff/engine/pull.hpp"
 #include "skiff/util/fs.hpp"
 
 extern char **environ;
@@ -21,8 +26,17 @@ static std::vector<std::string> host_environment() {
   return out;
 }
 
-static Result<std::string> create_from_args(engine::Engine &eng, const Args &a) {
-  auto img = TRY(eng.find_image(a.positional.at(0)));
+// The image, pulled first as --pull says; the pull talks on stderr, as
+// stdout is for the container (or create's ID).
+static Result<std::string> create_from_args(engine::Engine &eng, const Args &a, engine::PullPolicy policy) {
+  engine::ImageRequest req{a.positional.at(0), policy, registry_access(a)};
+  bool quiet = a.flag("quiet");
+  auto img = TRY(engine::image_for_container(eng, req, [&](const std::string &line) {
+    if (quiet)
+      return;
+    fmt::print(stderr, "{}\n", line);
+    std::fflush(stderr);
+  }));
   auto cfg = TRY(eng.image_config(img));
   std::vector<std::string> env_files;
   for (const auto &f : a.all("env-file")) {
@@ -65,10 +79,13 @@ static int start_and_attach(engine::Engine &eng, const std::string &id, bool att
 }
 
 static int run_run(Context &ctx, const Args &a) {
+  auto policy = engine::parse_pull_policy(a.get("pull", "missing"));
+  if (!policy)
+    return fail(policy.error());
   auto eng = ctx.engine();
   if (!eng)
     return fail(eng.error());
-  auto id = create_from_args(**eng, a);
+  auto id = create_from_args(**eng, a, *policy);
   if (!id)
     return fail(id.error());
   if (a.flag("detach")) {
@@ -89,10 +106,13 @@ static int run_run(Context &ctx, const Args &a) {
 }
 
 static int run_create(Context &ctx, const Args &a) {
+  auto policy = engine::parse_pull_policy(a.get("pull", "missing"));
+  if (!policy)
+    return fail(policy.error());
   auto eng = ctx.engine();
   if (!eng)
     return fail(eng.error());
-  auto id = create_from_args(**eng, a);
+  auto id = create_from_args(**eng, a, *policy);
   if (!id)
     return fail(id.error());
   fmt::print("{}\n", *id);
@@ -125,13 +145,26 @@ static int run_start(Context &ctx, const Args &a) {
   return rc;
 }
 
+// The container's flags, plus how its image is pulled when it is.
+static std::vector<Flag> run_flags() {
+  auto flags = container_create_flags();
+  auto access = registry_access_flags();
+  flags.insert(flags.end(), access.begin(), access.end());
+  flags.push_back({"pull", 0, FlagKind::value,
+                   "Pull image before creating (\"always\", \"missing\", \"never\", \"newer\")",
+                   "pull-policies", "string"});
+  flags.push_back({"quiet", 'q', FlagKind::boolean, "Suppress the pull output"});
+  std::sort(flags.begin(), flags.end(), [](const Flag &x, const Flag &y) { return x.name < y.name; });
+  return flags;
+}
+
 Command cmd_run() {
   return {"run", "[OPTIONS] IMAGE [COMMAND] [ARG...]", "Create and run a new container from an image",
-          container_create_flags(), "images", false, true, 1, -1, {"container run"}, run_run};
+          run_flags(), "images", false, true, 1, -1, {"container run"}, run_run};
 }
 
 Command cmd_create() {
-  auto flags = container_create_flags();
+  auto flags = run_flags();
   std::erase_if(flags, [](const Flag &f) { return f.name == "detach" || f.name == "sig-proxy"; });
   return {"create", "[OPTIONS] IMAGE [COMMAND] [ARG...]", "Create a new container",
           flags, "images", false, true, 1, -1, {"container create"}, run_create};
