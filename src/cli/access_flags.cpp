@@ -14,12 +14,13 @@ std::vector<Flag> registry_access_flags() {
            "Use the certificates in this directory (*.crt, *.cert, *.key) for the registry", "files",
            "string"},
           {"tls-verify", 0, FlagKind::boolean,
-           "Require HTTPS and verify certificates (--tls-verify=false also allows plain HTTP)"}};
+           "Require HTTPS and verify certificates (--tls-verify=false also allows plain HTTP; default: true unless registries.conf marks the registry insecure)"}};
 }
 
 engine::RegistryAccess registry_access(const Args &a) {
   engine::RegistryAccess r;
-  r.tls_verify = !a.has("tls-verify") || a.flag("tls-verify");
+  if (a.has("tls-verify"))
+    r.tls_verify = a.flag("tls-verify");
   r.cert_dir = a.get("cert-dir");
   r.authfile = a.get("authfile");
   return r;

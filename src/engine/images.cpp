@@ -7,6 +7,7 @@
 
 #include "skiff/engine/changes.hpp"
 #include "skiff/engine/engine.hpp"
+#include "skiff/engine/pull.hpp"
 #include "skiff/image/layer.hpp"
 #include "skiff/image/reference.hpp"
 #include "skiff/util/digest.hpp"
@@ -20,18 +21,22 @@ using nlohmann::json;
 using storage::ImageRecord;
 
 Result<ImageRecord> Engine::find_image(std::string_view text) {
+  return TRY(lookup_image(text)).image;
+}
+
+Result<Engine::FoundImage> Engine::lookup_image(std::string_view text) {
   auto images = TRY(store_.images());
-  if (auto ref = image::parse_reference(text)) {
-    std::string full = ref->full();
+  for (const auto &ref : TRY(local_names(text))) {
+    std::string full = ref.full();
     for (const auto &img : images)
       if (std::find(img.names.begin(), img.names.end(), full) != img.names.end())
-        return img;
+        return FoundImage{img, full};
     // "name@sha256:..." finds a pulled image by its repo digest.
-    std::string by_digest = ref->repository() + "@" + ref->digest;
+    std::string by_digest = ref.repository() + "@" + ref.digest;
     for (const auto &img : images)
-      if (!ref->digest.empty() &&
+      if (!ref.digest.empty() &&
           std::find(img.digests.begin(), img.digests.end(), by_digest) != img.digests.end())
-        return img;
+        return FoundImage{img, ""};
   }
   std::string_view id = text;
   if (id.rfind("sha256:", 0) == 0)
@@ -45,7 +50,7 @@ Result<ImageRecord> Engine::find_image(std::string_view text) {
         found = &img;
       }
     if (found)
-      return *found;
+      return FoundImage{*found, ""};
   }
   return Error{Errc::not_found, fmt::format("image \"{}\" not found (load or import it first)", text),
                kExitRuntime};
@@ -268,12 +273,8 @@ Status Engine::tag_image(std::string_view source, std::string_view target) {
 }
 
 Result<std::vector<std::string>> Engine::remove_image(std::string_view text, bool force) {
-  auto img = TRY(find_image(text));
+  auto [img, by_name] = TRY(lookup_image(text));
   std::vector<std::string> lines;
-  std::string by_name;
-  if (auto ref = image::parse_reference(text);
-      ref && std::find(img.names.begin(), img.names.end(), ref->full()) != img.names.end())
-    by_name = ref->full();
   // Removing one of several names only untags.
   if (!by_name.empty() && img.names.size() > 1) {
     TRY_STATUS(store_.update_images([&](std::vector<ImageRecord> &list) -> Status {

@@ -7,6 +7,7 @@
 #include "skiff/image/reference.hpp"
 #include "skiff/registry/pull.hpp"
 #include "skiff/util/digest.hpp"
+#include "skiff/util/strings.hpp"
 #include "skiff/util/timefmt.hpp"
 
 namespace skiff::engine {
@@ -75,24 +76,14 @@ struct Puller {
   }
 };
 
-} // namespace
-
-Result<std::string> pull(Engine &eng, const PullRequest &r, const PullOutput &out) {
-  auto ref = TRY(image::parse_reference(r.reference));
-  if (r.all_tags && image::names_version(r.reference))
-    return make_error(Errc::invalid, "tag can't be used with --all-tags/-a");
-  registry::PullOptions opts;
-  if (!r.platform.empty()) {
-    opts.platform = TRY(registry::Platform::parse(r.platform));
-    opts.platform_given = true;
-  }
+// Pulls one reference (every tag of its repository with --all-tags).
+Result<std::string> pull_from(Engine &eng, const image::Reference &ref, const PullRequest &r,
+                              const registry::PullOptions &opts, const PullOutput &out) {
   auto client = TRY(open_client(ref, r.access, !eng.options().rootless));
   // Held until the image is recorded: layer gc must not take new layers.
   auto adding = TRY(eng.store().lock_layer_adds());
   Puller puller{eng, *client, opts, out};
   if (!r.all_tags) {
-    if (!image::names_version(r.reference))
-      out("Using default tag: latest");
     bool changed = TRY(puller.one(ref));
     out(fmt::format("Status: {} for {}", changed ? "Downloaded newer image" : "Image is up to date",
                     ref.familiar()));
@@ -110,6 +101,37 @@ Result<std::string> pull(Engine &eng, const PullRequest &r, const PullOutput &ou
   out(fmt::format("Status: {} for {}", changed ? "Downloaded newer image" : "Image is up to date",
                   ref.familiar_repository()));
   return ref.repository();
+}
+
+} // namespace
+
+Result<std::string> pull(Engine &eng, const PullRequest &r, const PullOutput &out) {
+  TRY(image::parse_reference(r.reference));
+  bool versioned = image::names_version(r.reference);
+  if (r.all_tags && versioned)
+    return make_error(Errc::invalid, "tag can't be used with --all-tags/-a");
+  registry::PullOptions opts;
+  if (!r.platform.empty()) {
+    opts.platform = TRY(registry::Platform::parse(r.platform));
+    opts.platform_given = true;
+  }
+  auto conf = TRY(registries_conf());
+  auto candidates = TRY(conf.candidates(r.reference));
+  if (!r.all_tags && !versioned)
+    out("Using default tag: latest");
+  if (candidates.size() == 1)
+    return pull_from(eng, candidates[0], r, opts, out);
+  // A short name with search registries: the first that has it wins.
+  std::vector<std::string> errors;
+  for (const auto &c : candidates) {
+    out(fmt::format("Trying to pull {}...", r.all_tags ? c.repository() : c.full()));
+    auto got = pull_from(eng, c, r, opts, out);
+    if (got)
+      return got;
+    errors.push_back(got.error().message);
+  }
+  return make_error(Errc::not_found, "could not pull {} from any search registry of registries.conf ({}): {}",
+                    r.reference, str::join(conf.search, ", "), str::join(errors, "; "));
 }
 
 } // namespace skiff::engine

@@ -1,6 +1,7 @@
 // run and create's --pull: which image a new container gets, pulling it
 // first when the policy asks for it.
 #include <algorithm>
+#include <optional>
 
 #include "registry_access.hpp"
 #include "skiff/engine/pull.hpp"
@@ -35,6 +36,14 @@ bool registry_has_newer(Engine &eng, const image::Reference &ref, const storage:
   return std::find(local.digests.begin(), local.digests.end(), mine) == local.digests.end();
 }
 
+Result<storage::ImageRecord> pull_and_find(Engine &eng, const std::string &name, const RegistryAccess &access,
+                                           const PullOutput &out) {
+  PullRequest p;
+  p.reference = name;
+  p.access = access;
+  return eng.find_image(TRY(engine::pull(eng, p, out)));
+}
+
 } // namespace
 
 Result<PullPolicy> parse_pull_policy(std::string_view text) {
@@ -53,12 +62,18 @@ Result<PullPolicy> parse_pull_policy(std::string_view text) {
 
 Result<storage::ImageRecord> image_for_container(Engine &eng, const ImageRequest &r,
                                                  const PullOutput &out) {
-  auto local = eng.find_image(r.image);
-  if (!local && local.error().code != Errc::not_found)
-    return local;
+  auto found = eng.lookup_image(r.image);
+  if (!found && found.error().code != Errc::not_found)
+    return std::move(found).error();
+  std::optional<storage::ImageRecord> local;
+  if (found)
+    local = found->image;
   auto ref = image::parse_reference(r.image);
-  if (!ref || is_full_id(r.image))
-    return local;
+  if (!ref || is_full_id(r.image)) {
+    if (!local)
+      return std::move(found).error();
+    return *local;
+  }
   bool pull = false;
   switch (r.policy) {
   case PullPolicy::always:
@@ -73,20 +88,23 @@ Result<storage::ImageRecord> image_for_container(Engine &eng, const ImageRequest
     break;
   case PullPolicy::newer:
     // Only a tag can move: not a digest, nor an image found by its ID.
-    pull = !local || (ref->digest.empty() &&
-                      std::find(local->names.begin(), local->names.end(), ref->full()) != local->names.end() &&
-                      registry_has_newer(eng, *ref, *local, r.access));
+    if (!local) {
+      pull = true;
+    } else if (ref->digest.empty() && !found->name.empty()) {
+      auto named = TRY(image::parse_reference(found->name));
+      if (registry_has_newer(eng, named, *local, r.access))
+        return pull_and_find(eng, named.full(), r.access, out);
+    }
     break;
   }
   if (!pull)
-    return local;
-  if (!local)
+    return *local;
+  if (!local && r.policy != PullPolicy::always)
     out(fmt::format("Unable to find image '{}' locally", ref->familiar()));
-  PullRequest p;
-  p.reference = ref->full();
-  p.access = r.access;
-  TRY(engine::pull(eng, p, out));
-  return eng.find_image(ref->full());
+  // The name as typed, so a short name goes through the search registries;
+  // its tag made explicit, as docker run never says "Using default tag".
+  return pull_and_find(eng, image::names_version(r.image) ? r.image : r.image + ":latest", r.access,
+                       out);
 }
 
 } // namespace skiff::engine

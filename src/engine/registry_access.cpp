@@ -16,14 +16,34 @@ static std::string env(const char *name) {
   return v ? std::string(v) : std::string();
 }
 
-Result<registry::ClientOptions> client_options(const std::string &domain, const RegistryAccess &a,
+// The registries.conf entry for a repository, refusing what it forbids
+// and what skiff does not do.
+static Result<const registry::RegistryEntry *> conf_entry(const registry::RegistriesConf &conf,
+                                                          std::string_view repository) {
+  const auto *e = conf.find(repository);
+  if (!e)
+    return e;
+  if (e->blocked)
+    return make_error(Errc::invalid, "registry {} is blocked in registries.conf", e->prefix);
+  if (!e->location.empty() && e->location != e->prefix)
+    return make_error(Errc::invalid,
+                      "registries.conf pulls {} from {}: skiff does not remap registries (set "
+                      "location to the prefix, or drop prefix)",
+                      e->prefix, e->location);
+  return e;
+}
+
+Result<registry::ClientOptions> client_options(std::string_view repository, const RegistryAccess &a,
                                                std::optional<registry::Credentials> creds,
                                                bool root) {
+  std::string domain(repository.substr(0, repository.find('/')));
+  auto conf = TRY(registries_conf());
+  const auto *entry = TRY(conf_entry(conf, repository));
   registry::ClientOptions o;
-  o.tls_verify = a.tls_verify;
+  o.tls_verify = a.tls_verify.value_or(!(entry && entry->insecure));
   o.credentials = std::move(creds);
   auto roots = registry::cert_roots(env("HOME"), env("XDG_CONFIG_HOME"), root);
-  o.tls = TRY(registry::load_tls_options(registry::api_host(domain), a.cert_dir, roots, a.tls_verify));
+  o.tls = TRY(registry::load_tls_options(registry::api_host(domain), a.cert_dir, roots, o.tls_verify));
   return o;
 }
 
@@ -31,7 +51,7 @@ Result<std::unique_ptr<registry::Client>> open_client(const image::Reference &re
                                                       const RegistryAccess &a, bool root) {
   auto creds = TRY(registry::find_credentials(registry::AuthEnv::from_environment(a.authfile),
                                               ref.repository()));
-  auto opts = TRY(client_options(ref.domain, a, std::move(creds), root));
+  auto opts = TRY(client_options(ref.repository(), a, std::move(creds), root));
   return std::make_unique<registry::Client>(ref.domain, std::move(opts), registry::curl_transport);
 }
 
@@ -43,10 +63,19 @@ std::string registry_of(std::string_view text) {
 
 std::vector<std::string> known_registries() {
   std::vector<std::string> out;
+  auto add = [&](std::string k) {
+    if (!k.empty() && std::find(out.begin(), out.end(), k) == out.end())
+      out.push_back(std::move(k));
+  };
   for (const auto &path : registry::auth_files_to_read(registry::AuthEnv::from_environment("")))
     for (auto &k : registry::credential_keys(fs::read_file(path).value_or("")))
-      if (std::find(out.begin(), out.end(), k) == out.end())
-        out.push_back(std::move(k));
+      add(std::move(k));
+  if (auto conf = registries_conf()) {
+    for (const auto &r : conf->search)
+      add(r);
+    for (const auto &e : conf->registries)
+      add(e.location.substr(0, e.location.find('/')));
+  }
   return out;
 }
 

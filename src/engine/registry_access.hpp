@@ -13,9 +13,10 @@
 
 namespace skiff::engine {
 
-// `root`: state and config of root (certs.d under /etc/skiff), not of a
-// rootless user (under ~/.config/skiff).
-Result<registry::ClientOptions> client_options(const std::string &domain, const RegistryAccess &a,
+// For a repository ("host:port/path", or a registry alone): TLS as the
+// flags and registries.conf say. `root`: state and config of root
+// (certs.d under /etc/skiff), not of a rootless user (under ~/.config/skiff).
+Result<registry::ClientOptions> client_options(std::string_view repository, const RegistryAccess &a,
                                                std::optional<registry::Credentials> creds,
                                                bool root);
 

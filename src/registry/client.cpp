@@ -114,7 +114,7 @@ Status Client::ping() {
   e.wrap(fmt::format("cannot reach registry {}", domain_));
   if (opts_.tls_verify)
     e.message += " (for a private CA put it in certs.d or use --cert-dir; for a registry "
-                 "without TLS use --tls-verify=false)";
+                 "without TLS use --tls-verify=false or mark it insecure in registries.conf)";
   return e;
 }
 

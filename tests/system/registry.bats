@@ -415,3 +415,79 @@ stored_layers() {
   run skiff run --rm --pull always "$REG_TLS/moving" true
   assert_error 125 "cannot reach registry $REG_TLS"
 }
+
+@test "registries.conf: short names searched in order, insecure registries without the flag" {
+  mkdir -p "$HOME/.config/containers/certs.d/$REG_TLS"
+  cp "$REG_CERTS/ca.crt" "$HOME/.config/containers/certs.d/$REG_TLS/"
+  login_tls >/dev/null
+  # The user's file, found without being named.
+  cat > "$HOME/.config/containers/registries.conf" <<EOF
+# a test's registries
+unqualified-search-registries = ["$REG_PLAIN", "$REG_TLS"]
+
+[[registry]]
+location = "$REG_PLAIN"
+insecure = true
+EOF
+  run skiff pull app:1
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "Trying to pull $REG_PLAIN/app:1..." ]
+  [ "${lines[1]}" = "1: Pulling from app" ]
+  [ "${lines[2]}" = "Trying to pull $REG_TLS/app:1..." ]
+  [ "${lines[-2]}" = "Status: Downloaded newer image for $REG_TLS/app:1" ]
+  [ "${lines[-1]}" = "$REG_TLS/app:1" ]
+  # The short name finds it in the store through the same list.
+  run skiff run --rm app:1 cat /one.txt
+  [ "$output" = "layer one" ]
+  # The plain-HTTP registry is first and insecure by configuration.
+  run --separate-stderr skiff run --rm busybox echo from-plain
+  [ "$output" = from-plain ]
+  [ "${stderr_lines[0]}" = "Unable to find image 'busybox:latest' locally" ]
+  [ "${stderr_lines[1]}" = "Trying to pull $REG_PLAIN/busybox:latest..." ]
+  [ "${stderr_lines[-1]}" = "Status: Downloaded newer image for $REG_PLAIN/busybox:latest" ]
+  run skiff images --format '{{.Repository}}:{{.Tag}}'
+  [ "$(sort <<<"$output")" = "$(printf '%s\n' "$REG_PLAIN/busybox:latest" "$REG_TLS/app:1" | sort)" ]
+  run skiff rmi app:1
+  [ "${lines[0]}" = "Untagged: $REG_TLS/app:1" ]
+  [[ ${lines[1]} == "Deleted: sha256:"* ]]
+  run skiff pull nothere
+  assert_error 1 "could not pull nothere from any search registry of registries.conf ($REG_PLAIN, $REG_TLS): manifest for $REG_PLAIN/nothere:latest not found"
+  [[ $output == *"; manifest for $REG_TLS/nothere:latest not found"* ]]
+  # The flag still wins over the file.
+  run skiff pull --tls-verify=true "$REG_PLAIN/busybox"
+  assert_error 1 "cannot reach registry $REG_PLAIN"
+  run skiff __complete login ''
+  [ "$output" = "$(printf '%s\n' "$REG_PLAIN" "$REG_TLS" | sort)" ]
+}
+
+@test "registries.conf: CONTAINERS_REGISTRIES_CONF, blocked registries, errors naming the file" {
+  local conf=$BATS_TEST_TMPDIR/registries.conf
+  export CONTAINERS_REGISTRIES_CONF=$conf
+  # Without an insecure entry a plain-HTTP registry is refused.
+  printf '[[registry]]\nlocation = "%s"\n' "$REG_PLAIN" > "$conf"
+  run skiff pull "$REG_PLAIN/busybox"
+  assert_error 1 "cannot reach registry $REG_PLAIN"
+  [[ $output == *"mark it insecure in registries.conf"* ]]
+  # Version 1 of the format says the same as version 2.
+  printf '[registries.insecure]\nregistries = ["%s"]\n[registries.block]\nregistries = ["%s"]\n' \
+    "$REG_PLAIN" "$REG_TLS" > "$conf"
+  run skiff pull -q "$REG_PLAIN/busybox"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$REG_PLAIN/busybox:latest" ]
+  run skiff pull --cert-dir "$REG_CERTS" "$REG_TLS/app:1"
+  assert_error 1 "registry $REG_TLS is blocked in registries.conf"
+  run skiff run --rm --pull always "$REG_TLS/app:1" true
+  assert_error 125 "registry $REG_TLS is blocked in registries.conf"
+  # Without a search list a short name is Docker's (docker.io/library).
+  run skiff run --rm --pull never busybox true
+  assert_error 125 "No such image: busybox:latest"
+  printf 'unqualified-search-registries = "%s"\n' "$REG_PLAIN" > "$conf"
+  run skiff pull busybox
+  assert_error 1 "$conf: unqualified-search-registries must be a list of strings"
+  printf 'unqualified-search-registries = ["%s"\n' "$REG_PLAIN" > "$conf"
+  run skiff run --rm busybox true
+  assert_error 125 "$conf: line 2: expected ',' or ']' in an array"
+  rm "$conf"
+  run skiff pull busybox
+  assert_error 1 "$conf"
+}

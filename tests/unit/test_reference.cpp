@@ -63,3 +63,11 @@ TEST_CASE("reference: filters with a registry port match", "[reference][filter]"
   CHECK(*engine::reference_matches("127.0.0.1:*/app", r));
   CHECK_FALSE(*engine::reference_matches("127.0.0.1:5000", r));
 }
+
+TEST_CASE("reference: whether a name carries its own tag or digest", "[reference]") {
+  CHECK_FALSE(image::names_version("busybox"));
+  CHECK(image::names_version("busybox:1"));
+  CHECK_FALSE(image::names_version("127.0.0.1:5000/app"));
+  CHECK(image::names_version("127.0.0.1:5000/app:2"));
+  CHECK(image::names_version("app@sha256:" + std::string(64, 'a')));
+}

@@ -46,6 +46,12 @@ public:
 
   // Images.
   Result<storage::ImageRecord> find_image(std::string_view ref_or_id);
+  struct FoundImage {
+    storage::ImageRecord image;
+    std::string name;  // the full name it was found by; empty for a digest or an ID
+  };
+  // find_image, telling which of the names a short name may have matched.
+  Result<FoundImage> lookup_image(std::string_view ref_or_id);
   Result<image::ImageConfig> image_config(const storage::ImageRecord &img);
   Result<std::string> import_image(int fd, const std::string &tag,
                                    const std::vector<std::string> &changes,

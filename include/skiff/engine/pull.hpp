@@ -9,13 +9,16 @@
 #include <vector>
 
 #include "skiff/engine/engine.hpp"
+#include "skiff/registry/registries_conf.hpp"
 #include "skiff/util/result.hpp"
 
 namespace skiff::engine {
 
 // How to reach a registry: the flags pull, login and logout share.
 struct RegistryAccess {
-  bool tls_verify = true;  // --tls-verify=false: no certificate checks, plain HTTP allowed
+  // --tls-verify; unset: verify, unless registries.conf marks the registry
+  // insecure. Off: no certificate checks, plain HTTP allowed.
+  std::optional<bool> tls_verify;
   std::string cert_dir;    // --cert-dir
   std::string authfile;    // --authfile
 };
@@ -65,7 +68,22 @@ Status login(const LoginRequest &r);
 // Removes stored credentials; returns Docker's message.
 Result<std::string> logout(const std::string &registry, const RegistryAccess &access);
 
-// Registries with stored credentials in the auth files (for completion).
+// The registries.conf in effect, read once: CONTAINERS_REGISTRIES_CONF
+// names the only file to read; else the user's
+// (${XDG_CONFIG_HOME:-~/.config}/containers/registries.conf) if it exists,
+// or /etc/containers/registries.conf, then the *.conf drop-ins of
+// /etc/containers/registries.conf.d and the user's registries.conf.d, by
+// name. No file: Docker's defaults (short names are docker.io's).
+Result<registry::RegistriesConf> registries_conf();
+
+// The names `text` may have in the store, in the order they are looked
+// up: for a short name, one per search registry of registries.conf, then
+// Docker's (docker.io: what tag and import make of a short name). Text
+// that is no reference has none.
+Result<std::vector<image::Reference>> local_names(std::string_view text);
+
+// Registries with stored credentials in the auth files and those
+// registries.conf names (for completion).
 std::vector<std::string> known_registries();
 
 // "docker.io" for empty input, Docker Hub's URL spellings and such; the

@@ -25,8 +25,8 @@ struct Reference {
 
 Result<Reference> parse_reference(std::string_view text);
 
-// Whether the text names a tag or digest itself ("busybox" does not, so
-// Docker says "Using default tag: latest").
+// Whether a name as typed carries its own tag or digest ("app:1",
+// "host:5000/app@sha256:..."), not "latest" by default ("host:5000/app").
 bool names_version(std::string_view text);
 
 } // namespace skiff::image
