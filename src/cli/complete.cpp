@@ -70,6 +70,8 @@ static std::vector<std::string> static_values(const std::string &kind) {
     return {"dangling=", "reference=", "before=", "since=", "label="};
   if (kind == "image-prune-filters")
     return {"dangling=", "label=", "label!=", "until="};
+  if (kind == "search-filters")
+    return {"is-official=", "stars="};
   if (kind == "pull-policies")
     return {"always", "missing", "never", "newer"};
   if (kind == "archive-formats")

@@ -11,7 +11,8 @@ const std::vector<Command> &commands() {
       cmd_rmi(),           cmd_tag(),           cmd_import(),         cmd_load(),
       cmd_save(),          cmd_export(),        cmd_history(),        cmd_image_prune(),
       cmd_image_exists(),
-      cmd_pull(),          cmd_push(),          cmd_login(),         cmd_logout(),
+      cmd_pull(),          cmd_push(),          cmd_search(),         cmd_login(),
+      cmd_logout(),
       cmd_volume_create(), cmd_volume_ls(),     cmd_volume_inspect(), cmd_volume_rm(),
       cmd_volume_prune(),  cmd_version(),       cmd_info(),           cmd_complete()};
   return all;

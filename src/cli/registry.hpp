@@ -32,6 +32,7 @@ Command cmd_image_prune();
 Command cmd_image_exists();
 Command cmd_pull();
 Command cmd_push();
+Command cmd_search();
 Command cmd_login();
 Command cmd_logout();
 Command cmd_volume_create();

@@ -16,6 +16,17 @@ std::string api_host(std::string_view domain) {
   return domain == "docker.io" ? "registry-1.docker.io" : std::string(domain);
 }
 
+// The API's pagination: Link: </v2/...?last=x&n=y>; rel="next" (a path on
+// the same registry only).
+static std::string next_page(const HttpResponse &resp) {
+  std::string link = resp.header("link");
+  auto open = link.find('<'), close = link.find('>');
+  if (link.find("rel=\"next\"") != std::string::npos && open != std::string::npos &&
+      close != std::string::npos && close > open && link[open + 1] == '/')
+    return link.substr(open + 1, close - open - 1);
+  return "";
+}
+
 static std::string pull_scope(const std::string &path) { return "repository:" + path + ":pull"; }
 static std::string push_scope(const std::string &path) { return "repository:" + path + ":pull,push"; }
 
@@ -260,15 +271,39 @@ Result<std::vector<std::string>> Client::tags(const std::string &path) {
       for (const auto &v : *t)
         if (v.is_string())
           out.push_back(v.get<std::string>());
-    // Pagination: Link: </v2/name/tags/list?last=x&n=y>; rel="next"
-    next.clear();
-    std::string link = resp.header("link");
-    auto open = link.find('<'), close = link.find('>');
-    if (link.find("rel=\"next\"") != std::string::npos && open != std::string::npos &&
-        close != std::string::npos && close > open && link[open + 1] == '/')
-      next = link.substr(open + 1, close - open - 1);
+    next = next_page(resp);
   }
   return out;
+}
+
+Result<std::optional<std::string>> Client::search_v1(const std::string &term, int limit) {
+  TRY_STATUS(ping());
+  HttpRequest req;
+  req.url = fmt::format("{}/v1/search?q={}&n={}", base_, url_encode(term), limit);
+  req.max_body = 4 << 20;
+  // Without credentials, as podman asks: Docker Hub's index takes none.
+  auto resp = TRY(send(req, nullptr));
+  if (resp.status != 200)
+    return std::optional<std::string>();
+  return std::optional<std::string>(std::move(resp.body));
+}
+
+Status Client::catalog(const std::function<bool(const std::string &body)> &page) {
+  TRY_STATUS(ping());
+  std::string next = "/v2/_catalog";
+  while (!next.empty()) {
+    HttpRequest req;
+    req.url = base_ + next;
+    auto resp = TRY(call(req, "registry:catalog:*", nullptr));
+    if (resp.status == 404 || resp.status == 405)
+      return make_error(Errc::not_found, "{} serves no catalog", domain_);
+    if (resp.status != 200)
+      return response_error(resp, fmt::format("listing the catalog of {}", domain_));
+    if (!page(resp.body))
+      return {};
+    next = next_page(resp);
+  }
+  return {};
 }
 
 Status Client::blob(const std::string &path, const std::string &digest, const BodySink &sink) {

@@ -249,6 +249,8 @@ offers() {
   [ "${#lines[@]}" -eq 4 ]
   run skiff __complete create --pull n
   offers never newer
+  run skiff __complete search --filter ''
+  offers is-official= stars=
 }
 
 @test "complete: file arguments ask for file names" {

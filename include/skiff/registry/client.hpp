@@ -55,6 +55,13 @@ public:
   Result<std::string> manifest_digest(const std::string &path, const std::string &ref);
   // Every tag of a repository (following the API's pagination).
   Result<std::vector<std::string>> tags(const std::string &path);
+  // GET /v1/search?q=TERM&n=LIMIT, anonymously (Docker Hub's search, also
+  // served by some other registries): the body, or nullopt where it is not
+  // served.
+  Result<std::optional<std::string>> search_v1(const std::string &term, int limit);
+  // The repositories of /v2/_catalog, a page at a time until `page`
+  // returns false or none is left; not_found where there is no catalog.
+  Status catalog(const std::function<bool(const std::string &body)> &page);
   // Streams a blob into `sink` (redirects to blob storage followed). The
   // caller verifies the content.
   Status blob(const std::string &path, const std::string &digest, const BodySink &sink);
