@@ -92,16 +92,13 @@ Result<std::string> push(Engine &eng, const PushRequest &r, const PushOutput &ou
   auto hold = TRY(eng.store().lock_layer_adds());
   auto list = TRY(targets(eng.store(), ref, r.all_tags));
 
-  auto creds = TRY(registry::find_credentials(registry::AuthEnv::from_environment(r.access.authfile),
-                                              ref.repository()));
-  auto copts = TRY(client_options(ref.domain, r.access, std::move(creds), !eng.options().rootless));
-  registry::Client client(ref.domain, std::move(copts), registry::curl_transport);
+  auto client = TRY(open_client(ref, r.access, !eng.options().rootless));
   for (const auto &t : list) {
     registry::PushSource src;
     src.config = TRY(eng.store().read_blob("sha256:" + t.image.id));
     src.diff_ids = TRY(image::ImageConfig::parse(src.config)).diff_ids;
     src.chains = t.image.layers;
-    auto pushed = TRY(registry::push_image(eng.store(), client, t.ref, src, opts,
+    auto pushed = TRY(registry::push_image(eng.store(), *client, t.ref, src, opts,
                                            [&](const std::string &id, const std::string &status) {
                                              out(id + ": " + status);
                                            }));

@@ -474,6 +474,14 @@ EOF
   run skiff pull -q "$REG_PLAIN/busybox"
   [ "$status" -eq 0 ]
   [ "$output" = "$REG_PLAIN/busybox:latest" ]
+  # push follows the same file.
+  skiff tag "$REG_PLAIN/busybox" "$REG_PLAIN/pushed:conf"
+  run skiff push -q "$REG_PLAIN/pushed:conf"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$REG_PLAIN/pushed:conf" ]
+  skiff tag "$REG_PLAIN/busybox" "$REG_TLS/pushed:conf"
+  run skiff push --cert-dir "$REG_CERTS" "$REG_TLS/pushed:conf"
+  assert_error 1 "registry $REG_TLS is blocked in registries.conf"
   run skiff pull --cert-dir "$REG_CERTS" "$REG_TLS/app:1"
   assert_error 1 "registry $REG_TLS is blocked in registries.conf"
   run skiff run --rm --pull always "$REG_TLS/app:1" true
