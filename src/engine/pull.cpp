@@ -66,8 +66,8 @@ struct Puller {
   Result<bool> one(const image::Reference &ref) {
     out(fmt::format("{}: Pulling from {}", ref.digest.empty() ? ref.tag : ref.digest, ref.path));
     auto img = TRY(registry::pull_image(eng.store(), client, ref, opts,
-                                        [&](const std::string &id, const std::string &status) {
-                                          out(id + ": " + status);
+                                        [&](const registry::LayerStatus &s) {
+                                          out({s.id, s.status, s.current, s.total});
                                         }));
     out("Digest: " + img.manifest_digest);
     bool changed = TRY(record(eng.store(), img, ref.digest.empty() ? ref.full() : "",

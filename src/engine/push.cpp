@@ -99,8 +99,8 @@ Result<std::string> push(Engine &eng, const PushRequest &r, const PushOutput &ou
     src.diff_ids = TRY(image::ImageConfig::parse(src.config)).diff_ids;
     src.chains = t.image.layers;
     auto pushed = TRY(registry::push_image(eng.store(), *client, t.ref, src, opts,
-                                           [&](const std::string &id, const std::string &status) {
-                                             out(id + ": " + status);
+                                           [&](const registry::LayerStatus &s) {
+                                             out({s.id, s.status, s.current, s.total});
                                            }));
     out(fmt::format("{}: digest: {} size: {}", t.ref.tag, pushed.digest, pushed.size));
     TRY_STATUS(record_digest(eng.store(), t.image.id, ref.repository() + "@" + pushed.digest));

@@ -32,7 +32,8 @@ struct LayerJob {
 // written while it arrives. The download keeps hashing even when the
 // extraction gave up early, so a corrupt blob is reported as what it is.
 Status fetch_layer(storage::Store &store, Client &client, const std::string &path,
-                   const LayerJob &job, const std::atomic<bool> &cancelled) {
+                   const LayerJob &job, const std::atomic<bool> &cancelled,
+                   const std::function<void(uint64_t received)> &on_bytes) {
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
     return sys_error("making a socket pair");
@@ -57,6 +58,7 @@ Status fetch_layer(storage::Store &store, Client &client, const std::string &pat
     hash.update(chunk.data(), chunk.size());
     if (!reader_gone && !fs::send_all(writer.get(), chunk))
       reader_gone = true;
+    on_bytes(received);
     return {};
   };
   Status got = client.blob(path, job.desc.digest, sink);
@@ -153,9 +155,9 @@ Result<PulledImage> pull_image(storage::Store &store, Client &client, const imag
   std::vector<LayerJob> jobs;
   std::string parent;
   std::mutex progress_mu;
-  auto report = [&](const std::string &id, const std::string &status) {
+  auto report = [&](const LayerStatus &st) {
     std::lock_guard lock(progress_mu);
-    progress(id, status);
+    progress(st);
   };
   std::vector<std::pair<std::string, std::string>> lines;
   for (size_t i = 0; i < m.layers.size(); i++) {
@@ -173,21 +175,24 @@ Result<PulledImage> pull_image(storage::Store &store, Client &client, const imag
   // An image the store has whole gets no layer lines, as with Docker.
   if (!known || !jobs.empty())
     for (const auto &[id, status] : lines)
-      report(id, status);
+      report({id, status});
 
   std::atomic<size_t> next{0};
   std::atomic<bool> cancelled{false};
   std::optional<Error> first_error;
   auto work = [&] {
     for (size_t i; !cancelled && (i = next++) < jobs.size();) {
-      auto s = fetch_layer(store, client, ref.path, jobs[i], cancelled);
+      const LayerJob &job = jobs[i];
+      auto s = fetch_layer(store, client, ref.path, job, cancelled, [&](uint64_t received) {
+        report({job.short_id, "Downloading", static_cast<int64_t>(received), job.desc.size});
+      });
       std::lock_guard lock(progress_mu);
       if (!s) {
         if (!cancelled.exchange(true))
           first_error = std::move(s).error();
         return;
       }
-      progress(jobs[i].short_id, "Pull complete");
+      progress({job.short_id, "Pull complete"});
     }
   };
   std::vector<std::thread> workers;

@@ -32,9 +32,9 @@ public:
       : store_(store), client_(client), dest_(dest), opts_(opts),
         media_type_(std::move(media_type)), progress_(progress) {}
 
-  void report(const std::string &id, const std::string &status) {
+  void report(const std::string &id, const std::string &status, int64_t current = 0, int64_t total = 0) {
     std::lock_guard lock(mu_);
-    progress_(id, status);
+    progress_({id, status, current, total});
   }
 
   // The blob of one layer in the repository: found there, mounted, or uploaded.
@@ -104,6 +104,7 @@ private:
   Result<Descriptor> upload(const LayerJob &job, std::string session) {
     if (session.empty())
       session = TRY(client_.start_upload(dest_.path)).location;
+    auto tar_size = static_cast<int64_t>(TRY(storage::layer_tar_size(store_, job.chain)));
     int sv[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
       return sys_error("making a socket pair");
@@ -122,7 +123,15 @@ private:
         }
         return {};
       });
+      // Docker counts the tar's bytes against its size, not the compressed
+      // ones; told every 256 KiB, as tars come in small pieces.
+      int64_t tar_bytes = 0, told = 0;
       produced = storage::write_layer_tar(store_, job.chain, [&](const void *p, size_t n) {
+        tar_bytes += static_cast<int64_t>(n);
+        if (tar_bytes - told >= (256 << 10) || tar_bytes == tar_size) {
+          told = tar_bytes;
+          report(job.id, "Pushing", tar_bytes, tar_size);
+        }
         return out.write(p, n);
       });
       if (produced)

@@ -159,3 +159,36 @@ reg_curl() {
   shift
   curl -sf --cacert "$REG_CERTS/ca.crt" -u "$REG_USER:$REG_PASS" "$@" "https://$REG_TLS$path"
 }
+
+# The screen a terminal would show for output with cursor moves on stdin
+# (what pull draws: \r, \n, ESC[nA, ESC[nB, ESC[2K), one line per row,
+# without trailing blanks.
+screen_of() {
+  /usr/bin/python3 -c '
+import re, sys
+rows, row, col = [[]], 0, 0
+for up_down, n, code, nl, cr, text in re.findall(r"(\x1b\[(\d*)([ABK]))|(\n)|(\r)|([^\x1b\r\n]+)", sys.stdin.read()):
+    if up_down:
+        k = int(n or 1)
+        if code == "A": row = max(0, row - k)
+        elif code == "B": row += k
+        else: rows[row] = []
+    elif nl: row += 1
+    elif cr: col = 0
+    else:
+        line = rows[row]
+        line[col:col + len(text)] = list(text)
+        col += len(text)
+    while len(rows) <= row: rows.append([])
+print("\n".join("".join(r).rstrip() for r in rows).rstrip("\n"))
+'
+}
+
+# Runs skiff in a pseudo-terminal 150 columns wide; stdout and stderr both
+# go there. tty_skiff OUT ARGS...
+tty_skiff() {
+  local out=$1 cmd
+  shift
+  cmd=$(printf '%q ' "$SKIFF_BIN" --root "$BATS_TEST_TMPDIR/root" --runroot "$BATS_TEST_TMPDIR/run" "$@")
+  script -qec "stty cols 150 rows 50; $cmd" /dev/null > "$out"
+}

@@ -499,3 +499,51 @@ EOF
   run skiff pull busybox
   assert_error 1 "$conf"
 }
+
+@test "pull and run on a terminal: a bar per layer redrawn in place, Pull complete at the end" {
+  login_tls >/dev/null
+  local digest layers out=$BATS_TEST_TMPDIR/tty.out
+  read -r digest _ < <(manifest_of app 1)
+  layers=$(reg_curl /v2/app/manifests/1 -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' |
+    jq -r '.layers[].digest | .[7:19]')
+  tty_skiff "$out" pull --cert-dir "$REG_CERTS" "$REG_TLS/app:1"
+  # Bars with bytes were drawn, by moving the cursor up and down.
+  grep -q $'\x1b\\[2K\r[0-9a-f]\\{12\\}: Downloading \\[[=>]' "$out"
+  grep -q 'B/[0-9.]*[kM]\?B' "$out"
+  grep -q $'\x1b\\[1B' "$out"
+  run screen_of < "$out"
+  [ "${lines[0]}" = "1: Pulling from app" ]
+  [ "${lines[1]}" = "$(sed -n 1p <<<"$layers"): Pull complete" ]
+  [ "${lines[2]}" = "$(sed -n 2p <<<"$layers"): Pull complete" ]
+  [ "${lines[3]}" = "Digest: $digest" ]
+  [ "${lines[4]}" = "Status: Downloaded newer image for $REG_TLS/app:1" ]
+  [ "${lines[5]}" = "$REG_TLS/app:1" ]
+  [ "${#lines[@]}" -eq 6 ]
+  # -q stays silent on a terminal too.
+  tty_skiff "$out" pull -q --cert-dir "$REG_CERTS" "$REG_TLS/app:1"
+  run screen_of < "$out"
+  [ "$output" = "$REG_TLS/app:1" ]
+  # run draws the same on stderr; the shared layer already exists.
+  tty_skiff "$out" run --rm --cert-dir "$REG_CERTS" "$REG_TLS/app:2" cat /two.txt
+  grep -q 'Downloading \[' "$out"
+  run screen_of < "$out"
+  [ "${lines[0]}" = "Unable to find image '$REG_TLS/app:2' locally" ]
+  [ "${lines[1]}" = "2: Pulling from app" ]
+  [[ ${lines[2]} == *": Already exists" ]]
+  [[ ${lines[3]} == *": Pull complete" ]]
+  [ "${lines[-1]}" = "layer two" ]
+}
+
+@test "push on a terminal: a bar while a layer uploads, Pushed at the end" {
+  login_tls >/dev/null
+  local out=$BATS_TEST_TMPDIR/tty.out
+  small_layer "$BATS_TEST_TMPDIR/l.tar" bar.txt "pushed with a bar"
+  skiff import "$BATS_TEST_TMPDIR/l.tar" "$REG_TLS/pushbar:1" >/dev/null
+  tty_skiff "$out" push --cert-dir "$REG_CERTS" "$REG_TLS/pushbar:1"
+  grep -q $'\x1b\\[2K\r[0-9a-f]\\{12\\}: Pushing \\[' "$out"
+  run screen_of < "$out"
+  [ "${lines[0]}" = "The push refers to repository [$REG_TLS/pushbar]" ]
+  [[ ${lines[1]} =~ ^[0-9a-f]{12}:\ Pushed$ ]]
+  [[ ${lines[2]} == "1: digest: sha256:"*" size: "* ]]
+  [ "${#lines[@]}" -eq 3 ]
+}

@@ -2,6 +2,7 @@
 // image with its repo digest), login and logout.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -30,9 +31,23 @@ struct PullRequest {
   RegistryAccess access;
 };
 
-// Gets a line of Docker's pull output ("latest: Pulling from library/x",
-// "<id>: Pull complete", "Digest: ...", "Status: ...").
-using PullOutput = std::function<void(const std::string &line)>;
+// What docker pull and push print, one event at a time: a plain line
+// ("latest: Pulling from library/x", "Digest: ...") or a layer's status
+// ("<id>: Pull complete"), with bytes done and in all for "Downloading"
+// and "Pushing", which only a terminal shows.
+struct ProgressEvent {
+  // A plain line.
+  ProgressEvent(std::string line) : status(std::move(line)) {}
+  ProgressEvent(const char *line) : status(line) {}
+  ProgressEvent(std::string layer, std::string s, int64_t done = 0, int64_t all = 0)
+      : id(std::move(layer)), status(std::move(s)), current(done), total(all) {}
+
+  std::string id;  // the layer's short ID; empty for a plain line
+  std::string status;
+  int64_t current = 0, total = 0;
+};
+using ProgressOutput = std::function<void(const ProgressEvent &)>;
+using PullOutput = ProgressOutput;
 
 // Pulls and returns what Docker prints last: the full reference pulled.
 Result<std::string> pull(Engine &eng, const PullRequest &r, const PullOutput &out);

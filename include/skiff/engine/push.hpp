@@ -18,9 +18,9 @@ struct PushRequest {
   RegistryAccess access;
 };
 
-// Gets a line of Docker's push output ("The push refers to repository
-// [...]", "<id>: Pushed", "<tag>: digest: sha256:... size: N").
-using PushOutput = std::function<void(const std::string &line)>;
+// Docker's push output ("The push refers to repository [...]", "<id>:
+// Pushed", "<tag>: digest: sha256:... size: N"), as pull's is given.
+using PushOutput = ProgressOutput;
 
 // Pushes and returns what docker push -q prints: the reference pushed.
 // Each image pushed gets the repository digest (RepoDigests).

@@ -23,10 +23,18 @@ struct PullOptions {
   int parallel = 3;             // layers downloaded at once, as Docker does
 };
 
-// Progress, Docker's words: (short layer ID, "Pulling fs layer" /
-// "Already exists" / "Pull complete"). Called from download threads, one
-// call at a time.
-using LayerProgress = std::function<void(const std::string &id, const std::string &status)>;
+// One layer's progress in Docker's words: "Pulling fs layer",
+// "Downloading" (with bytes), "Already exists", "Pull complete"; a push's
+// "Preparing", "Pushing" (also with bytes), "Pushed", ... A layer is
+// extracted while it downloads, so there is no separate "Extracting".
+struct LayerStatus {
+  std::string id;        // the layer's short ID
+  std::string status;
+  int64_t current = 0;   // bytes done and in all, for the statuses that count
+  int64_t total = 0;
+};
+// Called from download (or upload) threads, one call at a time.
+using LayerProgress = std::function<void(const LayerStatus &)>;
 
 struct PulledImage {
   std::string manifest_digest;  // of what the reference named (an index's own digest)

@@ -4,13 +4,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
 
 #include <fmt/format.h>
 
 #include "../access_flags.hpp"
 #include "../attach_client.hpp"
 #include "../registry.hpp"
+#include "skiff/cli/progress.hpp"
 #include "skiff/cli/run_options.hpp"
 #include "skiff/engine/pull.hpp"
 #include "skiff/util/fs.hpp"
@@ -31,11 +31,10 @@ static std::vector<std::string> host_environment() {
 static Result<std::string> create_from_args(engine::Engine &eng, const Args &a, engine::PullPolicy policy) {
   engine::ImageRequest req{a.positional.at(0), policy, registry_access(a)};
   bool quiet = a.flag("quiet");
-  auto img = TRY(engine::image_for_container(eng, req, [&](const std::string &line) {
-    if (quiet)
-      return;
-    fmt::print(stderr, "{}\n", line);
-    std::fflush(stderr);
+  auto display = progress_display(stderr);
+  auto img = TRY(engine::image_for_container(eng, req, [&](const engine::ProgressEvent &e) {
+    if (!quiet)
+      display.show(e);
   }));
   auto cfg = TRY(eng.image_config(img));
   std::vector<std::string> env_files;

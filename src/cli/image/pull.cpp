@@ -1,11 +1,11 @@
 // pull: an image from a registry, printing what docker pull prints.
 #include <algorithm>
-#include <cstdio>
 
 #include <fmt/format.h>
 
 #include "../access_flags.hpp"
 #include "../registry.hpp"
+#include "skiff/cli/progress.hpp"
 
 namespace skiff::cli {
 
@@ -19,11 +19,10 @@ static int run_pull(Context &ctx, const Args &a) {
   if (!eng)
     return fail(eng.error());
   bool quiet = a.flag("quiet");
-  auto pulled = engine::pull(**eng, r, [&](const std::string &line) {
-    if (quiet)
-      return;
-    fmt::print("{}\n", line);
-    std::fflush(stdout);
+  auto display = progress_display(stdout);
+  auto pulled = engine::pull(**eng, r, [&](const engine::ProgressEvent &e) {
+    if (!quiet)
+      display.show(e);
   });
   if (!pulled)
     return fail(pulled.error());

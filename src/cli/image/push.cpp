@@ -1,11 +1,11 @@
 // push: an image to a registry, printing what docker push prints.
 #include <algorithm>
-#include <cstdio>
 
 #include <fmt/format.h>
 
 #include "../access_flags.hpp"
 #include "../registry.hpp"
+#include "skiff/cli/progress.hpp"
 #include "skiff/engine/push.hpp"
 
 namespace skiff::cli {
@@ -21,11 +21,10 @@ static int run_push(Context &ctx, const Args &a) {
   if (!eng)
     return fail(eng.error());
   bool quiet = a.flag("quiet");
-  auto pushed = engine::push(**eng, r, [&](const std::string &line) {
-    if (quiet)
-      return;
-    fmt::print("{}\n", line);
-    std::fflush(stdout);
+  auto display = progress_display(stdout);
+  auto pushed = engine::push(**eng, r, [&](const engine::ProgressEvent &e) {
+    if (!quiet)
+      display.show(e);
   });
   if (!pushed)
     return fail(pushed.error());
