@@ -45,7 +45,7 @@ Result<UniqueFd> open_root(Engine &eng, const ContainerView &v, Scratch &scratch
   }
   if (v.image.id.empty())
     return make_error(Errc::not_found, "the image of container {} is gone", ids::short_id(v.config.id));
-  scratch.dir = fmt::format("{}/tmp/export-{}-{}", store.root(), ::getpid(), ids::random_id().substr(0, 8));
+  scratch.dir = TRY(store.scratch_dir());
   TRY_STATUS(fs::mkdir_p(scratch.dir + "/root", 0700));
   TRY_STATUS(fs::mkdir_p(scratch.dir + "/empty", 0700));
   std::vector<std::string> dirs;

@@ -77,24 +77,16 @@ Result<PruneReport> prune_images(Engine &eng, const ImageFilter &f) {
     return {};
   }));
   PruneReport r;
-  if (gone.empty())
-    return r;
-  // Layers only the removed images used are what the gc below frees.
-  std::set<std::string> kept, freed;
-  for (const auto &img : TRY(store.images()))
-    kept.insert(img.layers.begin(), img.layers.end());
   for (const auto &img : gone) {
     for (const auto &n : img.names)
       if (auto ref = image::parse_reference(n))
         r.lines.push_back("untagged: " + ref->familiar());
     r.lines.push_back("deleted: sha256:" + img.id);
     (void)fs::remove_all(store.blob_path("sha256:" + img.id));
-    for (const auto &l : img.layers)
-      if (!kept.count(l) && freed.insert(l).second)
-        if (auto rec = store.read_layer(l))
-          r.reclaimed += static_cast<uint64_t>(rec->size);
   }
-  TRY_STATUS(store.gc_layers());
+  // Also when no image went: layers a killed pull or load stored for an
+  // image it never recorded are freed here.
+  r.reclaimed = TRY(store.gc_layers());
   return r;
 }
 

@@ -198,8 +198,7 @@ Result<std::vector<ArchiveImage>> oci_archive(int root) {
 } // namespace
 
 Result<std::vector<std::string>> Engine::load_images(int fd) {
-  std::string tmp = fmt::format("{}/tmp/load-{}-{}", store_.root(), ::getpid(), ids::random_id().substr(0, 8));
-  TRY_STATUS(fs::mkdir_p(tmp, 0700));
+  std::string tmp = TRY(store_.scratch_dir());
   struct Cleanup {
     std::string dir;
     ~Cleanup() { (void)fs::remove_all(dir); }
@@ -238,7 +237,7 @@ Result<std::vector<std::string>> Engine::load_images(int fd) {
         auto rec = TRY(store_.add_layer(lf->get(), parent));
         if (rec.diff_id != cfg.diff_ids[i]) {
           // Nothing references the layer just stored: take it out again.
-          (void)fs::remove_all(store_.layer_dir(rec.chain_id));
+          (void)store_.remove_layer(rec.chain_id);
           return make_error(Errc::invalid,
                             "layer {} has content {} but the image config expects {}", i + 1,
                             rec.diff_id, cfg.diff_ids[i]);
@@ -327,7 +326,7 @@ Result<std::vector<std::string>> Engine::remove_image(std::string_view text, boo
     lines.push_back("Untagged: " + TRY(image::parse_reference(n)).familiar());
   lines.push_back("Deleted: sha256:" + img.id);
   (void)fs::remove_all(store_.blob_path("sha256:" + img.id));
-  TRY_STATUS(store_.gc_layers());
+  TRY(store_.gc_layers());
   return lines;
 }
 

@@ -8,10 +8,10 @@
 
 #include "drivers.hpp"
 #include "skiff/image/layer.hpp"
+#include "skiff/storage/temp_dirs.hpp"
 #include "skiff/sys/userns.hpp"
 #include "skiff/util/digest.hpp"
 #include "skiff/util/fs.hpp"
-#include "skiff/util/ids.hpp"
 #include "skiff/util/strings.hpp"
 
 namespace skiff::storage {
@@ -109,10 +109,15 @@ Result<LayerRecord> Store::read_layer(const std::string &chain) const {
                      j.value("size", int64_t(0))};
 }
 
+static constexpr std::string_view kLayerTemp = ".tmp-";
+
 Result<LayerRecord> Store::add_layer(int fd, const std::string &parent, const LayerExpect &expect) {
   // Extract beside the final place, then rename: a crash leaves only a
-  // .tmp- directory, which gc removes, never a half layer under its ID.
-  std::string tmp = fmt::format("{}/layers/.tmp-{}-{}", root_, ::getpid(), ids::random_id().substr(0, 8));
+  // .tmp- directory, swept by the next add or gc, never a half layer
+  // under its ID.
+  std::string layers = root_ + "/layers";
+  sweep_temps(layers, kLayerTemp);
+  std::string tmp = temp_path(layers, kLayerTemp);
   TRY_STATUS(fs::mkdir_p(tmp + "/diff", 0755));
   auto cleanup = [&] { (void)fs::remove_all(tmp); };
   UniqueFd dir(::open((tmp + "/diff").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -193,32 +198,31 @@ Result<FileLock> Store::lock_layer_adds() const {
   return FileLock::acquire(root_ + "/layers.lock", FileLock::Mode::shared);
 }
 
-Status Store::gc_layers() {
+Result<uint64_t> Store::gc_layers() {
   auto adds = TRY(FileLock::acquire(root_ + "/layers.lock"));
   auto lock = TRY(FileLock::acquire(images_lock(root_)));
   auto list = TRY(images());
   std::vector<std::string> keep;
   for (const auto &img : list)
     keep.insert(keep.end(), img.layers.begin(), img.layers.end());
-  auto names = TRY(fs::list_dir(root_ + "/layers"));
-  for (const auto &n : names) {
-    if (n.rfind(".tmp-", 0) == 0) {
-      // A temp dir whose extracting process is gone is debris of a crash.
-      auto pid = n.substr(5, n.find('-', 5) - 5);
-      if (!fs::exists("/proc/" + pid))
-        TRY_STATUS(fs::remove_all(root_ + "/layers/" + n));
+  sweep_temps(root_ + "/layers", kLayerTemp);
+  sweep_temps(root_ + "/tmp", "");
+  uint64_t freed = 0;
+  for (const auto &n : TRY(fs::list_dir(root_ + "/layers"))) {
+    if (n.starts_with(kLayerTemp) || std::find(keep.begin(), keep.end(), n) != keep.end())
       continue;
-    }
-    if (std::find(keep.begin(), keep.end(), n) == keep.end())
-      TRY_STATUS(fs::remove_all(layer_dir(n)));
+    auto rec = read_layer(n);
+    TRY_STATUS(remove_layer(n));
+    freed += rec ? static_cast<uint64_t>(rec->size) : 0;
   }
   if (!fs::exists(root_ + "/blob-info.json"))
-    return {};
+    return freed;
   std::set<std::string> diff_ids;
   for (const auto &chain : keep)
     if (auto rec = read_layer(chain))
       diff_ids.insert(rec->diff_id);
-  return update_blob_infos([&](std::vector<BlobInfo> &infos) { prune_blob_infos(infos, diff_ids); });
+  TRY_STATUS(update_blob_infos([&](std::vector<BlobInfo> &infos) { prune_blob_infos(infos, diff_ids); }));
+  return freed;
 }
 
 Result<std::vector<BlobInfo>> Store::blob_infos() const {
@@ -236,6 +240,21 @@ Status Store::update_blob_infos(const std::function<void(std::vector<BlobInfo> &
   // Not fsynced: losing the newest entries costs an upload, nothing more.
   return fs::write_file_atomic(root_ + "/blob-info.json", blob_infos_to_json(infos).dump(), false,
                                0600);
+}
+
+Status Store::remove_layer(const std::string &chain) {
+  // Renamed away first: has_layer and a racing add must never find a
+  // layer directory that lost some of its files.
+  return remove_tree(layer_dir(chain), root_ + "/layers", kLayerTemp);
+}
+
+Result<std::string> Store::scratch_dir() {
+  std::string dir = root_ + "/tmp";
+  TRY_STATUS(fs::mkdir_p(dir, 0700));
+  sweep_temps(dir, "");
+  std::string path = temp_path(dir, "");
+  TRY_STATUS(fs::mkdir_p(path, 0700));
+  return path;
 }
 
 std::string Store::container_dir(const std::string &id) const { return root_ + "/containers/" + id; }

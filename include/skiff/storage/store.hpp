@@ -76,9 +76,16 @@ public:
   // Held shared while layers are added and not yet referenced by an image,
   // so gc (which takes it exclusively) never sweeps them away.
   Result<FileLock> lock_layer_adds() const;
-  // Removes layers no image references, and what blob info knows of
-  // layers no longer stored; called after images change.
-  Status gc_layers();
+  // Removes layers no image references, debris of crashed commands, and
+  // what blob info knows of layers no longer stored; called after images
+  // change. Returns the bytes of the layers removed.
+  Result<uint64_t> gc_layers();
+  // Deletes one layer, never leaving it half there under its chain ID.
+  Status remove_layer(const std::string &chain_id);
+
+  // A new scratch directory under ROOT/tmp for this process (an archive
+  // being read, a mount point); scratch left by dead processes is swept.
+  Result<std::string> scratch_dir();
 
   // Blob info (blob_info.hpp): one JSON file, changed under its own lock.
   // A lost or torn file only costs uploads, so it is read leniently.

@@ -1,0 +1,76 @@
+// The store's temporary entries: who owns them, and sweeping those of
+// processes that are gone (debris of a kill -9) without touching others.
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include <catch2/catch.hpp>
+
+#include "scratch.hpp"
+#include "skiff/storage/temp_dirs.hpp"
+
+using namespace skiff;
+using namespace skiff::storage;
+
+namespace {
+
+// The PID of a process that has exited and been reaped.
+pid_t dead_pid() {
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0)
+    ::_exit(0);
+  REQUIRE(::waitpid(pid, nullptr, 0) == pid);
+  return pid;
+}
+
+void make_tree(const std::string &dir) {
+  REQUIRE(fs::mkdir_p(dir + "/diff/sub").ok());
+  REQUIRE(fs::write_file(dir + "/diff/sub/f", "data").ok());
+}
+
+} // namespace
+
+TEST_CASE("temporary entries are named after their process") {
+  CHECK(temp_owner(".tmp-123-abcd", ".tmp-") == 123);
+  CHECK(temp_owner("77-0f", "") == 77);
+  CHECK(temp_owner(".tmp-123", ".tmp-") == 0);
+  CHECK(temp_owner(".tmp-x-1", ".tmp-") == 0);
+  CHECK(temp_owner(".tmp--1-a", ".tmp-") == 0);
+  CHECK(temp_owner("0-a", "") == 0);
+  CHECK(temp_owner("3f2a9c", "") == 0);
+  CHECK(temp_owner("load-12-ab", "") == 0);
+  std::string mine = temp_path("/some/dir", ".tmp-");
+  CHECK(mine.starts_with("/some/dir/.tmp-"));
+  CHECK(temp_owner(fs::basename(mine), ".tmp-") == ::getpid());
+  CHECK(temp_path("/d", "") != temp_path("/d", ""));
+}
+
+TEST_CASE("sweeping removes only the entries of processes that are gone") {
+  test::TempDir d;
+  std::string dead = fmt::format("{}/.tmp-{}-aa", d.path, dead_pid());
+  std::string init = d.path + "/.tmp-1-bb";  // PID 1 is always there
+  std::string own = temp_path(d.path, ".tmp-");
+  std::string layer = d.path + "/3f2a9c";
+  for (const auto &p : {dead, init, own, layer})
+    make_tree(p);
+  sweep_temps(d.path, ".tmp-");
+  auto left = fs::list_dir(d.path);
+  REQUIRE(left.ok());
+  std::sort(left->begin(), left->end());
+  std::vector<std::string> want{fs::basename(init), fs::basename(own), "3f2a9c"};
+  std::sort(want.begin(), want.end());
+  CHECK(*left == want);
+}
+
+TEST_CASE("remove_tree takes the tree out of its place at once") {
+  test::TempDir d;
+  std::string layer = d.path + "/layers/abc";
+  make_tree(layer);
+  REQUIRE(remove_tree(layer, d.path + "/layers", ".tmp-").ok());
+  CHECK_FALSE(fs::exists(layer));
+  CHECK(fs::list_dir(d.path + "/layers")->empty());
+  CHECK(remove_tree(layer, d.path + "/layers", ".tmp-").ok());
+}
