@@ -129,7 +129,7 @@ Status Client::ping() {
   return e;
 }
 
-Result<std::string> Client::fetch_token(const std::string &scope) {
+Result<HttpResponse> Client::request_token(const std::string &scope) {
   std::string realm = challenge_->param("realm");
   if (realm.rfind("https://", 0) != 0 && realm.rfind("http://", 0) != 0)
     return make_error(Errc::failed, "{} sent a token realm that is not a URL: \"{}\"", domain_, realm);
@@ -149,7 +149,11 @@ Result<std::string> Client::fetch_token(const std::string &scope) {
   if (opts_.credentials)
     req.headers.push_back("Authorization: Basic " +
                           base64_encode(opts_.credentials->username + ":" + opts_.credentials->password));
-  auto resp = TRY(send(req, nullptr));
+  return send(req, nullptr);
+}
+
+Result<std::string> Client::token_from(const HttpResponse &resp) const {
+  std::string realm = challenge_->param("realm");
   if (resp.status != 200)
     return response_error(resp, fmt::format("getting a token from {}", realm));
   json j = json::parse(resp.body, nullptr, false);
@@ -159,6 +163,10 @@ Result<std::string> Client::fetch_token(const std::string &scope) {
   if (token.empty())
     return make_error(Errc::failed, "the token service {} answered without a token", realm);
   return token;
+}
+
+Result<std::string> Client::fetch_token(const std::string &scope) {
+  return token_from(TRY(request_token(scope)));
 }
 
 Result<std::string> Client::authorization(const std::string &scope, bool refresh) {
@@ -202,7 +210,11 @@ Status Client::check_credentials() {
   if (!challenge_)
     return {};
   if (challenge_->scheme == "bearer") {
-    TRY(fetch_token(""));
+    // The token service is what checks the password here.
+    auto resp = TRY(request_token(""));
+    if (resp.status == 401 && opts_.credentials)
+      return make_error(Errc::invalid, "unauthorized: incorrect username or password");
+    TRY(token_from(resp));
     return {};
   }
   HttpRequest req;

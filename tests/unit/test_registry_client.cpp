@@ -134,7 +134,11 @@ TEST_CASE("Bearer with credentials: Basic to the token service, refusal is an er
   Client b("docker.example", bad, reg.factory());
   auto s = b.check_credentials();
   REQUIRE_FALSE(s.ok());
-  CHECK(s.error().message.find("refused the credentials") != std::string::npos);
+  CHECK(s.error().message == "unauthorized: incorrect username or password");
+  auto m = b.manifest("x", "latest");
+  REQUIRE_FALSE(m.ok());
+  CHECK(m.error().message.find("getting a token from https://auth.example/t: unauthorized: the registry "
+                               "refused the credentials of user \"me\"") != std::string::npos);
 }
 
 TEST_CASE("Basic registries, Docker Hub's API host, errors and digests") {

@@ -95,6 +95,9 @@ public:
 private:
   Status ping();
   Result<std::string> authorization(const std::string &scope, bool refresh);
+  // GET the token realm for `scope` (none: only the credentials).
+  Result<HttpResponse> request_token(const std::string &scope);
+  Result<std::string> token_from(const HttpResponse &resp) const;
   Result<std::string> fetch_token(const std::string &scope);
   // Sends with authorization for `scope`; once more with a fresh token
   // when a cached one is refused.
