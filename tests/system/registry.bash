@@ -8,6 +8,9 @@
 #              skiff as --cert-dir and to skopeo as --dest-cert-dir
 #   REG_CERTS_D  its parent: a certs.d tree with one directory per host:port
 #   REG_TLS_STORAGE  the TLS registry's storage root (tests corrupt blobs)
+# and, only where a file calls start_token_registry:
+#   REG_TOKEN  host:port of a TLS registry with token (Bearer) auth, whose
+#              tokens come from tests/system/token-server (TOKEN_DIR)
 # Nothing here needs root: the CA is never installed system-wide.
 
 REG_USER=skiffuser
@@ -31,7 +34,8 @@ make_test_ca() {
     -days 2 -extfile "$d/ext.cnf" -out "$d/server.crt" 2>/dev/null
 }
 
-# Starts one registry: start_registry NAME [tls]; prints its port. Its
+# Starts one registry: start_registry NAME [tls|token]; prints its port.
+# tls: TLS and htpasswd auth; token: TLS and tokens from $TOKEN_REALM. Its
 # config, storage and log live in $REG_DIR/NAME.
 start_registry() {
   local name=$1 tls=${2:-} dir=$REG_DIR/$1 port try
@@ -46,8 +50,14 @@ start_registry() {
       echo "  addr: 127.0.0.1:$port"
       if [ -n "$tls" ]; then
         echo "  tls: {certificate: $REG_DIR/server.crt, key: $REG_DIR/server.key}"
-        echo "auth: {htpasswd: {realm: skiff-test, path: $REG_DIR/htpasswd}}"
       fi
+      case $tls in
+        tls) echo "auth: {htpasswd: {realm: skiff-test, path: $REG_DIR/htpasswd}}" ;;
+        token)
+          echo "auth: {token: {realm: \"$TOKEN_REALM\", service: skiff-test-registry,"
+          echo "  issuer: skiff-test-issuer, rootcertbundle: $TOKEN_DIR/token.crt}}"
+          ;;
+      esac
     } > "$dir/config.yml"
     docker-registry serve "$dir/config.yml" > "$dir/log" 2>&1 &
     echo $! > "$dir/pid"
@@ -82,6 +92,32 @@ start_registries() {
   export REG_TLS_STORAGE=$REG_DIR/tls/storage
   mkdir -p "$REG_CERTS"
   cp "$REG_DIR/ca.crt" "$REG_CERTS/ca.crt"
+}
+
+# The token service and a registry trusting its tokens (call after
+# start_registries): sets REG_TOKEN and TOKEN_DIR, where the service logs
+# its requests (see tests/system/token-server) and reads `lifetime`.
+start_token_registry() {
+  TOKEN_DIR=$REG_DIR/token-server
+  mkdir -p "$TOKEN_DIR"
+  cp "$REG_DIR/server.crt" "$REG_DIR/server.key" "$TOKEN_DIR/"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=skiff test token issuer" \
+    -keyout "$TOKEN_DIR/token.key" -out "$TOKEN_DIR/token.crt" 2>/dev/null
+  "$BATS_TEST_DIRNAME/token-server" "$TOKEN_DIR" "$REG_USER" "$REG_PASS" > "$TOKEN_DIR/log" 2>&1 &
+  echo $! > "$TOKEN_DIR/pid"
+  local i
+  for i in $(seq 1 100); do
+    [ -f "$TOKEN_DIR/port" ] && break
+    kill -0 "$(cat "$TOKEN_DIR/pid")" 2>/dev/null || break
+    sleep 0.05
+  done
+  [ -f "$TOKEN_DIR/port" ] || { echo "token server did not start: $(cat "$TOKEN_DIR/log")" >&2; return 1; }
+  TOKEN_REALM=https://127.0.0.1:$(cat "$TOKEN_DIR/port")/token
+  local port
+  port=$(start_registry token token) || return 1
+  export TOKEN_DIR TOKEN_REALM REG_TOKEN=127.0.0.1:$port
+  mkdir -p "$REG_CERTS_D/$REG_TOKEN"
+  cp "$REG_DIR/ca.crt" "$REG_CERTS_D/$REG_TOKEN/ca.crt"
 }
 
 stop_registries() {
@@ -139,13 +175,14 @@ small_layer() {
 
 # Copies a docker-archive into a registry with skopeo:
 # reg_push ARCHIVE REFERENCE [skopeo copy flags...]. REFERENCE names the TLS
-# registry (with credentials) or the plain one (no TLS).
+# registry or the token one (with credentials), or the plain one (no TLS).
 reg_push() {
   local archive=$1 ref=$2
   shift 2
   local dest=()
   case $ref in
     "$REG_TLS"/*) dest=(--dest-cert-dir "$REG_CERTS" --dest-creds "$REG_USER:$REG_PASS") ;;
+    "${REG_TOKEN:-none}"/*) dest=(--dest-cert-dir "$REG_CERTS_D/$REG_TOKEN" --dest-creds "$REG_USER:$REG_PASS") ;;
     *) dest=(--dest-tls-verify=false) ;;
   esac
   # A home of its own: skopeo's blob cache stays out of the user's.
