@@ -115,3 +115,27 @@ token_requests() { cat "$TOKEN_DIR/requests"; }
   run skiff images --format '{{.Repository}}:{{.Tag}}'
   [ "$(sort <<<"$output" | tr '\n' ' ')" = "$REG_TOKEN/private/app:1 $REG_TOKEN/private/app:2 " ]
 }
+
+@test "token auth: push asks for pull,push (and pull where it mounts from); anonymous push is refused" {
+  skiff pull -q --cert-dir "$(certs)" "$REG_TOKEN/public/busybox" >/dev/null
+  skiff tag "$REG_TOKEN/public/busybox" "$REG_TOKEN/private/pushed:1"
+  : > "$TOKEN_DIR/requests"
+  run skiff push --cert-dir "$(certs)" "$REG_TOKEN/private/pushed:1"
+  assert_error 1 "authentication required"
+  grep -q '^- repository:private/pushed:pull,push' "$TOKEN_DIR/requests"
+
+  printf %s "$REG_PASS" | skiff login --cert-dir "$(certs)" -u "$REG_USER" --password-stdin "$REG_TOKEN" >/dev/null
+  : > "$TOKEN_DIR/requests"
+  run skiff push --cert-dir "$(certs)" "$REG_TOKEN/private/pushed:1"
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  # The layer pulled from public/busybox is mounted from there.
+  [[ $output == *": Mounted from public/busybox"* ]]
+  grep -q "^$REG_USER repository:private/pushed:pull,push repository:public/busybox:pull pull,push,pull$" \
+    "$TOKEN_DIR/requests"
+  local id
+  id=$(skiff image inspect --format '{{.Id}}' "$REG_TOKEN/private/pushed:1")
+  skiff rmi "$REG_TOKEN/private/pushed:1" "$REG_TOKEN/public/busybox" >/dev/null
+  run skiff pull -q --cert-dir "$(certs)" "$REG_TOKEN/private/pushed:1"
+  [ "$status" -eq 0 ]
+  [ "$(skiff image inspect --format '{{.Id}}' "$REG_TOKEN/private/pushed:1")" = "$id" ]
+}
