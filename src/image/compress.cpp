@@ -1,10 +1,12 @@
-// The writing side of compression.hpp: gzip through zlib, zstd through
-// libzstd, streamed in fixed-size output blocks.
+// The writing side of compression.hpp: gzip in parallel blocks
+// (gzip_blocks.hpp), zstd through libzstd, streamed in fixed-size output
+// blocks.
+#include <optional>
 #include <vector>
 
-#include <zlib.h>
 #include <zstd.h>
 
+#include "gzip_blocks.hpp"
 #include "skiff/image/compression.hpp"
 
 namespace skiff::image {
@@ -24,14 +26,11 @@ struct CompressingWriter::Impl {
   Compression comp;
   Sink sink;
   std::vector<char> out = std::vector<char>(kOutBuf);
-  z_stream zs{};
-  bool zs_init = false;
+  std::optional<detail::GzipBlocks> gz;
   ZSTD_CStream *zcs = nullptr;
   bool initialized = false, finished = false;
 
   ~Impl() {
-    if (zs_init)
-      deflateEnd(&zs);
     ZSTD_freeCStream(zcs);
   }
 
@@ -40,34 +39,13 @@ struct CompressingWriter::Impl {
       return {};
     initialized = true;
     if (comp == Compression::gzip) {
-      // 16 + window bits: a gzip header and trailer, not a zlib one.
-      if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8,
-                       Z_DEFAULT_STRATEGY) != Z_OK)
-        return make_error(Errc::failed, "initializing gzip compression");
-      zs_init = true;
+      gz.emplace(sink);
     } else if (comp == Compression::zstd) {
       zcs = ZSTD_createCStream();
       if (!zcs || ZSTD_isError(ZSTD_initCStream(zcs, ZSTD_CLEVEL_DEFAULT)))
         return make_error(Errc::failed, "initializing zstd compression");
     }
     return {};
-  }
-
-  // Runs the compressor over `data` (flushing it all with `end`).
-  Status gzip(const void *data, size_t len, bool end) {
-    zs.next_in = static_cast<Bytef *>(const_cast<void *>(data));
-    zs.avail_in = static_cast<uInt>(len);
-    for (;;) {
-      zs.next_out = reinterpret_cast<Bytef *>(out.data());
-      zs.avail_out = static_cast<uInt>(out.size());
-      int r = deflate(&zs, end ? Z_FINISH : Z_NO_FLUSH);
-      if (r == Z_STREAM_ERROR)
-        return make_error(Errc::failed, "gzip compression failed");
-      if (size_t n = out.size() - zs.avail_out)
-        TRY_STATUS(sink({out.data(), n}));
-      if (end ? r == Z_STREAM_END : zs.avail_in == 0 && zs.avail_out != 0)
-        return {};
-    }
   }
 
   Status zstd(const void *data, size_t len, bool end) {
@@ -88,7 +66,7 @@ struct CompressingWriter::Impl {
   Status run(const void *data, size_t len, bool end) {
     switch (comp) {
     case Compression::gzip:
-      return gzip(data, len, end);
+      return end ? gz->finish() : gz->write(data, len);
     case Compression::zstd:
       return zstd(data, len, end);
     case Compression::none:

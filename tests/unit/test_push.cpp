@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
+#include <zlib.h>
 
 #include "scratch.hpp"
 #include "skiff/image/compression.hpp"
@@ -188,4 +189,66 @@ TEST_CASE("compression as it streams: gzip and zstd read back whole") {
     s = failing.finish();
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().message == "sink full");
+}
+
+namespace {
+
+std::string gzip_of(const std::string &data, size_t piece) {
+  std::string packed;
+  image::CompressingWriter w(image::Compression::gzip, [&](std::string_view chunk) -> Status {
+    packed.append(chunk);
+    return {};
+  });
+  for (size_t at = 0; at < data.size(); at += piece)
+    REQUIRE(w.write(data.data() + at, std::min(piece, data.size() - at)).ok());
+  REQUIRE(w.finish().ok());
+  return packed;
+}
+
+// Inflates a gzip stream member by member; returns the members' count.
+size_t gunzip_members(const std::string &packed, std::string &out) {
+  z_stream zs{};
+  REQUIRE(inflateInit2(&zs, 16 + MAX_WBITS) == Z_OK);
+  zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(packed.data()));
+  zs.avail_in = static_cast<uInt>(packed.size());
+  size_t members = 0;
+  char buf[65536];
+  while (zs.avail_in > 0) {
+    zs.next_out = reinterpret_cast<Bytef *>(buf);
+    zs.avail_out = sizeof buf;
+    int r = inflate(&zs, Z_NO_FLUSH);
+    REQUIRE((r == Z_OK || r == Z_STREAM_END));
+    out.append(buf, sizeof buf - zs.avail_out);
+    if (r == Z_STREAM_END) {
+      members++;
+      inflateReset(&zs);
+    }
+  }
+  inflateEnd(&zs);
+  return members;
+}
+
+} // namespace
+
+TEST_CASE("gzip for push: 1 MiB members, the same bytes however the stream is written") {
+  // 3.5 MiB: three whole blocks and a part, half of it incompressible.
+  std::string data;
+  uint32_t x = 1;
+  while (data.size() < (7u << 19)) {
+    x = x * 1103515245 + 12345;
+    data += (data.size() / 4096) % 2 ? std::string(1, char(x >> 24)) : std::to_string(x % 97) + ",";
+  }
+  data.resize(7u << 19);
+  std::string a = gzip_of(data, 100000), b = gzip_of(data, 1 << 20), c = gzip_of(data, 7);
+  CHECK(a == b);
+  CHECK(a == c);
+  std::string out;
+  CHECK(gunzip_members(a, out) == 4);
+  CHECK(out == data);
+  CHECK(a.size() < data.size());
+  // Exactly one block's worth is one member, not one and an empty one.
+  std::string one(1u << 20, 'x');
+  out.clear();
+  CHECK(gunzip_members(gzip_of(one, 4096), out) == 1);
+  CHECK(out == one);
 }
