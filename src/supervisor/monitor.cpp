@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "skiff/network/files.hpp"
 #include "skiff/network/slirp.hpp"
@@ -260,10 +261,18 @@ int Monitor::pump(pid_t pid, UniqueFd out, UniqueFd err, UniqueFd in) {
   int exit_code = -1;
   std::vector<pollfd> fds;
   char buf[65536];
-  // Set up now: drop what the CLI touched before the fork, keep what the
-  // loop below uses.
-  sys::shed_inherited_pages();
+  // Pages the CLI touched before the fork are dropped once the container
+  // has run a while: a short-lived one (run --rm) answers sooner without
+  // the work, and a long-lived one keeps only what this loop uses.
+  auto shed_at = std::chrono::steady_clock::now() + kShedAfter;
   for (;;) {
+    int timeout = -1;
+    if (exit_code >= 0)
+      timeout = 0;
+    else if (!shed_)
+      timeout = static_cast<int>(std::max<int64_t>(
+          0, std::chrono::ceil<std::chrono::milliseconds>(shed_at - std::chrono::steady_clock::now())
+                 .count()));
     fds.clear();
     fds.push_back({sigfd.get(), POLLIN, 0});
     fds.push_back({out_fd, POLLIN, 0});
@@ -271,8 +280,12 @@ int Monitor::pump(pid_t pid, UniqueFd out, UniqueFd err, UniqueFd in) {
     fds.push_back({listener_.get(), POLLIN, 0});
     for (auto &c : clients_)
       fds.push_back({c.fd.get(), POLLIN, 0});
-    if (::poll(fds.data(), fds.size(), exit_code >= 0 ? 0 : -1) < 0 && errno != EINTR)
+    if (::poll(fds.data(), fds.size(), timeout) < 0 && errno != EINTR)
       break;
+    if (!shed_ && std::chrono::steady_clock::now() >= shed_at) {
+      sys::shed_inherited_pages();
+      shed_ = true;
+    }
     bool got_output = false;
     for (int idx : {1, 2}) {
       if (fds[static_cast<size_t>(idx)].fd < 0 || !(fds[static_cast<size_t>(idx)].revents & (POLLIN | POLLHUP | POLLERR)))

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,8 @@ private:
   // parent learns of the exit.
   std::vector<UniqueFd> held_ns_;
   std::vector<Client> clients_;
+  static constexpr std::chrono::milliseconds kShedAfter{500};
+  bool shed_ = false;  // sys::shed_inherited_pages done
   LineSplitter split_out_, split_err_;
 };
 
