@@ -118,6 +118,50 @@ Result<std::optional<Credentials>> lookup_credentials(std::string_view json_text
   return std::optional<Credentials>(std::move(c));
 }
 
+Result<std::optional<CredentialHelper>> credential_helper(std::string_view json_text,
+                                                          std::string_view repository,
+                                                          std::string_view file) {
+  json j = TRY(parse_file(json_text, file));
+  std::string repo = normalize_auth_key(repository);
+  std::string registry = repo.substr(0, repo.find('/'));
+  std::string name;
+  if (auto helpers = j.find("credHelpers"); helpers != j.end() && helpers->is_object())
+    for (const auto &[key, value] : helpers->items())
+      if (normalize_auth_key(key) == registry && value.is_string())
+        name = value.get<std::string>();
+  if (name.empty())
+    if (auto store = j.find("credsStore"); store != j.end() && store->is_string())
+      name = store->get<std::string>();
+  if (name.empty())
+    return std::optional<CredentialHelper>();
+  // Docker logs in to Docker Hub under its v1 URL, so helpers hold it there.
+  std::string server = registry == "docker.io" ? "https://index.docker.io/v1/" : registry;
+  return std::optional<CredentialHelper>(CredentialHelper{"docker-credential-" + name, server});
+}
+
+Result<std::optional<Credentials>> helper_credentials(const CredentialHelper &h, int status,
+                                                      std::string_view output) {
+  auto text = str::trim(output);
+  if (status != 0) {
+    // The helpers' own words for "nothing stored for that server".
+    if (text.find("credentials not found") != std::string_view::npos)
+      return std::optional<Credentials>();
+    return make_error(Errc::failed, "{} get for {}: {}", h.program, h.server,
+                      text.empty() ? fmt::format("exit status {}", status) : std::string(text));
+  }
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.value("Secret", json()).is_string())
+    return make_error(Errc::failed, "{} get for {}: not a credentials object: {}", h.program,
+                      h.server, text.substr(0, 80));
+  Credentials c{j.value("Username", ""), j["Secret"].get<std::string>()};
+  if (c.username == "<token>")
+    return make_error(Errc::failed,
+                      "{} holds an identity token for {}, which skiff cannot use: log in with a "
+                      "password (skiff login {})",
+                      h.program, h.server, h.server);
+  return std::optional<Credentials>(std::move(c));
+}
+
 std::vector<std::string> credential_keys(std::string_view json_text) {
   std::vector<std::string> out;
   auto j = parse_file(json_text, "");

@@ -1,5 +1,7 @@
-// The auth files on disk; the format is handled in auth_file.cpp.
+// The auth files on disk and the credential helpers they name; the
+// format is handled in auth_file.cpp.
 #include "skiff/registry/auth_file.hpp"
+#include "skiff/sys/run_program.hpp"
 #include "skiff/util/fs.hpp"
 
 namespace skiff::registry {
@@ -13,6 +15,16 @@ static Result<std::string> read_if_exists(const std::string &path) {
 Result<std::optional<Credentials>> find_credentials(const AuthEnv &env, std::string_view repository) {
   for (const auto &path : auth_files_to_read(env)) {
     auto text = TRY(read_if_exists(path));
+    if (auto helper = TRY(credential_helper(text, repository, path))) {
+      auto reply = sys::run_program({helper->program, "get"}, helper->server);
+      if (!reply)
+        return make_error(Errc::failed, "the credential helper {} named in {}: {}", helper->program,
+                          path, reply.error().message);
+      auto found = TRY(helper_credentials(*helper, reply->status, reply->output));
+      if (found)
+        return found;
+      continue;
+    }
     auto found = TRY(lookup_credentials(text, repository, path));
     if (found)
       return found;

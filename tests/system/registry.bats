@@ -181,6 +181,43 @@ stored_layers() {
   assert_error 1 "authentication required"
 }
 
+@test "pull: credentials from Docker's credential helpers, credHelpers before credsStore" {
+  mkdir -p "$HOME/.docker" "$BATS_TEST_TMPDIR/bin"
+  # Helpers answer as docker-credential-pass does: the credentials as JSON,
+  # or "credentials not found" and exit 1. This one logs what it is asked.
+  cat > "$BATS_TEST_TMPDIR/bin/docker-credential-skifftest" <<EOF
+#!/bin/sh
+read -r server
+echo "\$1 \$server" >> "$BATS_TEST_TMPDIR/helper.log"
+if [ "\$server" = "$REG_TLS" ]; then
+  printf '{"ServerURL":"%s","Username":"%s","Secret":"%s"}\n' "\$server" "$REG_USER" "$REG_PASS"
+else
+  echo "credentials not found in native keychain"
+  exit 1
+fi
+EOF
+  printf '#!/bin/sh\necho "credentials not found in native keychain"\nexit 1\n' \
+    > "$BATS_TEST_TMPDIR/bin/docker-credential-empty"
+  chmod +x "$BATS_TEST_TMPDIR/bin/docker-credential-skifftest" "$BATS_TEST_TMPDIR/bin/docker-credential-empty"
+  export PATH="$BATS_TEST_TMPDIR/bin:$PATH"
+  local cfg=$HOME/.docker/config.json
+  # credsStore: the file's own auths entries are not read (as Docker).
+  jq -n --arg r "$REG_TLS" '{credsStore: "skifftest", auths: {($r): {auth: "bm86bm8="}}}' > "$cfg"
+  run pull_tls -q "$REG_TLS/busybox"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$REG_TLS/busybox:latest" ]
+  grep -qx "get $REG_TLS" "$BATS_TEST_TMPDIR/helper.log"
+  # A helper holding nothing for the registry: no credentials.
+  jq -n --arg r "$REG_TLS" '{credsStore: "skifftest", credHelpers: {($r): "empty"}}' > "$cfg"
+  run pull_tls "$REG_TLS/app:1"
+  assert_error 1 "authentication required: log in first with skiff login $REG_TLS"
+  # A helper that is not installed: one line naming it and the file.
+  jq -n --arg r "https://$REG_TLS" '{credHelpers: {($r): "absent"}}' > "$cfg"
+  run pull_tls "$REG_TLS/app:1"
+  assert_error 1 "the credential helper docker-credential-absent named in $cfg: docker-credential-absent not found in PATH"
+  [ "$(skiff images -q | wc -l)" -eq 1 ]
+}
+
 @test "pull: a missing tag, a bad reference, a tag with --all-tags" {
   login_tls >/dev/null
   run pull_tls "$REG_TLS/busybox:nope"

@@ -225,6 +225,38 @@ TEST_CASE("credentials lookup, most specific key first") {
   CHECK(credential_keys("junk").empty());
 }
 
+TEST_CASE("credential helpers: credHelpers for a registry, else credsStore") {
+  std::string text = R"({"auths":{"quay.io":{"auth":")" + base64_encode("q:1") + R"("}},
+    "credsStore":"pass","credHelpers":{"https://quay.io":"ecr","127.0.0.1:5000":"secretservice"}})";
+  auto quay = credential_helper(text, "quay.io/org/app", "f");
+  REQUIRE(quay.ok());
+  REQUIRE(quay->has_value());
+  CHECK((*quay)->program == "docker-credential-ecr");
+  CHECK((*quay)->server == "quay.io");
+  CHECK((*credential_helper(text, "127.0.0.1:5000/x", "f"))->program == "docker-credential-secretservice");
+  auto hub = *credential_helper(text, "docker.io/library/busybox", "f");
+  CHECK(hub->program == "docker-credential-pass");
+  CHECK(hub->server == "https://index.docker.io/v1/");
+  CHECK_FALSE(credential_helper(R"({"auths":{}})", "quay.io/x", "f")->has_value());
+  CHECK_FALSE(credential_helper("[]", "quay.io/x", "f").ok());
+
+  CredentialHelper h{"docker-credential-pass", "quay.io"};
+  auto c = helper_credentials(h, 0, R"({"ServerURL":"quay.io","Username":"u","Secret":"s"})" "\n");
+  REQUIRE(c.ok());
+  CHECK((*c)->username == "u");
+  CHECK((*c)->password == "s");
+  auto none = helper_credentials(h, 1, "credentials not found in native keychain\n");
+  REQUIRE(none.ok());
+  CHECK_FALSE(none->has_value());
+  auto broken = helper_credentials(h, 1, "pass store is locked\n");
+  REQUIRE_FALSE(broken.ok());
+  CHECK(broken.error().message == "docker-credential-pass get for quay.io: pass store is locked");
+  CHECK_FALSE(helper_credentials(h, 0, "not json").ok());
+  auto token = helper_credentials(h, 0, R"({"Username":"<token>","Secret":"t"})");
+  REQUIRE_FALSE(token.ok());
+  CHECK(token.error().message.find("identity token") != std::string::npos);
+}
+
 TEST_CASE("storing and erasing credentials keeps the rest of the file") {
   std::string text = R"({"auths":{"https://index.docker.io/v1/":{"auth":"eDp5"},"other:5000":{"auth":"YTpi"}},"credsStore":"x"})";
   auto stored = store_credentials(text, "docker.io", {"me", "p:w"}, "f");

@@ -1,6 +1,7 @@
 // Registry credentials in auth files: skiff's own (podman's auth.json
 // format and place) and Docker's ~/.docker/config.json, both
-// {"auths": {"<registry>": {"auth": "<base64 user:password>"}}}.
+// {"auths": {"<registry>": {"auth": "<base64 user:password>"}}}, or
+// credential helpers they name ("credsStore", "credHelpers").
 #pragma once
 
 #include <optional>
@@ -49,6 +50,21 @@ Result<std::optional<Credentials>> lookup_credentials(std::string_view json_text
                                                       std::string_view repository,
                                                       std::string_view file);
 
+// A credential helper that a file says holds `repository`'s credentials:
+// its "credHelpers" entry for the registry, else its "credsStore" (when
+// either is set, Docker reads no "auths" entry of that file for it).
+struct CredentialHelper {
+  std::string program;  // docker-credential-NAME
+  std::string server;   // `get` reads it on stdin: Docker Hub's URL, else host[:port]
+};
+Result<std::optional<CredentialHelper>> credential_helper(std::string_view json_text,
+                                                          std::string_view repository,
+                                                          std::string_view file);
+// What `PROGRAM get` answered (exit status and output): credentials, none
+// ("credentials not found"), or an error naming the helper.
+Result<std::optional<Credentials>> helper_credentials(const CredentialHelper &h, int status,
+                                                      std::string_view output);
+
 // The keys of a file's entries, normalised; nothing for a malformed file.
 std::vector<std::string> credential_keys(std::string_view json_text);
 
@@ -67,7 +83,9 @@ Result<std::optional<std::string>> erase_credentials(std::string_view json_text,
 namespace skiff::registry {
 
 // The files above, read: the first file (in auth_files_to_read order) with
-// an entry for `repository` answers. Missing files are skipped.
+// an entry for `repository` answers; a file naming a credential helper for
+// its registry answers with what the helper holds. Missing files are
+// skipped.
 Result<std::optional<Credentials>> find_credentials(const AuthEnv &env, std::string_view repository);
 // Sets `registry`'s entry in the own auth file, written atomically with
 // mode 0600 (its directory made 0700 when missing).
