@@ -243,6 +243,13 @@ EOF
   [[ $output == *"Status: Downloaded newer image for $REG_TLS/app@$digest"* ]]
   run skiff run --rm "$REG_TLS/app@$digest" cat /one.txt
   [ "$output" = "layer one" ]
+  # Known by digest only: its repository with a <none> tag, as docker images.
+  local id
+  id=$(skiff image inspect --format '{{.Id}}' "$REG_TLS/app@$digest")
+  run skiff images --format '{{.Repository}} {{.Tag}} {{.ID}}'
+  [ "$output" = "$REG_TLS/app <none> ${id:7:12}" ]
+  run skiff images --digests --format '{{.Repository}} {{.Tag}} {{.Digest}}'
+  [ "$output" = "$REG_TLS/app <none> $digest" ]
   # A digest the registry does not have.
   run pull_tls "$REG_TLS/app@sha256:$(printf x | sha256sum | cut -d' ' -f1)"
   assert_error 1 "not found"

@@ -106,6 +106,24 @@ static int run_images(Context &ctx, const Args &a) {
       if (names.size() == before)
         names.emplace_back(r->familiar_repository(), r->tag, "<none>");
     }
+    // Repositories known only by digest (pulled by digest, or untagged
+    // since): a "<none>" tag row each, one per digest with --digests, as
+    // docker/cli shows them.
+    std::vector<std::string> digest_only;
+    for (const auto &d : img.digests) {
+      auto dr = image::parse_reference(d);
+      if (!dr || std::any_of(names.begin(), names.end(), [&](const auto &row) {
+            return std::get<0>(row) == dr->familiar_repository();
+          }))
+        continue;
+      if (digests)
+        names.emplace_back(dr->familiar_repository(), "<none>", dr->digest);
+      else if (std::find(digest_only.begin(), digest_only.end(), dr->familiar_repository()) ==
+               digest_only.end())
+        digest_only.push_back(dr->familiar_repository());
+    }
+    for (const auto &repo : digest_only)
+      names.emplace_back(repo, "<none>", "<none>");
     if (names.empty())
       names.emplace_back("<none>", "<none>", "<none>");
     for (const auto &[repo, tag, digest] : names) {
