@@ -12,6 +12,7 @@
 #include <string>
 
 #include "skiff/sys/fd_passing.hpp"
+#include "skiff/sys/pipe.hpp"
 #include "slirp_loop.hpp"
 
 namespace skiff::network {
@@ -24,13 +25,9 @@ TapConfig slirp_tap_config() {
 }
 
 Result<SlirpHelper> start_slirp() {
-  int ready[2], exitp[2], tap[2];
-  if (::pipe2(ready, O_CLOEXEC) < 0)
-    return sys_error("creating a pipe");
-  UniqueFd ready_r(ready[0]), ready_w(ready[1]);
-  if (::pipe2(exitp, O_CLOEXEC) < 0)
-    return sys_error("creating a pipe");
-  UniqueFd exit_r(exitp[0]), exit_w(exitp[1]);
+  auto [ready_r, ready_w] = TRY(sys::make_pipe());
+  auto [exit_r, exit_w] = TRY(sys::make_pipe());
+  int tap[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, tap) < 0)
     return sys_error("creating a socket");
   UniqueFd tap_ours(tap[0]), tap_theirs(tap[1]);

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "skiff/sys/pipe.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 #include "helper_exec.hpp"
@@ -30,13 +31,8 @@ std::string last_line(const std::string &path) {
 } // namespace
 
 Result<SlirpProcess> spawn_slirp4netns(pid_t target, const std::string &log_path) {
-  int ready[2], exitp[2];
-  if (::pipe2(ready, O_CLOEXEC) < 0)
-    return sys_error("creating a pipe");
-  UniqueFd ready_r(ready[0]), ready_w(ready[1]);
-  if (::pipe2(exitp, O_CLOEXEC) < 0)
-    return sys_error("creating a pipe");
-  UniqueFd exit_r(exitp[0]), exit_w(exitp[1]);
+  auto [ready_r, ready_w] = TRY(sys::make_pipe());
+  auto [exit_r, exit_w] = TRY(sys::make_pipe());
   UniqueFd log(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
   if (!log)
     return sys_error("creating {}", log_path);

@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 
+#include "skiff/sys/pipe.hpp"
 #include "skiff/util/fd.hpp"
 
 extern char **environ;
@@ -44,13 +45,11 @@ std::string find_in_path(const std::string &name) {
 Result<ProgramResult> run_program(const std::vector<std::string> &argv, std::string_view input) {
   // stdin is a socket so that writing to a program that exits without
   // reading fails with EPIPE (MSG_NOSIGNAL), not a SIGPIPE.
-  int in[2], out[2];
+  int in[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) < 0)
     return sys_error("starting {}", argv[0]);
   UniqueFd in_r(in[0]), in_w(in[1]);
-  if (::pipe2(out, O_CLOEXEC) < 0)
-    return sys_error("starting {}", argv[0]);
-  UniqueFd out_r(out[0]), out_w(out[1]);
+  auto [out_r, out_w] = TRY(sys::make_pipe());
 
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);

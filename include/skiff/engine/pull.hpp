@@ -1,5 +1,7 @@
 // Registry operations of the engine: pull (into the store, recorded as an
-// image with its repo digest), login and logout.
+// image with its repo digest), the implicit pull of run and create and its
+// --pull policy, login and logout, and the registries.conf lookups that
+// short names and completion use. Push and search have their own headers.
 #pragma once
 
 #include <cstdint>
