@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <unordered_set>
 #include <vector>
@@ -57,7 +58,7 @@ bool id_mapped(const char *map_file, unsigned long id) {
 class Applier {
 public:
   Applier(int root, const LayerApplyOptions &opts, TarStream &tar)
-      : root_(root), opts_(opts), tar_(tar), dirs_(root) {}
+      : root_(root), opts_(opts), tar_(tar), dirs_(root), creation_(creation_facts(root)) {}
 
   Status entry(archive_entry *e);
   Status finish();
@@ -92,6 +93,20 @@ private:
                      fmt::format(f, std::forward<A>(args)...));
   }
 
+  // What a file made here gets without being told: owner and group, and
+  // the permission bits open() leaves. When they are what the entry asks,
+  // its fchown and fchmod are skipped (two of a small file's six calls).
+  struct CreationFacts {
+    bool known = false;  // an empty root, without set-group-ID or default ACL
+    uid_t uid = 0;
+    gid_t gid = 0;
+    mode_t umask = 0777;
+  };
+  static CreationFacts creation_facts(int root);
+  bool owner_is(uid_t uid, gid_t gid) const {
+    return creation_.known && uid == creation_.uid && gid == creation_.gid;
+  }
+
   int root_;
   const LayerApplyOptions &opts_;
   TarStream &tar_;
@@ -102,7 +117,42 @@ private:
   // Without overlay, an opaque directory keeps only what this layer wrote.
   std::unordered_set<std::string> written_;
   uint64_t size_ = 0;
+  CreationFacts creation_;
 };
+
+Applier::CreationFacts Applier::creation_facts(int root) {
+  CreationFacts f;
+  struct stat st;
+  if (::fstat(root, &st) < 0 || (st.st_mode & S_ISGID))
+    return f;
+  // A default ACL would set new files' modes in place of the umask.
+  std::string path = fmt::format("/proc/self/fd/{}", root);
+  if (::getxattr(path.c_str(), "system.posix_acl_default", nullptr, 0) >= 0 || errno != ENODATA)
+    return f;
+  // Only what this layer makes: a set-group-ID directory already there
+  // would give new files its group.
+  UniqueFd dir(::openat(root, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  DIR *d = dir ? ::fdopendir(dir.get()) : nullptr;
+  if (!d)
+    return f;
+  dir.release();
+  bool empty = true;
+  while (dirent *e = ::readdir(d))
+    if (std::string_view n = e->d_name; n != "." && n != "..")
+      empty = false;
+  ::closedir(d);
+  if (!empty)
+    return f;
+  auto status = fs::read_file("/proc/self/status");
+  auto at = status ? status->find("\nUmask:\t") : std::string::npos;
+  if (at == std::string::npos)
+    return f;
+  f.umask = static_cast<mode_t>(std::strtoul(status->c_str() + at + 8, nullptr, 8));
+  f.uid = ::geteuid();
+  f.gid = ::getegid();
+  f.known = true;
+  return f;
+}
 
 Status Applier::entry(archive_entry *e) {
   dirs_.begin_entry();
@@ -161,10 +211,14 @@ Status Applier::replace(int pfd, const std::string &base) {
 
 Status Applier::regular(archive_entry *e, int pfd, const std::string &base) {
   constexpr int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
-  UniqueFd fd(::openat(pfd, base.c_str(), flags, 0600));
+  // Made with its final permissions where the umask keeps them (a file
+  // with set-ID bits starts private: they come after its owner).
+  mode_t perm = archive_entry_perm(e) & 07777;
+  mode_t initial = (perm & 07000) ? 0600 : perm;
+  UniqueFd fd(::openat(pfd, base.c_str(), flags, initial));
   if (!fd && errno == EEXIST) {
     TRY_STATUS(replace(pfd, base));
-    fd.reset(::openat(pfd, base.c_str(), flags, 0600));
+    fd.reset(::openat(pfd, base.c_str(), flags, initial));
   }
   if (!fd)
     return sys_fail("creating file");
@@ -323,13 +377,22 @@ void Applier::note_written(const std::string &rel) {
 Status Applier::metadata(archive_entry *e, int pfd, const std::string &base, int fd) {
   auto uid = static_cast<uid_t>(archive_entry_uid(e));
   auto gid = static_cast<gid_t>(archive_entry_gid(e));
-  int r = fd >= 0 ? ::fchown(fd, uid, gid)
-                  : ::fchownat(pfd, base.c_str(), uid, gid, AT_SYMLINK_NOFOLLOW);
+  mode_t type = archive_entry_filetype(e);
+  int r = 0;
+  // Directories may have been made earlier, as a parent, by DirCache.
+  bool made_here = type != AE_IFDIR;
+  if (!made_here || !owner_is(uid, gid))
+    r = fd >= 0 ? ::fchown(fd, uid, gid)
+                : ::fchownat(pfd, base.c_str(), uid, gid, AT_SYMLINK_NOFOLLOW);
   if (r < 0)
     return chown_failed(e);
-  mode_t type = archive_entry_filetype(e);
   mode_t perm = archive_entry_perm(e) & 07777;
-  if (type != AE_IFLNK) {
+  // A new directory is set-group-ID: files made below it take its group.
+  if (type == AE_IFDIR && (perm & S_ISGID))
+    creation_.known = false;
+  bool mode_given = type == AE_IFREG && creation_.known && (perm & 07000) == 0 &&
+                    (perm & creation_.umask) == 0;
+  if (type != AE_IFLNK && !mode_given) {
     r = fd >= 0 ? ::fchmod(fd, perm) : ::fchmodat(pfd, base.c_str(), perm, 0);
     if (r < 0)
       return sys_fail("setting mode");

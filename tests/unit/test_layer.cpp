@@ -208,6 +208,33 @@ TEST_CASE("layer: files, dirs, links and metadata", "[layer]") {
   CHECK(r->diff_id == r->digest);
 }
 
+TEST_CASE("layer: modes the umask would strip, set-ID bits, a set-group-ID directory", "[layer]") {
+  TempDir d;
+  mode_t old = ::umask(027);
+  Entry group_dir = dir("g/", 02775);
+  Entry in_g = file("g/f", "x", 0664);
+  Entry other_group = file("o", "o", 0644);
+  other_group.gid = 4321;
+  if (!is_root)
+    group_dir.gid = in_g.gid = other_group.gid = 0;
+  group_dir.gid = is_root ? 4321 : 0;
+  auto tar = make_tar({file("shared", "s", 0666), file("exe", "e", 0775), file("sgid", "g", 02755),
+                       file("none", "n", 0), other_group, group_dir, in_g});
+  auto r = apply_to(d, tar);
+  ::umask(old);
+  REQUIRE_OK(r);
+  CHECK((lstat_of(d / "shared").st_mode & 07777) == 0666);
+  CHECK((lstat_of(d / "exe").st_mode & 07777) == 0775);
+  CHECK((lstat_of(d / "sgid").st_mode & 07777) == 02755);
+  CHECK((lstat_of(d / "none").st_mode & 07777) == 0);
+  CHECK((lstat_of(d / "g").st_mode & 07777) == 02775);
+  CHECK((lstat_of(d / "g/f").st_mode & 07777) == 0664);
+  // g/f asks for group 0, not the group its set-group-ID directory gives.
+  CHECK(lstat_of(d / "g/f").st_gid == 0);
+  if (is_root)
+    CHECK(lstat_of(d / "o").st_gid == 4321);
+}
+
 TEST_CASE("layer: owner not mapped in the user namespace", "[layer]") {
   TempDir d;
   Entry owned = file("etc/shadow", "x");
