@@ -492,13 +492,17 @@ EOF
 }
 
 @test "the default network and slirp4netns reach a host service at once, but not the host's loopback" {
-  local ip net port=$((20000 + RANDOM % 20000))
+  local ip net port
   ip=$(ip -4 -o addr show scope global | awk '{print $4}' | cut -d/ -f1 | head -n 1)
   [ -n "$ip" ] || skip "no global IPv4 address on this host"
   mkdir "$BATS_TEST_TMPDIR/www"
   echo served-by-host > "$BATS_TEST_TMPDIR/www/index.html"
-  python3 -m http.server "$port" --bind 0.0.0.0 --directory "$BATS_TEST_TMPDIR/www" >/dev/null 2>&1 &
+  # Port 0: the kernel picks a free one, which the server prints.
+  python3 -u -m http.server 0 --bind 0.0.0.0 --directory "$BATS_TEST_TMPDIR/www" \
+    >"$BATS_TEST_TMPDIR/server.out" 2>&1 &
   local server=$!
+  wait_for grep -q ' port [0-9]' "$BATS_TEST_TMPDIR/server.out"
+  port=$(sed -n 's/.* port \([0-9]*\).*/\1/p' "$BATS_TEST_TMPDIR/server.out" | head -n 1)
   wait_for bash -c "echo >/dev/tcp/127.0.0.1/$port"
   # The first thing the command does is connect: the network is up when
   # it starts.
