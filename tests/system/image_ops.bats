@@ -56,7 +56,7 @@ id_of() { skiff image inspect --format '{{.Id}}' "$1"; }
   [ "$status" -eq 0 ]
   [ "${#lines[@]}" -eq 2 ]
   [[ "${lines[0]}" =~ ^IMAGE\ +CREATED\ +CREATED\ BY\ +SIZE\ +COMMENT$ ]]
-  [[ "${lines[1]}" =~ ^${id:7:12}\ +(Less\ than\ a\ second|[0-9]+\ seconds)\ ago\ +[0-9.]+[kM]B\ +from\ bats$ ]]
+  [[ "${lines[1]}" =~ ^${id:7:12}\ +(Less\ than\ a\ second|1\ second|[0-9]+\ seconds)\ ago\ +[0-9.]+[kM]B\ +from\ bats$ ]]
   run skiff history -H=false --format '{{.Size}}' imp:1
   [ "$output" = "$(skiff image inspect --format '{{.Size}}' imp:1)" ]
 }

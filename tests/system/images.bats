@@ -431,13 +431,14 @@ podman_save() {
   [ "$status" -ne 0 ]
   [[ "$output" == "skiff: "*"running container ${running:0:12}"* ]]
   # Also when a stopped container using it comes first in the store's
-  # directory order (make stopped ones until one does).
+  # directory order: stopped ones are made until one does (on a hashed
+  # directory the running one stays first after n of them with chance
+  # 1/(n+1), so that case is not asserted).
   for i in $(seq 1 30); do
     skiff create busybox true >/dev/null
     first=$(ls -U "$BATS_TEST_TMPDIR/root/containers" | grep -E '^[0-9a-f]{64}$' | head -n 1)
     [ "$first" = "$running" ] || break
   done
-  [ "$first" != "$running" ]
   run skiff rmi -f busybox
   [ "$status" -ne 0 ] || { echo "BUG: rmi -f untagged an image a running container uses: $output"; false; }
   [[ "$output" == "skiff: "*"running"* ]]
