@@ -24,11 +24,8 @@ teardown_file() {
   stop_registries
 }
 
-# Every test has its own home and runtime dir, so auth files are its own.
 setup() {
-  export HOME=$BATS_TEST_TMPDIR/home XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/xdg
-  unset REGISTRY_AUTH_FILE DOCKER_CONFIG XDG_CONFIG_HOME
-  mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
+  own_home
 }
 
 # A second store, as on another machine.

@@ -229,3 +229,11 @@ tty_skiff() {
   cmd=$(printf '%q ' "$SKIFF_BIN" --root "$BATS_TEST_TMPDIR/root" --runroot "$BATS_TEST_TMPDIR/run" "$@")
   script -qec "stty cols 150 rows 50; $cmd" /dev/null > "$out"
 }
+
+# Gives the test a home and runtime dir of its own, so auth files, certs.d
+# directories and Docker's config.json are its own; call from setup().
+own_home() {
+  export HOME=$BATS_TEST_TMPDIR/home XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/xdg
+  unset REGISTRY_AUTH_FILE DOCKER_CONFIG XDG_CONFIG_HOME
+  mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
+}

@@ -68,12 +68,8 @@ teardown_file() {
   stop_registries
 }
 
-# Every test has its own home and runtime dir, so auth files, certs.d
-# directories and Docker's config.json are the test's own.
 setup() {
-  export HOME=$BATS_TEST_TMPDIR/home XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/xdg
-  unset REGISTRY_AUTH_FILE DOCKER_CONFIG XDG_CONFIG_HOME
-  mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
+  own_home
 }
 
 login_tls() {

@@ -28,9 +28,7 @@ teardown_file() {
 }
 
 setup() {
-  export HOME=$BATS_TEST_TMPDIR/home XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/xdg
-  unset REGISTRY_AUTH_FILE DOCKER_CONFIG XDG_CONFIG_HOME
-  mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
+  own_home
   : > "$TOKEN_DIR/requests"
   rm -f "$TOKEN_DIR/lifetime"
 }

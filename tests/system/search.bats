@@ -53,9 +53,8 @@ teardown_file() {
 }
 
 setup() {
-  export HOME=$BATS_TEST_TMPDIR/home XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/xdg
-  unset REGISTRY_AUTH_FILE DOCKER_CONFIG XDG_CONFIG_HOME CONTAINERS_REGISTRIES_CONF
-  mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
+  own_home
+  unset CONTAINERS_REGISTRIES_CONF
 }
 
 login_tls() {
