@@ -123,12 +123,20 @@ Result<PulledImage> pull_image(storage::Store &store, Client &client, const imag
   auto top = TRY(client.manifest(ref.path, ref.digest.empty() ? ref.tag : ref.digest));
   PulledImage out;
   out.manifest_digest = top.digest;
-  auto m = TRY(parse_manifest(top.body, top.content_type));
+  auto parse = [&](const FetchedManifest &r) -> Result<Manifest> {
+    auto parsed = parse_manifest(r.body, r.content_type);
+    if (!parsed) {
+      Error e = std::move(parsed).error();
+      return e.wrap(fmt::format("bad manifest for {}", ref.full()));
+    }
+    return parsed;
+  };
+  auto m = TRY(parse(top));
   bool from_index = m.is_index;
   if (m.is_index) {
     auto entry = TRY(choose_platform(m, opts.platform));
     auto inner = TRY(client.manifest(ref.path, entry.digest));
-    m = TRY(parse_manifest(inner.body, inner.content_type));
+    m = TRY(parse(inner));
     if (m.is_index)
       return make_error(Errc::invalid, "the index of {} names another index for {}", ref.full(),
                         opts.platform.str());

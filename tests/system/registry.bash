@@ -126,6 +126,8 @@ stop_registries() {
     [ -f "$p" ] || continue
     kill "$(cat "$p")" 2>/dev/null || true
   done
+  # And the static servers of static_server.
+  for p in $(cat "$BATS_FILE_TMPDIR/servers" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
 }
 
 # A docker-archive of an image made of the given layer tarballs, bottom
@@ -236,4 +238,17 @@ own_home() {
   export HOME=$BATS_TEST_TMPDIR/home XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/xdg
   unset REGISTRY_AUTH_FILE DOCKER_CONFIG XDG_CONFIG_HOME
   mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
+}
+
+# Serves directory $1 on a free port over plain HTTP; prints host:port.
+static_server() {
+  local dir=$1 port i
+  port=$(free_port)
+  /usr/bin/python3 -m http.server "$port" --bind 127.0.0.1 --directory "$dir" >/dev/null 2>&1 &
+  echo $! >> "$BATS_FILE_TMPDIR/servers"
+  for i in $(seq 1 100); do
+    curl -sf -o /dev/null "http://127.0.0.1:$port/v2/" && break
+    sleep 0.05
+  done
+  echo "127.0.0.1:$port"
 }

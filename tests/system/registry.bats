@@ -251,6 +251,21 @@ EOF
   assert_error 1 "not found"
 }
 
+@test "pull: a huge or malformed manifest is one clear error, nothing stored" {
+  # A static server stands in for a registry that sends them.
+  local d=$BATS_TEST_TMPDIR/static reg
+  mkdir -p "$d/v2/huge/manifests" "$d/v2/bad/manifests"
+  head -c $((5 << 20)) /dev/zero | tr '\0' ' ' > "$d/v2/huge/manifests/latest"
+  echo '{"schemaVersion": 2, "mediaType": ' > "$d/v2/bad/manifests/latest"
+  reg=$(static_server "$d")
+  run skiff pull --tls-verify=false "$reg/huge"
+  assert_error 1 "the response from http://$reg/v2/huge/manifests/latest is larger than 4194304 bytes"
+  run skiff pull --tls-verify=false "$reg/bad"
+  assert_error 1 "bad manifest for $reg/bad:latest: the manifest is not a JSON object"
+  [ -z "$(skiff images -q)" ]
+  [ -z "$(ls "$BATS_TEST_TMPDIR/root/layers")" ]
+}
+
 @test "pull: a plain-HTTP registry only with --tls-verify=false" {
   run skiff pull "$REG_PLAIN/busybox"
   assert_error 1 "cannot reach registry $REG_PLAIN"

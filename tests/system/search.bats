@@ -9,19 +9,6 @@ bats_require_minimum_version 1.5.0
 load helpers
 load registry
 
-# Serves directory $1 on a free port over plain HTTP; prints host:port.
-static_server() {
-  local dir=$1 port i
-  port=$(free_port)
-  /usr/bin/python3 -m http.server "$port" --bind 127.0.0.1 --directory "$dir" >/dev/null 2>&1 &
-  echo $! >> "$BATS_FILE_TMPDIR/servers"
-  for i in $(seq 1 100); do
-    curl -sf -o /dev/null "http://127.0.0.1:$port/v2/" && break
-    sleep 0.05
-  done
-  echo "127.0.0.1:$port"
-}
-
 setup_file() {
   start_registries
   local d=$BATS_FILE_TMPDIR
@@ -48,8 +35,6 @@ JSON
 
 teardown_file() {
   stop_registries
-  local p
-  for p in $(cat "$BATS_FILE_TMPDIR/servers" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
 }
 
 setup() {
