@@ -3,6 +3,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <system_error>
 
 #include <libdeflate.h>
 
@@ -75,9 +76,15 @@ Status GzipBlocks::submit() {
   size_t in_len = job.buf.in.size();
   char *out = job.buf.out.data();
   size_t out_cap = job.buf.out.size();
-  job.size = std::async(std::launch::async, [c, in, in_len, out, out_cap] {
+  auto compress = [c, in, in_len, out, out_cap] {
     return libdeflate_gzip_compress(c, in, in_len, out, out_cap);
-  });
+  };
+  try {
+    job.size = std::async(std::launch::async, compress);
+  } catch (const std::system_error &) {
+    // No thread to be had (a pids limit, say): compressed when collected.
+    job.size = std::async(std::launch::deferred, compress);
+  }
   jobs_.push_back(std::move(job));
   cur_ = {};
   if (!spare_.empty()) {

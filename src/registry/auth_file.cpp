@@ -134,6 +134,8 @@ Result<std::optional<CredentialHelper>> credential_helper(std::string_view json_
       name = store->get<std::string>();
   if (name.empty())
     return std::optional<CredentialHelper>();
+  if (name.find('/') != std::string::npos)
+    return make_error(Errc::invalid, "{}: credential helper \"{}\" is not a program name", file, name);
   // Docker logs in to Docker Hub under its v1 URL, so helpers hold it there.
   std::string server = registry == "docker.io" ? "https://index.docker.io/v1/" : registry;
   return std::optional<CredentialHelper>(CredentialHelper{"docker-credential-" + name, server});

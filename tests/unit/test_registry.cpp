@@ -239,6 +239,9 @@ TEST_CASE("credential helpers: credHelpers for a registry, else credsStore") {
   CHECK(hub->server == "https://index.docker.io/v1/");
   CHECK_FALSE(credential_helper(R"({"auths":{}})", "quay.io/x", "f")->has_value());
   CHECK_FALSE(credential_helper("[]", "quay.io/x", "f").ok());
+  auto path = credential_helper(R"({"credsStore":"../../tmp/x"})", "quay.io/x", "f");
+  REQUIRE_FALSE(path.ok());
+  CHECK(path.error().message == "f: credential helper \"../../tmp/x\" is not a program name");
 
   CredentialHelper h{"docker-credential-pass", "quay.io"};
   auto c = helper_credentials(h, 0, R"({"ServerURL":"quay.io","Username":"u","Secret":"s"})" "\n");
