@@ -12,6 +12,7 @@
 #include "skiff/util/digest.hpp"
 #include "skiff/util/fd.hpp"
 #include "skiff/util/fs.hpp"
+#include "skiff/util/parallel.hpp"
 
 namespace skiff::registry {
 
@@ -185,31 +186,16 @@ Result<PulledImage> pull_image(storage::Store &store, Client &client, const imag
     for (const auto &[id, status] : lines)
       report({id, status});
 
-  std::atomic<size_t> next{0};
   std::atomic<bool> cancelled{false};
-  std::optional<Error> first_error;
-  auto work = [&] {
-    for (size_t i; !cancelled && (i = next++) < jobs.size();) {
-      const LayerJob &job = jobs[i];
-      auto s = fetch_layer(store, client, ref.path, job, cancelled, [&](uint64_t received) {
-        report({job.short_id, "Downloading", static_cast<int64_t>(received), job.desc.size});
-      });
-      std::lock_guard lock(progress_mu);
-      if (!s) {
-        if (!cancelled.exchange(true))
-          first_error = std::move(s).error();
-        return;
-      }
-      progress({job.short_id, "Pull complete"});
-    }
-  };
-  std::vector<std::thread> workers;
-  for (int t = 0; t < opts.parallel && static_cast<size_t>(t) < jobs.size(); t++)
-    workers.emplace_back(work);
-  for (auto &w : workers)
-    w.join();
-  if (first_error)
-    return std::move(*first_error);
+  TRY_STATUS(run_parallel(jobs.size(), opts.parallel, cancelled, [&](size_t i) -> Status {
+    const LayerJob &job = jobs[i];
+    auto fetched = fetch_layer(store, client, ref.path, job, cancelled, [&](uint64_t received) {
+      report({job.short_id, "Downloading", static_cast<int64_t>(received), job.desc.size});
+    });
+    if (fetched)
+      report({job.short_id, "Pull complete"});
+    return fetched;
+  }));
 
   TRY_STATUS(record_blobs(store, ref, m, cfg.diff_ids, out.chains, jobs));
   out.config_digest = TRY(store.put_blob(config_text));

@@ -13,6 +13,7 @@
 #include "skiff/util/digest.hpp"
 #include "skiff/util/fd.hpp"
 #include "skiff/util/fs.hpp"
+#include "skiff/util/parallel.hpp"
 
 namespace skiff::registry {
 
@@ -203,28 +204,13 @@ Result<PushedImage> push_image(storage::Store &store, Client &client, const imag
 
   std::map<std::string, Descriptor> pushed;  // by diff ID
   std::mutex mu;
-  std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
-  std::optional<Error> first_error;
-  auto work = [&] {
-    for (size_t i; !failed && (i = next++) < jobs.size();) {
-      auto d = pusher.push_layer(jobs[i]);
-      std::lock_guard lock(mu);
-      if (!d) {
-        if (!failed.exchange(true))
-          first_error = std::move(d).error();
-        return;
-      }
-      pushed[jobs[i].diff_id] = *d;
-    }
-  };
-  std::vector<std::thread> workers;
-  for (int t = 0; t < opts.parallel && static_cast<size_t>(t) < jobs.size(); t++)
-    workers.emplace_back(work);
-  for (auto &w : workers)
-    w.join();
-  if (first_error)
-    return std::move(*first_error);
+  TRY_STATUS(run_parallel(jobs.size(), opts.parallel, failed, [&](size_t i) -> Status {
+    auto d = TRY(pusher.push_layer(jobs[i]));
+    std::lock_guard lock(mu);
+    pushed[jobs[i].diff_id] = d;
+    return {};
+  }));
 
   Descriptor config{"", sha256_digest(src.config), static_cast<int64_t>(src.config.size()), {}, {}};
   if (!TRY(client.blob_size(dest.path, config.digest))) {
