@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "skiff/runtime/caps.hpp"
+#include "skiff/runtime/devices.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 #include "skiff/util/units.hpp"
@@ -18,6 +19,8 @@ std::vector<Flag> container_create_flags() {
       {"cap-drop", 0, K::list, "Drop Linux capabilities", "capabilities", "list"},
       {"cpus", 0, K::value, "Number of CPUs", "none", "decimal"},
       {"detach", 'd', K::boolean, "Run container in background and print container ID"},
+      {"device", 0, K::list, "Add a host device to the container", "files", "list"},
+      {"device-cgroup-rule", 0, K::list, "Add a rule to the cgroup allowed devices list", "none", "list"},
       {"entrypoint", 0, K::value, "Overwrite the default ENTRYPOINT of the image", "none", "string"},
       {"env", 'e', K::list, "Set environment variables", "none", "list"},
       {"env-file", 0, K::list, "Read in a file of environment variables", "files", "list"},
@@ -129,6 +132,34 @@ Result<MountConfig> parse_mount_flag(const std::string &spec) {
   if (m.type == "tmpfs" && !m.source.empty())
     return invalid(fmt::format("invalid mount \"{}\": tmpfs takes no source", spec));
   return m;
+}
+
+// Docker's HOST[:CONTAINER][:PERMISSIONS], with its messages.
+Result<storage::DeviceMapping> parse_device_flag(const std::string &spec) {
+  auto bad = [&](const std::string &why) {
+    return invalid(fmt::format("invalid argument \"{}\" for \"--device\" flag: {}", spec, why));
+  };
+  auto parts = str::split(spec, ':');
+  if (parts.size() > 3 || parts[0].empty())
+    return bad(fmt::format("bad format for path: {}", spec));
+  storage::DeviceMapping d;
+  d.path_on_host = parts[0];
+  d.path_in_container = parts[0];
+  if (parts.size() == 2) {
+    if (runtime::valid_device_access(parts[1]))
+      d.cgroup_permissions = parts[1];
+    else
+      d.path_in_container = parts[1];
+  } else if (parts.size() == 3) {
+    d.path_in_container = parts[1];
+    d.cgroup_permissions = parts[2];
+    if (!runtime::valid_device_access(parts[2]))
+      return bad(fmt::format("bad mode specified: {}", parts[2]));
+  }
+  if (d.path_in_container.empty() || d.path_in_container[0] != '/')
+    return bad(fmt::format("{} is not an absolute path", d.path_in_container));
+  d.path_in_container = fs::clean_path(d.path_in_container);
+  return d;
 }
 
 Result<storage::RestartPolicy> parse_restart(const std::string &spec) {
@@ -298,6 +329,15 @@ Result<storage::ContainerConfig> build_container_config(const Args &a, const ima
 
   for (const auto &u : a.all("ulimit"))
     c.ulimits.push_back(TRY(parse_ulimit(u)));
+  for (const auto &dev : a.all("device"))
+    c.devices.push_back(TRY(parse_device_flag(dev)));
+  for (const auto &r : a.all("device-cgroup-rule")) {
+    if (!runtime::parse_device_rule(r))
+      return invalid(fmt::format("invalid argument \"{}\" for \"--device-cgroup-rule\" flag: "
+                                 "invalid device cgroup format '{}'",
+                                 r, r));
+    c.device_cgroup_rules.push_back(r);
+  }
   c.restart = TRY(parse_restart(a.get("restart", "no")));
   if (c.auto_remove && c.restart.name != "no")
     return invalid("conflicting options: --restart and --rm");

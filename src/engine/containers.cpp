@@ -12,6 +12,7 @@
 #include "skiff/engine/engine.hpp"
 #include "skiff/network/user_net.hpp"
 #include "skiff/runtime/cgroups.hpp"
+#include "skiff/runtime/devices.hpp"
 #include "skiff/supervisor/supervisor.hpp"
 #include "skiff/sys/proc.hpp"
 #include "skiff/util/digest.hpp"
@@ -139,6 +140,11 @@ Result<std::string> Engine::create_container(storage::ContainerConfig c, bool re
       c.user = fmt::format("{}:{}", opts_.uid, opts_.gid);
   }
   TRY_STATUS(runtime::Cgroup::check({c.limits.memory, c.limits.memory_swap, c.limits.cpus, c.limits.pids}));
+  // Devices are looked up again at each start; a missing one is refused now.
+  for (const auto &d : c.devices)
+    TRY(runtime::devices_from_path(d.path_on_host, d.path_in_container));
+  for (const auto &r : c.device_cgroup_rules)
+    TRY(runtime::parse_device_rule(r));
   c.id = ids::random_id();
   c.created = timefmt::now_ns();
   if (c.hostname.empty())

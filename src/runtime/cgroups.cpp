@@ -12,7 +12,10 @@
 #include <fmt/ranges.h>
 
 #include "skiff/runtime/cgroups.hpp"
+#include "skiff/runtime/devices.hpp"
+#include "skiff/sys/bpf.hpp"
 #include "skiff/sys/userns.hpp"
+#include "skiff/util/fd.hpp"
 
 namespace skiff::runtime {
 
@@ -113,6 +116,11 @@ Result<Cgroup> Cgroup::create(const std::string &name,
       return make_error(Errc::failed,
                         "resource limits need cgroups, but {} does not exist",
                         kCgroupRoot);
+    if (!rootless)
+      return make_error(Errc::failed,
+                        "keeping containers from the host's devices needs cgroups, but {} "
+                        "does not exist",
+                        kCgroupRoot);
     return Cgroup();
   }
   CgroupPlan plan;
@@ -120,6 +128,9 @@ Result<Cgroup> Cgroup::create(const std::string &name,
     if (rootless)
       return rootless_error(limits, "this host uses cgroup v1");
     plan = TRY(plan_v1(name, limits));
+    if (!plan.dir_of.count("devices"))
+      return make_error(Errc::system, "the devices cgroup controller is not mounted: "
+                                      "containers could open every host device");
   } else {
     auto p = plan_v2(name, limits, rootless);
     if (!p)
@@ -127,7 +138,10 @@ Result<Cgroup> Cgroup::create(const std::string &name,
                       : std::move(p).error();
     plan = std::move(*p);
   }
-  return Cgroup(TRY(realize(plan)));
+  std::string devices_dir;
+  if (!rootless)
+    devices_dir = *version == CgroupVersion::v1 ? plan.dir_of["devices"] : plan.dirs.front();
+  return Cgroup(TRY(realize(plan)), *version, std::move(devices_dir));
 }
 
 Status Cgroup::check(const CgroupLimits &limits) {
@@ -150,6 +164,21 @@ Status Cgroup::add_process(pid_t pid) const {
   for (const auto &d : paths_)
     TRY_STATUS(write_file(d + "/cgroup.procs", std::to_string(pid)));
   return {};
+}
+
+Status Cgroup::allow_devices(const std::vector<DeviceRule> &rules) const {
+  if (devices_dir_.empty())
+    return {};
+  if (version_ == CgroupVersion::v1) {
+    for (const auto &w : device_writes_v1(rules))
+      TRY_STATUS(apply_write(devices_dir_, w));
+    return {};
+  }
+  UniqueFd dir(::open(devices_dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir)
+    return sys_error("opening {}", devices_dir_);
+  auto program = device_program(rules);
+  return sys::attach_device_program(dir.get(), program.data(), program.size());
 }
 
 Status Cgroup::destroy() const { return remove_all(paths_); }

@@ -8,6 +8,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -100,6 +101,31 @@ static Status fill_volume(int root_fd, const MountOp &m) {
   return {};
 }
 
+// Makes one device node with the host node's identity, or, in a user
+// namespace (where mknod is refused), binds the host's node onto an empty
+// file. A path that exists already is left alone, as runc does.
+static Status make_device(int root_fd, const DeviceNode &n, bool bind) {
+  auto parent = TRY(fs::mkdir_in_root(root_fd, fs::dirname(n.path)));
+  std::string name = fs::basename(n.path);
+  auto failed = [&](const char *what) { return sys_error("{} device {}", what, n.path); };
+  if (bind) {
+    UniqueFd f(::openat(parent.get(), name.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!f)
+      return errno == EEXIST ? Status{} : Status(failed("creating"));
+    if (::mount(n.host_path.c_str(), fd_path(f.get()).c_str(), nullptr, MS_BIND, nullptr) < 0)
+      return failed("binding");
+    return {};
+  }
+  mode_t type = n.type == 'b' ? S_IFBLK : S_IFCHR;
+  if (::mknodat(parent.get(), name.c_str(), type | n.mode, makedev(n.major, n.minor)) < 0)
+    return errno == EEXIST ? Status{} : Status(failed("creating"));
+  // mknod's mode went through the umask; the owner is the host node's.
+  if (::fchmodat(parent.get(), name.c_str(), n.mode, 0) < 0 ||
+      ::fchownat(parent.get(), name.c_str(), n.uid, n.gid, AT_SYMLINK_NOFOLLOW) < 0)
+    return failed("setting up");
+  return {};
+}
+
 Status mount_all(const LaunchPlan &p) {
   UniqueFd root(::open(p.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root)
@@ -155,6 +181,8 @@ Status mount_all(const LaunchPlan &p) {
       break;
     }
   }
+  for (const auto &d : p.devices)
+    TRY_STATUS(make_device(root.get(), d, p.bind_devices));
   // /dev links every program expects.
   UniqueFd dev = TRY(fs::open_in_root(root.get(), "/dev", O_RDONLY | O_DIRECTORY));
   const std::pair<const char *, const char *> links[] = {

@@ -1,12 +1,15 @@
 // Builds a LaunchPlan from a container's config: pure apart from reading a
-// seccomp profile that was stored with the container.
+// seccomp profile that was stored with the container and looking up the
+// host's device nodes it names.
 #include <sys/mount.h>
+#include <unistd.h>
 
 #include <algorithm>
 
 #include "skiff/runtime/caps.hpp"
 #include "skiff/runtime/launch.hpp"
 #include "skiff/runtime/seccomp_cache.hpp"
+#include "skiff/sys/userns.hpp"
 
 namespace skiff::runtime {
 
@@ -44,6 +47,34 @@ static void add_system_mounts(LaunchPlan &p, const storage::ContainerConfig &c) 
   for (const char *dev : {"null", "zero", "full", "random", "urandom", "tty"})
     p.mounts.push_back({K::bind, std::string("/dev/") + dev, std::string("/dev/") + dev, 0, "",
                         false});
+}
+
+// Docker's rules: --privileged may use every device and gets the host's
+// nodes (as root); otherwise the defaults, each --device's nodes with its
+// permissions, and each --device-cgroup-rule.
+static Status add_devices(LaunchPlan &p, const storage::ContainerConfig &c) {
+  const bool rootless = ::geteuid() != 0 || sys::in_user_namespace();
+  p.bind_devices = rootless;
+  if (c.privileged) {
+    p.device_rules = {kAllDevices};
+    if (!rootless)
+      p.devices = host_devices();
+  } else {
+    p.device_rules = default_device_rules();
+  }
+  for (const auto &d : c.devices) {
+    if (c.privileged && d.path_on_host == d.path_in_container)
+      continue;  // already there
+    for (auto &n : TRY(devices_from_path(d.path_on_host, d.path_in_container))) {
+      if (!c.privileged)
+        p.device_rules.push_back({n.type, n.major, n.minor, d.cgroup_permissions});
+      p.devices.push_back(std::move(n));
+    }
+  }
+  if (!c.privileged)
+    for (const auto &r : c.device_cgroup_rules)
+      p.device_rules.push_back(TRY(parse_device_rule(r)));
+  return {};
 }
 
 // --tmpfs and --mount type=tmpfs: Docker's noexec,nosuid,nodev unless the
@@ -106,6 +137,7 @@ Result<LaunchPlan> make_plan(const storage::ContainerConfig &c, const std::vecto
     p.readonly_paths = default_readonly_paths();
   }
   add_system_mounts(p, c);
+  TRY_STATUS(add_devices(p, c));
   using K = MountOp::Kind;
   // Parents before children ("/data" before "/data/sub"), as Docker sorts.
   std::vector<storage::MountConfig> user_mounts = c.mounts;

@@ -1,5 +1,7 @@
 // moby's profiles/seccomp/default.json (Docker's default seccomp profile),
-// kept verbatim so it can be diffed against upstream.
+// kept verbatim so it can be diffed against upstream: moby/profiles as
+// vendored by moby b985e23 (2026-08), which no longer allows io_uring
+// (Docker 25 and later) nor AF_ALG sockets.
 #include "skiff/runtime/seccomp.hpp"
 
 namespace skiff::runtime {
@@ -60,6 +62,10 @@ std::string_view default_seccomp_profile_json() {
 		{
 			"architecture": "SCMP_ARCH_RISCV64",
 			"subArchitectures": null
+		},
+		{
+			"architecture": "SCMP_ARCH_LOONGARCH64",
+			"subArchitectures": null
 		}
 	],
 	"syscalls": [
@@ -72,6 +78,7 @@ std::string_view default_seccomp_profile_json() {
 				"alarm",
 				"bind",
 				"brk",
+				"cachestat",
 				"capget",
 				"capset",
 				"chdir",
@@ -117,6 +124,7 @@ std::string_view default_seccomp_profile_json() {
 				"fchdir",
 				"fchmod",
 				"fchmodat",
+				"fchmodat2",
 				"fchown",
 				"fchown32",
 				"fchownat",
@@ -138,8 +146,11 @@ std::string_view default_seccomp_profile_json() {
 				"ftruncate",
 				"ftruncate64",
 				"futex",
+				"futex_requeue",
 				"futex_time64",
+				"futex_wait",
 				"futex_waitv",
+				"futex_wake",
 				"futimesat",
 				"getcpu",
 				"getcwd",
@@ -177,6 +188,7 @@ std::string_view default_seccomp_profile_json() {
 				"getuid",
 				"getuid32",
 				"getxattr",
+				"getxattrat",
 				"inotify_add_watch",
 				"inotify_init",
 				"inotify_init1",
@@ -191,9 +203,6 @@ std::string_view default_seccomp_profile_json() {
 				"ioprio_set",
 				"io_setup",
 				"io_submit",
-				"io_uring_enter",
-				"io_uring_register",
-				"io_uring_setup",
 				"ipc",
 				"kill",
 				"landlock_add_rule",
@@ -205,7 +214,9 @@ std::string_view default_seccomp_profile_json() {
 				"link",
 				"linkat",
 				"listen",
+				"listmount",
 				"listxattr",
+				"listxattrat",
 				"llistxattr",
 				"_llseek",
 				"lremovexattr",
@@ -214,6 +225,7 @@ std::string_view default_seccomp_profile_json() {
 				"lstat",
 				"lstat64",
 				"madvise",
+				"map_shadow_stack",
 				"membarrier",
 				"memfd_create",
 				"memfd_secret",
@@ -237,6 +249,7 @@ std::string_view default_seccomp_profile_json() {
 				"mq_timedsend_time64",
 				"mq_unlink",
 				"mremap",
+				"mseal",
 				"msgctl",
 				"msgget",
 				"msgrcv",
@@ -286,10 +299,12 @@ std::string_view default_seccomp_profile_json() {
 				"recvmsg",
 				"remap_file_pages",
 				"removexattr",
+				"removexattrat",
 				"rename",
 				"renameat",
 				"renameat2",
 				"restart_syscall",
+				"riscv_hwprobe",
 				"rmdir",
 				"rseq",
 				"rt_sigaction",
@@ -355,6 +370,7 @@ std::string_view default_seccomp_profile_json() {
 				"setuid",
 				"setuid32",
 				"setxattr",
+				"setxattrat",
 				"shmat",
 				"shmctl",
 				"shmdt",
@@ -372,6 +388,7 @@ std::string_view default_seccomp_profile_json() {
 				"stat64",
 				"statfs",
 				"statfs64",
+				"statmount",
 				"statx",
 				"symlink",
 				"symlinkat",
@@ -403,6 +420,7 @@ std::string_view default_seccomp_profile_json() {
 				"uname",
 				"unlink",
 				"unlinkat",
+				"uretprobe",
 				"utime",
 				"utimensat",
 				"utimensat_time64",
@@ -436,8 +454,34 @@ std::string_view default_seccomp_profile_json() {
 			"args": [
 				{
 					"index": 0,
+					"value": 38,
+					"op": "SCMP_CMP_LT"
+				}
+			]
+		},
+		{
+			"names": [
+				"socket"
+			],
+			"action": "SCMP_ACT_ALLOW",
+			"args": [
+				{
+					"index": 0,
+					"value": 39,
+					"op": "SCMP_CMP_EQ"
+				}
+			]
+		},
+		{
+			"names": [
+				"socket"
+			],
+			"action": "SCMP_ACT_ALLOW",
+			"args": [
+				{
+					"index": 0,
 					"value": 40,
-					"op": "SCMP_CMP_NE"
+					"op": "SCMP_CMP_GT"
 				}
 			]
 		},
@@ -607,6 +651,9 @@ std::string_view default_seccomp_profile_json() {
 				"fsopen",
 				"fspick",
 				"lookup_dcookie",
+				"lsm_get_self_attr",
+				"lsm_list_modules",
+				"lsm_set_self_attr",
 				"mount",
 				"mount_setattr",
 				"move_mount",
@@ -835,7 +882,8 @@ std::string_view default_seccomp_profile_json() {
 			}
 		}
 	]
-})json";
+}
+)json";
   return kProfile;
 }
 

@@ -55,6 +55,12 @@ json ContainerConfig::to_json() const {
   j["ulimits"] = json::array();
   for (const auto &u : ulimits)
     j["ulimits"].push_back({{"name", u.name}, {"soft", u.soft}, {"hard", u.hard}});
+  j["devices"] = json::array();
+  for (const auto &d : devices)
+    j["devices"].push_back({{"path_on_host", d.path_on_host},
+                            {"path_in_container", d.path_in_container},
+                            {"cgroup_permissions", d.cgroup_permissions}});
+  j["device_cgroup_rules"] = device_cgroup_rules;
   json l = json::object();
   if (limits.memory)
     l["memory"] = *limits.memory;
@@ -111,6 +117,10 @@ Result<ContainerConfig> ContainerConfig::from_json(const json &j) {
                           m.value("options", std::vector<std::string>{})});
     for (const auto &u : j.value("ulimits", json::array()))
       c.ulimits.push_back({u.value("name", ""), u.value("soft", int64_t(0)), u.value("hard", int64_t(0))});
+    for (const auto &d : j.value("devices", json::array()))
+      c.devices.push_back({d.value("path_on_host", ""), d.value("path_in_container", ""),
+                           d.value("cgroup_permissions", "rwm")});
+    c.device_cgroup_rules = j.value("device_cgroup_rules", std::vector<std::string>{});
     json l = j.value("limits", json::object());
     if (l.contains("memory"))
       c.limits.memory = l["memory"].get<int64_t>();

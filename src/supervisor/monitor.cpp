@@ -198,6 +198,10 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
   }
   if (auto s = net_.wait_ready(); !s)
     return abort(std::move(s).error());
+  // Only now: the child's setup opened the host's /dev/net/tun or
+  // /dev/fuse above; its command runs under the rules from its first step.
+  if (auto s = cgroup.allow_devices(plan.device_rules); !s)
+    return abort(std::move(s).error());
   if (auto s = pending->release(&pty_); !s) {
     reap_soon(net_.stop());
     (void)cgroup.destroy();

@@ -267,8 +267,12 @@ offers() {
 }
 
 @test "complete: flag names and command names" {
-  run skiff __complete run --de
+  run skiff __complete run --det
   [ "$output" = --detach ]
+  run skiff __complete run --dev
+  [ "$output" = "$(printf -- '--device\n--device-cgroup-rule')" ]
+  run skiff __complete run --device ''
+  [ "$output" = :files ]
   run skiff __complete volume rm -
   offers -f --force
   run skiff __complete st

@@ -55,3 +55,13 @@ assert_error() {
   [ "$status" -eq "$code" ] || { echo "exit $status, want $code: $output"; return 1; }
   [[ "$output" == *"skiff: "*"$text"* ]] || { echo "output lacks '$text': $output"; return 1; }
 }
+
+# A static build of tests/fixtures/syscall.c (made once per run), for
+# system calls busybox has no applet for; prints its path.
+syscall_tool() {
+  local bin=$BATS_RUN_TMPDIR/syscall
+  if [ ! -x "$bin" ]; then
+    cc -static -O2 -o "$bin.tmp.$$" "$FIXTURES/syscall.c" && mv "$bin.tmp.$$" "$bin"
+  fi
+  echo "$bin"
+}

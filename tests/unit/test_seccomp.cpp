@@ -86,7 +86,8 @@ int default_profile_checks() {
     return 4;
   if (err(syscall(SYS_clone3, nullptr, 0)) != ENOSYS) // glibc falls back
     return 5;
-  if (err(socket(AF_VSOCK, SOCK_STREAM, 0)) != EPERM)
+  if (err(socket(AF_VSOCK, SOCK_STREAM, 0)) != EPERM ||
+      err(socket(AF_ALG, SOCK_SEQPACKET, 0)) != EPERM)
     return 6;
   int fd = socket(AF_UNIX, SOCK_STREAM, 0);
   if (fd < 0)
@@ -106,6 +107,10 @@ int default_profile_checks() {
     return 11;
   if (err(syscall(1000)) != ENOSYS) // above every syscall the profile names
     return 12;
+  if (err(syscall(SYS_io_uring_setup, 1, nullptr)) != EPERM ||
+      err(syscall(SYS_io_uring_enter, -1, 0, 0, 0, nullptr, 0)) != EPERM ||
+      err(syscall(SYS_io_uring_register, -1, 0, nullptr, 0)) != EPERM)
+    return 13;
   return 0;
 }
 
@@ -156,28 +161,35 @@ TEST_CASE("seccomp: the default profile is moby's", "[seccomp]") {
   CHECK(p.default_action == SeccompAction::errno_ret);
   CHECK(p.default_errno_ret == 1u);
   CHECK(p.architectures.empty());
-  REQUIRE(p.arch_map.size() == 8);
+  REQUIRE(p.arch_map.size() == 9);
   CHECK(p.arch_map[0].architecture == "SCMP_ARCH_X86_64");
   CHECK(p.arch_map[0].sub_architectures ==
         Strings{"SCMP_ARCH_X86", "SCMP_ARCH_X32"});
   CHECK(p.arch_map[7].sub_architectures.empty()); // riscv64: null
-  REQUIRE(p.syscalls.size() == 31);
-  CHECK(p.syscalls[0].names.size() == 349);
+  REQUIRE(p.syscalls.size() == 33);
+  CHECK(p.syscalls[0].names.size() == 361);
   CHECK(p.syscalls[0].action == SeccompAction::allow);
+  // Docker 25 and later: io_uring is not in the allowed list.
+  for (const char *name : {"io_uring_setup", "io_uring_enter", "io_uring_register"})
+    CHECK(std::find(p.syscalls[0].names.begin(), p.syscalls[0].names.end(), name) ==
+          p.syscalls[0].names.end());
 
-  const auto &vsock = p.syscalls[2];
-  CHECK(vsock.names == Strings{"socket"});
-  REQUIRE(vsock.args.size() == 1);
-  CHECK(vsock.args[0].op == SeccompOp::ne);
-  CHECK(vsock.args[0].value == 40);
+  // Every address family but AF_ALG (38) and AF_VSOCK (40).
+  const auto &below = p.syscalls[2];
+  CHECK(below.names == Strings{"socket"});
+  REQUIRE(below.args.size() == 1);
+  CHECK(below.args[0].op == SeccompOp::lt);
+  CHECK(below.args[0].value == 38);
+  CHECK(p.syscalls[4].args[0].op == SeccompOp::gt);
+  CHECK(p.syscalls[4].args[0].value == 40);
 
-  const auto &clone = p.syscalls[16];
+  const auto &clone = p.syscalls[18];
   CHECK(clone.names == Strings{"clone"});
   CHECK(clone.args[0].op == SeccompOp::masked_eq);
   CHECK(clone.args[0].value == 0x7E020000);
   CHECK(clone.excludes.caps == Strings{"CAP_SYS_ADMIN"});
 
-  const auto &clone3 = p.syscalls[18];
+  const auto &clone3 = p.syscalls[20];
   CHECK(clone3.names == Strings{"clone3"});
   CHECK(clone3.action == SeccompAction::errno_ret);
   CHECK(clone3.errno_ret == 38u);

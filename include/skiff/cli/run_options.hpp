@@ -24,6 +24,7 @@ Result<storage::ContainerConfig> build_container_config(const Args &args,
 Result<storage::MountConfig> parse_volume_flag(const std::string &spec);
 Result<storage::MountConfig> parse_mount_flag(const std::string &spec);
 Result<storage::RestartPolicy> parse_restart(const std::string &spec);
+Result<storage::DeviceMapping> parse_device_flag(const std::string &spec);
 Result<storage::Ulimit> parse_ulimit(const std::string &spec);
 // One KEY=VALUE per line, "#" comments and blank lines skipped.
 Result<std::vector<std::string>> parse_env_file(const std::string &content, const std::vector<std::string> &host_env);

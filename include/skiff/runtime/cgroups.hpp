@@ -1,6 +1,7 @@
 // Resource limits for containers (--memory, --memory-swap, --cpus,
-// --pids-limit) through cgroupfs, for cgroup v2 and v1 hierarchies. There is
-// no systemd driver: skiff is daemonless and may run without D-Bus.
+// --pids-limit) and device control through cgroupfs, for cgroup v2 and v1
+// hierarchies. There is no systemd driver: skiff is daemonless and may run
+// without D-Bus.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,8 @@
 #include "skiff/util/result.hpp"
 
 namespace skiff::runtime {
+
+struct DeviceRule;
 
 // Limits with Docker's meanings: memory <= 0, cpus == 0 and pids <= 0 mean
 // unlimited; memory_swap is memory+swap, -1 is unlimited swap, 0 or unset
@@ -74,6 +77,13 @@ public:
   // Moves a process (and its threads) into every directory of the cgroup.
   Status add_process(pid_t pid) const;
 
+  // Lets the processes in the cgroup use only the devices `rules` allow:
+  // the v1 devices controller, or a BPF device program on v2. Called once
+  // the container's own setup (which opens /dev/net/tun or /dev/fuse on
+  // the host) is done and before its command runs. Rootless it does
+  // nothing: the user namespace already keeps host devices out.
+  Status allow_devices(const std::vector<DeviceRule> &rules) const;
+
   // Removes the directories once the processes are gone; missing is fine.
   Status destroy() const;
 
@@ -88,8 +98,13 @@ public:
   bool empty() const { return paths_.empty(); }
 
 private:
-  explicit Cgroup(std::vector<std::string> paths) : paths_(std::move(paths)) {}
+  Cgroup(std::vector<std::string> paths, CgroupVersion version, std::string devices_dir)
+      : paths_(std::move(paths)), version_(version), devices_dir_(std::move(devices_dir)) {}
   std::vector<std::string> paths_;
+  CgroupVersion version_ = CgroupVersion::v2;
+  // Where device rules go: v1's devices leaf or the v2 leaf; empty when
+  // rootless, where no device control applies.
+  std::string devices_dir_;
 };
 
 // Shared by the v1 and v2 backends; not for callers.
@@ -102,8 +117,9 @@ struct CgroupPlan {
   std::vector<CgroupWrite> writes;
 };
 
-// Controllers joined on v1: those that enforce limits plus cpuacct for stats.
-inline const std::vector<std::string> kV1Controllers = {"cpu", "cpuacct",
+// Controllers joined on v1: those that enforce limits, devices, and
+// cpuacct for stats.
+inline const std::vector<std::string> kV1Controllers = {"cpu", "cpuacct", "devices",
                                                         "memory", "pids"};
 
 // Mount point of each of kV1Controllers in a /proc/self/mountinfo text.

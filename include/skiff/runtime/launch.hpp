@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "skiff/network/tap.hpp"
+#include "skiff/runtime/devices.hpp"
 #include "skiff/storage/container_config.hpp"
 #include "skiff/util/fd.hpp"
 #include "skiff/util/result.hpp"
@@ -39,6 +40,12 @@ struct LaunchPlan {
   bool fuse_overlayfs = false;     // fuse-overlayfs driver: the same layers, served by it
   std::vector<MountOp> mounts;     // applied in order under the new root
   std::vector<std::string> masked_paths, readonly_paths;
+  // Device nodes made in the container (--device, --privileged), and what
+  // the devices cgroup lets it use. In a user namespace the nodes are bound
+  // from the host instead, since mknod is refused there.
+  std::vector<DeviceNode> devices;
+  bool bind_devices = false;
+  std::vector<DeviceRule> device_rules;
   std::string hostname;
   std::vector<std::string> argv, env;
   std::string cwd = "/";

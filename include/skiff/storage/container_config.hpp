@@ -24,6 +24,14 @@ struct MountConfig {
   std::vector<std::string> options;  // tmpfs: "size=64m", "mode=1777"; bind: propagation
 };
 
+// --device: a host node (or directory of nodes) made at a path in the
+// container with these cgroup permissions, as Docker's HostConfig.Devices.
+struct DeviceMapping {
+  std::string path_on_host;
+  std::string path_in_container;
+  std::string cgroup_permissions = "rwm";
+};
+
 struct Ulimit {
   std::string name;  // "nofile"
   int64_t soft = 0;
@@ -72,6 +80,8 @@ struct ContainerConfig {
   uint32_t keep_id_gid = 0;
   std::vector<MountConfig> mounts;
   std::vector<Ulimit> ulimits;
+  std::vector<DeviceMapping> devices;
+  std::vector<std::string> device_cgroup_rules;  // "c 1:3 rwm"
   Limits limits;
   RestartPolicy restart;
   std::string stop_signal;  // "SIGTERM" unless set

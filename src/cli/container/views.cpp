@@ -161,6 +161,11 @@ json inspect_json(const engine::ContainerView &v, const engine::Options &opts,
   json ulimits = json::array();
   for (const auto &u : c.ulimits)
     ulimits.push_back({{"Name", u.name}, {"Soft", u.soft}, {"Hard", u.hard}});
+  json devices = json::array();
+  for (const auto &d : c.devices)
+    devices.push_back({{"PathOnHost", d.path_on_host},
+                       {"PathInContainer", d.path_in_container},
+                       {"CgroupPermissions", d.cgroup_permissions}});
   json security = json::array();
   if (c.no_new_privileges)
     security.push_back("no-new-privileges");
@@ -188,7 +193,9 @@ json inspect_json(const engine::ContainerView &v, const engine::Options &opts,
       {"MemorySwap", c.limits.memory_swap.value_or(0)},
       {"NanoCpus", static_cast<int64_t>(c.limits.cpus.value_or(0) * 1e9)},
       {"PidsLimit", c.limits.pids ? json(*c.limits.pids) : json(nullptr)},
-      {"Ulimits", ulimits.empty() ? json(nullptr) : ulimits}};
+      {"Ulimits", ulimits.empty() ? json(nullptr) : ulimits},
+      {"Devices", devices},
+      {"DeviceCgroupRules", c.device_cgroup_rules.empty() ? json(nullptr) : json(c.device_cgroup_rules)}};
   json exposed = json::object();
   for (const auto &p : c.exposed_ports)
     exposed[p] = json::object();
