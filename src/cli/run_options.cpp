@@ -1,6 +1,8 @@
 #include "skiff/cli/run_options.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 
 #include "skiff/runtime/caps.hpp"
 #include "skiff/runtime/devices.hpp"
@@ -56,47 +58,74 @@ std::vector<Flag> container_create_flags() {
 
 static Error invalid(std::string msg) { return Error{Errc::invalid, std::move(msg), kExitRuntime}; }
 
-Result<MountConfig> parse_volume_flag(const std::string &spec) {
+namespace {
+
+const char *const kPropagations[] = {"private", "rprivate", "shared", "rshared", "slave", "rslave"};
+
+bool is_propagation(std::string_view o) {
+  return std::find(std::begin(kPropagations), std::end(kPropagations), o) != std::end(kPropagations);
+}
+
+// Docker 23 and later take host paths starting with "." relative to the
+// working directory.
+std::string host_path(const std::string &p, const std::string &cwd) {
+  return fs::clean_path(p[0] == '/' ? p : cwd + "/" + p);
+}
+
+} // namespace
+
+Result<MountConfig> parse_volume_flag(const std::string &spec, const std::string &cwd) {
   auto parts = str::split(spec, ':');
+  auto bad = [&](std::string_view why) {
+    return invalid(fmt::format("invalid volume specification: '{}'{}{}", spec, why.empty() ? "" : ": ", why));
+  };
   MountConfig m;
   if (parts.size() == 1) {
     if (parts[0].empty() || parts[0][0] != '/')
-      return invalid(fmt::format("invalid volume specification \"{}\": a container path must be absolute", spec));
+      return bad("a container path must be absolute");
     m.type = "volume";
     m.destination = fs::clean_path(parts[0]);
     m.anonymous = true;
-    return m;
-  }
-  if (parts.size() > 3 || parts[0].empty() || parts[1].empty())
-    return invalid(fmt::format("invalid volume specification \"{}\"", spec));
-  if (parts[1][0] != '/')
-    return invalid(fmt::format("invalid volume specification \"{}\": the container path \"{}\" must be absolute", spec, parts[1]));
-  m.destination = fs::clean_path(parts[1]);
-  if (parts.size() == 3) {
-    for (const auto &o : str::split(parts[2], ',')) {
+  } else {
+    if (parts.size() > 3 || parts[0].empty() || parts[1].empty())
+      return bad("");
+    if (parts[1][0] != '/')
+      return bad(fmt::format("the container path \"{}\" must be absolute", parts[1]));
+    m.destination = fs::clean_path(parts[1]);
+    bool bind = parts[0][0] == '/' || parts[0][0] == '.';
+    m.type = bind ? "bind" : "volume";
+    m.source = bind ? host_path(parts[0], cwd) : parts[0];
+    for (const auto &o : parts.size() == 3 ? str::split(parts[2], ',') : std::vector<std::string>{}) {
       if (o == "ro")
         m.readonly = true;
       else if (o == "rw" || o == "z" || o == "Z" || o == "consistent" || o == "cached" || o == "delegated")
-        ;  // accepted as Docker does: SELinux relabel and macOS hints mean nothing here
+        ;  // as Docker: SELinux relabelling and macOS hints mean nothing here
+      else if (is_propagation(o) && bind)
+        m.options.push_back(o);
+      else if (o == "nocopy" && !bind)
+        m.options.push_back(o);
       else
-        return invalid(fmt::format("invalid volume specification \"{}\": unknown option \"{}\"", spec, o));
+        return bad(fmt::format("invalid mode: {}", o));
     }
   }
-  if (parts[0][0] == '/' || parts[0][0] == '.') {
-    if (parts[0][0] == '.')
-      return invalid(fmt::format("invalid volume specification \"{}\": a host path must be absolute", spec));
-    m.type = "bind";
-    m.source = fs::clean_path(parts[0]);
-  } else {
-    m.type = "volume";
-    m.source = parts[0];
-  }
+  if (m.destination == "/")
+    return bad("destination can't be '/'");
   return m;
 }
 
-Result<MountConfig> parse_mount_flag(const std::string &spec) {
+Result<MountConfig> parse_mount_flag(const std::string &spec, const std::string &cwd) {
   MountConfig m;
   m.type = "volume";
+  auto bad = [&](std::string_view why) { return invalid(fmt::format("invalid mount \"{}\": {}", spec, why)); };
+  std::string propagation;
+  bool nocopy = false, volume_option = false;
+  auto flag_value = [](bool given, const std::string &v) -> std::optional<bool> {
+    if (!given || v == "true" || v == "1")
+      return true;
+    if (v == "false" || v == "0")
+      return false;
+    return std::nullopt;
+  };
   for (const auto &field : str::split(spec, ',')) {
     auto kv = str::cut(field, '=');
     std::string k = kv ? kv->first : field, v = kv ? kv->second : "";
@@ -106,31 +135,54 @@ Result<MountConfig> parse_mount_flag(const std::string &spec) {
       m.source = v;
     else if (k == "target" || k == "destination" || k == "dst")
       m.destination = v;
-    else if (k == "readonly" || k == "ro")
-      m.readonly = !kv || v == "true" || v == "1";
-    else if (k == "tmpfs-size")
+    else if (k == "readonly" || k == "ro") {
+      auto b = flag_value(kv.has_value(), v);
+      if (!b)
+        return bad(fmt::format("invalid value for {}: {}", k, v));
+      m.readonly = *b;
+    } else if (k == "tmpfs-size")
       m.options.push_back("size=" + v);
     else if (k == "tmpfs-mode")
       m.options.push_back("mode=" + v);
-    else if (k == "bind-propagation" || k == "volume-nocopy" || k == "consistency")
-      ;  // propagation is rslave already; the rest mean nothing here
+    else if (k == "bind-propagation") {
+      if (!is_propagation(v))
+        return bad(fmt::format("invalid propagation mode: {}", v));
+      propagation = v;
+    } else if (k == "volume-nocopy") {
+      auto b = flag_value(kv.has_value(), v);
+      if (!b)
+        return bad(fmt::format("invalid value for volume-nocopy: {}", v));
+      nocopy = *b;
+      volume_option = true;
+    } else if (k == "consistency")
+      ;  // a macOS hint, as Docker ignores it
     else
-      return invalid(fmt::format("invalid mount \"{}\": unknown field \"{}\"", spec, k));
+      return bad(fmt::format("unknown field \"{}\"", k));
   }
   if (m.type != "bind" && m.type != "volume" && m.type != "tmpfs")
-    return invalid(fmt::format("invalid mount \"{}\": type must be bind, volume or tmpfs", spec));
+    return bad("type must be bind, volume or tmpfs");
   if (m.destination.empty() || m.destination[0] != '/')
-    return invalid(fmt::format("invalid mount \"{}\": target must be an absolute path", spec));
+    return bad("target must be an absolute path");
   m.destination = fs::clean_path(m.destination);
+  if (m.destination == "/")
+    return bad("destination can't be '/'");
+  if (!propagation.empty() && m.type != "bind")
+    return bad(fmt::format("cannot mix 'bind-propagation' with mount type '{}'", m.type));
+  if (volume_option && m.type != "volume")
+    return bad(fmt::format("cannot mix 'volume-*' options with mount type '{}'", m.type));
   if (m.type == "bind") {
-    if (m.source.empty() || m.source[0] != '/')
-      return invalid(fmt::format("invalid mount \"{}\": a bind source must be an absolute path", spec));
-    m.source = fs::clean_path(m.source);
+    if (m.source.empty())
+      return bad("a bind needs a source");
+    m.source = host_path(m.source, cwd);
+    if (!propagation.empty())
+      m.options.push_back(propagation);
   }
+  if (nocopy)
+    m.options.push_back("nocopy");
   if (m.type == "volume" && m.source.empty())
     m.anonymous = true;
   if (m.type == "tmpfs" && !m.source.empty())
-    return invalid(fmt::format("invalid mount \"{}\": tmpfs takes no source", spec));
+    return bad("tmpfs takes no source");
   return m;
 }
 
@@ -162,18 +214,29 @@ Result<storage::DeviceMapping> parse_device_flag(const std::string &spec) {
   return d;
 }
 
+// Docker's rules and words (docker/cli's parser, then the daemon's checks).
 Result<storage::RestartPolicy> parse_restart(const std::string &spec) {
   storage::RestartPolicy p;
   auto c = str::cut(spec, ':');
   p.name = c ? c->first : spec;
-  if (p.name != "no" && p.name != "always" && p.name != "unless-stopped" && p.name != "on-failure")
-    return invalid(fmt::format("invalid restart policy \"{}\": use no, on-failure[:max-retries], always or unless-stopped", spec));
-  if (c) {
+  if (c && p.name.empty())
+    return invalid("invalid restart policy format: no policy provided before colon");
+  if (c && !c->second.empty()) {
     auto n = str::to_int(c->second);
-    if (p.name != "on-failure" || !n || *n < 0)
-      return invalid(fmt::format("invalid restart policy \"{}\": only on-failure takes a maximum retry count", spec));
+    if (!n || *n > INT32_MAX || *n < INT32_MIN)
+      return invalid("invalid restart policy format: maximum retry count must be an integer");
     p.max_retries = static_cast<int>(*n);
   }
+  if (p.name.empty())
+    p.name = "no";
+  if (p.name != "no" && p.name != "always" && p.name != "unless-stopped" && p.name != "on-failure")
+    return invalid(fmt::format("invalid restart policy: unknown policy '{}'; use one of 'no', "
+                               "'always', 'on-failure', or 'unless-stopped'",
+                               p.name));
+  if (p.max_retries != 0 && p.name != "on-failure")
+    return invalid("invalid restart policy: maximum retry count can only be used with 'on-failure'");
+  if (p.max_retries < 0)
+    return invalid("invalid restart policy: maximum retry count cannot be negative");
   return p;
 }
 
@@ -230,7 +293,8 @@ static void set_env(std::vector<std::string> &env, const std::string &kv) {
 
 Result<storage::ContainerConfig> build_container_config(const Args &a, const image::ImageConfig &img,
                                                         const std::vector<std::string> &host_env,
-                                                        const std::vector<std::string> &env_files) {
+                                                        const std::vector<std::string> &env_files,
+                                                        const std::string &cwd) {
   storage::ContainerConfig c;
   const auto &d = img.config;
   c.image_name = a.positional.at(0);
@@ -302,9 +366,9 @@ Result<storage::ContainerConfig> build_container_config(const Args &a, const ima
   c.network = net;
 
   for (const auto &v : a.all("volume"))
-    c.mounts.push_back(TRY(parse_volume_flag(v)));
+    c.mounts.push_back(TRY(parse_volume_flag(v, cwd)));
   for (const auto &m : a.all("mount"))
-    c.mounts.push_back(TRY(parse_mount_flag(m)));
+    c.mounts.push_back(TRY(parse_mount_flag(m, cwd)));
   for (const auto &t : a.all("tmpfs")) {
     auto kv = str::cut(t, ':');
     MountConfig m{"tmpfs", "", kv ? kv->first : t, false, false, {}};

@@ -140,6 +140,9 @@ Result<std::string> Engine::create_container(storage::ContainerConfig c, bool re
       c.user = fmt::format("{}:{}", opts_.uid, opts_.gid);
   }
   TRY_STATUS(runtime::Cgroup::check({c.limits.memory, c.limits.memory_swap, c.limits.cpus, c.limits.pids}));
+  // stop would fail on it later.
+  if (!c.stop_signal.empty())
+    TRY(parse_signal(c.stop_signal));
   // Devices are looked up again at each start; a missing one is refused now.
   for (const auto &d : c.devices)
     TRY(runtime::devices_from_path(d.path_on_host, d.path_in_container));

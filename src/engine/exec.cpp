@@ -36,6 +36,7 @@ Result<runtime::ExecProcess> Engine::exec_container(const std::string &id, const
   s.interactive = r.interactive;
   s.detach = r.detach;
   s.cgroup_procs = runtime::Cgroup::procs_files(id);
+  s.ulimits = c.ulimits;
   return runtime::start_exec(s);
 }
 

@@ -249,10 +249,9 @@ Status Applier::symlink(archive_entry *e, int pfd, const std::string &base) {
   const char *target = archive_entry_symlink(e);
   if (!target)
     return fail("symlink without a target");
-  // Resolution in the container's root keeps any target harmless to us, but
-  // a link climbing out of the tree is refused anyway, as moby does.
-  if (link_climbs_out(parent_of(rel_), target))
-    return fail("symlink target \"{}\" climbs out of the layer directory", target);
+  // Any target is kept as it is, also one climbing above the root, as
+  // Docker does: it is never followed here (entries below it resolve
+  // inside the layer's root), and in a container it resolves in its root.
   if (::symlinkat(target, pfd, base.c_str()) < 0) {
     if (errno != EEXIST)
       return sys_fail("creating symlink");

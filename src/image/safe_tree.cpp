@@ -66,11 +66,6 @@ std::optional<std::string> clean_entry_path(std::string_view name) {
   return out;
 }
 
-bool link_climbs_out(std::string_view entry_dir, std::string_view target) {
-  std::vector<std::string_view> parts;
-  return !walk(parts, entry_dir) || !walk(parts, target);
-}
-
 std::string parent_of(std::string_view rel) {
   auto p = rel.rfind('/');
   return p == std::string_view::npos ? std::string() : std::string(rel.substr(0, p));

@@ -16,11 +16,6 @@ namespace skiff::image::detail {
 // nullopt when ".." climbs above the root ("../x", "a/../../x").
 std::optional<std::string> clean_entry_path(std::string_view name);
 
-// Whether symlink `target`, joined to the directory `entry_dir` (a cleaned
-// relative path), climbs above the root. Absolute targets are joined too,
-// as moby does, so "/bin/sh" passes and "/../../x" does not.
-bool link_climbs_out(std::string_view entry_dir, std::string_view target);
-
 // Splits a cleaned relative path into its directory and last component.
 std::string parent_of(std::string_view rel);
 std::string base_of(std::string_view rel);

@@ -1,6 +1,7 @@
 // The cgroup facade: version detection, the rootless policy, and the steps
 // shared by both versions (creating leaves, writing files, removal).
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include <fcntl.h>
@@ -103,6 +104,15 @@ std::optional<CgroupVersion> detect_cgroup_version() {
                                           : CgroupVersion::v1;
 }
 
+std::vector<CgroupMount> container_cgroup_mounts(bool rootless) {
+  auto version = detect_cgroup_version();
+  if (version == CgroupVersion::v2)
+    return {CgroupMount{}};
+  if (!version || rootless)
+    return {};
+  return v1_container_mounts(read_file("/proc/self/mountinfo").value_or(""));
+}
+
 Result<Cgroup> Cgroup::create(const std::string &name,
                               const CgroupLimits &limits) {
   TRY_STATUS(check_name(name));
@@ -194,7 +204,40 @@ Status Cgroup::destroy_by_name(const std::string &name) {
   return remove_all(TRY(leaves_v2(name, rootless)));
 }
 
+uint64_t Cgroup::oom_kills(const std::string &name) {
+  if (!check_name(name))
+    return 0;
+  const bool rootless = ::geteuid() != 0 || sys::in_user_namespace();
+  auto version = detect_cgroup_version();
+  std::vector<std::string> files;
+  if (version == CgroupVersion::v1 && !rootless) {
+    if (auto plan = locate_v1(name); plan && plan->dir_of.count("memory"))
+      files.push_back(plan->dir_of["memory"] + "/memory.oom_control");
+  } else if (version == CgroupVersion::v2) {
+    for (const auto &d : leaves_v2(name, rootless).value_or({}))
+      files.push_back(d + "/memory.events");
+  }
+  for (const auto &f : files)
+    if (auto text = read_file(f))
+      if (auto n = oom_kill_count(*text))
+        return n;
+  return 0;
+}
+
 namespace cgroup_detail {
+
+uint64_t oom_kill_count(std::string_view text) {
+  for (size_t at = 0; at < text.size();) {
+    size_t end = text.find('\n', at);
+    if (end == std::string_view::npos)
+      end = text.size();
+    std::string_view line = text.substr(at, end - at);
+    if (line.rfind("oom_kill ", 0) == 0)
+      return std::strtoull(std::string(line.substr(9)).c_str(), nullptr, 10);
+    at = end + 1;
+  }
+  return 0;
+}
 
 Result<std::string> read_file(const std::string &path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

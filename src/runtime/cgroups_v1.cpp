@@ -5,48 +5,40 @@
 #include <sstream>
 
 #include "skiff/runtime/cgroups.hpp"
+#include "skiff/util/mountinfo.hpp"
 
 namespace skiff::runtime::cgroup_detail {
 
-namespace {
-
-// mountinfo escapes space, tab, newline and backslash as \ooo.
-std::string unescape(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 3 < s.size() &&
-        std::all_of(s.begin() + i + 1, s.begin() + i + 4,
-                    [](char c) { return c >= '0' && c <= '7'; })) {
-      out += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 +
-                               (s[i + 3] - '0'));
-      i += 3;
-    } else {
-      out += s[i];
-    }
+std::map<std::string, std::string> parse_v1_mounts(std::string_view mountinfo) {
+  std::map<std::string, std::string> out;
+  for (const auto &m : parse_mountinfo(mountinfo)) {
+    if (m.fstype != "cgroup")
+      continue;
+    std::istringstream opts(m.super_options);
+    for (std::string opt; std::getline(opts, opt, ',');)
+      if (std::find(kV1Controllers.begin(), kV1Controllers.end(), opt) != kV1Controllers.end())
+        out.emplace(opt, m.mount_point); // the first mount wins
   }
   return out;
 }
 
-} // namespace
-
-std::map<std::string, std::string> parse_v1_mounts(std::string_view mountinfo) {
-  std::map<std::string, std::string> out;
-  std::istringstream lines{std::string(mountinfo)};
-  std::string line;
-  while (std::getline(lines, line)) {
-    // id parent dev root mountpoint opts [optional...] - fstype source super
-    std::istringstream in(line);
-    std::vector<std::string> f;
-    for (std::string w; in >> w;)
-      f.push_back(w);
-    auto sep = std::find(f.begin(), f.end(), "-");
-    if (f.size() < 5 || f.end() - sep < 4 || sep[1] != "cgroup")
+std::vector<CgroupMount> v1_container_mounts(std::string_view mountinfo) {
+  std::vector<CgroupMount> out;
+  for (const auto &m : parse_mountinfo(mountinfo)) {
+    if (m.fstype != "cgroup")
       continue;
-    std::istringstream opts(sep[3]);
+    std::vector<std::string> ours;
+    std::istringstream opts(m.super_options);
     for (std::string opt; std::getline(opts, opt, ',');)
-      if (std::find(kV1Controllers.begin(), kV1Controllers.end(), opt) !=
-          kV1Controllers.end())
-        out.emplace(opt, unescape(f[4])); // the first mount wins
+      if (std::find(kV1Controllers.begin(), kV1Controllers.end(), opt) != kV1Controllers.end())
+        ours.push_back(opt);
+    std::string name = m.mount_point.substr(m.mount_point.rfind('/') + 1);
+    if (ours.empty() || std::any_of(out.begin(), out.end(), [&](const auto &c) { return c.name == name; }))
+      continue;
+    std::string controllers;
+    for (const auto &c : ours)
+      controllers += (controllers.empty() ? "" : ",") + c;
+    out.push_back({name, controllers});
   }
   return out;
 }

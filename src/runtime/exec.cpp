@@ -34,6 +34,8 @@ constexpr std::pair<const char *, int> kNamespaces[] = {
     fail(errfd, user.error());
   if (::chdir(s.cwd.c_str()) < 0)
     fail(errfd, 126, fmt::format("chdir to {}: {}", s.cwd, std::strerror(errno)));
+  if (auto st = detail::apply_rlimits(s.ulimits); !st)
+    fail(errfd, st.error());
   if (s.tty) {
     if (auto st = detail::setup_tty(console, user->uid); !st)
       fail(errfd, st.error());

@@ -47,20 +47,6 @@ void loopback_up() {
   ::close(s);
 }
 
-int rlimit_resource(const std::string &name) {
-  static const std::pair<const char *, int> table[] = {
-      {"core", RLIMIT_CORE},       {"cpu", RLIMIT_CPU},         {"data", RLIMIT_DATA},
-      {"fsize", RLIMIT_FSIZE},     {"locks", RLIMIT_LOCKS},     {"memlock", RLIMIT_MEMLOCK},
-      {"msgqueue", RLIMIT_MSGQUEUE}, {"nice", RLIMIT_NICE},     {"nofile", RLIMIT_NOFILE},
-      {"nproc", RLIMIT_NPROC},     {"rss", RLIMIT_RSS},         {"rtprio", RLIMIT_RTPRIO},
-      {"rttime", RLIMIT_RTTIME},   {"sigpending", RLIMIT_SIGPENDING}, {"stack", RLIMIT_STACK},
-      {"as", RLIMIT_AS}};
-  for (auto [n, r] : table)
-    if (name == n)
-      return r;
-  return -1;
-}
-
 // --init: stay as PID 1, reap every zombie and pass signals on to the
 // command; exit with its status. No exec, so no binary needs to exist in
 // the container's image.
@@ -107,8 +93,8 @@ void init_child(const LaunchPlan &p, ChildFds fds) {
     ::close(fds.tap);
   }
 
-  if (::mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) < 0)
-    fail(errfd, sys_error("making / a slave mount"));
+  if (auto s = isolate_mounts(p); !s)
+    fail(errfd, s.error());
   if (auto s = mount_root(p, fds.fuse); !s)
     fail(errfd, s.error());
   if (auto s = mount_all(p); !s)
@@ -125,14 +111,8 @@ void init_child(const LaunchPlan &p, ChildFds fds) {
   if (p.new_netns)
     loopback_up();
 
-  for (const auto &u : p.ulimits) {
-    int res = rlimit_resource(u.name);
-    rlimit rl{static_cast<rlim_t>(u.soft), static_cast<rlim_t>(u.hard)};
-    if (res < 0 || ::setrlimit(res, &rl) < 0)
-      fail(errfd, sys_error("setting ulimit {}={}:{} (a limit cannot go above the hard limit "
-                            "of the invoking user)",
-                            u.name, u.soft, u.hard));
-  }
+  if (auto st = apply_rlimits(p.ulimits); !st)
+    fail(errfd, st.error());
 
   std::vector<std::string> env = p.env;
   auto user = container_user(p.user, env);

@@ -14,45 +14,26 @@
 #include "child_channel.hpp"
 #include "fuse_root.hpp"
 #include "init_child.hpp"
+#include "skiff/runtime/idmap.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 
 namespace skiff::runtime {
 
-// The maps of a keep-id container, in our namespace's IDs (where the user
-// is 0 and the subordinate IDs follow): ID `keep` inside is our 0, the IDs
-// below it shift up by one, those above stay.
-static std::string keep_id_map(uint32_t keep, uint32_t total) {
-  std::string m = fmt::format("{} 0 1\n", keep);
-  if (keep > 0)
-    m += fmt::format("0 1 {}\n", keep);
-  if (total > keep + 1)
-    m += fmt::format("{} {} {}\n", keep + 1, keep + 1, total - keep - 1);
-  return m;
-}
-
-// How many IDs our own namespace maps (the sum of /proc/self/<file>).
-static uint32_t mapped_ids(const char *file) {
-  auto text = fs::read_file(fmt::format("/proc/self/{}", file)).value_or("");
-  uint64_t total = 0;
-  for (const auto &line : str::split(text, '\n')) {
-    auto f = str::split(std::string(str::trim(line)), ' ');
-    std::erase(f, "");
-    if (f.size() == 3)
-      total += static_cast<uint64_t>(str::to_int(f[2]).value_or(0));
-  }
-  return static_cast<uint32_t>(std::min<uint64_t>(total, 0xffffffffu));
-}
-
 Status write_keep_id_maps(pid_t pid, uint32_t uid, uint32_t gid) {
-  uint32_t users = mapped_ids("uid_map"), groups = mapped_ids("gid_map");
-  if (uid >= users || gid >= groups)
+  auto users = parse_id_map(TRY(fs::read_file("/proc/self/uid_map")));
+  auto groups = parse_id_map(TRY(fs::read_file("/proc/self/gid_map")));
+  auto covers = [](const std::vector<IdMapping> &maps, uint32_t id) {
+    return std::any_of(maps.begin(), maps.end(),
+                       [&](const auto &m) { return id >= m.inside && id - m.inside < m.count; });
+  };
+  if (!covers(users, uid) || !covers(groups, gid))
     return make_error(Errc::failed,
                       "--userns=keep-id needs your ID {} inside the subordinate range: add a larger "
                       "range to /etc/subuid and /etc/subgid",
                       uid);
-  TRY_STATUS(fs::write_file(fmt::format("/proc/{}/uid_map", pid), keep_id_map(uid, users)));
-  TRY_STATUS(fs::write_file(fmt::format("/proc/{}/gid_map", pid), keep_id_map(gid, groups)));
+  TRY_STATUS(fs::write_file(fmt::format("/proc/{}/uid_map", pid), format_id_map(keep_id_map(uid, users))));
+  TRY_STATUS(fs::write_file(fmt::format("/proc/{}/gid_map", pid), format_id_map(keep_id_map(gid, groups))));
   return {};
 }
 

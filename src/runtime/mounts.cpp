@@ -11,10 +11,13 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include "fuse_root.hpp"
 #include "skiff/util/fs.hpp"
+#include "skiff/util/mountinfo.hpp"
 #include "skiff/util/strings.hpp"
 
 namespace skiff::runtime::detail {
@@ -53,6 +56,63 @@ Status remount_readonly(const std::string &path, unsigned long extra) {
   unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY | extra | locked_flags(fd.get());
   if (::mount(nullptr, fd_path(fd.get()).c_str(), nullptr, flags, nullptr) < 0)
     return sys_error("making {} read-only", path);
+  return {};
+}
+
+static bool under(const std::string &path, const std::string &dir) {
+  return dir == "/" || path == dir || (path.rfind(dir, 0) == 0 && path[dir.size()] == '/');
+}
+
+// The topmost mount holding `path`.
+static std::string holder(const std::vector<MountInfo> &mounts, const std::string &path) {
+  std::string best = "/";
+  for (const auto &m : mounts)
+    if (under(path, m.mount_point) && m.mount_point.size() >= best.size())
+      best = m.mount_point;
+  return best;
+}
+
+static Result<std::string> real_path(const std::string &path) {
+  char *r = ::realpath(path.c_str(), nullptr);
+  if (!r)
+    return sys_error("resolving {}", path);
+  std::string out = r;
+  std::free(r);
+  return out;
+}
+
+Status isolate_mounts(const LaunchPlan &p) {
+  std::vector<std::pair<std::string, bool>> shared;  // source, recursive
+  for (const auto &m : p.mounts)
+    if (m.kind == MountOp::Kind::bind && (m.propagation & MS_SHARED))
+      shared.emplace_back(TRY(real_path(m.source)), (m.propagation & MS_REC) != 0);
+  if (shared.empty()) {
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) < 0)
+      return sys_error("making / a slave mount");
+    return {};
+  }
+  auto mounts = parse_mountinfo(TRY(fs::read_file("/proc/self/mountinfo")));
+  std::vector<std::string> keep;
+  for (const auto &[source, recursive] : shared) {
+    std::string h = holder(mounts, source);
+    std::string root_holder = holder(mounts, TRY(real_path(p.rootfs)));
+    if (h == "/" || h == root_holder)
+      return make_error(Errc::invalid,
+                        "bind propagation shared: {} is on the mount {}, which also holds {}; give "
+                        "the source a mount of its own (mount --bind {} {}; mount --make-shared {})",
+                        source, h, h == "/" ? "the root" : "the container's root", source, source, source);
+    keep.push_back(h);
+    for (const auto &m : mounts)
+      if (recursive && under(m.mount_point, source))
+        keep.push_back(m.mount_point);
+  }
+  for (const auto &m : mounts) {
+    if (std::find(keep.begin(), keep.end(), m.mount_point) != keep.end())
+      continue;
+    // Mounts hidden under others cannot be reached by path and do not matter.
+    if (::mount(nullptr, m.mount_point.c_str(), nullptr, MS_SLAVE, nullptr) < 0 && m.mount_point == "/")
+      return sys_error("making / a slave mount");
+  }
   return {};
 }
 
@@ -126,10 +186,43 @@ static Status make_device(int root_fd, const DeviceNode &n, bool bind) {
   return {};
 }
 
+// The container's cgroup (its cgroup namespace's root) at /sys/fs/cgroup,
+// as Docker mounts it: the v2 tree, or a tmpfs holding one mount per v1
+// hierarchy and a link per co-mounted controller; read-only unless
+// privileged, so limits can be read (JVM, Go, Node) but not changed.
+static Status mount_cgroups(int root_fd, const LaunchPlan &p) {
+  if (p.cgroups.empty())
+    return {};
+  const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+  const unsigned long ro = p.cgroups_writable ? 0 : MS_RDONLY;
+  auto top = TRY(fs::mkdir_in_root(root_fd, "/sys/fs/cgroup"));
+  if (p.cgroups.size() == 1 && p.cgroups[0].name.empty())
+    return mount_at("cgroup2", top.get(), "cgroup2", flags | ro, "", "/sys/fs/cgroup");
+  TRY_STATUS(mount_at("tmpfs", top.get(), "tmpfs", flags, "mode=755", "/sys/fs/cgroup"));
+  auto dir = TRY(fs::open_in_root(root_fd, "/sys/fs/cgroup", O_RDONLY | O_DIRECTORY));
+  for (const auto &c : p.cgroups) {
+    std::string path = "/sys/fs/cgroup/" + c.name;
+    auto target = TRY(fs::mkdir_in_root(root_fd, path));
+    TRY_STATUS(mount_at("cgroup", target.get(), "cgroup", flags | ro, c.controllers, path));
+    for (const auto &ctl : str::split(c.controllers, ','))
+      if (ctl != c.name && ::symlinkat(c.name.c_str(), dir.get(), ctl.c_str()) < 0 && errno != EEXIST)
+        return sys_error("linking /sys/fs/cgroup/{}", ctl);
+  }
+  if (ro && ::mount(nullptr, fd_path(dir.get()).c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | flags,
+                    nullptr) < 0)
+    return sys_error("making /sys/fs/cgroup read-only");
+  return {};
+}
+
 Status mount_all(const LaunchPlan &p) {
   UniqueFd root(::open(p.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root)
     return sys_error("opening {}", p.rootfs);
+  // Volumes are filled before anything is mounted over the root, so they
+  // get the image's content only, never that of a bind above them.
+  for (const auto &m : p.mounts)
+    if (m.fill_from_root && fs::dir_empty(m.source))
+      TRY_STATUS(fill_volume(root.get(), m));
   for (const auto &m : p.mounts) {
     using K = MountOp::Kind;
     bool file = false;
@@ -139,8 +232,6 @@ Status mount_all(const LaunchPlan &p) {
         return sys_error("bind source {}", m.source);
       file = !S_ISDIR(st.st_mode);
     }
-    if (m.fill_from_root && fs::dir_empty(m.source))
-      TRY_STATUS(fill_volume(root.get(), m));
     auto target = mount_point(root.get(), m.destination, file);
     if (!target)
       return std::move(target).error().wrap(fmt::format("mounting {}", m.destination));
@@ -155,6 +246,11 @@ Status mount_all(const LaunchPlan &p) {
                            (m.readonly ? MS_RDONLY : 0);
         if (::mount(nullptr, fd_path(again.get()).c_str(), nullptr, rf, nullptr) < 0)
           return sys_error("remounting {}", m.destination);
+      }
+      if (m.propagation) {
+        auto again = TRY(fs::open_in_root(root.get(), m.destination, O_PATH));
+        if (::mount(nullptr, fd_path(again.get()).c_str(), nullptr, m.propagation, nullptr) < 0)
+          return sys_error("setting the propagation of {}", m.destination);
       }
       break;
     }
@@ -181,6 +277,7 @@ Status mount_all(const LaunchPlan &p) {
       break;
     }
   }
+  TRY_STATUS(mount_cgroups(root.get(), p));
   for (const auto &d : p.devices)
     TRY_STATUS(make_device(root.get(), d, p.bind_devices));
   // /dev links every program expects.
@@ -212,12 +309,18 @@ void mask_paths(const LaunchPlan &p) {
 }
 
 Status pivot_into(const std::string &rootfs) {
+  UniqueFd old_root(::open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!old_root)
+    return sys_error("opening /");
   if (::chdir(rootfs.c_str()) < 0)
     return sys_error("entering {}", rootfs);
-  // pivot_root(".", ".") stacks the old root under the new one; unmounting
-  // "." afterwards detaches it without needing a directory for it.
+  // pivot_root(".", ".") stacks the old root on the new one. "." still
+  // names the new root, so the old one is reached through its fd: made a
+  // slave (its unmounting must not reach the host) and detached.
   if (::syscall(SYS_pivot_root, ".", ".") < 0)
     return sys_error("pivot_root");
+  if (::fchdir(old_root.get()) < 0)
+    return sys_error("entering the old root");
   if (::mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr) < 0)
     return sys_error("making the old root a slave");
   if (::umount2(".", MNT_DETACH) < 0)

@@ -77,6 +77,18 @@ static Status add_devices(LaunchPlan &p, const storage::ContainerConfig &c) {
   return {};
 }
 
+// Docker's default is rprivate: mounts made later on either side stay there.
+static unsigned long bind_propagation(const std::vector<std::string> &options) {
+  static const std::pair<const char *, unsigned long> modes[] = {
+      {"private", MS_PRIVATE}, {"rprivate", MS_PRIVATE | MS_REC}, {"shared", MS_SHARED},
+      {"rshared", MS_SHARED | MS_REC}, {"slave", MS_SLAVE}, {"rslave", MS_SLAVE | MS_REC}};
+  for (const auto &o : options)
+    for (auto [name, flags] : modes)
+      if (o == name)
+        return flags;
+  return MS_PRIVATE | MS_REC;
+}
+
 // --tmpfs and --mount type=tmpfs: Docker's noexec,nosuid,nodev unless the
 // options say otherwise; flag words become mount flags, the rest data.
 static MountOp tmpfs_mount(const storage::MountConfig &m) {
@@ -138,6 +150,8 @@ Result<LaunchPlan> make_plan(const storage::ContainerConfig &c, const std::vecto
   }
   add_system_mounts(p, c);
   TRY_STATUS(add_devices(p, c));
+  p.cgroups = container_cgroup_mounts(p.bind_devices);
+  p.cgroups_writable = c.privileged;
   using K = MountOp::Kind;
   // Parents before children ("/data" before "/data/sub"), as Docker sorts.
   std::vector<storage::MountConfig> user_mounts = c.mounts;
@@ -156,7 +170,9 @@ Result<LaunchPlan> make_plan(const storage::ContainerConfig &c, const std::vecto
         if (name == m.source)
           src = dir;
     }
-    p.mounts.push_back({K::bind, src, m.destination, 0, "", m.readonly, true, m.type == "volume"});
+    bool nocopy = std::find(m.options.begin(), m.options.end(), "nocopy") != m.options.end();
+    p.mounts.push_back({K::bind, src, m.destination, 0, "", m.readonly, true,
+                        m.type == "volume" && !nocopy, bind_propagation(m.options)});
   }
   // Last, so they show even over a volume mounted on /etc.
   for (const char *f : {"hosts", "hostname", "resolv.conf"})

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -115,6 +116,36 @@ Result<ExecUser> container_user(const std::string &spec, std::vector<std::string
   if (env_value(env, "HOME").empty())
     env.push_back("HOME=" + user.home);
   return user;
+}
+
+static int rlimit_resource(const std::string &name) {
+  static const std::pair<const char *, int> table[] = {
+      {"core", RLIMIT_CORE},       {"cpu", RLIMIT_CPU},         {"data", RLIMIT_DATA},
+      {"fsize", RLIMIT_FSIZE},     {"locks", RLIMIT_LOCKS},     {"memlock", RLIMIT_MEMLOCK},
+      {"msgqueue", RLIMIT_MSGQUEUE}, {"nice", RLIMIT_NICE},     {"nofile", RLIMIT_NOFILE},
+      {"nproc", RLIMIT_NPROC},     {"rss", RLIMIT_RSS},         {"rtprio", RLIMIT_RTPRIO},
+      {"rttime", RLIMIT_RTTIME},   {"sigpending", RLIMIT_SIGPENDING}, {"stack", RLIMIT_STACK},
+      {"as", RLIMIT_AS}};
+  for (auto [n, r] : table)
+    if (name == n)
+      return r;
+  return -1;
+}
+
+Status apply_rlimits(const std::vector<storage::Ulimit> &ulimits) {
+  if (rlimit nofile; ::getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+    nofile.rlim_cur = nofile.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &nofile);
+  }
+  for (const auto &u : ulimits) {
+    int res = rlimit_resource(u.name);
+    rlimit rl{static_cast<rlim_t>(u.soft), static_cast<rlim_t>(u.hard)};
+    if (res < 0 || ::setrlimit(res, &rl) < 0)
+      return sys_error("setting ulimit {}={}:{} (a limit cannot go above the hard limit of the "
+                       "invoking user)",
+                       u.name, u.soft, u.hard);
+  }
+  return {};
 }
 
 Status drop_privileges(const ExecUser &user, const std::vector<int> &caps,

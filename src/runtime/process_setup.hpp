@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "skiff/runtime/user.hpp"
+#include "skiff/storage/container_config.hpp"
 #include "skiff/util/result.hpp"
 
 namespace skiff::runtime::detail {
@@ -27,6 +28,9 @@ Result<std::string> find_executable(const std::string &cmd, const std::vector<st
 // Opens a pty in the current /dev/pts, makes its slave the controlling
 // terminal and stdio, and sends the master over the `console` socket.
 Status setup_tty(int console, uid_t uid);
+// The soft limit on open files raised to the hard one (a login's 1024 is
+// too low for servers; Podman does the same), then the --ulimit values.
+Status apply_rlimits(const std::vector<storage::Ulimit> &ulimits);
 // Seccomp, groups, IDs and capabilities, in the order the kernel allows.
 Status drop_privileges(const ExecUser &user, const std::vector<int> &caps,
                        const std::vector<sock_filter> &seccomp, bool no_new_privileges);

@@ -442,6 +442,7 @@ int Monitor::run() {
       s.pid_start = sys::process_start_time(*pid);
       s.started_at = started;
       s.error.clear();
+      s.oom_killed = false;
     });
     report(fmt::format("ok {}", *pid));
     if (auto st = store_.read_state(id_); st && st->stop_requested && restarted)
@@ -456,11 +457,13 @@ int Monitor::run() {
     // overlay never shares the upper directory with a lingering one.
     if (!config_.auto_remove) {
       held_ns_.clear();
+      bool oom = runtime::Cgroup::oom_kills(id_) > 0;
       (void)runtime::Cgroup::destroy_by_name(id_);
       (void)record([&](storage::ContainerState &s) {
         again = again && !s.stop_requested;  // a stop that came meanwhile wins
         s.status = again ? storage::RunStatus::restarting : storage::RunStatus::exited;
         s.exit_code = exit_code;
+        s.oom_killed = oom;
         s.pid = 0;
         s.finished_at = finished;
       });

@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cstdio>
 #include <random>
 
@@ -215,7 +216,7 @@ Result<UniqueFd> open_in_root(int root_fd, std::string_view rel, int flags,
   }
 }
 
-Result<UniqueFd> mkdir_in_root(int root_fd, std::string_view rel, mode_t mode) {
+static Result<UniqueFd> mkdir_in_root_at(int root_fd, std::string_view rel, mode_t mode, int links) {
   UniqueFd cur(::fcntl(root_fd, F_DUPFD_CLOEXEC, 0));
   if (!cur)
     return sys_error("opening root");
@@ -229,17 +230,36 @@ Result<UniqueFd> mkdir_in_root(int root_fd, std::string_view rel, mode_t mode) {
     i = j + 1;
     if (part.empty() || part == ".")
       continue;
+    std::string parent = done.empty() ? "/" : done;
     done += "/" + part;
     // Each step resolves from the root again, so a symlink planted in the
     // tree still cannot lead out of it.
     if (::mkdirat(cur.get(), part.c_str(), mode) < 0 && errno != EEXIST)
       return sys_error("creating {}", done);
     auto next = open_in_root(root_fd, done, O_RDONLY | O_DIRECTORY);
-    if (!next)
-      return std::move(next).error();
+    if (!next) {
+      // A symlink to a directory that does not exist yet: as Docker, make
+      // its target, read as the root sees it.
+      char target[PATH_MAX];
+      ssize_t n = ::readlinkat(cur.get(), part.c_str(), target, sizeof target - 1);
+      if (n <= 0)
+        return std::move(next).error();
+      if (links >= 40) {
+        errno = ELOOP;
+        return sys_error("creating {}", done);
+      }
+      std::string to(target, static_cast<size_t>(n));
+      std::string rest = i < rel.size() ? std::string(rel.substr(i)) : "";
+      return mkdir_in_root_at(root_fd, clean_path((to[0] == '/' ? to : parent + "/" + to) + "/" + rest),
+                              mode, links + 1);
+    }
     cur = std::move(*next);
   }
   return cur;
+}
+
+Result<UniqueFd> mkdir_in_root(int root_fd, std::string_view rel, mode_t mode) {
+  return mkdir_in_root_at(root_fd, rel, mode, 0);
 }
 
 std::string dirname(std::string_view path) {

@@ -27,8 +27,13 @@ load_busybox() {
 }
 
 # Removes everything the test made through skiff itself, so files owned by
-# mapped IDs (rootless) are deleted from inside the user namespace.
+# mapped IDs (rootless) are deleted from inside the user namespace. Files
+# with a teardown of their own call it.
 teardown() {
+  teardown_store
+}
+
+teardown_store() {
   [ -d "$BATS_TEST_TMPDIR/root" ] || return 0
   local ids
   ids=$(skiff ps -aq 2>/dev/null) || true

@@ -672,7 +672,50 @@ EOF
   [ ! -e "/sys/fs/cgroup/pids/skiff/$id" ]
 }
 
+@test "a container the memory cgroup killed shows State.OOMKilled; the next start clears it" {
+  if rootless && [ ! -f /sys/fs/cgroup/cgroup.controllers ]; then
+    skip "rootless memory limits need cgroup v2"
+  fi
+  # tail buffers a line that never ends: it grows until the limit kills it.
+  run skiff_run --name oom -m 8m busybox tail /dev/zero
+  [ "$status" -eq 137 ]
+  run skiff inspect --format '{{.State.OOMKilled}} {{.State.ExitCode}}' oom
+  [ "$output" = "true 137" ]
+  skiff_run --name fine -m 8m busybox true
+  run skiff inspect --format '{{.State.OOMKilled}} {{.State.ExitCode}}' fine
+  [ "$output" = "false 0" ]
+  # kill -9 is not an OOM kill.
+  skiff_run -d --name killed -m 64m busybox sleep 60 >/dev/null
+  skiff kill killed >/dev/null
+  skiff wait killed >/dev/null || true
+  run skiff inspect --format '{{.State.OOMKilled}} {{.State.ExitCode}}' killed
+  [ "$output" = "false 137" ]
+}
+
 # --- malformed flags --------------------------------------------------------
+
+@test "bad values Docker refuses at run and create are refused there, in Docker's words" {
+  run skiff run --rm --stop-signal BOGUS busybox true
+  assert_error 125 "invalid signal: BOGUS"
+  run skiff create --stop-signal SIGNOPE busybox true
+  assert_error 125 "invalid signal: SIGNOPE"
+  run skiff run --rm --restart on-failure:-3 busybox true
+  assert_error 125 "invalid restart policy: maximum retry count cannot be negative"
+  run skiff run --rm --restart always:3 busybox true
+  assert_error 125 "invalid restart policy: maximum retry count can only be used with 'on-failure'"
+  run skiff run --rm --restart on-failure:x busybox true
+  assert_error 125 "invalid restart policy format: maximum retry count must be an integer"
+  run skiff run --rm --restart :3 busybox true
+  assert_error 125 "invalid restart policy format: no policy provided before colon"
+  run skiff run --rm --restart sometimes busybox true
+  assert_error 125 "invalid restart policy: unknown policy 'sometimes'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'"
+  assert_no_containers
+  # What is accepted still works: a signal by number and with SIG, on-failure:0.
+  skiff_run -d --name s --stop-signal 15 --restart on-failure:0 busybox sleep 60 >/dev/null
+  skiff_run -d --name t --stop-signal SIGUSR1 busybox sleep 60 >/dev/null
+  run skiff inspect --format '{{.Config.StopSignal}} {{.HostConfig.RestartPolicy.Name}}' s
+  [ "$output" = "15 on-failure" ]
+}
 
 @test "malformed flags give one skiff: line, exit 125 and no container" {
   local args
@@ -719,4 +762,19 @@ EOF
   [ "$output" = "$(id -u)" ]
   run skiff run --rm --userns bogus busybox true
   assert_error 125 "invalid --userns"
+}
+
+@test "run --userns=keep-id maps every subordinate range when the user has two" {
+  rootless || skip "--userns=keep-id is for rootless containers"
+  local ranges
+  ranges=$(grep -c "^$(id -un):" /etc/subuid)
+  [ "$ranges" -ge 2 ] || skip "needs two /etc/subuid ranges for $(id -un) (run-all sets them up)"
+  # An ID of the last range (past the first 65536) owns a file inside.
+  local last
+  last=$(( $(awk -F: -v u="$(id -un)" '$1 == u {n += $3} END {print n}' /etc/subuid) - 1 ))
+  run skiff_run --rm --userns=keep-id -u 0 busybox sh -c "
+    cat /proc/self/uid_map | wc -l; touch /tmp/f && chown $last /tmp/f && stat -c %u /tmp/f"
+  [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+  [ "${lines[0]}" -ge 4 ]
+  [ "${lines[1]}" = "$last" ]
 }

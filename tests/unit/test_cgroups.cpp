@@ -326,3 +326,10 @@ TEST_CASE("rootless on cgroup v1 refuses limits and skips the rest",
         "controllers (this host uses cgroup v1); run as root or drop the "
         "limits");
 }
+
+TEST_CASE("cgroups: the OOM kill count, v1 and v2", "[cgroups]") {
+  using skiff::runtime::cgroup_detail::oom_kill_count;
+  CHECK(oom_kill_count("oom_kill_disable 0\nunder_oom 0\noom_kill 3\n") == 3);
+  CHECK(oom_kill_count("low 0\nhigh 0\nmax 7\noom 2\noom_kill 1\noom_group_kill 0\n") == 1);
+  CHECK(oom_kill_count("oom_kill_disable 0\nunder_oom 0\n") == 0);
+}

@@ -56,6 +56,17 @@ Status validate_limits(const CgroupLimits &, long ncpus);
 // kernel needs (memory before memory+swap, CFS period before quota). Pure.
 std::vector<CgroupWrite> cgroup_writes(CgroupVersion, const CgroupLimits &);
 
+// What a container sees at /sys/fs/cgroup: on v2 the unified tree (name
+// empty); on v1 each hierarchy it has a cgroup in, by the name of the
+// host's mount ("cpu" or "cpu,cpuacct") with its controllers as mount
+// options. Nothing rootless on v1, where a user namespace cannot mount it.
+struct CgroupMount {
+  std::string name;
+  std::string controllers;
+  bool operator==(const CgroupMount &) const = default;
+};
+std::vector<CgroupMount> container_cgroup_mounts(bool rootless);
+
 // v2 when /sys/fs/cgroup is a cgroup2 mount; v1 (including hybrid) for any
 // other mount there; nullopt when it does not exist.
 std::optional<CgroupVersion> detect_cgroup_version();
@@ -89,6 +100,11 @@ public:
 
   // For a container whose supervisor died before cleaning up.
   static Status destroy_by_name(const std::string &name);
+
+  // How many processes of container `name` the kernel's OOM killer has
+  // killed in its memory cgroup (v1 memory.oom_control, v2 memory.events);
+  // 0 when it has none. Read before the cgroup is removed.
+  static uint64_t oom_kills(const std::string &name);
 
   // The cgroup.procs files of container `name`'s cgroup that exist now,
   // for processes that join it later (exec).
@@ -124,6 +140,8 @@ inline const std::vector<std::string> kV1Controllers = {"cpu", "cpuacct", "devic
 
 // Mount point of each of kV1Controllers in a /proc/self/mountinfo text.
 std::map<std::string, std::string> parse_v1_mounts(std::string_view mountinfo);
+// The hierarchies holding kV1Controllers, as containers mount them.
+std::vector<CgroupMount> v1_container_mounts(std::string_view mountinfo);
 
 // The leaves of `name` in the mounted hierarchies, without writes.
 Result<CgroupPlan> locate_v1(const std::string &name);
@@ -134,6 +152,8 @@ Result<CgroupPlan> plan_v2(const std::string &name, const CgroupLimits &,
 Result<std::vector<std::string>> leaves_v2(const std::string &name,
                                            bool rootless);
 
+// The "oom_kill N" line of memory.oom_control (v1) or memory.events (v2).
+uint64_t oom_kill_count(std::string_view text);
 Result<std::string> read_file(const std::string &path);
 Status write_file(const std::string &path, std::string_view value);
 Status make_dir(const std::string &path);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "skiff/storage/container_config.hpp"
 #include "skiff/util/fd.hpp"
 #include "skiff/util/result.hpp"
 
@@ -25,6 +26,7 @@ struct ExecSpec {
   bool interactive = false;         // stdin stays connected
   bool detach = false;              // do not wait; no stdio
   std::vector<std::string> cgroup_procs;  // cgroup.procs files to join
+  std::vector<storage::Ulimit> ulimits;    // the container's --ulimit values
 };
 
 struct ExecProcess {

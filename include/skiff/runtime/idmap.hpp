@@ -24,10 +24,22 @@ std::vector<IdRange> parse_subid(std::string_view content, const std::string &us
 
 struct IdMapping {
   uint32_t inside, outside, count;
+  bool operator==(const IdMapping &) const = default;
 };
 
 // The maps of a rootless store: 0 -> own id, 1.. -> the subordinate ranges.
 std::vector<IdMapping> rootless_map(uint32_t own_id, const std::vector<IdRange> &ranges);
+
+// The lines of /proc/PID/uid_map or gid_map ("inside outside count").
+std::vector<IdMapping> parse_id_map(std::string_view text);
+std::string format_id_map(const std::vector<IdMapping> &maps);
+
+// The map of a --userns=keep-id container's namespace, written from ours
+// (`parent`: our own map, in which the user is 0 and the subordinate IDs
+// follow): ID `keep` inside is our 0, the IDs below it shift up by one,
+// those above stay. Every line falls inside one line of `parent`, as the
+// kernel requires (a user with two subordinate ranges has three).
+std::vector<IdMapping> keep_id_map(uint32_t keep, const std::vector<IdMapping> &parent);
 
 // Moves the calling (single-threaded) process into a new user namespace
 // whose maps newuidmap/newgidmap write from the subordinate ranges, and

@@ -29,6 +29,9 @@ struct MountOp {
   // A volume: when its directory is empty, it first gets a copy of what
   // the image has at `destination`, as Docker does.
   bool fill_from_root = false;
+  // A bind's propagation (MS_PRIVATE, MS_SHARED or MS_SLAVE, with MS_REC
+  // for the r- forms); 0 keeps what the bind inherited.
+  unsigned long propagation = 0;
 };
 
 struct LaunchPlan {
@@ -46,6 +49,10 @@ struct LaunchPlan {
   std::vector<DeviceNode> devices;
   bool bind_devices = false;
   std::vector<DeviceRule> device_rules;
+  // Mounted at /sys/fs/cgroup (read-only unless privileged): the
+  // container's own cgroup, the root of its cgroup namespace.
+  std::vector<CgroupMount> cgroups;
+  bool cgroups_writable = false;
   std::string hostname;
   std::vector<std::string> argv, env;
   std::string cwd = "/";

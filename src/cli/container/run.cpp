@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -44,7 +45,11 @@ static Result<std::string> create_from_args(engine::Engine &eng, const Args &a, 
       return make_error(Errc::invalid, "reading env file: {}", text.error().message);
     env_files.push_back(*text);
   }
-  auto config = TRY(build_container_config(a, cfg, host_environment(), env_files));
+  std::error_code ec;
+  std::string cwd = std::filesystem::current_path(ec).string();
+  if (ec)
+    return make_error(Errc::failed, "finding the working directory: {}", ec.message());
+  auto config = TRY(build_container_config(a, cfg, host_environment(), env_files, cwd));
   return eng.create_container(std::move(config), a.flag("replace"));
 }
 

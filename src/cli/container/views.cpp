@@ -123,6 +123,13 @@ static json graph_driver(const engine::ContainerView &v, const engine::Options &
                     {"WorkDir", dir + "/work"}}}};
 }
 
+static std::string bind_propagation(const storage::MountConfig &m) {
+  for (const char *p : {"private", "rprivate", "shared", "rshared", "slave", "rslave"})
+    if (std::find(m.options.begin(), m.options.end(), p) != m.options.end())
+      return p;
+  return "rprivate";
+}
+
 json inspect_json(const engine::ContainerView &v, const engine::Options &opts,
                   const std::string &driver) {
   const auto &c = v.config;
@@ -146,7 +153,7 @@ json inspect_json(const engine::ContainerView &v, const engine::Options &opts,
                {"Destination", m.destination},
                {"Mode", m.readonly ? "ro" : ""},
                {"RW", !m.readonly},
-               {"Propagation", m.type == "bind" ? "rprivate" : ""}};
+               {"Propagation", m.type == "bind" ? bind_propagation(m) : ""}};
     if (m.type == "volume") {
       mj["Name"] = m.source;
       mj["Source"] = opts.root + "/volumes/" + m.source + "/_data";
