@@ -162,10 +162,9 @@ Status Engine::container_logs(const std::string &id, const LogsRequest &r, const
     int64_t off = TRY(tail_offset(fd.get(), st.st_size, r.tail));
     ::lseek(fd.get(), off, SEEK_SET);
   }
-  if (fd && !reader.drain(fd.get()))
-    return Status{};
-  render.flush();
-  if (!r.follow)
+  // What was rendered before a stop (--until) is still printed.
+  bool more = !fd || reader.drain(fd.get());
+  if (!render.flush() || !more || !r.follow)
     return Status{};
   for (;;) {
     // The supervisor writes all output before it records the exit: once
@@ -177,7 +176,8 @@ Status Engine::container_logs(const std::string &id, const LogsRequest &r, const
                          st->status == storage::RunStatus::restarting);
     if (!fd)
       fd.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd && (!reader.drain(fd.get()) || !render.flush()))
+    more = !fd || reader.drain(fd.get());
+    if (!render.flush() || !more)
       return Status{};
     if (!active)
       return Status{};
