@@ -1,5 +1,7 @@
 #include "skiff/supervisor/log_writer.hpp"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <cerrno>
 
@@ -34,8 +36,10 @@ void LogWriter::flush_if_due(int64_t now_ns) {
     return;
   flush();
   // Output has slowed down: give back what a burst grew the buffer to.
-  if (buf_.capacity() > kFlushBytes / 4)
+  if (buf_.capacity() > kFlushBytes / 4) {
     std::string().swap(buf_);
+    ::malloc_trim(0);
+  }
 }
 
 void LogWriter::flush() {
