@@ -81,6 +81,11 @@ size_t decode_string(std::string_view s, size_t i, std::string &out) {
       return npos;
     if (s[i] == '"')
       return i + 1;
+    // Most lines end so: the newline and the closing quote.
+    if (s.size() - i >= 3 && s[i + 1] == 'n' && s[i + 2] == '"') {
+      out += '\n';
+      return i + 3;
+    }
     if (++i >= s.size())
       return npos;
     switch (s[i++]) {
