@@ -270,7 +270,10 @@ int Monitor::pump(pid_t pid, UniqueFd out, UniqueFd err, UniqueFd in) {
       timeout = static_cast<int>(std::max<int64_t>(
           0, std::chrono::ceil<std::chrono::milliseconds>(shed_at - std::chrono::steady_clock::now())
                  .count()));
-    if (int due = log_.due_in_ms(timefmt::now_ns()); due >= 0 && (timeout < 0 || due < timeout))
+    // (The clock is not read, nor the writer's code touched, while idle:
+    // pages an idle supervisor touches stay resident.)
+    if (int due = log_.pending() ? log_.due_in_ms(timefmt::now_ns()) : -1;
+        due >= 0 && (timeout < 0 || due < timeout))
       timeout = due;
     fds.clear();
     fds.push_back({sigfd.get(), POLLIN, 0});
@@ -332,7 +335,8 @@ int Monitor::pump(pid_t pid, UniqueFd out, UniqueFd err, UniqueFd in) {
         if (r == pid)
           exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     }
-    log_.flush_if_due(timefmt::now_ns());
+    if (log_.pending())
+      log_.flush_if_due(timefmt::now_ns());
     // Once the command has exited, keep reading only while output flows.
     if (exit_code >= 0 && (!got_output || (out_fd < 0 && !err)))
       break;

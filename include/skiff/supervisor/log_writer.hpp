@@ -26,6 +26,7 @@ public:
   // Adds one line read at `time_ns` (the lines of one read share it, and
   // its text is formatted once).
   void add(std::string_view line, std::string_view stream, int64_t time_ns);
+  bool pending() const { return !buf_.empty(); }
   // Milliseconds until the buffer must be written; -1 when it is empty.
   int due_in_ms(int64_t now_ns) const;
   // Writes the buffer if its oldest line has waited long enough.
