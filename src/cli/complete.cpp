@@ -52,6 +52,8 @@ static std::vector<std::string> static_values(const std::string &kind) {
     return {"SIGHUP", "SIGINT", "SIGQUIT", "SIGKILL", "SIGUSR1", "SIGUSR2", "SIGTERM", "SIGSTOP", "SIGCONT"};
   if (kind == "restart")
     return {"no", "on-failure", "always", "unless-stopped"};
+  if (kind == "log-drivers")
+    return {"json-file", "none"};
   if (kind == "userns")
     return {"host", "keep-id"};
   if (kind == "networks")

@@ -30,6 +30,7 @@ std::vector<Flag> container_create_flags() {
       {"init", 0, K::boolean, "Run an init inside the container that forwards signals and reaps processes"},
       {"interactive", 'i', K::boolean, "Keep STDIN open even if not attached"},
       {"label", 'l', K::list, "Set meta data on a container", "none", "list"},
+      {"log-driver", 0, K::value, "Logging driver for the container (json-file, none)", "log-drivers", "string"},
       {"memory", 'm', K::value, "Memory limit", "none", "bytes"},
       {"memory-swap", 0, K::value, "Swap limit equal to memory plus swap: '-1' to enable unlimited swap", "none", "bytes"},
       {"mount", 0, K::list, "Attach a filesystem mount to the container", "none", "mount"},
@@ -405,6 +406,11 @@ Result<storage::ContainerConfig> build_container_config(const Args &a, const ima
   c.restart = TRY(parse_restart(a.get("restart", "no")));
   if (c.auto_remove && c.restart.name != "no")
     return invalid("conflicting options: --restart and --rm");
+  c.log_driver = a.get("log-driver", "");
+  if (c.log_driver.empty())
+    c.log_driver = "json-file";
+  else if (c.log_driver != "json-file" && c.log_driver != "none")
+    return invalid(fmt::format("logger: no log driver named '{}' is registered", c.log_driver));
   c.stop_signal = a.get("stop-signal", d.stop_signal);
   if (a.has("stop-timeout")) {
     auto t = str::to_int(a.get("stop-timeout"));

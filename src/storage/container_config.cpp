@@ -48,6 +48,7 @@ json ContainerConfig::to_json() const {
       {"stop_signal", stop_signal},
       {"stop_timeout", stop_timeout},
       {"exposed_ports", exposed_ports},
+      {"log_driver", log_driver},
   };
   j["mounts"] = json::array();
   for (const auto &m : mounts)
@@ -111,6 +112,7 @@ Result<ContainerConfig> ContainerConfig::from_json(const json &j) {
     c.stop_signal = j.value("stop_signal", "");
     c.stop_timeout = j.value("stop_timeout", 10);
     c.exposed_ports = j.value("exposed_ports", std::vector<std::string>{});
+    c.log_driver = j.value("log_driver", "json-file");
     for (const auto &m : j.value("mounts", json::array()))
       c.mounts.push_back({m.value("type", ""), m.value("source", ""), m.value("destination", ""),
                           m.value("readonly", false), m.value("anonymous", false),

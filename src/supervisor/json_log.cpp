@@ -1,7 +1,5 @@
 #include "skiff/supervisor/json_log.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "skiff/util/timefmt.hpp"
 
 namespace skiff::supervisor {
@@ -84,31 +82,24 @@ void append_json_string(std::string &out, std::string_view s) {
 
 } // namespace
 
-std::string json_log_line(std::string_view text, std::string_view stream, int64_t time_ns) {
+void append_json_log_line(std::string &out, std::string_view text, std::string_view stream,
+                          std::string_view time_text) {
   // Written by hand, not through a JSON library: this runs for every line
   // a container prints, in the supervisor, whose memory should stay small.
-  std::string out;
-  out.reserve(text.size() + 80);
   out += "{\"log\":";
   append_json_string(out, text);
   out += ",\"stream\":";
   append_json_string(out, stream);
   out += ",\"time\":\"";
-  out += timefmt::rfc3339nano(time_ns);
+  out += time_text;
   out += "\"}\n";
-  return out;
 }
 
-std::optional<LogEntry> parse_json_log_line(std::string_view line) {
-  auto j = nlohmann::json::parse(line, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
-    return std::nullopt;
-  LogEntry e;
-  e.log = j.value("log", "");
-  e.stream = j.value("stream", "stdout");
-  e.time_text = j.value("time", "");
-  e.time_ns = timefmt::parse_rfc3339(e.time_text).value_or(0);
-  return e;
+std::string json_log_line(std::string_view text, std::string_view stream, int64_t time_ns) {
+  std::string out;
+  out.reserve(text.size() + 80);
+  append_json_log_line(out, text, stream, timefmt::rfc3339nano(time_ns));
+  return out;
 }
 
 } // namespace skiff::supervisor

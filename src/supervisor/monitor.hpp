@@ -10,6 +10,7 @@
 #include "skiff/network/user_net.hpp"
 #include "skiff/storage/store.hpp"
 #include "skiff/supervisor/json_log.hpp"
+#include "skiff/supervisor/log_writer.hpp"
 #include "skiff/util/fd.hpp"
 
 namespace skiff::supervisor {
@@ -49,7 +50,7 @@ private:
   storage::ContainerConfig config_;
   UniqueFd listener_;
   UniqueFd pty_;
-  UniqueFd log_;
+  LogWriter log_;
   network::UserNet net_;  // the container's network helper, if any
   // The container's mount and network namespaces, held so that the kernel
   // tears them down when we let go (for an --rm container, after

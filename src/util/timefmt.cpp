@@ -30,6 +30,17 @@ void civil_from_days(int64_t z, int64_t &y, unsigned &m, unsigned &d) {
   y = static_cast<int64_t>(yoe) + era * 400 + (m <= 2);
 }
 
+// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's
+// days_from_civil), the inverse of civil_from_days.
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  auto yoe = static_cast<unsigned>(y - era * 400);
+  unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
 void put_digits(std::string &out, int64_t v, int width) {
   char buf[24];
   int n = 0;
@@ -88,19 +99,26 @@ std::string rfc3339nano(int64_t ns) {
 }
 
 std::optional<int64_t> parse_rfc3339(std::string_view s) {
-  tm t{};
-  int y, mo, d, h, mi, sec;
-  if (s.size() < 19 ||
-      std::sscanf(std::string(s.substr(0, 19)).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d,
-                  &h, &mi, &sec) != 6)
+  // By hand rather than sscanf and timegm: `logs --since` parses the time
+  // of every line of a log that can hold millions.
+  auto num = [&](size_t at, size_t width) -> int64_t {
+    int64_t v = 0;
+    for (size_t i = at; i < at + width; i++) {
+      if (s[i] < '0' || s[i] > '9')
+        return -1;
+      v = v * 10 + (s[i] - '0');
+    }
+    return v;
+  };
+  if (s.size() < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' ||
+      s[16] != ':')
     return std::nullopt;
-  t.tm_year = y - 1900;
-  t.tm_mon = mo - 1;
-  t.tm_mday = d;
-  t.tm_hour = h;
-  t.tm_min = mi;
-  t.tm_sec = sec;
-  int64_t ns = int64_t(timegm(&t)) * 1'000'000'000;
+  int64_t y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2), sec = num(17, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+      sec < 0 || sec > 60)
+    return std::nullopt;
+  int64_t ns = ((days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 24 + h) * 60 + mi) * 60 + sec;
+  ns *= 1'000'000'000;
   s.remove_prefix(19);
   if (!s.empty() && s.front() == '.') {
     s.remove_prefix(1);
@@ -112,7 +130,7 @@ std::optional<int64_t> parse_rfc3339(std::string_view s) {
     }
     ns += frac;
   }
-  if (s == "Z" || s.empty())
+  if (s == "Z" || s == "z" || s.empty())
     return ns;
   if (s.size() == 6 && (s[0] == '+' || s[0] == '-') && s[3] == ':') {
     auto hh = str::to_int(s.substr(1, 2)), mm = str::to_int(s.substr(4, 2));
@@ -122,6 +140,21 @@ std::optional<int64_t> parse_rfc3339(std::string_view s) {
     return s[0] == '+' ? ns - off : ns + off;
   }
   return std::nullopt;
+}
+
+std::string rfc3339nano_fixed(int64_t ns) {
+  // The trimmed fraction padded back to nine digits, as Go's
+  // "2006-01-02T15:04:05.000000000Z07:00" layout prints it.
+  std::string text = rfc3339nano(ns);
+  std::string_view v(text);
+  v.remove_suffix(1);  // 'Z'
+  size_t dot = v.find('.');
+  std::string out(v);
+  if (dot == std::string_view::npos)
+    out += '.';
+  out.append(dot == std::string_view::npos ? 9 : 9 - (v.size() - dot - 1), '0');
+  out += 'Z';
+  return out;
 }
 
 std::string human_duration(int64_t ns) {

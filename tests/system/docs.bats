@@ -223,6 +223,9 @@ offers() {
   offers no on-failure always unless-stopped
   run skiff __complete run --stop-signal ''
   offers SIGTERM SIGKILL SIGINT
+  run skiff __complete run --log-driver ''
+  offers json-file none
+  [ "${#lines[@]}" -eq 2 ]
   run skiff __complete kill -s ''
   offers SIGKILL SIGTERM SIGHUP
   run skiff __complete kill --signal SIGK

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "skiff/engine/logs.hpp"
 #include "skiff/image/config.hpp"
 #include "skiff/runtime/exec.hpp"
 #include "skiff/storage/store.hpp"
@@ -83,6 +84,9 @@ public:
   // Removes what a killed create or rm left behind: container directories
   // without a config (only under the containers lock can there be none).
   Status sweep_container_debris();
+  // Prints the container's log through `sink`, following it while the
+  // container runs if asked.
+  Status container_logs(const std::string &id, const LogsRequest &r, const LogSink &sink);
   // Blocks until the container is not running; returns its exit code.
   Result<int> wait_container(const std::string &id);
 

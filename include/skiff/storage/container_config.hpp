@@ -87,6 +87,7 @@ struct ContainerConfig {
   std::string stop_signal;  // "SIGTERM" unless set
   int stop_timeout = 10;
   std::vector<std::string> exposed_ports;
+  std::string log_driver = "json-file";  // or "none": no log is kept
 
   std::vector<std::string> argv() const;  // entrypoint + cmd
   nlohmann::json to_json() const;

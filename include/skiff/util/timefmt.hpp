@@ -14,6 +14,9 @@ int64_t now_ns();
 // "2026-11-22T15:30:21.123456789Z"; 0 gives Go's zero time
 // "0001-01-01T00:00:00Z" as Docker prints for never-set times.
 std::string rfc3339nano(int64_t ns);
+// The same with all nine digits of the fraction, as `docker logs -t` prints
+// times: "2026-11-22T15:30:21.120000000Z".
+std::string rfc3339nano_fixed(int64_t ns);
 std::optional<int64_t> parse_rfc3339(std::string_view s);
 // go-units HumanDuration: "Less than a second", "3 seconds", "About a minute",
 // "5 minutes", "About an hour", "3 hours", "2 days", "3 weeks", "4 months", "2 years".
