@@ -1,14 +1,13 @@
 // Container lifecycle over the store and the supervisor.
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <thread>
 
+#include "process_wait.hpp"
 #include "skiff/engine/engine.hpp"
 #include "skiff/network/user_net.hpp"
 #include "skiff/runtime/cgroups.hpp"
@@ -26,6 +25,7 @@ using storage::ContainerState;
 using storage::RunStatus;
 
 Result<std::string> Engine::find_container(std::string_view text) {
+  finish_removals();
   std::string t(text);
   if (!t.empty() && t[0] == '/')
     t.erase(0, 1);
@@ -84,6 +84,7 @@ Result<ContainerView> Engine::container(const std::string &id) {
 }
 
 Result<std::vector<ContainerView>> Engine::containers() {
+  finish_removals();
   std::vector<ContainerView> out;
   auto images = TRY(store_.images());
   for (const auto &id : TRY(store_.container_ids())) {
@@ -156,6 +157,7 @@ Result<std::string> Engine::create_container(storage::ContainerConfig c, bool re
     return make_error(Errc::invalid,
                       "invalid container name \"{}\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
                       c.name);
+  finish_removals();
   auto lock = TRY(store_.lock_containers());
   if (!c.name.empty()) {
     if (auto other = store_.id_for_name(c.name);
@@ -175,8 +177,11 @@ Result<std::string> Engine::create_container(storage::ContainerConfig c, bool re
       c.name = ids::random_name();
       if (i > 5)
         c.name += std::to_string(i);
-      if (store_.claim_name(c.name, c.id))
+      auto claimed = store_.claim_name(c.name, c.id);
+      if (claimed)
         break;
+      if (claimed.error().code != Errc::exists)  // a full disk, say: no name will do
+        return std::move(claimed).error();
     }
   }
   auto undo = [&](Error e) -> Result<std::string> {
@@ -217,31 +222,6 @@ Result<pid_t> Engine::start_container(const std::string &id, int attach_fd) {
   return supervisor::start(store_, id, attach_fd);
 }
 
-// Waits until `pid` (with start time `start`) is gone, or the timeout.
-static bool wait_gone(pid_t pid, uint64_t start, std::chrono::milliseconds timeout) {
-  int pfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
-  if (pfd >= 0) {
-    if (!sys::process_alive(pid, start)) {
-      ::close(pfd);
-      return true;
-    }
-    pollfd p{pfd, POLLIN, 0};
-    int r;
-    do
-      r = ::poll(&p, 1, static_cast<int>(timeout.count()));
-    while (r < 0 && errno == EINTR);
-    ::close(pfd);
-    return r > 0;
-  }
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (!sys::process_alive(pid, start))
-      return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return !sys::process_alive(pid, start);
-}
-
 // After the container's process is gone, waits for its supervisor to
 // record the exit so the next reader sees it.
 static void wait_recorded(storage::Store &store, const std::string &id) {
@@ -252,13 +232,6 @@ static void wait_recorded(storage::Store &store, const std::string &id) {
       return;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-}
-
-static Status mark_stop_requested(storage::Store &store, const std::string &id) {
-  auto lock = TRY(store.lock_container(id));
-  auto st = TRY(store.read_state(id));
-  st.stop_requested = true;
-  return store.write_state(id, st);
 }
 
 // Waits out a restart backoff that a stop interrupted: wakes the
@@ -277,7 +250,7 @@ static bool settle_restarting(Engine &e, const std::string &id) {
 
 Status Engine::stop_container(const std::string &id, std::optional<int> timeout) {
   auto v = TRY(container(id));
-  TRY_STATUS(mark_stop_requested(store_, id));
+  TRY_STATUS(store_.request_stop(id));
   if (v.state.status == RunStatus::restarting && settle_restarting(*this, id))
     v = TRY(container(id));
   if (v.state.status != RunStatus::running)
@@ -314,7 +287,7 @@ Status Engine::kill_container(const std::string &id, int sig) {
   if (v.state.status != RunStatus::running)
     return make_error(Errc::conflict, "cannot kill container {}: container {} is not running",
                       v.config.name, ids::short_id(id));
-  TRY_STATUS(mark_stop_requested(store_, id));
+  TRY_STATUS(store_.request_stop(id));
   if (::kill(v.state.pid, sig) < 0)
     return sys_error("sending signal {} to container {}", sig, v.config.name);
   if (sig == SIGKILL) {
@@ -322,28 +295,6 @@ Status Engine::kill_container(const std::string &id, int sig) {
     wait_recorded(store_, id);
   }
   return {};
-}
-
-Status Engine::remove_container(const std::string &id, bool force, bool volumes) {
-  auto v = TRY(container(id));
-  if (v.state.status == RunStatus::running || v.state.status == RunStatus::restarting) {
-    if (!force)
-      return make_error(Errc::conflict,
-                        "cannot remove container \"{}\": container is running: stop the container "
-                        "before removing or force remove (-f)",
-                        v.config.name);
-    TRY_STATUS(mark_stop_requested(store_, id));
-    if (v.state.status == RunStatus::restarting && settle_restarting(*this, id))
-      v = TRY(container(id));
-    if (v.state.pid > 0) {
-      ::kill(v.state.pid, SIGKILL);
-      wait_gone(v.state.pid, v.state.pid_start, std::chrono::milliseconds(10'000));
-    }
-    wait_recorded(store_, id);
-  }
-  auto lock = TRY(store_.lock_containers());
-  auto clock = TRY(store_.lock_container(id));
-  return store_.remove_container(v.config, volumes);
 }
 
 Status Engine::rename_container(const std::string &id, const std::string &new_name) {
@@ -363,16 +314,6 @@ Status Engine::rename_container(const std::string &id, const std::string &new_na
     return s;
   }
   return store_.release_name(old);
-}
-
-Status Engine::sweep_container_debris() {
-  auto lock = TRY(store_.lock_containers());
-  for (const auto &id : TRY(store_.container_ids()))
-    if (!fs::exists(store_.container_dir(id) + "/config.json")) {
-      TRY_STATUS(fs::remove_all(store_.container_run_dir(id)));
-      TRY_STATUS(fs::remove_all(store_.container_dir(id)));
-    }
-  return {};
 }
 
 Result<int> Engine::wait_container(const std::string &id) {

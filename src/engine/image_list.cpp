@@ -64,29 +64,23 @@ Result<PruneReport> prune_images(Engine &eng, const ImageFilter &f) {
   bool dangling_only = f.dangling.value_or(true);
   ImageFilter rest = f;
   rest.dangling.reset();
-  std::vector<ImageRecord> gone;
-  TRY_STATUS(store.update_images([&](std::vector<ImageRecord> &list) -> Status {
-    std::sort(list.begin(), list.end(), [](const auto &x, const auto &y) { return x.created > y.created; });
-    for (const auto &img : list)
-      if (!used.count(img.id) && (!dangling_only || img.names.empty()) &&
-          rest.keeps(TRY(labels_of(eng, img, f)), img.created, !img.names.empty()))
-        gone.push_back(img);
-    std::erase_if(list, [&](const ImageRecord &i) {
-      return std::any_of(gone.begin(), gone.end(), [&](const ImageRecord &g) { return g.id == i.id; });
-    });
-    return {};
-  }));
+  auto unused = [&](const ImageRecord &img) -> Result<bool> {
+    return !used.count(img.id) && (!dangling_only || img.names.empty()) &&
+           rest.keeps(TRY(labels_of(eng, img, f)), img.created, !img.names.empty());
+  };
+  auto removed = TRY(store.remove_images(unused));
+  auto &gone = removed.images;
+  std::sort(gone.begin(), gone.end(), [](const auto &x, const auto &y) { return x.created > y.created; });
   PruneReport r;
   for (const auto &img : gone) {
     for (const auto &n : img.names)
       if (auto ref = image::parse_reference(n))
         r.lines.push_back("untagged: " + ref->familiar());
     r.lines.push_back("deleted: sha256:" + img.id);
-    (void)fs::remove_all(store.blob_path("sha256:" + img.id));
   }
   // Also when no image went: layers a killed pull or load stored for an
-  // image it never recorded are freed here.
-  r.reclaimed = TRY(store.gc_layers());
+  // image it never recorded were freed.
+  r.reclaimed = removed.freed;
   return r;
 }
 

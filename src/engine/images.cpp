@@ -318,15 +318,10 @@ Result<std::vector<std::string>> Engine::remove_image(std::string_view text, boo
       lines.push_back("Untagged: " + TRY(image::parse_reference(n)).familiar());
     return lines;
   }
-  TRY_STATUS(store_.update_images([&](std::vector<ImageRecord> &list) -> Status {
-    std::erase_if(list, [&](const ImageRecord &i) { return i.id == img.id; });
-    return {};
-  }));
+  TRY(store_.remove_images([&](const ImageRecord &i) -> Result<bool> { return i.id == img.id; }));
   for (const auto &n : img.names)
     lines.push_back("Untagged: " + TRY(image::parse_reference(n)).familiar());
   lines.push_back("Deleted: sha256:" + img.id);
-  (void)fs::remove_all(store_.blob_path("sha256:" + img.id));
-  TRY(store_.gc_layers());
   return lines;
 }
 

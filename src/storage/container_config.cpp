@@ -170,7 +170,6 @@ json ContainerState::to_json() const {
           {"started_at", started_at},
           {"finished_at", finished_at},
           {"restart_count", restart_count},
-          {"stop_requested", stop_requested},
           {"oom_killed", oom_killed}};
 }
 
@@ -186,7 +185,6 @@ ContainerState ContainerState::from_json(const json &j) {
   s.started_at = j.value("started_at", int64_t(0));
   s.finished_at = j.value("finished_at", int64_t(0));
   s.restart_count = j.value("restart_count", 0);
-  s.stop_requested = j.value("stop_requested", false);
   s.oom_killed = j.value("oom_killed", false);
   return s;
 }

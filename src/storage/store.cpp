@@ -179,8 +179,11 @@ Result<std::vector<ImageRecord>> Store::images() const {
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_array())
     return make_error(Errc::failed, "image index {} is corrupt", p);
-  for (const auto &e : j)
-    out.push_back(ImageRecord::from_json(e));
+  for (const auto &e : j) {
+    auto r = ImageRecord::from_json(e);
+    if (fs::exists(blob_path("sha256:" + r.id)))
+      out.push_back(std::move(r));
+  }
   return out;
 }
 
@@ -192,6 +195,26 @@ Status Store::update_images(const std::function<Status(std::vector<ImageRecord> 
   for (const auto &r : list)
     j.push_back(r.to_json());
   return fs::write_file_atomic(root_ + "/images.json", j.dump(1), true, 0600);
+}
+
+Result<Store::RemovedImages> Store::remove_images(
+    const std::function<Result<bool>(const ImageRecord &)> &which) {
+  RemovedImages out;
+  {
+    auto lock = TRY(FileLock::acquire(images_lock(root_)));
+    for (auto &img : TRY(images())) {
+      if (!TRY(which(img)))
+        continue;
+      if (::unlink(blob_path("sha256:" + img.id).c_str()) < 0 && errno != ENOENT)
+        return sys_error("removing image {}", img.id);
+      out.images.push_back(std::move(img));
+    }
+  }
+  out.freed = TRY(gc_layers());
+  // The records left behind are skipped already; an index that cannot be
+  // rewritten now is tidied by the next change.
+  (void)update_images([](std::vector<ImageRecord> &) -> Status { return {}; });
+  return out;
 }
 
 Result<FileLock> Store::lock_layer_adds() const {
@@ -221,7 +244,9 @@ Result<uint64_t> Store::gc_layers() {
   for (const auto &chain : keep)
     if (auto rec = read_layer(chain))
       diff_ids.insert(rec->diff_id);
-  TRY_STATUS(update_blob_infos([&](std::vector<BlobInfo> &infos) { prune_blob_infos(infos, diff_ids); }));
+  // A cache: on a full disk it is left for a later gc rather than failing
+  // a removal that has freed the space.
+  (void)update_blob_infos([&](std::vector<BlobInfo> &infos) { prune_blob_infos(infos, diff_ids); });
   return freed;
 }
 
@@ -298,7 +323,9 @@ Result<ContainerState> Store::read_state(const std::string &id) const {
   json j = json::parse(*text, nullptr, false);
   if (j.is_discarded())
     return ContainerState{};
-  return ContainerState::from_json(j);
+  auto s = ContainerState::from_json(j);
+  apply_recorded_exit(container_dir(id), s);
+  return s;
 }
 
 Status Store::write_state(const std::string &id, const ContainerState &s) const {
@@ -347,30 +374,6 @@ std::optional<std::string> Store::id_for_name(const std::string &name) const {
   if (n <= 0)
     return std::nullopt;
   return std::string(buf, static_cast<size_t>(n));
-}
-
-Status Store::remove_container(const ContainerConfig &c, bool volumes) const {
-  TRY_STATUS(forget_container(c, volumes));
-  return remove_container_files(c.id);
-}
-
-Status Store::forget_container(const ContainerConfig &c, bool volumes) const {
-  // The config goes first: once it is gone the container no longer exists
-  // for any reader, and a crash midway leaves only debris gc can sweep.
-  if (::unlink((container_dir(c.id) + "/config.json").c_str()) < 0 && errno != ENOENT)
-    return sys_error("removing container {}", c.id);
-  if (auto owner = id_for_name(c.name); owner && *owner == c.id)
-    TRY_STATUS(release_name(c.name));
-  if (volumes)
-    for (const auto &m : c.mounts)
-      if (m.type == "volume" && m.anonymous)
-        TRY_STATUS(fs::remove_all(volume_dir(m.source)));
-  return {};
-}
-
-Status Store::remove_container_files(const std::string &id) const {
-  TRY_STATUS(fs::remove_all(container_run_dir(id)));
-  return fs::remove_all(container_dir(id));
 }
 
 std::string Store::volume_dir(const std::string &name) const { return root_ + "/volumes/" + name; }

@@ -357,7 +357,7 @@ bool Monitor::should_restart(int exit_code, int64_t ran_ns, int &backoff_ms) {
   if (config_.auto_remove)
     return false;
   auto st = store_.read_state(id_);
-  if (!st || st->stop_requested)
+  if (!st || store_.stop_requested(id_) || !fs::exists(store_.container_dir(id_) + "/config.json"))
     return false;
   const auto &p = config_.restart;
   bool yes = p.name == "always" || p.name == "unless-stopped" ||
@@ -375,7 +375,10 @@ void Monitor::finish(int exit_code) {
   if (config_.auto_remove) {
     auto lock = store_.lock_containers();
     auto clock = store_.lock_container(id_);
-    (void)store_.forget_container(config_, true);
+    // Not if an rm began first: then the removal is its own.
+    removing_ = store_.begin_removal(config_, true).ok();
+    if (removing_)
+      (void)store_.remove_anonymous_volumes(config_);
   }
   std::string frame = encode_frame(Frame::exit, std::to_string(exit_code));
   for (auto &c : clients_)
@@ -383,13 +386,12 @@ void Monitor::finish(int exit_code) {
   clients_.clear();
 }
 
-void Monitor::clean_up(pid_t net_helper, bool container_gone) {
+void Monitor::clean_up(pid_t net_helper) {
   held_ns_.clear();
   reap_soon(net_helper);
-  if (!container_gone)
+  if (!removing_)
     return;
   (void)runtime::Cgroup::destroy_by_name(id_);
-  auto lock = store_.lock_containers();
   (void)store_.remove_container_files(id_);
 }
 
@@ -406,13 +408,21 @@ int Monitor::run() {
   (void)fs::mkdir_p(rundir, 0700);
   if (auto l = listen_attach(rundir))
     listener_ = std::move(*l);
-  (void)record([&](storage::ContainerState &s) {
-    s.supervisor_pid = ::getpid();
-    s.supervisor_start = sys::process_start_time(::getpid());
-    s.stop_requested = false;
-  });
+  // Each record needs free space; one that cannot be written fails the
+  // start rather than leave a container running that the state does not
+  // show (a full disk says so).
+  if (auto rec = record([&](storage::ContainerState &s) {
+        s.supervisor_pid = ::getpid();
+        s.supervisor_start = sys::process_start_time(::getpid());
+      });
+      !rec) {
+    report(fmt::format("err {} recording the container's start: {}", kExitRuntime, rec.error().message));
+    return 1;
+  }
+  store_.clear_stop_request(id_);
   int backoff_ms = 50;
   int exit_code = 0;
+  int64_t started = 0, finished = 0;
   pid_t net_helper = 0;
   bool restarted = false;
   for (;;) {
@@ -420,36 +430,49 @@ int Monitor::run() {
     auto pid = start_once(out, err, in);
     if (!pid) {
       int code = pid.error().exit_code;
-      (void)record([&](storage::ContainerState &s) {
-        s.status = storage::RunStatus::exited;
-        s.exit_code = code == kExitRuntime ? 128 : code;
-        s.error = pid.error().message;
-        s.pid = 0;
-        s.finished_at = timefmt::now_ns();
-      });
+      int recorded = code == kExitRuntime ? 128 : code;
+      int64_t now = timefmt::now_ns();
+      if (!record([&](storage::ContainerState &s) {
+            s.status = storage::RunStatus::exited;
+            s.exit_code = recorded;
+            s.error = pid.error().message;
+            s.pid = 0;
+            s.finished_at = now;
+          }))
+        (void)store_.write_exit_record(id_, {recorded, now, started});  // ends a restart
       report(fmt::format("err {} {}", code, pid.error().message));
       finish(code);
-      clean_up(net_.stop(), config_.auto_remove);
+      clean_up(net_.stop());
       return 1;
     }
     if (!log_.enabled() && config_.log_driver == "json-file")
       log_ = LogWriter(UniqueFd(::open((store_.container_dir(id_) + "/ctr.log").c_str(),
                                        O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)));
-    int64_t started = timefmt::now_ns();
-    (void)record([&](storage::ContainerState &s) {
-      s.status = storage::RunStatus::running;
-      s.pid = *pid;
-      s.pid_start = sys::process_start_time(*pid);
-      s.started_at = started;
-      s.error.clear();
-      s.oom_killed = false;
-    });
+    started = timefmt::now_ns();
+    if (auto rec = record([&](storage::ContainerState &s) {
+          s.status = storage::RunStatus::running;
+          s.pid = *pid;
+          s.pid_start = sys::process_start_time(*pid);
+          s.started_at = started;
+          s.error.clear();
+          s.oom_killed = false;
+        });
+        !rec) {
+      ::kill(*pid, SIGKILL);
+      ::waitpid(*pid, nullptr, 0);
+      held_ns_.clear();
+      (void)runtime::Cgroup::destroy_by_name(id_);
+      report(fmt::format("err {} recording the container's start: {}", kExitRuntime, rec.error().message));
+      finish(kExitRuntime);
+      clean_up(net_.stop());
+      return 1;
+    }
     report(fmt::format("ok {}", *pid));
-    if (auto st = store_.read_state(id_); st && st->stop_requested && restarted)
+    if (restarted && store_.stop_requested(id_))
       ::kill(*pid, SIGKILL);  // a stop raced with this restart
     exit_code = pump(*pid, std::move(out), std::move(err), std::move(in));
     net_helper = net_.stop();  // it winds down while we record the exit
-    int64_t finished = timefmt::now_ns();
+    finished = timefmt::now_ns();
     bool again = should_restart(exit_code, finished - started, backoff_ms);
     // An --rm container is forgotten in finish() instead, and its cgroup
     // removed after the answer (clean_up). Any other may be started again
@@ -459,34 +482,39 @@ int Monitor::run() {
       held_ns_.clear();
       bool oom = runtime::Cgroup::oom_kills(id_) > 0;
       (void)runtime::Cgroup::destroy_by_name(id_);
-      (void)record([&](storage::ContainerState &s) {
-        again = again && !s.stop_requested;  // a stop that came meanwhile wins
-        s.status = again ? storage::RunStatus::restarting : storage::RunStatus::exited;
-        s.exit_code = exit_code;
-        s.oom_killed = oom;
-        s.pid = 0;
-        s.finished_at = finished;
-      });
+      again = again && !store_.stop_requested(id_);  // a stop that came meanwhile wins
+      if (!record([&](storage::ContainerState &s) {
+            s.status = again ? storage::RunStatus::restarting : storage::RunStatus::exited;
+            s.exit_code = exit_code;
+            s.oom_killed = oom;
+            s.pid = 0;
+            s.finished_at = finished;
+          })) {
+        // A full disk: the exit is recorded all the same, and a restart,
+        // which could not be, is not tried.
+        again = false;
+        (void)store_.write_exit_record(id_, {exit_code, finished, started});
+      }
     }
     if (!again)
       break;
-    clean_up(std::exchange(net_helper, 0), false);
+    clean_up(std::exchange(net_helper, 0));
     // stop/kill/rm wake the backoff early with SIGUSR1.
     sigset_t wake;
     sigemptyset(&wake);
     sigaddset(&wake, SIGUSR1);
     timespec delay{backoff_ms / 1000, (backoff_ms % 1000) * 1'000'000L};
     ::sigtimedwait(&wake, nullptr, &delay);
-    auto st = store_.read_state(id_);
-    if (!st || st->stop_requested || !fs::exists(store_.container_dir(id_) + "/config.json")) {
-      (void)record([](storage::ContainerState &s) { s.status = storage::RunStatus::exited; });
+    if (store_.stop_requested(id_) || !fs::exists(store_.container_dir(id_) + "/config.json")) {
+      if (!record([](storage::ContainerState &s) { s.status = storage::RunStatus::exited; }))
+        (void)store_.write_exit_record(id_, {exit_code, finished, started});
       break;
     }
     (void)record([](storage::ContainerState &s) { s.restart_count++; });
     restarted = true;
   }
   finish(exit_code);
-  clean_up(net_helper, config_.auto_remove);
+  clean_up(net_helper);
   return 0;
 }
 

@@ -37,12 +37,13 @@ private:
   void report(const std::string &msg);
   Status record(const std::function<void(storage::ContainerState &)> &change);
   bool should_restart(int exit_code, int64_t ran_ns, int &backoff_ms);
-  // Tells attached clients the exit code; an --rm container is forgotten
-  // first, so that when a foreground run returns it no longer exists.
+  // Tells attached clients the exit code; the removal of an --rm
+  // container begins first, so that when a foreground run returns it no
+  // longer exists.
   void finish(int exit_code);
   // Work left once clients know: namespace teardown, the network helper,
-  // the cgroup and an --rm container's files.
-  void clean_up(pid_t net_helper, bool container_gone);
+  // and the cgroup and files of a container being removed.
+  void clean_up(pid_t net_helper);
 
   const storage::Store &store_;
   std::string id_;
@@ -60,6 +61,7 @@ private:
   std::vector<Client> clients_;
   static constexpr std::chrono::milliseconds kShedAfter{500};
   bool shed_ = false;  // sys::shed_inherited_pages done
+  bool removing_ = false;  // finish() began the removal of an --rm container
   LineSplitter split_out_, split_err_;
 };
 

@@ -81,9 +81,12 @@ public:
   // Starts a process in the running container with its user, capabilities
   // and seccomp filter (overridable as docker exec allows).
   Result<runtime::ExecProcess> exec_container(const std::string &id, const ExecRequest &r);
-  // Removes what a killed create or rm left behind: container directories
-  // without a config (only under the containers lock can there be none).
-  Status sweep_container_debris();
+  // Finishes the removals killed commands left half done (removal.hpp):
+  // stops what still runs of those containers and deletes what is left.
+  // Every command that looks containers up or makes one calls it first.
+  // Best effort: what cannot be finished now stays out of sight (its
+  // config is gone) for a later command to finish.
+  void finish_removals();
   // Prints the container's log through `sink`, following it while the
   // container runs if asked.
   Status container_logs(const std::string &id, const LogsRequest &r, const LogSink &sink);
@@ -101,6 +104,12 @@ public:
 private:
   // A container whose supervisor died without a word is marked exited.
   void repair_state(const std::string &id, storage::ContainerState &st);
+  // What follows begin_removal (which freed the name): the container's
+  // processes stopped (`hard`: its supervisor killed at once, for a
+  // removal taken over from a dead process), its cgroup, network helper,
+  // anonymous volumes (with `volumes`) and files removed.
+  Status finish_removal(const std::string &id, const storage::ContainerConfig *config, bool volumes,
+                        bool hard);
 
   Options opts_;
   storage::Store store_;

@@ -108,7 +108,6 @@ struct ContainerState {
   int64_t started_at = 0;
   int64_t finished_at = 0;
   int restart_count = 0;
-  bool stop_requested = false;  // stop/kill by the user: no restart
   bool oom_killed = false;
 
   nlohmann::json to_json() const;

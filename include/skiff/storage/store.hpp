@@ -13,6 +13,8 @@
 
 #include "skiff/storage/blob_info.hpp"
 #include "skiff/storage/container_config.hpp"
+#include "skiff/storage/exit_record.hpp"
+#include "skiff/storage/removal.hpp"
 #include "skiff/util/lock.hpp"
 #include "skiff/util/result.hpp"
 
@@ -80,6 +82,16 @@ public:
   // what blob info knows of layers no longer stored; called after images
   // change. Returns the bytes of the layers removed.
   Result<uint64_t> gc_layers();
+  // Removes the images `which` picks (asked under the images lock) so
+  // that it works on a full disk: each config blob is deleted first (no
+  // space needed; from then on the image is gone for every reader, as
+  // images() skips records without their config), then the layers no
+  // image needs, then the index is rewritten.
+  struct RemovedImages {
+    std::vector<ImageRecord> images;
+    uint64_t freed = 0;  // bytes of the layers removed
+  };
+  Result<RemovedImages> remove_images(const std::function<Result<bool>(const ImageRecord &)> &which);
   // Deletes one layer, never leaving it half there under its chain ID.
   Status remove_layer(const std::string &chain_id);
 
@@ -93,6 +105,8 @@ public:
   Status update_blob_infos(const std::function<void(std::vector<BlobInfo> &)> &change);
 
   // Images: the index is one JSON file rewritten atomically under a lock.
+  // A record whose config blob is gone is an image being removed: skipped,
+  // and dropped by the next update.
   Result<std::vector<ImageRecord>> images() const;
   // Runs `change` on the index under the images lock and saves it when
   // `change` succeeds.
@@ -112,15 +126,32 @@ public:
   Status claim_name(const std::string &name, const std::string &id) const;
   Status release_name(const std::string &name) const;
   std::optional<std::string> id_for_name(const std::string &name) const;
-  // Deletes a container's directories and frees its name; with
-  // `volumes`, also its anonymous volumes. The caller holds the lock.
-  Status remove_container(const ContainerConfig &c, bool volumes) const;
-  // The two halves of remove_container: after forget_container the
-  // container no longer exists for any reader and its name is free; what
-  // is left on disk is debris that remove_container_files (or the next
-  // sweep) deletes.
-  Status forget_container(const ContainerConfig &c, bool volumes) const;
+  // Removal (removal.hpp). begin_removal renames config.json to this
+  // process's marker and frees the name (the caller holds the containers
+  // and the container lock); what is left on disk is then this process's to
+  // delete: anonymous volumes, then files, the marker last.
+  Status begin_removal(const ContainerConfig &c, bool volumes) const;
+  Status remove_anonymous_volumes(const ContainerConfig &c) const;
+  // Frees every name that still points at `id`.
+  Status release_names_of(const std::string &id) const;
+  // The run directory, then the container directory, its marker last
+  // (under the containers lock, which the caller must not hold).
   Status remove_container_files(const std::string &id) const;
+  // Container directories without config.json that no live process is
+  // removing: half-done removals (cheap, without the lock).
+  Result<std::vector<std::string>> abandoned_removals() const;
+  // Under the containers lock: makes each abandoned removal this process's
+  // own (its marker renamed after us, or one made for a killed create)
+  // and frees the names that still point at it.
+  Result<std::vector<AbandonedRemoval>> claim_abandoned_removals() const;
+
+  // A stop or kill the user asked for, so that no restart policy brings
+  // the container back: an empty file, which needs no free space.
+  Status request_stop(const std::string &id) const;
+  bool stop_requested(const std::string &id) const;
+  void clear_stop_request(const std::string &id) const;
+  // The end of a run when state.json cannot be written (exit_record.hpp).
+  Status write_exit_record(const std::string &id, const ExitRecord &r) const;
 
   // Volumes.
   std::string volume_dir(const std::string &name) const;  // holds _data/

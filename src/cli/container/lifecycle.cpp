@@ -125,8 +125,6 @@ static int run_prune(Context &ctx, const Args &a) {
     if (auto s = (*eng)->remove_container(c.config.id, false, false); s)
       fmt::print("{}\n", c.config.id);
   }
-  if (auto s = (*eng)->sweep_container_debris(); !s)
-    return fail(s.error());
   fmt::print("\nTotal reclaimed space: 0B\n");
   return 0;
 }
