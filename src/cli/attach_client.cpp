@@ -160,7 +160,11 @@ SessionEnd relay_attach(int sock, const AttachOptions &o, int &fatal) {
         stdin_live = false;
         if (!input.held().empty())
           write_all(sock, supervisor::encode_frame(Frame::stdin_data, input.held()));
-        write_all(sock, supervisor::encode_frame(Frame::stdin_eof, ""));
+        // A terminal's input never ends for the container, as with Docker:
+        // this one going away (closed, EIO) must not cut off the next
+        // client that attaches.
+        if (!o.tty)
+          write_all(sock, supervisor::encode_frame(Frame::stdin_eof, ""));
       }
     }
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {

@@ -13,19 +13,25 @@ eval "$(declare -f teardown | sed '1s/^teardown/helpers_teardown/')"
 setup() {
   command -v tmux >/dev/null || skip "tmux is not installed"
   load_busybox
-  TMUX_SOCK=$BATS_TEST_TMPDIR/tmux.sock
   SK="$SKIFF_BIN --root $BATS_TEST_TMPDIR/root --runroot $BATS_TEST_TMPDIR/run"
+  TERMS=0
 }
 
 teardown() {
-  tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true
+  local s
+  for s in "$BATS_TEST_TMPDIR"/tmux.*.sock; do
+    [ -S "$s" ] && tmux -S "$s" kill-server 2>/dev/null
+  done
   helpers_teardown
 }
 
-# Runs a shell command line in a new 100x30 terminal; its exit status goes
-# to $BATS_TEST_TMPDIR/rc.
+# Runs a shell command line in a new 100x30 terminal, the current one from
+# then on (each its own tmux server: a server being killed cannot race
+# the next); its exit status goes to $BATS_TEST_TMPDIR/rc.
 term_run() {
   rm -f "$BATS_TEST_TMPDIR/rc"
+  TERMS=$((TERMS + 1))
+  TMUX_SOCK=$BATS_TEST_TMPDIR/tmux.$TERMS.sock
   tmux -S "$TMUX_SOCK" new-session -d -x 100 -y 30 "$1; echo \$? > $BATS_TEST_TMPDIR/rc; sleep 600"
 }
 
@@ -229,9 +235,12 @@ alive() {
 }
 
 @test "closing the terminal of an attached -t container ends the client, not the container" {
-  skiff run -dit --name c --network none busybox sh >/dev/null
+  # A main process that a forwarded signal would end.
+  skiff run -dit --name c --network none busybox sh -c \
+    'trap "exit 9" HUP TERM INT; while :; do IFS= read -r l && echo "got:$l"; done' >/dev/null
   term_run "$SK attach c"
-  wait_long screen_has "/ #"
+  term_keys "ping" Enter
+  wait_long screen_has "got:ping"
   pid=$(client_pid "attach c")
   [ -n "$pid" ]
   [ "$(echo "$pid" | wc -l)" -eq 1 ]
@@ -243,7 +252,8 @@ alive() {
   # SIGTERM and SIGINT too end the client alone.
   for sig in TERM INT; do
     term_run "$SK attach c"
-    wait_long screen_has "/ #"
+    term_keys "ping-$sig" Enter
+    wait_long screen_has "got:ping-$sig"
     pid=$(client_pid "attach c")
     kill -$sig "$pid"
     wait_long eval "! alive $pid"
@@ -273,14 +283,16 @@ alive() {
   term_keys C-p C-q
   [ "$(term_rc)" = 0 ]
   [ "$(status_of s)" = running ]
-  skiff stop -t 1 s >/dev/null
-  term_run "$SK start -ai s"
-  wait_long screen_has "/ #"
-  pid=$(client_pid "start -ai s")
+  skiff create -it --name h --network none busybox sh -c \
+    'trap "exit 9" HUP; while :; do IFS= read -r l && echo "got:$l"; done' >/dev/null
+  term_run "$SK start -ai h"
+  term_keys "ping" Enter
+  wait_long screen_has "got:ping"
+  pid=$(client_pid "start -ai h")
   kill -HUP "$pid"
   wait_long eval "! alive $pid"
   sleep 0.5
-  [ "$(status_of s)" = running ]
+  [ "$(status_of h)" = running ]
 }
 
 @test "exec -it: Ctrl-P Ctrl-Q prints 'read escape sequence', exits 1, and the command runs on" {
