@@ -276,6 +276,26 @@ alive() {
   grep -q got-term "$BATS_TEST_TMPDIR/out"
 }
 
+@test "run forwards signals with a terminal too (Docker's run); --sig-proxy=false lets them end the client alone" {
+  term_run "$SK run -it --name c --network none busybox sh -c 'trap \"exit 9\" HUP; while :; do IFS= read -r l && echo got:\$l; done'"
+  term_keys "ping" Enter
+  wait_long screen_has "got:ping"
+  kill -HUP "$(client_pid "run -it --name c .*")"
+  [ "$(term_rc)" = 9 ]
+  [ "$(status_of c)" = exited ]
+  "$SKIFF_BIN" --root "$BATS_TEST_TMPDIR/root" --runroot "$BATS_TEST_TMPDIR/run" run --sig-proxy=false --name q \
+    --network none busybox sh -c 'trap "exit 9" INT TERM; echo up; while :; do sleep 0.1; done' >"$BATS_TEST_TMPDIR/out" &
+  pid=$!
+  wait_long grep -q up "$BATS_TEST_TMPDIR/out"
+  kill -INT "$pid"
+  wait_long eval "! alive $pid"
+  rc=0
+  wait "$pid" || rc=$?
+  [ "$rc" -eq 130 ]
+  sleep 0.5
+  [ "$(status_of q)" = running ]
+}
+
 @test "start -ai: Ctrl-P Ctrl-Q detaches with status 0; SIGHUP does not reach a -t container" {
   skiff create -it --name s --network none busybox sh >/dev/null
   term_run "$SK start -ai s"
