@@ -117,6 +117,17 @@ alive() {
   [[ "$output" == *"got hello"* ]]
 }
 
+@test "start -a connects stdin only with -i, as Docker's" {
+  skiff create -i --name r --network none busybox cat >/dev/null
+  run bash -c "echo hi | timeout -s KILL 3 $SK start -a r > $BATS_TEST_TMPDIR/out"
+  [ ! -s "$BATS_TEST_TMPDIR/out" ]
+  [ "$(status_of r)" = running ]
+  skiff stop -t 1 r >/dev/null
+  run bash -c "echo hi | timeout -s KILL 10 $SK start -ai r"
+  [ "$status" -eq 0 ]
+  [ "$output" = hi ]
+}
+
 @test "--detach-keys: a bad value is Docker's error on run, start, attach and exec, and nothing is done" {
   skiff run -dit --name c --network none busybox sh >/dev/null
   skiff create --name s --network none busybox true >/dev/null
