@@ -86,6 +86,13 @@ static std::vector<std::string> static_values(const std::string &kind) {
     return {"container", "image", "volume"};
   if (kind == "ps-filters")
     return {"name=", "id=", "status=", "label=", "ancestor=", "exited="};
+  if (kind == "detach-keys") {
+    // The default and each single Ctrl key (Docker completes "ctrl-").
+    std::vector<std::string> keys{"ctrl-p,ctrl-q"};
+    for (char c = 'a'; c <= 'z'; c++)
+      keys.push_back(std::string("ctrl-") + c);
+    return keys;
+  }
   if (kind == "ulimits")
     return {"nofile=", "nproc=", "core=", "memlock=", "stack="};
   return {};

@@ -95,6 +95,14 @@ Result<ExecProcess> start_exec(const ExecSpec &s) {
         ::dup2(null, 2);
       }
     }
+    // Signals are blocked before the fork, not after: a command that exits
+    // at once would otherwise send its SIGCHLD while it is still ignored,
+    // and the wait below would never end (nor would the container, whose
+    // PID 1 cannot finish exiting while this zombie is in its namespace).
+    // The child unblocks them first thing.
+    sigset_t all;
+    sigfillset(&all);
+    ::sigprocmask(SIG_SETMASK, &all, nullptr);
     // The PID namespace applies to children only: fork once more.
     pid_t child = ::fork();
     if (child < 0)
@@ -111,9 +119,6 @@ Result<ExecProcess> start_exec(const ExecSpec &s) {
       ::_exit(0);
     // Stand in for the process outside the container: pass on signals,
     // and exit with its status.
-    sigset_t all;
-    sigfillset(&all);
-    ::sigprocmask(SIG_SETMASK, &all, nullptr);
     for (;;) {
       siginfo_t si;
       int sig = ::sigwaitinfo(&all, &si);

@@ -271,7 +271,14 @@ offers() {
 
 @test "complete: flag names and command names" {
   run skiff __complete run --det
-  [ "$output" = --detach ]
+  [ "$output" = "$(printf -- '--detach\n--detach-keys')" ]
+  run skiff __complete run --detach-k
+  [ "$output" = --detach-keys ]
+  for cmd in run start attach exec; do
+    run skiff __complete $cmd --detach-keys ''
+    [[ $'\n'"$output"$'\n' == *$'\nctrl-p,ctrl-q\n'* ]] || { echo "$cmd: $output"; false; }
+    [[ $'\n'"$output"$'\n' == *$'\nctrl-a\n'* ]]
+  done
   run skiff __complete run --dev
   [ "$output" = "$(printf -- '--device\n--device-cgroup-rule')" ]
   run skiff __complete run --device ''

@@ -10,12 +10,16 @@
 
 #include "../attach_client.hpp"
 #include "../registry.hpp"
+#include "../tty_flags.hpp"
 #include "skiff/supervisor/supervisor.hpp"
 #include "skiff/util/fs.hpp"
 
 namespace skiff::cli {
 
 static int run_exec(Context &ctx, const Args &a) {
+  auto keys = detach_keys(a);
+  if (!keys)
+    return fail(keys.error());
   auto id = ctx.container_id(a.positional[0]);
   if (!id)
     return fail(id.error());
@@ -36,17 +40,26 @@ static int run_exec(Context &ctx, const Args &a) {
   r.privileged = a.flag("privileged");
   if (!r.workdir.empty() && r.workdir[0] != '/')
     return fail_text(fmt::format("the working directory \"{}\" is invalid: it needs to be an absolute path", r.workdir));
+  if (auto s = check_tty(r.interactive, r.tty); !r.detach && !s)
+    return fail(s.error());
   auto p = (*eng)->exec_container(*id, r);
   if (!p)
     return fail(p.error());
   if (r.detach)
     return runtime::wait_exec(p->pid) == 0 ? 0 : kExitRuntime;
-  if (p->pty)
-    return pty_session(p->pty.get(), p->pid, r.interactive);
+  if (p->pty) {
+    auto end = pty_session(p->pty.get(), p->pid, r.interactive, *keys);
+    // Docker's exec reports a detach as an error: the command's status is
+    // not known yet.
+    return end.detached ? fail_text("read escape sequence", 1) : end.exit_code;
+  }
   return runtime::wait_exec(p->pid);
 }
 
 static int run_attach(Context &ctx, const Args &a) {
+  auto keys = detach_keys(a);
+  if (!keys)
+    return fail(keys.error());
   auto id = ctx.container_id(a.positional[0]);
   if (!id)
     return fail(id.error());
@@ -56,6 +69,9 @@ static int run_attach(Context &ctx, const Args &a) {
     return fail(v.error());
   if (v->state.status != storage::RunStatus::running)
     return fail_text("you cannot attach to a stopped container, start it first");
+  bool want_stdin = !a.flag("no-stdin");
+  if (auto s = check_tty(want_stdin, v->config.tty); !s)
+    return fail(s.error());
   std::string path = supervisor::attach_socket_path((*eng)->store(), *id);
   UniqueFd dir(::open(fs::dirname(path).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   UniqueFd sock(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -66,15 +82,22 @@ static int run_attach(Context &ctx, const Args &a) {
     return fail(sys_error("connecting to container {}", v->config.name));
   AttachOptions o;
   o.tty = v->config.tty;
-  o.stdin_open = v->config.open_stdin && !a.flag("no-stdin");
-  o.sig_proxy = !a.has("sig-proxy") || a.flag("sig-proxy");
+  o.stdin_open = v->config.open_stdin && want_stdin;
+  // As Docker's: with a terminal, signals are the terminal's business
+  // (Ctrl-C is a byte to the container), and closing it (SIGHUP) ends
+  // this client, not the container.
+  o.sig_proxy = !v->config.tty && (!a.has("sig-proxy") || a.flag("sig-proxy"));
   o.pid = v->state.pid;
-  return attach_session(sock.get(), o);
+  o.detach_keys = *keys;
+  o.redraw = true;
+  auto end = attach_session(sock.get(), o);
+  return end.detached ? fail_text("read escape sequence", 1) : end.exit_code;
 }
 
 Command cmd_exec() {
   return {"exec", "[OPTIONS] CONTAINER COMMAND [ARG...]", "Execute a command in a running container",
           {{"detach", 'd', FlagKind::boolean, "Detached mode: run command in the background"},
+           detach_keys_flag(),
            {"env", 'e', FlagKind::list, "Set environment variables", "none", "list"},
            {"interactive", 'i', FlagKind::boolean, "Keep STDIN open even if not attached"},
            {"privileged", 0, FlagKind::boolean, "Give extended privileges to the command"},
@@ -86,7 +109,8 @@ Command cmd_exec() {
 
 Command cmd_attach() {
   return {"attach", "[OPTIONS] CONTAINER", "Attach local standard input, output, and error streams to a running container",
-          {{"no-stdin", 0, FlagKind::boolean, "Do not attach STDIN"},
+          {detach_keys_flag(),
+           {"no-stdin", 0, FlagKind::boolean, "Do not attach STDIN"},
            {"sig-proxy", 0, FlagKind::boolean, "Proxy all received signals to the process (default true)"}},
           "containers-running", true, false, 1, 1, {"container attach"}, run_attach};
 }

@@ -11,6 +11,7 @@
 #include "../access_flags.hpp"
 #include "../attach_client.hpp"
 #include "../registry.hpp"
+#include "../tty_flags.hpp"
 #include "skiff/cli/progress.hpp"
 #include "skiff/cli/run_options.hpp"
 #include "skiff/engine/pull.hpp"
@@ -53,46 +54,57 @@ static Result<std::string> create_from_args(engine::Engine &eng, const Args &a, 
   return eng.create_container(std::move(config), a.flag("replace"));
 }
 
-// Starts `id`; attached: streams until exit and returns the exit code.
-static int start_and_attach(engine::Engine &eng, const std::string &id, bool attach,
-                            bool sig_proxy = true) {
+// How a foreground run or start -a connects to the container.
+struct Foreground {
+  bool stdin_open = false;  // this stdin goes to the container
+  bool sig_proxy = true;
+  std::string detach_keys;
+};
+
+// Starts `id` with a session attached from the first byte of output, and
+// streams until it exits or the user detaches.
+static SessionEnd start_attached(engine::Engine &eng, const std::string &id, const Foreground &f) {
   auto view = eng.container(id);
   if (!view)
-    return fail(view.error());
-  if (!attach) {
-    auto pid = eng.start_container(id, -1);
-    return pid ? 0 : fail(pid.error());
-  }
+    return {fail(view.error()), false};
   int sp[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
-    return fail(sys_error("creating the attach socket"));
+    return {fail(sys_error("creating the attach socket")), false};
   auto pid = eng.start_container(id, sp[1]);
   ::close(sp[1]);
   if (!pid) {
     ::close(sp[0]);
-    return fail(pid.error());
+    return {fail(pid.error()), false};
   }
   AttachOptions o;
   o.tty = view->config.tty;
-  o.stdin_open = view->config.open_stdin;
+  o.stdin_open = f.stdin_open && view->config.open_stdin;
   o.pid = *pid;
-  o.sig_proxy = sig_proxy;
-  int code = attach_session(sp[0], o);
+  o.sig_proxy = f.sig_proxy;
+  o.detach_keys = f.detach_keys;
+  auto end = attach_session(sp[0], o);
   ::close(sp[0]);
-  return code;
+  return end;
 }
 
 static int run_run(Context &ctx, const Args &a) {
   auto policy = engine::parse_pull_policy(a.get("pull", "missing"));
   if (!policy)
     return fail(policy.error());
+  bool detach = a.flag("detach");
+  // Before anything is created or pulled, as Docker checks.
+  if (auto s = check_tty(a.flag("interactive"), a.flag("tty")); !detach && !s)
+    return fail(s.error());
+  auto keys = detach_keys(a);
+  if (!keys)
+    return fail(keys.error());
   auto eng = ctx.engine();
   if (!eng)
     return fail(eng.error());
   auto id = create_from_args(**eng, a, *policy);
   if (!id)
     return fail(id.error());
-  if (a.flag("detach")) {
+  if (detach) {
     auto pid = (*eng)->start_container(*id, -1);
     if (!pid) {
       if ((*eng)->container(*id) && a.flag("rm"))
@@ -102,11 +114,14 @@ static int run_run(Context &ctx, const Args &a) {
     fmt::print("{}\n", *id);
     return 0;
   }
-  bool proxy = !a.has("sig-proxy") || a.flag("sig-proxy");
-  int code = start_and_attach(**eng, *id, true, proxy);
+  // Docker's run forwards signals with or without a terminal.
+  Foreground f{a.flag("interactive"), !a.has("sig-proxy") || a.flag("sig-proxy"), *keys};
+  auto end = start_attached(**eng, *id, f);
+  if (end.detached)
+    return 0;  // the container runs on; its supervisor removes it (--rm) when it exits
   if (a.flag("rm") && (*eng)->container(*id))
     (void)(*eng)->remove_container(*id, true, true);
-  return code;
+  return end.exit_code;
 }
 
 static int run_create(Context &ctx, const Args &a) {
@@ -124,6 +139,9 @@ static int run_create(Context &ctx, const Args &a) {
 }
 
 static int run_start(Context &ctx, const Args &a) {
+  auto keys = detach_keys(a);
+  if (!keys)
+    return fail(keys.error());
   auto eng = ctx.engine();
   if (!eng)
     return fail(eng.error());
@@ -137,8 +155,16 @@ static int run_start(Context &ctx, const Args &a) {
       rc = fail(id.error());
       continue;
     }
-    if (attach)
-      return start_and_attach(**eng, *id, true);
+    if (attach) {
+      auto view = (*eng)->container(*id);
+      if (!view)
+        return fail(view.error());
+      // Docker's start forwards signals only to a container without a
+      // terminal: with one, closing this terminal must not end it.
+      Foreground f{a.flag("interactive"), !view->config.tty, *keys};
+      auto end = start_attached(**eng, *id, f);
+      return end.detached ? 0 : end.exit_code;
+    }
     auto pid = (*eng)->start_container(*id, -1);
     if (!pid) {
       rc = fail(pid.error());
@@ -158,6 +184,7 @@ static std::vector<Flag> run_flags() {
                    "Pull image before creating (\"always\", \"missing\", \"never\", \"newer\")",
                    "pull-policies", "string"});
   flags.push_back({"quiet", 'q', FlagKind::boolean, "Suppress the pull output"});
+  flags.push_back(detach_keys_flag());
   std::sort(flags.begin(), flags.end(), [](const Flag &x, const Flag &y) { return x.name < y.name; });
   return flags;
 }
@@ -169,7 +196,7 @@ Command cmd_run() {
 
 Command cmd_create() {
   auto flags = run_flags();
-  std::erase_if(flags, [](const Flag &f) { return f.name == "detach" || f.name == "sig-proxy"; });
+  std::erase_if(flags, [](const Flag &f) { return f.name == "detach" || f.name == "sig-proxy" || f.name == "detach-keys"; });
   return {"create", "[OPTIONS] IMAGE [COMMAND] [ARG...]", "Create a new container",
           flags, "images", false, true, 1, -1, {"container create"}, run_create};
 }
@@ -177,6 +204,7 @@ Command cmd_create() {
 Command cmd_start() {
   return {"start", "[OPTIONS] CONTAINER [CONTAINER...]", "Start one or more stopped containers",
           {{"attach", 'a', FlagKind::boolean, "Attach STDOUT/STDERR and forward signals"},
+           detach_keys_flag(),
            {"interactive", 'i', FlagKind::boolean, "Attach container's STDIN"}},
           "containers-stopped", true, true, 1, -1, {"container start"}, run_start};
 }
