@@ -53,6 +53,11 @@ wait_for() {
   "$@"
 }
 
+# Whether container $1's log holds at least $2 lines.
+log_has_lines() {
+  [ "$(skiff logs "$1" 2>&1 | wc -l)" -ge "$2" ]
+}
+
 # Asserts that the last `run` failed with `code` and printed one skiff: line
 # containing `text`.
 assert_error() {

@@ -147,8 +147,10 @@ no_fuse_daemon() { [ -z "$(fuse_daemons "$1")" ]; }
   [ "$status" -eq 0 ]
   id=$output
   wait_for skiff exec "$id" test -e /ready
+  # The supervisor writes the log in batches, within 20 ms of the output.
+  wait_for log_has_lines "$id" 2
   run skiff logs "$id"
-  [ "$output" = "$(printf '%s\n%s' "$me" "$me")" ]
+  [ "$output" = "$(printf '%s\n%s' "$me" "$me")" ] || { echo "$output"; return 1; }
   run skiff exec "$id" stat -c %u /mine
   [ "$output" = "$me" ]
   [ "$(stat -c %u "$BATS_TEST_TMPDIR/root/containers/$id/upper/mine")" = "$me" ]
