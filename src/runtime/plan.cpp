@@ -14,10 +14,20 @@
 namespace skiff::runtime {
 
 const std::vector<std::string> &default_masked_paths() {
-  static const std::vector<std::string> p = {
-      "/proc/asound",       "/proc/acpi",        "/proc/interrupts", "/proc/kcore",
-      "/proc/keys",         "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
-      "/proc/sched_debug",  "/proc/scsi",        "/sys/firmware",    "/sys/devices/virtual/powercap"};
+  static const std::vector<std::string> p = [] {
+    std::vector<std::string> out = {
+        "/proc/asound",       "/proc/acpi",        "/proc/interrupts", "/proc/kcore",
+        "/proc/keys",         "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+        "/proc/sched_debug",  "/proc/scsi",        "/sys/firmware",    "/sys/devices/virtual/powercap"};
+    // As moby (GHSA-6fw5-f8r9-fgfm): each CPU's thermal_throttle, where the
+    // host has them.
+    for (long cpu = 0; cpu < ::sysconf(_SC_NPROCESSORS_CONF); cpu++) {
+      std::string path = fmt::format("/sys/devices/system/cpu/cpu{}/thermal_throttle", cpu);
+      if (::access(path.c_str(), F_OK) == 0)
+        out.push_back(path);
+    }
+    return out;
+  }();
   return p;
 }
 
