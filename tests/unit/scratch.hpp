@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <string>
@@ -21,6 +22,16 @@ inline UniqueFd memfd(const std::string &bytes) {
   REQUIRE(::write(fd.get(), bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()));
   ::lseek(fd.get(), 0, SEEK_SET);
   return fd;
+}
+
+// The PID of a process that has exited and been reaped.
+inline pid_t dead_pid() {
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0)
+    ::_exit(0);
+  REQUIRE(::waitpid(pid, nullptr, 0) == pid);
+  return pid;
 }
 
 // A fresh directory under /tmp, removed with everything in it.

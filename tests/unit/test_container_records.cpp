@@ -17,15 +17,6 @@ using namespace skiff::storage;
 
 namespace {
 
-pid_t dead_pid() {
-  pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0)
-    ::_exit(0);
-  REQUIRE(::waitpid(pid, nullptr, 0) == pid);
-  return pid;
-}
-
 Store open_store(const test::TempDir &d) {
   auto s = Store::open(d.path + "/root", d.path + "/run", "vfs");
   REQUIRE(s);
@@ -161,7 +152,7 @@ TEST_CASE("a removal a dead process began is taken over, config and all") {
   auto other = make_container(store, "alive");
   std::string dir = store.container_dir(c.id);
   REQUIRE(::rename((dir + "/config.json").c_str(),
-                   (dir + "/" + removal_marker_name({dead_pid(), true})).c_str()) == 0);
+                   (dir + "/" + removal_marker_name({test::dead_pid(), true})).c_str()) == 0);
   CHECK(store.abandoned_removals().value_or({}) == std::vector<std::string>{c.id});
   auto mine = store.claim_abandoned_removals();
   REQUIRE(mine);

@@ -16,16 +16,6 @@ using namespace skiff::storage;
 
 namespace {
 
-// The PID of a process that has exited and been reaped.
-pid_t dead_pid() {
-  pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0)
-    ::_exit(0);
-  REQUIRE(::waitpid(pid, nullptr, 0) == pid);
-  return pid;
-}
-
 void make_tree(const std::string &dir) {
   REQUIRE(fs::mkdir_p(dir + "/diff/sub").ok());
   REQUIRE(fs::write_file(dir + "/diff/sub/f", "data").ok());
@@ -50,7 +40,7 @@ TEST_CASE("temporary entries are named after their process") {
 
 TEST_CASE("sweeping removes only the entries of processes that are gone") {
   test::TempDir d;
-  std::string dead = fmt::format("{}/.tmp-{}-aa", d.path, dead_pid());
+  std::string dead = fmt::format("{}/.tmp-{}-aa", d.path, test::dead_pid());
   std::string init = d.path + "/.tmp-1-bb";  // PID 1 is always there
   std::string own = temp_path(d.path, ".tmp-");
   std::string layer = d.path + "/3f2a9c";
