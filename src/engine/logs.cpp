@@ -18,6 +18,11 @@
 
 namespace skiff::engine {
 
+LogRenderer::LogRenderer(const LogsRequest &r, LogSink sink)
+    : req_(r), sink_(std::move(sink)),
+      out_(std::make_unique_for_overwrite<char[]>(kChunk + supervisor::kRunSlack)),
+      out_cap_(kChunk + supervisor::kRunSlack) {}
+
 bool LogRenderer::switch_to(bool is_stderr) {
   if (is_stderr == out_stderr_)
     return true;
@@ -26,11 +31,21 @@ bool LogRenderer::switch_to(bool is_stderr) {
   return ok;
 }
 
+void LogRenderer::append(std::string_view s) {
+  if (out_size_ + s.size() > out_cap_) {
+    size_t cap = std::max(out_cap_ * 2, out_size_ + s.size());
+    auto bigger = std::make_unique_for_overwrite<char[]>(cap);
+    std::memcpy(bigger.get(), out_.get(), out_size_);
+    out_ = std::move(bigger);
+    out_cap_ = cap;
+  }
+  std::memcpy(out_.get() + out_size_, s.data(), s.size());
+  out_size_ += s.size();
+}
+
 bool LogRenderer::take(std::string_view data, size_t &used) {
-  // The text is decoded straight onto the output; a line that turns out to
-  // be of the other stream, filtered out or to need -t's prefix is moved.
-  size_t mark = out_.size();
-  auto f = supervisor::decode_json_log_line(data, used, out_, scratch_);
+  text_.clear();
+  auto f = supervisor::decode_json_log_line(data, used, text_, scratch_);
   if (!f)
     return true;
   bool timed = req_.since || req_.until || req_.timestamps;
@@ -38,27 +53,38 @@ bool LogRenderer::take(std::string_view data, size_t &used) {
   if (timed)
     t = timefmt::parse_rfc3339(f->time_text).value_or(0);
   if ((req_.since && t < *req_.since) || (req_.until && t > *req_.until)) {
-    out_.resize(mark);
     if (req_.until && t > *req_.until)
       done_ = true;
     return !done_;
   }
-  if (f->is_stderr == out_stderr_ && !req_.timestamps)
-    return out_.size() < kChunk || flush();
-  text_.assign(out_, mark);
-  out_.resize(mark);
   if (!switch_to(f->is_stderr))
     return false;
   if (req_.timestamps) {
-    out_ += t ? timefmt::rfc3339nano_fixed(t) : std::string(f->time_text);
-    out_ += ' ';
+    append(t ? timefmt::rfc3339nano_fixed(t) : std::string(f->time_text));
+    append(" ");
   }
-  out_ += text_;
-  return out_.size() < kChunk || flush();
+  append(text_);
+  return out_size_ < kChunk || flush();
 }
 
 bool LogRenderer::feed(std::string_view lines) {
+  bool plain = !req_.since && !req_.until && !req_.timestamps;
   while (!done_ && !lines.empty()) {
+    if (plain) {
+      // Lines of the stream being printed, decoded straight onto the
+      // output, as many as the chunk has room for (text is never longer
+      // than its line): the way through a long log.
+      auto run = supervisor::decode_json_log_run(lines.substr(0, kChunk - out_size_), out_stderr_,
+                                                 out_.get() + out_size_);
+      out_size_ += run.written;
+      lines.remove_prefix(run.used);
+      // A chunk about full goes out: the room left would take few lines.
+      if (out_size_ > kChunk - kChunk / 8 && !flush())
+        break;
+      if (run.used)
+        continue;
+    }
+    // Any other line, and every line when times matter.
     size_t used = 0;
     if (!take(lines, used))
       done_ = true;
@@ -68,10 +94,10 @@ bool LogRenderer::feed(std::string_view lines) {
 }
 
 bool LogRenderer::flush() {
-  if (out_.empty())
+  if (out_size_ == 0)
     return true;
-  bool ok = sink_(out_stderr_, out_);
-  out_.clear();
+  bool ok = sink_(out_stderr_, std::string_view(out_.get(), out_size_));
+  out_size_ = 0;
   if (!ok)
     done_ = true;
   return ok;

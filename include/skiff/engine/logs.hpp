@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,7 +30,7 @@ class LogRenderer {
 public:
   static constexpr size_t kChunk = 256 * 1024;
 
-  LogRenderer(const LogsRequest &r, LogSink sink) : req_(r), sink_(std::move(sink)) {}
+  LogRenderer(const LogsRequest &r, LogSink sink);
   // Takes whole lines, each ending in a newline (a line that is no log
   // entry is skipped). False once there is nothing more to print: a line
   // past --until was met (Docker stops there) or the sink said stop.
@@ -41,10 +42,14 @@ private:
   // Renders the line at the start of `data`; `used`: its length.
   bool take(std::string_view data, size_t &used);
   bool switch_to(bool is_stderr);
+  void append(std::string_view s);
 
   LogsRequest req_;
   LogSink sink_;
-  std::string out_;
+  // The output, written by pointer; a run of lines decodes straight onto
+  // it, into room for as many bytes as they take in the log.
+  std::unique_ptr<char[]> out_;
+  size_t out_size_ = 0, out_cap_ = 0;
   bool out_stderr_ = false;
   bool done_ = false;
   std::string text_, scratch_;

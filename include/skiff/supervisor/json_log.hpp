@@ -31,6 +31,20 @@ struct LogFields {
 // is no log entry.
 std::optional<LogFields> decode_json_log_line(std::string_view data, size_t &used,
                                               std::string &text, std::string &scratch);
+// A run of lines decoded by decode_json_log_run.
+struct LogRun {
+  size_t used = 0;     // bytes of input: whole lines
+  size_t written = 0;  // bytes of text
+};
+// Room decode_json_log_run needs past data.size() bytes.
+constexpr size_t kRunSlack = 16;
+// Decodes the lines at the start of `data` that have the exact shape the
+// supervisor writes and are of the stream `is_stderr`, writing their text
+// at `out`, which has room for data.size() + kRunSlack bytes (text is
+// never longer than its line); stops before the first other line (of the
+// other stream, of another shape, without its newline). The fast way
+// through a long log.
+LogRun decode_json_log_run(std::string_view data, bool is_stderr, char *out);
 // The same for exactly one line, without its newline.
 std::optional<LogFields> decode_json_log_line(std::string_view line, std::string &text,
                                               std::string &scratch);
