@@ -75,7 +75,7 @@ TEST_CASE("manifest types from the header, the body or the shape") {
                        std::string(64, 'a') + R"("},
     "layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":10,"digest":"sha256:)" +
                        std::string(64, 'b') + R"("}]})";
-  auto m = parse_manifest(docker, "application/vnd.docker.distribution.manifest.v2+json");
+  auto m = parse_manifest(docker, "application/vnd.docker.distribution.manifest.v2+json", "m");
   REQUIRE(m.ok());
   CHECK_FALSE(m->is_index);
   CHECK(m->config.digest == "sha256:" + std::string(64, 'a'));
@@ -85,28 +85,28 @@ TEST_CASE("manifest types from the header, the body or the shape") {
   CHECK(check_layer_type(m->layers[0]).ok());
 
   // No usable Content-Type: the body's mediaType decides.
-  m = parse_manifest(docker, "application/json; charset=utf-8");
+  m = parse_manifest(docker, "application/json; charset=utf-8", "m");
   REQUIRE(m.ok());
   CHECK(m->media_type == media::docker_manifest);
 
   // OCI manifests may leave mediaType out: the shape decides.
   std::string oci = R"({"schemaVersion":2,"config":{"mediaType":"application/vnd.oci.image.config.v1+json","size":1,"digest":"sha256:)" +
                     std::string(64, 'c') + R"("},"layers":[]})";
-  m = parse_manifest(oci, "");
+  m = parse_manifest(oci, "", "m");
   REQUIRE(m.ok());
   CHECK(m->media_type == media::oci_manifest);
   CHECK(m->layers.empty());
 
-  CHECK_FALSE(parse_manifest(R"({"schemaVersion":1,"fsLayers":[]})", "").ok());
-  CHECK(parse_manifest(R"({"schemaVersion":1,"fsLayers":[]})", "").error().message.find("schema 1") !=
+  CHECK_FALSE(parse_manifest(R"({"schemaVersion":1,"fsLayers":[]})", "", "m").ok());
+  CHECK(parse_manifest(R"({"schemaVersion":1,"fsLayers":[]})", "", "m").error().message.find("schema 1") !=
         std::string::npos);
-  CHECK_FALSE(parse_manifest("not json", media::oci_manifest).ok());
+  CHECK_FALSE(parse_manifest("not json", media::oci_manifest, "m").ok());
   CHECK_FALSE(parse_manifest(R"({"schemaVersion":2,"config":{"size":1,"digest":"sha256:short"},"layers":[]})",
-                             media::oci_manifest)
+                             media::oci_manifest, "m")
                   .ok());
   CHECK_FALSE(parse_manifest(R"({"schemaVersion":2,"config":{"size":-1,"digest":"sha256:)" +
                                  std::string(64, 'c') + R"("},"layers":[]})",
-                             media::oci_manifest)
+                             media::oci_manifest, "m")
                   .ok());
 }
 
@@ -148,7 +148,7 @@ TEST_CASE("platform parsing and choice from an index") {
   CHECK_FALSE(Platform::parse("a/b/c/d").ok());
   CHECK(Platform::host().os == "linux");
 
-  auto idx = parse_manifest(index_json(), "");
+  auto idx = parse_manifest(index_json(), "", "m");
   REQUIRE(idx.ok());
   REQUIRE(idx->is_index);
   REQUIRE(idx->manifests.size() == 6);
