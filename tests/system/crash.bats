@@ -224,3 +224,51 @@ deleting_many() {
   [ "$(layer_dirs)" -eq 0 ]
   [ "$(layer_debris)" -eq 0 ]
 }
+
+# The image index is being written: its temporary file is there. A store
+# with a huge index (half a million names) makes the write take a while.
+writing_index() { compgen -G "$(ROOT)/images.json.tmp-*" >/dev/null; }
+
+# Starts `skiff load` of a small archive on a store whose index is huge
+# and kills it -9 while it writes the index; prints nothing.
+kill_during_index_write() {
+  local gen=$BATS_TEST_DIRNAME/archive-gen
+  "$gen" make "$BATS_TEST_TMPDIR/one.tar" docker --tag one
+  "$gen" make "$BATS_TEST_TMPDIR/two.tar" docker --tag two
+  skiff load -i "$BATS_TEST_TMPDIR/one.tar" >/dev/null
+  jq --argjson n 500000 '.[0].names += [range($n) | "docker.io/library/n\(.):latest"]' \
+    "$(ROOT)/images.json" > "$BATS_TEST_TMPDIR/index" && cp "$BATS_TEST_TMPDIR/index" "$(ROOT)/images.json"
+  skiff_bg load -i "$BATS_TEST_TMPDIR/two.tar"
+  local pid=$! i
+  # Polled without a pause: the file is there for a tenth of a second.
+  for i in $(seq 1 200000); do
+    writing_index && break
+    kill -0 $pid 2>/dev/null || break
+  done
+  kill -STOP $pid
+  writing_index || { echo "never saw the index being written: $(cat "$BATS_TEST_TMPDIR/bg.out")"; return 1; }
+  kill_stopped $pid
+}
+
+@test "kill -9 while load writes the image index: the index is whole; the next writer sweeps the temp file" {
+  kill_during_index_write
+  # The index is the old one, whole.
+  cmp "$BATS_TEST_TMPDIR/index" "$(ROOT)/images.json"
+  [ "$(skiff images -q | wc -l)" -eq 1 ]
+  writing_index
+  run skiff load -i "$BATS_TEST_TMPDIR/two.tar"
+  [ "$status" -eq 0 ]
+  [ "$output" = "Loaded image: two:1" ]
+  ! writing_index
+  [ -z "$(ls -A "$(ROOT)" | grep -F .tmp-)" ]
+}
+
+@test "kill -9 while load writes the image index: image prune sweeps the temp file" {
+  kill_during_index_write
+  writing_index
+  run skiff image prune -f
+  [ "$status" -eq 0 ]
+  ! writing_index
+  [ -z "$(ls -A "$(ROOT)" | grep -F .tmp-)" ]
+  [ "$(skiff images -q | wc -l)" -eq 1 ]
+}

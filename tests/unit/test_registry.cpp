@@ -110,6 +110,31 @@ TEST_CASE("manifest types from the header, the body or the shape") {
                   .ok());
 }
 
+TEST_CASE("manifests with values of the wrong type name the field") {
+  auto problem = [](const std::string &body) {
+    auto m = parse_manifest(body, "", "the manifest of r/x:1");
+    return m ? std::string() : m.error().message;
+  };
+  std::string d = "sha256:" + std::string(64, 'a');
+  CHECK(problem(R"({"schemaVersion":"2","layers":[]})") ==
+        "the manifest of r/x:1: schemaVersion: expected an integer, got a string");
+  CHECK(problem(R"({"schemaVersion":2,"mediaType":5})") ==
+        "the manifest of r/x:1: mediaType: expected a string, got a number");
+  CHECK(problem(R"({"schemaVersion":2,"config":{"digest":")" + d + R"(","size":1},"layers":5})") ==
+        "the manifest of r/x:1: layers: expected an array, got a number");
+  CHECK(problem(R"({"schemaVersion":2,"config":{"digest":")" + d + R"(","size":"1"},"layers":[]})") ==
+        "the manifest of r/x:1: config.size: expected an integer, got a string");
+  CHECK(problem(R"({"schemaVersion":2,"config":{"digest":")" + d + R"(","size":1},"layers":[{"digest":")" + d +
+                R"(","size":1,"urls":"u"}]})") == "the manifest of r/x:1: layers[0].urls: expected an array, got a string");
+  CHECK(problem(R"({"schemaVersion":2,"manifests":[{"digest":5,"size":1}]})") ==
+        "the manifest of r/x:1: manifests[0].digest: expected a string, got a number");
+  CHECK(problem(R"({"schemaVersion":2,"manifests":[{"digest":")" + d + R"(","size":1,"platform":{"os":1}}]})") ==
+        "the manifest of r/x:1: manifests[0].platform.os: expected a string, got a number");
+  CHECK(problem(R"({"schemaVersion":2,"manifests":5})") ==
+        "the manifest of r/x:1: manifests: expected an array, got a number");
+  CHECK(problem("[2]") == "the manifest of r/x:1: expected an object, got an array");
+}
+
 TEST_CASE("layer media types") {
   Descriptor d;
   for (const char *t : {"application/vnd.oci.image.layer.v1.tar", "application/vnd.oci.image.layer.v1.tar+gzip",
@@ -223,6 +248,17 @@ TEST_CASE("credentials lookup, most specific key first") {
   CHECK(std::find(keys.begin(), keys.end(), "docker.io") != keys.end());
   CHECK(std::find(keys.begin(), keys.end(), "quay.io/org") != keys.end());
   CHECK(credential_keys("junk").empty());
+  // Values of the wrong type name the file and the field.
+  CHECK(lookup_credentials(R"({"auths":{"quay.io":{"username":5}}})", "quay.io/x", "f").error().message ==
+        R"(f: auths["quay.io"].username: expected a string, got a number)");
+  CHECK(lookup_credentials(R"({"auths":{"quay.io":"u:p"}})", "quay.io/x", "f").error().message ==
+        R"(f: auths["quay.io"]: expected an object, got a string)");
+  CHECK(lookup_credentials(R"({"auths":[]})", "quay.io/x", "f").error().message ==
+        "f: auths: expected an object, got an array");
+  CHECK(credential_helper(R"({"credsStore":true})", "quay.io/x", "f").error().message ==
+        "f: credsStore: expected a string, got a boolean");
+  CHECK(credential_helper(R"({"credHelpers":{"quay.io":1}})", "quay.io/x", "f").error().message ==
+        R"(f: credHelpers["quay.io"]: expected a string, got a number)");
 }
 
 TEST_CASE("credential helpers: credHelpers for a registry, else credsStore") {
@@ -255,6 +291,10 @@ TEST_CASE("credential helpers: credHelpers for a registry, else credsStore") {
   REQUIRE_FALSE(broken.ok());
   CHECK(broken.error().message == "docker-credential-pass get for quay.io: pass store is locked");
   CHECK_FALSE(helper_credentials(h, 0, "not json").ok());
+  CHECK(helper_credentials(h, 0, R"({"Username":5,"Secret":"s"})").error().message ==
+        "docker-credential-pass get for quay.io: Username: expected a string, got a number");
+  CHECK(helper_credentials(h, 0, R"({"Username":"u"})").error().message ==
+        "docker-credential-pass get for quay.io: Secret: missing");
   auto token = helper_credentials(h, 0, R"({"Username":"<token>","Secret":"t"})");
   REQUIRE_FALSE(token.ok());
   CHECK(token.error().message.find("identity token") != std::string::npos);
