@@ -84,7 +84,7 @@ Result<Reference> parse_reference(std::string_view text) {
   if (colon != std::string_view::npos && (slash == std::string_view::npos || colon > slash)) {
     ref.tag = std::string(rest.substr(colon + 1));
     if (!valid_tag(ref.tag))
-      return bad("bad tag");
+      return bad("");
     rest = rest.substr(0, colon);
   }
   auto first = rest.find('/');
