@@ -2,8 +2,9 @@
 # kill -9 in the middle of pull, load (also while it writes the image
 # index) and rmi: afterwards the store shows no half image, never uses a
 # partial layer, a repeat gives the right image, and debris of the killed
-# command is swept by the next one (or by image prune). Each test stops the command with SIGSTOP at a point it can see
-# on disk, checks that this is mid-way, then kills it.
+# command is swept by the next one (or by image prune). Each test stops
+# the command with SIGSTOP at a point it can see on disk, checks that this
+# is mid-way, then kills it.
 
 load helpers
 load registry
