@@ -18,7 +18,6 @@
 
 namespace skiff::engine {
 
-using nlohmann::json;
 using storage::ImageRecord;
 
 Result<ImageRecord> Engine::find_image(std::string_view text) {

@@ -1,7 +1,5 @@
 #include "skiff/registry/client.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "skiff/registry/manifest.hpp"
 #include "skiff/registry/url.hpp"
 #include "skiff/util/base64.hpp"
@@ -10,8 +8,6 @@
 #include "skiff/util/strings.hpp"
 
 namespace skiff::registry {
-
-using nlohmann::json;
 
 std::string api_host(std::string_view domain) {
   return domain == "docker.io" ? "registry-1.docker.io" : std::string(domain);

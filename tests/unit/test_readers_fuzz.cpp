@@ -22,6 +22,7 @@
 #include "skiff/registry/auth_file.hpp"
 #include "skiff/registry/manifest.hpp"
 #include "skiff/registry/search.hpp"
+#include "skiff/storage/blob_info.hpp"
 #include "skiff/storage/container_config.hpp"
 #include "skiff/storage/store.hpp"
 #include "skiff/util/digest.hpp"
@@ -224,6 +225,21 @@ TEST_CASE("readers: a wrong type at every field is refused or read, never thrown
   }
   CHECK(cases > 1000);
   CHECK(refusals > cases / 2);
+}
+
+TEST_CASE("blob-info.json, a cache, drops what does not read and never throws", "[fuzz]") {
+  json doc = json{{{"digest", kD1}, {"diff_id", kD2}, {"compression", "gzip"}, {"size", 5},
+                   {"repositories", {"r/a", "r/b"}}}};
+  REQUIRE(storage::blob_infos_from_json(doc).size() == 1);
+  std::vector<json::json_pointer> all;
+  pointers(doc, json::json_pointer(), all);
+  for (const auto &p : all)
+    for (const auto &swap : kSwaps) {
+      json changed = doc;
+      changed[p] = swap;
+      INFO(p.to_string() << " = " << swap.dump());
+      REQUIRE_NOTHROW(storage::blob_infos_from_json(changed));
+    }
 }
 
 TEST_CASE("readers: flipped, cut and inserted bytes", "[fuzz]") {
