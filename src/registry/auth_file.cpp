@@ -66,7 +66,7 @@ std::string normalize_auth_key(std::string_view key) {
 namespace {
 
 // Blank is an empty file; otherwise an object whose "auths" (if any) is an object.
-Result<JsonDoc> read_file(std::string_view text, std::string_view file) {
+Result<JsonDoc> auth_doc(std::string_view text, std::string_view file) {
   auto doc = TRY(JsonDoc::parse(str::trim(text).empty() ? "{}" : text, std::string(file)));
   doc.root()["auths"].members();
   TRY_STATUS(doc.status());
@@ -74,7 +74,7 @@ Result<JsonDoc> read_file(std::string_view text, std::string_view file) {
 }
 
 Result<json> parse_file(std::string_view text, std::string_view file) {
-  return TRY(read_file(text, file)).root().raw();
+  return TRY(auth_doc(text, file)).root().raw();
 }
 
 } // namespace
@@ -82,7 +82,7 @@ Result<json> parse_file(std::string_view text, std::string_view file) {
 Result<std::optional<Credentials>> lookup_credentials(std::string_view json_text,
                                                       std::string_view repository,
                                                       std::string_view file) {
-  auto doc = TRY(read_file(json_text, file));
+  auto doc = TRY(auth_doc(json_text, file));
   std::string repo = normalize_auth_key(repository);
   std::optional<JsonField> best;
   std::string best_key;
@@ -116,16 +116,17 @@ Result<std::optional<Credentials>> lookup_credentials(std::string_view json_text
 Result<std::optional<CredentialHelper>> credential_helper(std::string_view json_text,
                                                           std::string_view repository,
                                                           std::string_view file) {
-  auto doc = TRY(read_file(json_text, file));
+  auto doc = TRY(auth_doc(json_text, file));
   std::string repo = normalize_auth_key(repository);
   std::string registry = repo.substr(0, repo.find('/'));
   std::string name;
   for (const auto &[key, value] : doc.root()["credHelpers"].members())
     if (normalize_auth_key(key) == registry)
       name = value.as_string();
-  if (name.empty())
-    name = doc.root()["credsStore"].as_string();
+  std::string store = doc.root()["credsStore"].as_string();
   TRY_STATUS(doc.status());
+  if (name.empty())
+    name = store;
   if (name.empty())
     return std::optional<CredentialHelper>();
   if (name.find('/') != std::string::npos)
@@ -158,7 +159,7 @@ Result<std::optional<Credentials>> helper_credentials(const CredentialHelper &h,
 
 std::vector<std::string> credential_keys(std::string_view json_text) {
   std::vector<std::string> out;
-  if (auto doc = read_file(json_text, ""))
+  if (auto doc = auth_doc(json_text, ""))
     for (const auto &[key, entry] : doc->root()["auths"].members())
       out.push_back(normalize_auth_key(key));
   return out;
