@@ -135,7 +135,7 @@ Result<std::vector<Selected>> select(Engine &eng, const std::vector<std::string>
       Selected s;
       s.saved.config_digest = "sha256:" + img.id;
       s.saved.config = TRY(eng.store().read_blob(s.saved.config_digest));
-      auto cfg = TRY(image::ImageConfig::parse(s.saved.config));
+      auto cfg = TRY(image::ImageConfig::parse(s.saved.config, eng.store().blob_path(s.saved.config_digest)));
       if (cfg.diff_ids.size() != img.layers.size())
         return make_error(Errc::failed, "image {} lists {} layers but the store has {}", img.id.substr(0, 12),
                           cfg.diff_ids.size(), img.layers.size());

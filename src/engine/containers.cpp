@@ -89,8 +89,10 @@ Result<std::vector<ContainerView>> Engine::containers() {
   auto images = TRY(store_.images());
   for (const auto &id : TRY(store_.container_ids())) {
     auto rec = store_.read_container(id);
-    if (!rec)
+    if (!rec && rec.error().code == Errc::not_found)
       continue;  // removed meanwhile, or debris of a crash
+    if (!rec)
+      return std::move(rec).error();
     ContainerView v{rec->config, rec->state, {}};
     repair_state(id, v.state);
     for (const auto &img : images)

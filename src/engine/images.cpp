@@ -1,10 +1,11 @@
-// Images: lookup by name or ID, import of a root filesystem tarball, load
-// of docker-archive and oci-archive files, tag and remove.
+// Images: lookup by name or ID, import of a root filesystem tarball, tag
+// and remove.
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 
+#include "image_records.hpp"
 #include "skiff/engine/changes.hpp"
 #include "skiff/engine/engine.hpp"
 #include "skiff/engine/pull.hpp"
@@ -17,7 +18,6 @@
 
 namespace skiff::engine {
 
-using nlohmann::json;
 using storage::ImageRecord;
 
 Result<ImageRecord> Engine::find_image(std::string_view text) {
@@ -52,18 +52,20 @@ Result<Engine::FoundImage> Engine::lookup_image(std::string_view text) {
     if (found)
       return FoundImage{*found, ""};
   }
+  // Neither a name nor an ID: Docker's "invalid reference format".
+  if (auto ref = image::parse_reference(text); !ref)
+    return std::move(ref).error();
   return Error{Errc::not_found, fmt::format("image \"{}\" not found (load or import it first)", text),
                kExitRuntime};
 }
 
 Result<image::ImageConfig> Engine::image_config(const ImageRecord &img) {
-  auto text = TRY(store_.read_blob("sha256:" + img.id));
-  return image::ImageConfig::parse(text);
+  std::string digest = "sha256:" + img.id;
+  auto text = TRY(store_.read_blob(digest));
+  return image::ImageConfig::parse(text, store_.blob_path(digest));
 }
 
-// Adds `name` to image `id` in the index, taking it from any other image.
-static void assign_name(std::vector<ImageRecord> &list, const std::string &id,
-                        const std::string &name) {
+void assign_name(std::vector<ImageRecord> &list, const std::string &id, const std::string &name) {
   for (auto &img : list)
     std::erase(img.names, name);
   for (auto &img : list)
@@ -71,24 +73,17 @@ static void assign_name(std::vector<ImageRecord> &list, const std::string &id,
       img.names.push_back(name);
 }
 
-// Records an image whose config blob and layers are already stored.
-static Status register_image(storage::Store &store, const std::string &id,
-                             const std::vector<std::string> &chains, int64_t size, int64_t created,
-                             const std::vector<std::string> &names) {
-  return store.update_images([&](std::vector<ImageRecord> &list) -> Status {
-    auto it = std::find_if(list.begin(), list.end(), [&](const auto &i) { return i.id == id; });
-    if (it == list.end()) {
-      ImageRecord r;
-      r.id = id;
-      r.layers = chains;
-      r.size = size;
-      r.created = created;
-      list.push_back(r);
-    }
-    for (const auto &n : names)
-      assign_name(list, id, n);
-    return {};
-  });
+void add_image(std::vector<ImageRecord> &list, const NewImage &img) {
+  if (std::none_of(list.begin(), list.end(), [&](const auto &i) { return i.id == img.id; })) {
+    ImageRecord r;
+    r.id = img.id;
+    r.layers = img.chains;
+    r.size = img.size;
+    r.created = img.created;
+    list.push_back(std::move(r));
+  }
+  for (const auto &n : img.names)
+    assign_name(list, img.id, n);
 }
 
 Result<std::string> Engine::import_image(int fd, const std::string &tag,
@@ -109,157 +104,17 @@ Result<std::string> Engine::import_image(int fd, const std::string &tag,
   cfg.diff_ids = {layer.diff_id};
   std::string comment = message.empty() ? "Imported from -" : message;
   cfg.history.push_back({cfg.created, "", comment, false});
-  cfg.extra["comment"] = comment;
+  cfg.comment = comment;
   auto digest = TRY(store_.put_blob(cfg.to_json().dump()));
   std::string id = TRY(digest_hex(digest));
-  TRY_STATUS(register_image(store_, id, {layer.chain_id}, layer.size, now,
-                            name.empty() ? std::vector<std::string>{} : std::vector{name}));
+  NewImage img{id, {layer.chain_id}, layer.size, now, {}};
+  if (!name.empty())
+    img.names.push_back(name);
+  TRY_STATUS(store_.update_images([&](std::vector<ImageRecord> &list) -> Status {
+    add_image(list, img);
+    return {};
+  }));
   return digest;
-}
-
-namespace {
-
-struct ArchiveImage {
-  std::string config_path;
-  std::vector<std::string> layer_paths;
-  std::vector<std::string> names;
-};
-
-// Archive members are named by the archive itself: every path is
-// resolved inside the extracted archive (RESOLVE_IN_ROOT), links included.
-Result<std::string> read_member(int root, const std::string &rel) {
-  auto fd = fs::open_in_root(root, rel, O_RDONLY);
-  if (!fd)
-    return make_error(Errc::invalid, "the archive has no readable \"{}\"", rel);
-  std::string out;
-  char buf[65536];
-  ssize_t n;
-  while ((n = ::read(fd->get(), buf, sizeof buf)) > 0)
-    out.append(buf, static_cast<size_t>(n));
-  if (n < 0)
-    return sys_error("reading {} from the archive", rel);
-  return out;
-}
-
-Result<json> read_json(int root, const std::string &rel) {
-  auto text = TRY(read_member(root, rel));
-  json j = json::parse(text, nullptr, false);
-  if (j.is_discarded())
-    return make_error(Errc::invalid, "{} in the archive is not valid JSON", rel);
-  return j;
-}
-
-Result<std::vector<ArchiveImage>> docker_archive(int root) {
-  auto manifest = TRY(read_json(root, "manifest.json"));
-  std::vector<ArchiveImage> out;
-  if (!manifest.is_array())
-    return make_error(Errc::invalid, "manifest.json is not a list");
-  for (const auto &m : manifest) {
-    ArchiveImage a;
-    a.config_path = m.value("Config", "");
-    for (const auto &l : m.value("Layers", json::array()))
-      a.layer_paths.push_back(l.get<std::string>());
-    for (const auto &t : m.value("RepoTags", json::array()))
-      if (t.is_string())
-        a.names.push_back(t.get<std::string>());
-    out.push_back(std::move(a));
-  }
-  return out;
-}
-
-std::string blob_member(const std::string &digest) {
-  return "blobs/sha256/" + digest_hex(digest).value_or("invalid");
-}
-
-Result<std::vector<ArchiveImage>> oci_archive(int root) {
-  auto index = TRY(read_json(root, "index.json"));
-  std::vector<ArchiveImage> out;
-  for (const auto &d : index.value("manifests", json::array())) {
-    auto manifest = TRY(read_json(root, blob_member(d.value("digest", ""))));
-    if (manifest.contains("manifests"))
-      return make_error(Errc::invalid, "multi-platform OCI indexes in archives are not supported yet");
-    ArchiveImage a;
-    a.config_path = blob_member(manifest["config"].value("digest", ""));
-    for (const auto &l : manifest.value("layers", json::array()))
-      a.layer_paths.push_back(blob_member(l.value("digest", "")));
-    auto ann = d.value("annotations", json::object());
-    std::string name = ann.value("io.containerd.image.name", "");
-    std::string refname = ann.value("org.opencontainers.image.ref.name", "");
-    // A bare tag ("latest") names no repository: only a full reference counts.
-    if (name.empty() && refname.find('/') != std::string::npos)
-      name = refname;
-    if (!name.empty())
-      a.names.push_back(name);
-    out.push_back(std::move(a));
-  }
-  return out;
-}
-
-} // namespace
-
-Result<std::vector<std::string>> Engine::load_images(int fd) {
-  std::string tmp = TRY(store_.scratch_dir());
-  struct Cleanup {
-    std::string dir;
-    ~Cleanup() { (void)fs::remove_all(dir); }
-  } cleanup{tmp};
-  if (auto s = image::extract_archive(fd, tmp); !s)
-    return std::move(s).error().wrap("reading the archive");
-  UniqueFd root(::open(tmp.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!root)
-    return sys_error("opening {}", tmp);
-  std::vector<ArchiveImage> found;
-  if (fs::exists(tmp + "/manifest.json"))
-    found = TRY(docker_archive(root.get()));
-  else if (fs::exists(tmp + "/index.json"))
-    found = TRY(oci_archive(root.get()));
-  else
-    return make_error(Errc::invalid,
-                      "the archive is neither a docker-archive (manifest.json) nor an oci-archive "
-                      "(index.json)");
-  auto adding = TRY(store_.lock_layer_adds());
-  std::vector<std::string> lines;
-  for (const auto &a : found) {
-    auto config_text = TRY(read_member(root.get(), a.config_path));
-    auto cfg = TRY(image::ImageConfig::parse(config_text));
-    if (cfg.diff_ids.size() != a.layer_paths.size())
-      return make_error(Errc::invalid, "image config lists {} layers but the archive has {}",
-                        cfg.diff_ids.size(), a.layer_paths.size());
-    std::vector<std::string> chains;
-    std::string parent;
-    int64_t size = 0;
-    for (size_t i = 0; i < a.layer_paths.size(); i++) {
-      std::string chain = storage::chain_id(parent, cfg.diff_ids[i]);
-      if (!store_.has_layer(chain)) {
-        auto lf = fs::open_in_root(root.get(), a.layer_paths[i], O_RDONLY);
-        if (!lf)
-          return make_error(Errc::invalid, "the archive has no readable layer \"{}\"", a.layer_paths[i]);
-        auto rec = TRY(store_.add_layer(lf->get(), parent));
-        if (rec.diff_id != cfg.diff_ids[i]) {
-          // Nothing references the layer just stored: take it out again.
-          (void)store_.remove_layer(rec.chain_id);
-          return make_error(Errc::invalid,
-                            "layer {} has content {} but the image config expects {}", i + 1,
-                            rec.diff_id, cfg.diff_ids[i]);
-        }
-      }
-      size += TRY(store_.read_layer(chain)).size;
-      chains.push_back(chain);
-      parent = chain;
-    }
-    auto digest = TRY(store_.put_blob(config_text));
-    std::string id = TRY(digest_hex(digest));
-    std::vector<std::string> names;
-    for (const auto &n : a.names)
-      names.push_back(TRY(image::parse_reference(n)).full());
-    int64_t created = timefmt::parse_rfc3339(cfg.created).value_or(timefmt::now_ns());
-    TRY_STATUS(register_image(store_, id, chains, size, created, names));
-    if (a.names.empty())
-      lines.push_back("Loaded image ID: " + digest);
-    for (const auto &n : a.names)
-      lines.push_back("Loaded image: " + TRY(image::parse_reference(n)).familiar());
-  }
-  return lines;
 }
 
 Status Engine::tag_image(std::string_view source, std::string_view target) {

@@ -95,8 +95,9 @@ Result<std::string> push(Engine &eng, const PushRequest &r, const PushOutput &ou
   auto client = TRY(open_client(ref, r.access, !eng.options().rootless));
   for (const auto &t : list) {
     registry::PushSource src;
-    src.config = TRY(eng.store().read_blob("sha256:" + t.image.id));
-    src.diff_ids = TRY(image::ImageConfig::parse(src.config)).diff_ids;
+    std::string digest = "sha256:" + t.image.id;
+    src.config = TRY(eng.store().read_blob(digest));
+    src.diff_ids = TRY(image::ImageConfig::parse(src.config, eng.store().blob_path(digest))).diff_ids;
     src.chains = t.image.layers;
     auto pushed = TRY(registry::push_image(eng.store(), *client, t.ref, src, opts,
                                            [&](const registry::LayerStatus &s) {

@@ -30,7 +30,7 @@ Result<std::vector<SearchResult>> search_registry(const std::string &reg, std::s
   registry::Client client(hub ? "index.docker.io" : reg, std::move(opts), registry::curl_transport);
   if (!remote.empty()) {
     if (auto body = TRY(client.search_v1(remote, r.limit))) {
-      auto results = TRY(registry::parse_v1_search(*body));
+      auto results = TRY(registry::parse_v1_search(*body, fmt::format("the search answer of {}", reg)));
       if (hub && !qualify)
         return results;
       for (auto &s : results)
@@ -44,7 +44,7 @@ Result<std::vector<SearchResult>> search_registry(const std::string &reg, std::s
   size_t matches = 0;
   std::optional<Error> bad;
   auto listed = client.catalog([&](const std::string &body) {
-    auto page = registry::parse_catalog(body);
+    auto page = registry::parse_catalog(body, fmt::format("the catalog of {}", reg));
     if (!page) {
       bad = std::move(page).error();
       return false;
@@ -64,7 +64,7 @@ Result<std::vector<SearchResult>> search_registry(const std::string &reg, std::s
     return std::move(listed).error();
   }
   if (bad)
-    return std::move(*bad).wrap(fmt::format("the catalog of {}", reg));
+    return std::move(*bad);
   return registry::match_catalog(repos, remote, reg, static_cast<size_t>(r.limit));
 }
 

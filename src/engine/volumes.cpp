@@ -3,6 +3,7 @@
 
 #include "skiff/engine/engine.hpp"
 #include "skiff/util/fs.hpp"
+#include "skiff/util/json_read.hpp"
 #include "skiff/util/timefmt.hpp"
 
 namespace skiff::engine {
@@ -39,22 +40,33 @@ Result<json> Engine::create_volume(const std::string &name,
 }
 
 Result<json> Engine::volume(const std::string &name) {
-  auto text = fs::read_file(store_.volume_dir(name) + "/volume.json");
+  std::string path = store_.volume_dir(name) + "/volume.json";
+  auto text = fs::read_file(path);
   if (!text || name.find('/') != std::string::npos)
     return make_error(Errc::not_found, "volume \"{}\" not found", name);
-  json v = json::parse(*text, nullptr, false);
-  if (v.is_discarded())
-    return make_error(Errc::failed, "volume {} has a corrupt record", name);
-  return v;
+  // Shown as it is by inspect: the fields other commands read are checked.
+  auto doc = TRY(JsonDoc::parse(*text, path, Errc::failed));
+  JsonField v = doc.root();
+  for (const char *key : {"CreatedAt", "Driver", "Mountpoint", "Name"})
+    v[key].required().as_string();
+  v["Scope"].as_string();
+  v["Labels"].as_string_map();
+  v["Options"].as_string_map();
+  TRY_STATUS(doc.status());
+  return v.raw();
 }
 
 Result<std::vector<json>> Engine::volumes() {
   std::vector<json> out;
   auto names = TRY(fs::list_dir(store_.root() + "/volumes"));
   std::sort(names.begin(), names.end());
-  for (const auto &n : names)
-    if (auto v = volume(n))
+  for (const auto &n : names) {
+    auto v = volume(n);
+    if (v)
       out.push_back(*v);
+    else if (v.error().code != Errc::not_found)  // not_found: being created or removed
+      return std::move(v).error();
+  }
   return out;
 }
 

@@ -2,70 +2,52 @@
 
 #include <sys/utsname.h>
 
+#include "skiff/util/json_read.hpp"
+
 namespace skiff::image {
 
 using nlohmann::json;
 
-static std::vector<std::string> strings(const json &j, const char *key) {
-  std::vector<std::string> out;
-  if (auto it = j.find(key); it != j.end() && it->is_array())
-    for (const auto &v : *it)
-      if (v.is_string())
-        out.push_back(v.get<std::string>());
-  return out;
-}
-
-static std::vector<std::string> keys(const json &j, const char *key) {
-  std::vector<std::string> out;
-  if (auto it = j.find(key); it != j.end() && it->is_object())
-    for (const auto &[k, v] : it->items())
-      out.push_back(k);
-  return out;
-}
-
-static std::string string(const json &j, const char *key) {
-  if (auto it = j.find(key); it != j.end() && it->is_string())
-    return it->get<std::string>();
-  return {};
-}
-
-Result<ImageConfig> ImageConfig::parse(std::string_view text) {
-  json j = json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
-    return make_error(Errc::invalid, "image config is not a JSON object");
-  ImageConfig c;
-  c.architecture = string(j, "architecture");
-  c.os = string(j, "os");
-  c.created = string(j, "created");
-  c.author = string(j, "author");
-  if (auto it = j.find("config"); it != j.end() && it->is_object()) {
-    const json &cfg = *it;
-    c.config.user = string(cfg, "User");
-    c.config.env = strings(cfg, "Env");
-    c.config.entrypoint = strings(cfg, "Entrypoint");
-    c.config.entrypoint_set = cfg.contains("Entrypoint") && cfg["Entrypoint"].is_array();
-    c.config.cmd = strings(cfg, "Cmd");
-    c.config.working_dir = string(cfg, "WorkingDir");
-    c.config.volumes = keys(cfg, "Volumes");
-    c.config.exposed_ports = keys(cfg, "ExposedPorts");
-    c.config.stop_signal = string(cfg, "StopSignal");
-    if (auto l = cfg.find("Labels"); l != cfg.end() && l->is_object())
-      for (const auto &[k, v] : l->items())
-        if (v.is_string())
-          c.config.labels[k] = v.get<std::string>();
+// Docker's strslice: a list of strings, or one string for a list of one.
+static std::vector<std::string> command(const JsonField &f) {
+  if (f.present() && f.raw().is_string())
+    return {f.as_string()};
+  if (f.present() && !f.raw().is_array()) {
+    f.fail(fmt::format("expected an array or a string, got {}", f.type_name()));
+    return {};
   }
-  if (auto it = j.find("rootfs"); it != j.end() && it->is_object())
-    c.diff_ids = strings(*it, "diff_ids");
-  if (auto it = j.find("history"); it != j.end() && it->is_array())
-    for (const auto &h : *it) {
-      if (!h.is_object())
-        continue;
-      c.history.push_back({string(h, "created"), string(h, "created_by"), string(h, "comment"),
-                           h.value("empty_layer", false)});
-    }
-  for (const auto &[k, v] : j.items())
-    if (k != "architecture" && k != "os" && k != "created" && k != "author" && k != "config" &&
-        k != "rootfs" && k != "history")
+  return f.as_strings();
+}
+
+Result<ImageConfig> ImageConfig::parse(std::string_view text, const std::string &source) {
+  auto doc = TRY(JsonDoc::parse(text, source));
+  JsonField j = doc.root();
+  ImageConfig c;
+  c.architecture = j["architecture"].as_string();
+  c.os = j["os"].as_string();
+  c.created = j["created"].as_string();
+  c.author = j["author"].as_string();
+  c.comment = j["comment"].as_string();
+  JsonField cfg = j["config"];
+  c.config.user = cfg["User"].as_string();
+  c.config.env = cfg["Env"].as_strings();
+  c.config.entrypoint = command(cfg["Entrypoint"]);
+  c.config.entrypoint_set = cfg["Entrypoint"].present();
+  c.config.cmd = command(cfg["Cmd"]);
+  c.config.working_dir = cfg["WorkingDir"].as_string();
+  c.config.volumes = cfg["Volumes"].keys();
+  c.config.exposed_ports = cfg["ExposedPorts"].keys();
+  c.config.stop_signal = cfg["StopSignal"].as_string();
+  c.config.labels = cfg["Labels"].as_string_map();
+  for (const auto &d : j["rootfs"]["diff_ids"].elements())
+    c.diff_ids.push_back(d.required().as_digest());
+  for (const auto &h : j["history"].elements())
+    c.history.push_back({h["created"].as_string(), h["created_by"].as_string(),
+                         h["comment"].as_string(), h["empty_layer"].as_bool()});
+  TRY_STATUS(doc.status());
+  for (const auto &[k, v] : j.raw().items())
+    if (k != "architecture" && k != "os" && k != "created" && k != "author" && k != "comment" &&
+        k != "config" && k != "rootfs" && k != "history")
       c.extra[k] = v;
   return c;
 }
@@ -107,6 +89,8 @@ json ImageConfig::to_json() const {
     j["created"] = created;
   if (!author.empty())
     j["author"] = author;
+  if (!comment.empty())
+    j["comment"] = comment;
   j["config"] = run_defaults_json();
   j["rootfs"] = {{"type", "layers"}, {"diff_ids", diff_ids}};
   if (!history.empty()) {

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "skiff/util/digest.hpp"
+#include "skiff/util/strings.hpp"
 
 namespace skiff::image {
 
@@ -63,6 +64,8 @@ static bool valid_tag(std::string_view t) {
 
 Result<Reference> parse_reference(std::string_view text) {
   auto bad = [&](std::string_view why) {
+    if (why.empty())
+      return make_error(Errc::invalid, "invalid reference format \"{}\"", text);
     return make_error(Errc::invalid, "invalid reference format \"{}\": {}", text, why);
   };
   if (text.empty())
@@ -81,7 +84,7 @@ Result<Reference> parse_reference(std::string_view text) {
   if (colon != std::string_view::npos && (slash == std::string_view::npos || colon > slash)) {
     ref.tag = std::string(rest.substr(colon + 1));
     if (!valid_tag(ref.tag))
-      return bad("bad tag");
+      return bad("");
     rest = rest.substr(0, colon);
   }
   auto first = rest.find('/');
@@ -100,7 +103,8 @@ Result<Reference> parse_reference(std::string_view text) {
     auto j = rest.find('/', i);
     auto comp = rest.substr(i, j == std::string_view::npos ? std::string_view::npos : j - i);
     if (!valid_component(comp))
-      return bad("repository name must be lowercase");
+      return valid_component(str::lower(comp)) ? bad("repository name must be lowercase")
+                                               : bad("");
     if (j == std::string_view::npos)
       break;
     i = j + 1;
@@ -108,6 +112,8 @@ Result<Reference> parse_reference(std::string_view text) {
   ref.path = std::string(rest);
   if (ref.domain == kDefaultDomain && ref.path.find('/') == std::string::npos)
     ref.path = "library/" + ref.path;
+  if (ref.path.size() > kMaxRepositoryPath)
+    return bad(fmt::format("repository name must not be more than {} characters", kMaxRepositoryPath));
   if (ref.tag.empty() && ref.digest.empty())
     ref.tag = "latest";
   return ref;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "skiff/util/base64.hpp"
+#include "skiff/util/json_read.hpp"
 #include "skiff/util/strings.hpp"
 
 namespace skiff::registry {
@@ -64,29 +65,16 @@ std::string normalize_auth_key(std::string_view key) {
 
 namespace {
 
-Result<json> parse_file(std::string_view text, std::string_view file) {
-  if (str::trim(text).empty())
-    return json::object();
-  json j = json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
-    return make_error(Errc::invalid, "{} is not a JSON object", file);
-  if (j.contains("auths") && !j["auths"].is_object())
-    return make_error(Errc::invalid, "{}: \"auths\" is not an object", file);
-  return j;
+// Blank is an empty file; otherwise an object whose "auths" (if any) is an object.
+Result<JsonDoc> auth_doc(std::string_view text, std::string_view file) {
+  auto doc = TRY(JsonDoc::parse(str::trim(text).empty() ? "{}" : text, std::string(file)));
+  doc.root()["auths"].members();
+  TRY_STATUS(doc.status());
+  return doc;
 }
 
-Result<Credentials> entry_credentials(const json &e, std::string_view key, std::string_view file) {
-  if (!e.is_object())
-    return make_error(Errc::invalid, "{}: the entry for {} is not an object", file, key);
-  if (auto a = e.find("auth"); a != e.end() && a->is_string() && !a->get<std::string>().empty()) {
-    auto decoded = base64_decode(a->get<std::string>());
-    auto pair = decoded ? str::cut(*decoded, ':') : std::nullopt;
-    if (!pair)
-      return make_error(Errc::invalid, "{}: the \"auth\" of {} is not base64 of user:password",
-                        file, key);
-    return Credentials{pair->first, pair->second};
-  }
-  return Credentials{e.value("username", ""), e.value("password", "")};
+Result<json> parse_file(std::string_view text, std::string_view file) {
+  return TRY(auth_doc(text, file)).root().raw();
 }
 
 } // namespace
@@ -94,25 +82,32 @@ Result<Credentials> entry_credentials(const json &e, std::string_view key, std::
 Result<std::optional<Credentials>> lookup_credentials(std::string_view json_text,
                                                       std::string_view repository,
                                                       std::string_view file) {
-  json j = TRY(parse_file(json_text, file));
-  auto auths = j.find("auths");
-  if (auths == j.end())
-    return std::optional<Credentials>();
+  auto doc = TRY(auth_doc(json_text, file));
   std::string repo = normalize_auth_key(repository);
-  const json *best = nullptr;
+  std::optional<JsonField> best;
   std::string best_key;
-  for (const auto &[key, entry] : auths->items()) {
+  for (const auto &[key, entry] : doc.root()["auths"].members()) {
     std::string k = normalize_auth_key(key);
     bool covers = repo == k || (repo.size() > k.size() && repo.compare(0, k.size(), k) == 0 &&
                                 repo[k.size()] == '/');
     if (covers && (!best || k.size() > best_key.size())) {
-      best = &entry;
+      best = entry;
       best_key = k;
     }
   }
   if (!best)
     return std::optional<Credentials>();
-  auto c = TRY(entry_credentials(*best, best_key, file));
+  std::string auth = (*best)["auth"].as_string();
+  Credentials c{(*best)["username"].as_string(), (*best)["password"].as_string()};
+  TRY_STATUS(doc.status());
+  if (!auth.empty()) {
+    auto decoded = base64_decode(auth);
+    auto pair = decoded ? str::cut(*decoded, ':') : std::nullopt;
+    if (!pair)
+      return make_error(Errc::invalid, "{}: the \"auth\" of {} is not base64 of user:password",
+                        file, best_key);
+    c = {pair->first, pair->second};
+  }
   if (c.username.empty() && c.password.empty())
     return std::optional<Credentials>();
   return std::optional<Credentials>(std::move(c));
@@ -121,17 +116,17 @@ Result<std::optional<Credentials>> lookup_credentials(std::string_view json_text
 Result<std::optional<CredentialHelper>> credential_helper(std::string_view json_text,
                                                           std::string_view repository,
                                                           std::string_view file) {
-  json j = TRY(parse_file(json_text, file));
+  auto doc = TRY(auth_doc(json_text, file));
   std::string repo = normalize_auth_key(repository);
   std::string registry = repo.substr(0, repo.find('/'));
   std::string name;
-  if (auto helpers = j.find("credHelpers"); helpers != j.end() && helpers->is_object())
-    for (const auto &[key, value] : helpers->items())
-      if (normalize_auth_key(key) == registry && value.is_string())
-        name = value.get<std::string>();
+  for (const auto &[key, value] : doc.root()["credHelpers"].members())
+    if (normalize_auth_key(key) == registry)
+      name = value.as_string();
+  std::string store = doc.root()["credsStore"].as_string();
+  TRY_STATUS(doc.status());
   if (name.empty())
-    if (auto store = j.find("credsStore"); store != j.end() && store->is_string())
-      name = store->get<std::string>();
+    name = store;
   if (name.empty())
     return std::optional<CredentialHelper>();
   if (name.find('/') != std::string::npos)
@@ -151,11 +146,9 @@ Result<std::optional<Credentials>> helper_credentials(const CredentialHelper &h,
     return make_error(Errc::failed, "{} get for {}: {}", h.program, h.server,
                       text.empty() ? fmt::format("exit status {}", status) : std::string(text));
   }
-  json j = json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.value("Secret", json()).is_string())
-    return make_error(Errc::failed, "{} get for {}: not a credentials object: {}", h.program,
-                      h.server, text.substr(0, 80));
-  Credentials c{j.value("Username", ""), j["Secret"].get<std::string>()};
+  auto doc = TRY(JsonDoc::parse(text, fmt::format("{} get for {}", h.program, h.server)));
+  Credentials c{doc.root()["Username"].as_string(), doc.root()["Secret"].required().as_string()};
+  TRY_STATUS(doc.status());
   if (c.username == "<token>")
     return make_error(Errc::failed,
                       "{} holds an identity token for {}, which skiff cannot use: log in with a "
@@ -166,11 +159,9 @@ Result<std::optional<Credentials>> helper_credentials(const CredentialHelper &h,
 
 std::vector<std::string> credential_keys(std::string_view json_text) {
   std::vector<std::string> out;
-  auto j = parse_file(json_text, "");
-  if (!j || !j->contains("auths"))
-    return out;
-  for (const auto &[key, entry] : (*j)["auths"].items())
-    out.push_back(normalize_auth_key(key));
+  if (auto doc = auth_doc(json_text, ""))
+    for (const auto &[key, entry] : doc->root()["auths"].members())
+      out.push_back(normalize_auth_key(key));
   return out;
 }
 

@@ -1,16 +1,13 @@
 #include "skiff/registry/client.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "skiff/registry/manifest.hpp"
 #include "skiff/registry/url.hpp"
 #include "skiff/util/base64.hpp"
 #include "skiff/util/digest.hpp"
+#include "skiff/util/json_read.hpp"
 #include "skiff/util/strings.hpp"
 
 namespace skiff::registry {
-
-using nlohmann::json;
 
 std::string api_host(std::string_view domain) {
   return domain == "docker.io" ? "registry-1.docker.io" : std::string(domain);
@@ -63,17 +60,18 @@ Error Client::response_error(const HttpResponse &resp, const std::string &what) 
   }
   // The API's error body: {"errors":[{"code":"MANIFEST_UNKNOWN","message":"..."}]},
   // shown as Docker does: "manifest unknown: <message>".
+  // An error body of another shape, or none, leaves the status code to say it.
   std::vector<std::string> parts;
-  json j = json::parse(resp.body, nullptr, false);
-  if (j.is_object() && j.contains("errors") && j["errors"].is_array())
-    for (const auto &e : j["errors"]) {
-      if (!e.is_object())
-        continue;
-      std::string code = str::lower(e.value("code", ""));
+  if (auto doc = JsonDoc::parse(resp.body, "the error")) {
+    for (const auto &e : doc->root()["errors"].elements()) {
+      std::string code = str::lower(e["code"].as_string());
       std::replace(code.begin(), code.end(), '_', ' ');
-      std::string msg = e.value("message", "");
+      std::string msg = e["message"].as_string();
       parts.push_back(code.empty() ? msg : msg.empty() || msg == code ? code : code + ": " + msg);
     }
+    if (!doc->status())
+      parts.clear();
+  }
   Errc errc = resp.status == 404 ? Errc::not_found : Errc::failed;
   if (parts.empty())
     return make_error(errc, "{}: the registry answered HTTP {}", what, resp.status);
@@ -156,10 +154,11 @@ Result<std::string> Client::token_from(const HttpResponse &resp) const {
   std::string realm = challenge_->param("realm");
   if (resp.status != 200)
     return response_error(resp, fmt::format("getting a token from {}", realm));
-  json j = json::parse(resp.body, nullptr, false);
-  std::string token;
-  if (j.is_object())
-    token = j.value("token", j.value("access_token", ""));
+  auto doc = TRY(JsonDoc::parse(resp.body, fmt::format("the answer of the token service {}", realm)));
+  std::string token = doc.root()["token"].as_string();
+  if (token.empty())
+    token = doc.root()["access_token"].as_string();
+  TRY_STATUS(doc.status());
   if (token.empty())
     return make_error(Errc::failed, "the token service {} answered without a token", realm);
   return token;
@@ -276,13 +275,10 @@ Result<std::vector<std::string>> Client::tags(const std::string &path) {
     auto resp = TRY(call(req, pull_scope(path), nullptr));
     if (resp.status != 200)
       return response_error(resp, fmt::format("listing the tags of {}/{}", domain_, path));
-    json j = json::parse(resp.body, nullptr, false);
-    if (!j.is_object())
-      return make_error(Errc::failed, "the tag list of {}/{} is not JSON", domain_, path);
-    if (auto t = j.find("tags"); t != j.end() && t->is_array())
-      for (const auto &v : *t)
-        if (v.is_string())
-          out.push_back(v.get<std::string>());
+    auto doc = TRY(JsonDoc::parse(resp.body, fmt::format("the tag list of {}/{}", domain_, path)));
+    for (const auto &t : doc.root()["tags"].elements())
+      out.push_back(t.required().as_string());
+    TRY_STATUS(doc.status());
     next = next_page(resp);
   }
   return out;

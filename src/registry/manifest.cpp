@@ -4,6 +4,7 @@
 
 #include "skiff/image/config.hpp"
 #include "skiff/util/digest.hpp"
+#include "skiff/util/json_read.hpp"
 #include "skiff/util/strings.hpp"
 
 namespace skiff::registry {
@@ -49,32 +50,18 @@ std::string Platform::str() const {
 
 namespace {
 
-std::string string_at(const json &j, const char *key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-Result<Descriptor> descriptor(const json &j, std::string_view what) {
-  if (!j.is_object())
-    return make_error(Errc::invalid, "manifest {} is not an object", what);
+Descriptor descriptor(const JsonField &j) {
   Descriptor d;
-  d.media_type = string_at(j, "mediaType");
-  d.digest = string_at(j, "digest");
-  if (!digest_hex(d.digest))
-    return make_error(Errc::invalid, "manifest {} has no valid sha256 digest", what);
-  auto size = j.find("size");
-  if (size == j.end() || !size->is_number_integer() || size->get<int64_t>() < 0)
-    return make_error(Errc::invalid, "manifest {} has no valid size", what);
-  d.size = size->get<int64_t>();
-  if (auto u = j.find("urls"); u != j.end() && u->is_array())
-    for (const auto &x : *u)
-      if (x.is_string())
-        d.urls.push_back(x.get<std::string>());
-  if (auto p = j.find("platform"); p != j.end() && p->is_object()) {
-    d.platform.os = str::lower(string_at(*p, "os"));
-    d.platform.architecture = normal_arch(string_at(*p, "architecture"));
-    d.platform.variant = normal_variant(d.platform.architecture, string_at(*p, "variant"));
-  }
+  d.media_type = j["mediaType"].as_string();
+  d.digest = j["digest"].required().as_digest();
+  d.size = j["size"].required().as_int<int64_t>();
+  if (d.size < 0)
+    j["size"].fail("must not be negative");
+  d.urls = j["urls"].as_strings();
+  JsonField p = j["platform"];
+  d.platform.os = str::lower(p["os"].as_string());
+  d.platform.architecture = normal_arch(p["architecture"].as_string());
+  d.platform.variant = normal_variant(d.platform.architecture, p["variant"].as_string());
   return d;
 }
 
@@ -85,48 +72,43 @@ bool known_type(std::string_view t) {
 
 } // namespace
 
-Result<Manifest> parse_manifest(std::string_view body, std::string_view content_type) {
-  json j = json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
-    return make_error(Errc::invalid, "the manifest is not a JSON object");
+Result<Manifest> parse_manifest(std::string_view body, std::string_view content_type,
+                                const std::string &source) {
+  auto doc = TRY(JsonDoc::parse(body, source));
+  JsonField j = doc.root();
+  std::string own_type = j["mediaType"].as_string();
+  int64_t version = j["schemaVersion"].as_int<int64_t>();
+  TRY_STATUS(doc.status());
   // "application/json; charset=utf-8" and such carry no type.
   std::string type(str::trim(content_type.substr(0, content_type.find(';'))));
   if (!known_type(type))
-    type = string_at(j, "mediaType");
+    type = own_type;
   if (type.empty())
-    type = j.contains("manifests") ? std::string(media::oci_index)
-           : j.contains("layers")  ? std::string(media::oci_manifest)
-                                   : std::string();
+    type = j["manifests"].present() ? std::string(media::oci_index)
+           : j["layers"].present()  ? std::string(media::oci_manifest)
+                                    : std::string();
   if (!known_type(type)) {
-    if (j.value("schemaVersion", 0) == 1)
+    if (version == 1)
       return make_error(Errc::invalid,
-                        "the image uses the deprecated Docker schema 1 manifest, which skiff does "
-                        "not pull: push it again with a current client");
-    return make_error(Errc::invalid, "unsupported manifest type \"{}\"", type);
+                        "{}: the image uses the deprecated Docker schema 1 manifest, which skiff "
+                        "does not pull: push it again with a current client",
+                        source);
+    return make_error(Errc::invalid, "{}: unsupported manifest type \"{}\"", source, type);
   }
-  if (j.value("schemaVersion", 0) != 2)
-    return make_error(Errc::invalid, "unsupported manifest schemaVersion {}",
-                      j.value("schemaVersion", 0));
+  if (version != 2)
+    return make_error(Errc::invalid, "{}: unsupported manifest schemaVersion {}", source, version);
   Manifest m;
   m.media_type = type;
   m.is_index = type == media::docker_list || type == media::oci_index;
   if (m.is_index) {
-    auto list = j.find("manifests");
-    if (list == j.end() || !list->is_array())
-      return make_error(Errc::invalid, "the image index has no manifests list");
-    for (const auto &e : *list)
-      m.manifests.push_back(TRY(descriptor(e, "list entry")));
-    return m;
+    for (const auto &e : j["manifests"].required().elements())
+      m.manifests.push_back(descriptor(e.required()));
+  } else {
+    m.config = descriptor(j["config"].required());
+    for (const auto &e : j["layers"].required().elements())
+      m.layers.push_back(descriptor(e.required()));
   }
-  auto cfg = j.find("config");
-  if (cfg == j.end())
-    return make_error(Errc::invalid, "the image manifest has no config");
-  m.config = TRY(descriptor(*cfg, "config"));
-  auto layers = j.find("layers");
-  if (layers == j.end() || !layers->is_array())
-    return make_error(Errc::invalid, "the image manifest has no layers list");
-  for (const auto &e : *layers)
-    m.layers.push_back(TRY(descriptor(e, "layer")));
+  TRY_STATUS(doc.status());
   return m;
 }
 

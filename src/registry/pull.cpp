@@ -124,20 +124,13 @@ Result<PulledImage> pull_image(storage::Store &store, Client &client, const imag
   auto top = TRY(client.manifest(ref.path, ref.digest.empty() ? ref.tag : ref.digest));
   PulledImage out;
   out.manifest_digest = top.digest;
-  auto parse = [&](const FetchedManifest &r) -> Result<Manifest> {
-    auto parsed = parse_manifest(r.body, r.content_type);
-    if (!parsed) {
-      Error e = std::move(parsed).error();
-      return e.wrap(fmt::format("bad manifest for {}", ref.full()));
-    }
-    return parsed;
-  };
-  auto m = TRY(parse(top));
+  auto m = TRY(parse_manifest(top.body, top.content_type, fmt::format("the manifest of {}", ref.full())));
   bool from_index = m.is_index;
   if (m.is_index) {
     auto entry = TRY(choose_platform(m, opts.platform));
     auto inner = TRY(client.manifest(ref.path, entry.digest));
-    m = TRY(parse(inner));
+    m = TRY(parse_manifest(inner.body, inner.content_type,
+                           fmt::format("the manifest {} of {}", entry.digest, ref.full())));
     if (m.is_index)
       return make_error(Errc::invalid, "the index of {} names another index for {}", ref.full(),
                         opts.platform.str());
@@ -152,7 +145,9 @@ Result<PulledImage> pull_image(storage::Store &store, Client &client, const imag
     known = true;
   } else
     config_text = TRY(client.small_blob(ref.path, m.config.digest, kMaxConfigSize));
-  auto cfg = TRY(image::ImageConfig::parse(config_text));
+  auto cfg = TRY(image::ImageConfig::parse(
+      config_text, known ? store.blob_path(m.config.digest)
+                         : fmt::format("the image config {} of {}", m.config.digest, ref.full())));
   if (opts.platform_given && !from_index &&
       (cfg.os != opts.platform.os || cfg.architecture != opts.platform.architecture))
     return make_error(Errc::invalid, "{} is an image for {}/{}, not {}", ref.full(), cfg.os,

@@ -1,40 +1,31 @@
 #include "skiff/registry/search.hpp"
 
-#include <nlohmann/json.hpp>
+#include "skiff/util/json_read.hpp"
 
 namespace skiff::registry {
 
-using nlohmann::json;
-
-Result<std::vector<SearchResult>> parse_v1_search(std::string_view body) {
-  json j = json::parse(body, nullptr, false);
-  if (!j.is_object() || !j.contains("results") || !j["results"].is_array())
-    return make_error(Errc::failed, "the search answer is not a list of results");
+Result<std::vector<SearchResult>> parse_v1_search(std::string_view body, const std::string &source) {
+  auto doc = TRY(JsonDoc::parse(body, source));
   std::vector<SearchResult> out;
-  for (const auto &r : j["results"]) {
-    if (!r.is_object() || !r.contains("name") || !r["name"].is_string())
-      continue;
+  for (const auto &r : doc.root()["results"].required().elements()) {
     SearchResult s;
-    s.name = r["name"].get<std::string>();
-    if (auto d = r.find("description"); d != r.end() && d->is_string())
-      s.description = d->get<std::string>();
-    if (auto n = r.find("star_count"); n != r.end() && n->is_number_integer())
-      s.stars = n->get<int>();
-    if (auto o = r.find("is_official"); o != r.end() && o->is_boolean())
-      s.official = o->get<bool>();
-    out.push_back(std::move(s));
+    s.name = r["name"].as_string();
+    s.description = r["description"].as_string();
+    s.stars = r["star_count"].as_int<int>();
+    s.official = r["is_official"].as_bool();
+    if (!s.name.empty())
+      out.push_back(std::move(s));
   }
+  TRY_STATUS(doc.status());
   return out;
 }
 
-Result<std::vector<std::string>> parse_catalog(std::string_view body) {
-  json j = json::parse(body, nullptr, false);
-  if (!j.is_object() || !j.contains("repositories") || !j["repositories"].is_array())
-    return make_error(Errc::failed, "the catalog is not a list of repositories");
+Result<std::vector<std::string>> parse_catalog(std::string_view body, const std::string &source) {
+  auto doc = TRY(JsonDoc::parse(body, source));
   std::vector<std::string> out;
-  for (const auto &r : j["repositories"])
-    if (r.is_string())
-      out.push_back(r.get<std::string>());
+  for (const auto &r : doc.root()["repositories"].required().elements())
+    out.push_back(r.required().as_string());
+  TRY_STATUS(doc.status());
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "skiff/storage/container_config.hpp"
 
+#include "skiff/util/json_read.hpp"
+
 namespace skiff::storage {
 
 using nlohmann::json;
@@ -75,67 +77,67 @@ json ContainerConfig::to_json() const {
   return j;
 }
 
-Result<ContainerConfig> ContainerConfig::from_json(const json &j) {
-  try {
-    ContainerConfig c;
-    c.id = j.at("id").get<std::string>();
-    c.name = j.at("name").get<std::string>();
-    c.image_id = j.value("image_id", "");
-    c.image_name = j.value("image_name", "");
-    c.storage_driver = j.value("storage_driver", "");
-    c.created = j.value("created", int64_t(0));
-    c.entrypoint = j.value("entrypoint", std::vector<std::string>{});
-    c.cmd = j.value("cmd", std::vector<std::string>{});
-    c.env = j.value("env", std::vector<std::string>{});
-    c.working_dir = j.value("working_dir", "");
-    c.user = j.value("user", "");
-    c.hostname = j.value("hostname", "");
-    c.labels = j.value("labels", std::map<std::string, std::string>{});
-    c.tty = j.value("tty", false);
-    c.open_stdin = j.value("open_stdin", false);
-    c.init = j.value("init", false);
-    c.read_only = j.value("read_only", false);
-    c.privileged = j.value("privileged", false);
-    c.no_new_privileges = j.value("no_new_privileges", false);
-    c.auto_remove = j.value("auto_remove", false);
-    c.cap_add = j.value("cap_add", std::vector<std::string>{});
-    c.cap_drop = j.value("cap_drop", std::vector<std::string>{});
-    c.seccomp = j.value("seccomp", "");
-    c.network = j.value("network", "default");
-    c.userns = j.value("userns", "");
-    c.keep_id_uid = j.value("keep_id_uid", uint32_t(0));
-    c.keep_id_gid = j.value("keep_id_gid", uint32_t(0));
-    if (auto r = j.find("restart"); r != j.end()) {
-      c.restart.name = r->value("name", "no");
-      c.restart.max_retries = r->value("max_retries", 0);
-    }
-    c.stop_signal = j.value("stop_signal", "");
-    c.stop_timeout = j.value("stop_timeout", 10);
-    c.exposed_ports = j.value("exposed_ports", std::vector<std::string>{});
-    c.log_driver = j.value("log_driver", "json-file");
-    for (const auto &m : j.value("mounts", json::array()))
-      c.mounts.push_back({m.value("type", ""), m.value("source", ""), m.value("destination", ""),
-                          m.value("readonly", false), m.value("anonymous", false),
-                          m.value("options", std::vector<std::string>{})});
-    for (const auto &u : j.value("ulimits", json::array()))
-      c.ulimits.push_back({u.value("name", ""), u.value("soft", int64_t(0)), u.value("hard", int64_t(0))});
-    for (const auto &d : j.value("devices", json::array()))
-      c.devices.push_back({d.value("path_on_host", ""), d.value("path_in_container", ""),
-                           d.value("cgroup_permissions", "rwm")});
-    c.device_cgroup_rules = j.value("device_cgroup_rules", std::vector<std::string>{});
-    json l = j.value("limits", json::object());
-    if (l.contains("memory"))
-      c.limits.memory = l["memory"].get<int64_t>();
-    if (l.contains("memory_swap"))
-      c.limits.memory_swap = l["memory_swap"].get<int64_t>();
-    if (l.contains("cpus"))
-      c.limits.cpus = l["cpus"].get<double>();
-    if (l.contains("pids"))
-      c.limits.pids = l["pids"].get<int64_t>();
-    return c;
-  } catch (const json::exception &e) {
-    return make_error(Errc::invalid, "container config: {}", e.what());
-  }
+Result<ContainerConfig> ContainerConfig::parse(std::string_view text, const std::string &source) {
+  auto doc = TRY(JsonDoc::parse(text, source, Errc::failed));
+  JsonField j = doc.root();
+  ContainerConfig c;
+  c.id = j["id"].required().as_string();
+  c.name = j["name"].required().as_string();
+  c.image_id = j["image_id"].as_string();
+  c.image_name = j["image_name"].as_string();
+  c.storage_driver = j["storage_driver"].as_string();
+  c.created = j["created"].as_int<int64_t>();
+  c.entrypoint = j["entrypoint"].as_strings();
+  c.cmd = j["cmd"].as_strings();
+  c.env = j["env"].as_strings();
+  c.working_dir = j["working_dir"].as_string();
+  c.user = j["user"].as_string();
+  c.hostname = j["hostname"].as_string();
+  c.labels = j["labels"].as_string_map();
+  c.tty = j["tty"].as_bool();
+  c.open_stdin = j["open_stdin"].as_bool();
+  c.init = j["init"].as_bool();
+  c.read_only = j["read_only"].as_bool();
+  c.privileged = j["privileged"].as_bool();
+  c.no_new_privileges = j["no_new_privileges"].as_bool();
+  c.auto_remove = j["auto_remove"].as_bool();
+  c.cap_add = j["cap_add"].as_strings();
+  c.cap_drop = j["cap_drop"].as_strings();
+  c.seccomp = j["seccomp"].as_string();
+  if (j["network"].present())
+    c.network = j["network"].as_string();
+  c.userns = j["userns"].as_string();
+  c.keep_id_uid = j["keep_id_uid"].as_int<uint32_t>();
+  c.keep_id_gid = j["keep_id_gid"].as_int<uint32_t>();
+  if (j["restart"]["name"].present())
+    c.restart.name = j["restart"]["name"].as_string();
+  c.restart.max_retries = j["restart"]["max_retries"].as_int<int>();
+  c.stop_signal = j["stop_signal"].as_string();
+  if (j["stop_timeout"].present())
+    c.stop_timeout = j["stop_timeout"].as_int<int>();
+  c.exposed_ports = j["exposed_ports"].as_strings();
+  if (j["log_driver"].present())
+    c.log_driver = j["log_driver"].as_string();
+  for (const auto &m : j["mounts"].elements())
+    c.mounts.push_back({m["type"].as_string(), m["source"].as_string(), m["destination"].as_string(),
+                        m["readonly"].as_bool(), m["anonymous"].as_bool(), m["options"].as_strings()});
+  for (const auto &u : j["ulimits"].elements())
+    c.ulimits.push_back({u["name"].as_string(), u["soft"].as_int<int64_t>(), u["hard"].as_int<int64_t>()});
+  for (const auto &d : j["devices"].elements())
+    c.devices.push_back({d["path_on_host"].as_string(), d["path_in_container"].as_string(),
+                         d["cgroup_permissions"].present() ? d["cgroup_permissions"].as_string() : "rwm"});
+  c.device_cgroup_rules = j["device_cgroup_rules"].as_strings();
+  JsonField l = j["limits"];
+  if (l["memory"].present())
+    c.limits.memory = l["memory"].as_int<int64_t>();
+  if (l["memory_swap"].present())
+    c.limits.memory_swap = l["memory_swap"].as_int<int64_t>();
+  if (l["cpus"].present())
+    c.limits.cpus = l["cpus"].as_number();
+  if (l["pids"].present())
+    c.limits.pids = l["pids"].as_int<int64_t>();
+  TRY_STATUS(doc.status());
+  return c;
 }
 
 std::string status_name(RunStatus s) {
@@ -173,19 +175,23 @@ json ContainerState::to_json() const {
           {"oom_killed", oom_killed}};
 }
 
-ContainerState ContainerState::from_json(const json &j) {
+Result<ContainerState> ContainerState::parse(std::string_view text, const std::string &source) {
+  auto doc = TRY(JsonDoc::parse(text, source, Errc::failed));
+  JsonField j = doc.root();
   ContainerState s;
-  s.status = status_from(j.value("status", "created"));
-  s.pid = j.value("pid", 0);
-  s.pid_start = j.value("pid_start", uint64_t(0));
-  s.supervisor_pid = j.value("supervisor_pid", 0);
-  s.supervisor_start = j.value("supervisor_start", uint64_t(0));
-  s.exit_code = j.value("exit_code", 0);
-  s.error = j.value("error", "");
-  s.started_at = j.value("started_at", int64_t(0));
-  s.finished_at = j.value("finished_at", int64_t(0));
-  s.restart_count = j.value("restart_count", 0);
-  s.oom_killed = j.value("oom_killed", false);
+  if (j["status"].present())
+    s.status = status_from(j["status"].as_string());
+  s.pid = j["pid"].as_int<int>();
+  s.pid_start = j["pid_start"].as_int<uint64_t>();
+  s.supervisor_pid = j["supervisor_pid"].as_int<int>();
+  s.supervisor_start = j["supervisor_start"].as_int<uint64_t>();
+  s.exit_code = j["exit_code"].as_int<int>();
+  s.error = j["error"].as_string();
+  s.started_at = j["started_at"].as_int<int64_t>();
+  s.finished_at = j["finished_at"].as_int<int64_t>();
+  s.restart_count = j["restart_count"].as_int<int>();
+  s.oom_killed = j["oom_killed"].as_bool();
+  TRY_STATUS(doc.status());
   return s;
 }
 

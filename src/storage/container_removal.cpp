@@ -12,7 +12,6 @@
 
 namespace skiff::storage {
 
-using nlohmann::json;
 
 static constexpr std::string_view kMarkerPrefix = "removing-";
 static constexpr std::string_view kVolumesSuffix = "-volumes";
@@ -118,12 +117,11 @@ Result<std::vector<AbandonedRemoval>> Store::claim_abandoned_removals() const {
     if (m) {
       if (::rename((dir + "/" + m->first).c_str(), mine.c_str()) < 0)
         continue;  // gone meanwhile
-      if (auto text = fs::read_file(mine)) {
-        json j = json::parse(*text, nullptr, false);
-        if (!j.is_discarded())
-          if (auto c = ContainerConfig::from_json(j))
-            r.config = std::move(*c);
-      }
+      // The marker is the renamed config.json; damaged, the names are
+      // released by ID instead.
+      if (auto text = fs::read_file(mine))
+        if (auto c = ContainerConfig::parse(*text, mine))
+          r.config = std::move(*c);
     } else {
       // A killed create (the lock held, none is under way): an empty
       // marker, which needs no space, makes it ours.

@@ -18,22 +18,6 @@ namespace skiff::storage {
 
 using nlohmann::json;
 
-nlohmann::json ImageRecord::to_json() const {
-  return {{"id", id},           {"names", names},     {"digests", digests},
-          {"layers", layers},   {"created", created}, {"size", size}};
-}
-
-ImageRecord ImageRecord::from_json(const json &j) {
-  ImageRecord r;
-  r.id = j.value("id", "");
-  r.names = j.value("names", std::vector<std::string>{});
-  r.digests = j.value("digests", std::vector<std::string>{});
-  r.layers = j.value("layers", std::vector<std::string>{});
-  r.created = j.value("created", int64_t(0));
-  r.size = j.value("size", int64_t(0));
-  return r;
-}
-
 std::string chain_id(const std::string &parent, const std::string &diff_id) {
   if (parent.empty())
     return digest_hex(diff_id).value_or(diff_id);
@@ -101,12 +85,8 @@ bool Store::has_layer(const std::string &chain) const {
 }
 
 Result<LayerRecord> Store::read_layer(const std::string &chain) const {
-  auto text = TRY(fs::read_file(layer_dir(chain) + "/layer.json"));
-  json j = json::parse(text, nullptr, false);
-  if (j.is_discarded())
-    return make_error(Errc::failed, "layer {} has a corrupt record", chain);
-  return LayerRecord{chain, j.value("diff_id", ""), j.value("parent", ""), j.value("digest", ""),
-                     j.value("size", int64_t(0))};
+  std::string path = layer_dir(chain) + "/layer.json";
+  return parse_layer_record(TRY(fs::read_file(path)), chain, path);
 }
 
 static constexpr std::string_view kLayerTemp = ".tmp-";
@@ -149,9 +129,7 @@ Result<LayerRecord> Store::add_layer(int fd, const std::string &parent, const La
     }
   LayerRecord rec{chain_id(parent, info->diff_id), info->diff_id, parent, info->digest,
                   static_cast<int64_t>(info->size)};
-  json j = {{"diff_id", rec.diff_id}, {"parent", rec.parent}, {"digest", rec.digest},
-            {"size", rec.size}};
-  if (auto s = fs::write_file(tmp + "/layer.json", j.dump()); !s) {
+  if (auto s = fs::write_file(tmp + "/layer.json", rec.to_json().dump()); !s) {
     cleanup();
     return std::move(s).error();
   }
@@ -171,24 +149,21 @@ Result<LayerRecord> Store::add_layer(int fd, const std::string &parent, const La
 static std::string images_lock(const std::string &root) { return root + "/images.lock"; }
 
 Result<std::vector<ImageRecord>> Store::images() const {
-  std::vector<ImageRecord> out;
   std::string p = root_ + "/images.json";
   if (!fs::exists(p))
-    return out;
-  auto text = TRY(fs::read_file(p));
-  json j = json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_array())
-    return make_error(Errc::failed, "image index {} is corrupt", p);
-  for (const auto &e : j) {
-    auto r = ImageRecord::from_json(e);
+    return std::vector<ImageRecord>{};
+  auto all = TRY(parse_image_index(TRY(fs::read_file(p)), p));
+  // A record whose config blob is gone was being removed (see remove_images).
+  std::vector<ImageRecord> out;
+  for (auto &r : all)
     if (fs::exists(blob_path("sha256:" + r.id)))
       out.push_back(std::move(r));
-  }
   return out;
 }
 
 Status Store::update_images(const std::function<Status(std::vector<ImageRecord> &)> &change) {
   auto lock = TRY(FileLock::acquire(images_lock(root_)));
+  remove_file_temps(root_ + "/images.json");  // a killed writer's
   auto list = TRY(images());
   TRY_STATUS(change(list));
   json j = json::array();
@@ -230,6 +205,9 @@ Result<uint64_t> Store::gc_layers() {
     keep.insert(keep.end(), img.layers.begin(), img.layers.end());
   sweep_temps(root_ + "/layers", kLayerTemp);
   sweep_temps(root_ + "/tmp", "");
+  remove_file_temps(root_ + "/images.json");
+  sweep_file_temps(root_);
+  sweep_file_temps(root_ + "/blobs/sha256");
   uint64_t freed = 0;
   for (const auto &n : TRY(fs::list_dir(root_ + "/layers"))) {
     if (n.starts_with(kLayerTemp) || std::find(keep.begin(), keep.end(), n) != keep.end())
@@ -250,6 +228,25 @@ Result<uint64_t> Store::gc_layers() {
   return freed;
 }
 
+Status Store::discard(const std::vector<std::string> &chains, const std::vector<std::string> &blobs) {
+  if (chains.empty() && blobs.empty())
+    return {};
+  auto adds = TRY(FileLock::acquire(root_ + "/layers.lock"));
+  auto lock = TRY(FileLock::acquire(images_lock(root_)));
+  std::set<std::string> used_layers, used_configs;
+  for (const auto &img : TRY(images())) {
+    used_layers.insert(img.layers.begin(), img.layers.end());
+    used_configs.insert("sha256:" + img.id);
+  }
+  for (const auto &chain : chains)
+    if (!used_layers.count(chain))
+      TRY_STATUS(remove_layer(chain));
+  for (const auto &digest : blobs)
+    if (!used_configs.count(digest))
+      TRY_STATUS(fs::remove_all(blob_path(digest)));
+  return {};
+}
+
 Result<std::vector<BlobInfo>> Store::blob_infos() const {
   std::string p = root_ + "/blob-info.json";
   if (!fs::exists(p))
@@ -260,6 +257,7 @@ Result<std::vector<BlobInfo>> Store::blob_infos() const {
 
 Status Store::update_blob_infos(const std::function<void(std::vector<BlobInfo> &)> &change) {
   auto lock = TRY(FileLock::acquire(root_ + "/blob-info.lock"));
+  remove_file_temps(root_ + "/blob-info.json");
   auto infos = TRY(blob_infos());
   change(infos);
   // Not fsynced: losing the newest entries costs an upload, nothing more.
@@ -305,25 +303,21 @@ Result<std::vector<std::string>> Store::container_ids() const {
 }
 
 Result<ContainerRecord> Store::read_container(const std::string &id) const {
-  auto text = fs::read_file(container_dir(id) + "/config.json");
+  std::string path = container_dir(id) + "/config.json";
+  auto text = fs::read_file(path);
   if (!text)
     return make_error(Errc::not_found, "container \"{}\" not found", id);
-  json j = json::parse(*text, nullptr, false);
-  if (j.is_discarded())
-    return make_error(Errc::failed, "container {} has a corrupt config", id);
-  ContainerRecord r{TRY(ContainerConfig::from_json(j)), {}};
+  ContainerRecord r{TRY(ContainerConfig::parse(*text, path)), {}};
   r.state = TRY(read_state(id));
   return r;
 }
 
 Result<ContainerState> Store::read_state(const std::string &id) const {
-  auto text = fs::read_file(container_dir(id) + "/state.json");
+  std::string path = container_dir(id) + "/state.json";
+  auto text = fs::read_file(path);
   if (!text)
     return ContainerState{};
-  json j = json::parse(*text, nullptr, false);
-  if (j.is_discarded())
-    return ContainerState{};
-  auto s = ContainerState::from_json(j);
+  auto s = TRY(ContainerState::parse(*text, path));
   apply_recorded_exit(container_dir(id), s);
   return s;
 }

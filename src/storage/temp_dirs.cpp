@@ -41,6 +41,25 @@ void sweep_temps(const std::string &dir, std::string_view prefix) {
   }
 }
 
+void sweep_file_temps(const std::string &dir) {
+  auto names = fs::list_dir(dir);
+  if (!names)
+    return;
+  for (const auto &n : *names) {
+    auto at = n.rfind(".tmp-");
+    pid_t owner = at == std::string::npos ? 0 : temp_owner(std::string_view(n).substr(at), ".tmp-");
+    if (owner != 0 && owner != ::getpid() && ::kill(owner, 0) < 0 && errno == ESRCH)
+      ::unlink((dir + "/" + n).c_str());
+  }
+}
+
+void remove_file_temps(const std::string &file) {
+  std::string dir = fs::dirname(file), prefix = fs::basename(file) + ".tmp-";
+  for (const auto &n : fs::list_dir(dir).value_or(std::vector<std::string>{}))
+    if (n.starts_with(prefix))
+      ::unlink((dir + "/" + n).c_str());
+}
+
 Status remove_tree(const std::string &path, const std::string &dir, std::string_view prefix) {
   std::string mine = temp_path(dir, prefix);
   if (::rename(path.c_str(), mine.c_str()) < 0)

@@ -77,7 +77,8 @@ Status fsync_dir(const std::string &dir) {
 Status write_file_atomic(const std::string &path, std::string_view data,
                          bool durable, mode_t mode) {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::string tmp = fmt::format("{}.tmp-{:x}", path, rng());
+  // The PID tells a later sweep whether the writer is gone (a crash).
+  std::string tmp = fmt::format("{}.tmp-{}-{:x}", path, ::getpid(), rng());
   {
     UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
     if (!fd)

@@ -1,9 +1,10 @@
 #!/usr/bin/env bats
-# kill -9 in the middle of pull, load and rmi: afterwards the store shows no
-# half image, never uses a partial layer, a repeat gives the right image,
-# and debris of the killed command is swept by the next one (or by image
-# prune). Each test stops the command with SIGSTOP at a point it can see
-# on disk, checks that this is mid-way, then kills it.
+# kill -9 in the middle of pull, load (also while it writes the image
+# index) and rmi: afterwards the store shows no half image, never uses a
+# partial layer, a repeat gives the right image, and debris of the killed
+# command is swept by the next one (or by image prune). Each test stops
+# the command with SIGSTOP at a point it can see on disk, checks that this
+# is mid-way, then kills it.
 
 load helpers
 load registry
@@ -223,4 +224,64 @@ deleting_many() {
   skiff rmi many:1 >/dev/null
   [ "$(layer_dirs)" -eq 0 ]
   [ "$(layer_debris)" -eq 0 ]
+}
+
+# The image index is being written: its temporary file is there. A store
+# with a huge index (half a million names) makes the write take a while.
+writing_index() { compgen -G "$(ROOT)/images.json.tmp-*" >/dev/null; }
+
+# Loads a small archive on a store whose index is huge and kills the load
+# -9 while it writes the index. The file is there for a tenth of a second
+# or so: on a busy machine the poll can miss it, and then the load is
+# undone and tried again.
+kill_during_index_write() {
+  local gen=$BATS_TEST_DIRNAME/archive-gen
+  "$gen" make "$BATS_TEST_TMPDIR/one.tar" docker --tag one
+  "$gen" make "$BATS_TEST_TMPDIR/two.tar" docker --tag two
+  skiff load -i "$BATS_TEST_TMPDIR/one.tar" >/dev/null
+  jq --argjson n 500000 '.[0].names += [range($n) | "docker.io/library/n\(.):latest"]' \
+    "$(ROOT)/images.json" > "$BATS_TEST_TMPDIR/index" && cp "$BATS_TEST_TMPDIR/index" "$(ROOT)/images.json"
+  local try pid deadline
+  for try in 1 2 3 4 5; do
+    # The index as it is before the load, to compare with after.
+    cp "$(ROOT)/images.json" "$BATS_TEST_TMPDIR/index"
+    skiff_bg load -i "$BATS_TEST_TMPDIR/two.tar"
+    pid=$!
+    deadline=$((SECONDS + 120))
+    # Polled without a pause, until the file shows or the load ends.
+    until writing_index; do
+      kill -0 $pid 2>/dev/null && [ $SECONDS -lt $deadline ] || break
+    done
+    kill -STOP $pid 2>/dev/null || true
+    if writing_index; then
+      kill_stopped $pid
+      return 0
+    fi
+    kill -KILL $pid 2>/dev/null || true
+    wait $pid || true
+    skiff rmi two:1 >/dev/null 2>&1 || true
+  done
+  echo "never saw the index being written: $(cat "$BATS_TEST_TMPDIR/bg.out")"
+  return 1
+}
+
+@test "kill -9 while load writes the image index: the index is whole; the next writer sweeps the temp file" {
+  kill_during_index_write
+  # The index is the old one, whole.
+  cmp "$BATS_TEST_TMPDIR/index" "$(ROOT)/images.json"
+  [ "$(skiff images -q | wc -l)" -eq 1 ]
+  writing_index
+  run skiff load -i "$BATS_TEST_TMPDIR/two.tar"
+  [ "$status" -eq 0 ]
+  [ "$output" = "Loaded image: two:1" ]
+  [ -z "$(ls -A "$(ROOT)" | grep -F .tmp-)" ]
+}
+
+@test "kill -9 while load writes the image index: image prune sweeps the temp file" {
+  kill_during_index_write
+  writing_index
+  run skiff image prune -f
+  [ "$status" -eq 0 ]
+  [ -z "$(ls -A "$(ROOT)" | grep -F .tmp-)" ]
+  [ "$(skiff images -q | wc -l)" -eq 1 ]
 }

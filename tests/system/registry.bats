@@ -261,9 +261,39 @@ EOF
   run skiff pull --tls-verify=false "$reg/huge"
   assert_error 1 "the response from http://$reg/v2/huge/manifests/latest is larger than 4194304 bytes"
   run skiff pull --tls-verify=false "$reg/bad"
-  assert_error 1 "bad manifest for $reg/bad:latest: the manifest is not a JSON object"
+  assert_error 1 "the manifest of $reg/bad:latest: not valid JSON at line 2, column 1"
   [ -z "$(skiff images -q)" ]
   [ -z "$(ls "$BATS_TEST_TMPDIR/root/layers")" ]
+}
+
+@test "pull: a manifest, index or config with values of the wrong type is one error naming the field" {
+  local d=$BATS_TEST_TMPDIR/static reg cfg zero=sha256:$(printf '0%.0s' {1..64})
+  for r in layers version index config; do mkdir -p "$d/v2/$r/manifests" "$d/v2/$r/blobs"; done
+  jq -nc --arg z "$zero" '{schemaVersion:2, mediaType:"application/vnd.oci.image.manifest.v1+json",
+    config:{digest:$z, size:2}, layers:5}' > "$d/v2/layers/manifests/latest"
+  echo '{"schemaVersion":"2","layers":[]}' > "$d/v2/version/manifests/latest"
+  jq -nc '{schemaVersion:2, mediaType:"application/vnd.oci.image.index.v1+json",
+    manifests:[{digest:5, size:1}]}' > "$d/v2/index/manifests/latest"
+  cfg='{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]},"history":[5,{"empty_layer":"yes"}]}'
+  local digest=sha256:$(printf %s "$cfg" | sha256sum | cut -d' ' -f1)
+  printf %s "$cfg" > "$d/v2/config/blobs/$digest"
+  jq -nc --arg c "$digest" --argjson n ${#cfg} '{schemaVersion:2,
+    mediaType:"application/vnd.oci.image.manifest.v1+json",
+    config:{mediaType:"application/vnd.oci.image.config.v1+json", digest:$c, size:$n}, layers:[]}' \
+    > "$d/v2/config/manifests/latest"
+  reg=$(static_server "$d")
+  run skiff pull --tls-verify=false "$reg/layers"
+  assert_error 1 "the manifest of $reg/layers:latest: layers: expected an array, got a number"
+  [ "$(grep -c '^skiff: ' <<<"$output")" -eq 1 ]
+  run skiff pull --tls-verify=false "$reg/version"
+  assert_error 1 "the manifest of $reg/version:latest: schemaVersion: expected an integer, got a string"
+  run skiff pull --tls-verify=false "$reg/index"
+  assert_error 1 "the manifest of $reg/index:latest: manifests[0].digest: expected a string, got a number"
+  run skiff pull --tls-verify=false "$reg/config"
+  assert_error 1 "the image config $digest of $reg/config:latest: history[0]: expected an object, got a number"
+  [ -z "$(skiff images -q)" ]
+  [ -z "$(ls "$BATS_TEST_TMPDIR/root/layers")" ]
+  [ -z "$(ls "$BATS_TEST_TMPDIR/root/blobs/sha256")" ]
 }
 
 @test "pull: a plain-HTTP registry only with --tls-verify=false" {

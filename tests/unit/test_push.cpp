@@ -32,7 +32,7 @@ TEST_CASE("push manifests: Docker schema 2 and OCI, parsed back the same") {
   std::string body = image_manifest_json(ManifestFormat::docker, config, layers);
   // Docker's field order.
   CHECK(body.rfind(R"({"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":1469,"digest":")", 0) == 0);
-  auto m = parse_manifest(body, "");
+  auto m = parse_manifest(body, "", "m");
   REQUIRE(m.ok());
   CHECK(m->media_type == media::docker_manifest);
   CHECK(m->config.media_type == media::docker_config);
@@ -44,7 +44,7 @@ TEST_CASE("push manifests: Docker schema 2 and OCI, parsed back the same") {
 
   layers = {{std::string(media::oci_layer_zstd), kB, 100, {}, {}}};
   auto oci = parse_manifest(image_manifest_json(ManifestFormat::oci, config, layers),
-                            media::oci_manifest);
+                            media::oci_manifest, "m");
   REQUIRE(oci.ok());
   CHECK(oci->config.media_type == media::oci_config);
   CHECK(oci->layers[0].media_type == media::oci_layer_zstd);

@@ -55,6 +55,24 @@ TEST_CASE("reference: what is refused", "[reference]") {
     CHECK_FALSE(image::parse_reference(bad));
 }
 
+TEST_CASE("reference: repository paths of at most 255 characters, library/ included", "[reference]") {
+  auto ok = [](const std::string &s) { return image::parse_reference(s).ok(); };
+  CHECK(ok(std::string(247, 'a')));  // docker.io/library/aaa...: path of 255
+  CHECK_FALSE(ok(std::string(248, 'a')));
+  CHECK(ok("localhost:5000/" + std::string(255, 'a')));
+  CHECK_FALSE(ok("localhost:5000/" + std::string(256, 'a') + ":1"));
+  CHECK(image::parse_reference(std::string(248, 'a')).error().message ==
+        "invalid reference format \"" + std::string(248, 'a') +
+            "\": repository name must not be more than 255 characters");
+}
+
+TEST_CASE("reference: Docker's words for what is refused", "[reference]") {
+  CHECK(image::parse_reference("INVALID::ref").error().message == "invalid reference format \"INVALID::ref\"");
+  CHECK(image::parse_reference("Upper").error().message ==
+        "invalid reference format \"Upper\": repository name must be lowercase");
+  CHECK(image::parse_reference("x:").error().message == "invalid reference format \"x:\"");
+}
+
 TEST_CASE("reference: filters with a registry port match", "[reference][filter]") {
   auto r = parsed("127.0.0.1:5000/app:1");
   CHECK(*engine::reference_matches("127.0.0.1:5000/app", r));

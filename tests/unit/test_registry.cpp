@@ -75,7 +75,7 @@ TEST_CASE("manifest types from the header, the body or the shape") {
                        std::string(64, 'a') + R"("},
     "layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":10,"digest":"sha256:)" +
                        std::string(64, 'b') + R"("}]})";
-  auto m = parse_manifest(docker, "application/vnd.docker.distribution.manifest.v2+json");
+  auto m = parse_manifest(docker, "application/vnd.docker.distribution.manifest.v2+json", "m");
   REQUIRE(m.ok());
   CHECK_FALSE(m->is_index);
   CHECK(m->config.digest == "sha256:" + std::string(64, 'a'));
@@ -85,29 +85,54 @@ TEST_CASE("manifest types from the header, the body or the shape") {
   CHECK(check_layer_type(m->layers[0]).ok());
 
   // No usable Content-Type: the body's mediaType decides.
-  m = parse_manifest(docker, "application/json; charset=utf-8");
+  m = parse_manifest(docker, "application/json; charset=utf-8", "m");
   REQUIRE(m.ok());
   CHECK(m->media_type == media::docker_manifest);
 
   // OCI manifests may leave mediaType out: the shape decides.
   std::string oci = R"({"schemaVersion":2,"config":{"mediaType":"application/vnd.oci.image.config.v1+json","size":1,"digest":"sha256:)" +
                     std::string(64, 'c') + R"("},"layers":[]})";
-  m = parse_manifest(oci, "");
+  m = parse_manifest(oci, "", "m");
   REQUIRE(m.ok());
   CHECK(m->media_type == media::oci_manifest);
   CHECK(m->layers.empty());
 
-  CHECK_FALSE(parse_manifest(R"({"schemaVersion":1,"fsLayers":[]})", "").ok());
-  CHECK(parse_manifest(R"({"schemaVersion":1,"fsLayers":[]})", "").error().message.find("schema 1") !=
+  CHECK_FALSE(parse_manifest(R"({"schemaVersion":1,"fsLayers":[]})", "", "m").ok());
+  CHECK(parse_manifest(R"({"schemaVersion":1,"fsLayers":[]})", "", "m").error().message.find("schema 1") !=
         std::string::npos);
-  CHECK_FALSE(parse_manifest("not json", media::oci_manifest).ok());
+  CHECK_FALSE(parse_manifest("not json", media::oci_manifest, "m").ok());
   CHECK_FALSE(parse_manifest(R"({"schemaVersion":2,"config":{"size":1,"digest":"sha256:short"},"layers":[]})",
-                             media::oci_manifest)
+                             media::oci_manifest, "m")
                   .ok());
   CHECK_FALSE(parse_manifest(R"({"schemaVersion":2,"config":{"size":-1,"digest":"sha256:)" +
                                  std::string(64, 'c') + R"("},"layers":[]})",
-                             media::oci_manifest)
+                             media::oci_manifest, "m")
                   .ok());
+}
+
+TEST_CASE("manifests with values of the wrong type name the field") {
+  auto problem = [](const std::string &body) {
+    auto m = parse_manifest(body, "", "the manifest of r/x:1");
+    return m ? std::string() : m.error().message;
+  };
+  std::string d = "sha256:" + std::string(64, 'a');
+  CHECK(problem(R"({"schemaVersion":"2","layers":[]})") ==
+        "the manifest of r/x:1: schemaVersion: expected an integer, got a string");
+  CHECK(problem(R"({"schemaVersion":2,"mediaType":5})") ==
+        "the manifest of r/x:1: mediaType: expected a string, got a number");
+  CHECK(problem(R"({"schemaVersion":2,"config":{"digest":")" + d + R"(","size":1},"layers":5})") ==
+        "the manifest of r/x:1: layers: expected an array, got a number");
+  CHECK(problem(R"({"schemaVersion":2,"config":{"digest":")" + d + R"(","size":"1"},"layers":[]})") ==
+        "the manifest of r/x:1: config.size: expected an integer, got a string");
+  CHECK(problem(R"({"schemaVersion":2,"config":{"digest":")" + d + R"(","size":1},"layers":[{"digest":")" + d +
+                R"(","size":1,"urls":"u"}]})") == "the manifest of r/x:1: layers[0].urls: expected an array, got a string");
+  CHECK(problem(R"({"schemaVersion":2,"manifests":[{"digest":5,"size":1}]})") ==
+        "the manifest of r/x:1: manifests[0].digest: expected a string, got a number");
+  CHECK(problem(R"({"schemaVersion":2,"manifests":[{"digest":")" + d + R"(","size":1,"platform":{"os":1}}]})") ==
+        "the manifest of r/x:1: manifests[0].platform.os: expected a string, got a number");
+  CHECK(problem(R"({"schemaVersion":2,"manifests":5})") ==
+        "the manifest of r/x:1: manifests: expected an array, got a number");
+  CHECK(problem("[2]") == "the manifest of r/x:1: expected an object, got an array");
 }
 
 TEST_CASE("layer media types") {
@@ -148,7 +173,7 @@ TEST_CASE("platform parsing and choice from an index") {
   CHECK_FALSE(Platform::parse("a/b/c/d").ok());
   CHECK(Platform::host().os == "linux");
 
-  auto idx = parse_manifest(index_json(), "");
+  auto idx = parse_manifest(index_json(), "", "m");
   REQUIRE(idx.ok());
   REQUIRE(idx->is_index);
   REQUIRE(idx->manifests.size() == 6);
@@ -223,6 +248,17 @@ TEST_CASE("credentials lookup, most specific key first") {
   CHECK(std::find(keys.begin(), keys.end(), "docker.io") != keys.end());
   CHECK(std::find(keys.begin(), keys.end(), "quay.io/org") != keys.end());
   CHECK(credential_keys("junk").empty());
+  // Values of the wrong type name the file and the field.
+  CHECK(lookup_credentials(R"({"auths":{"quay.io":{"username":5}}})", "quay.io/x", "f").error().message ==
+        R"(f: auths["quay.io"].username: expected a string, got a number)");
+  CHECK(lookup_credentials(R"({"auths":{"quay.io":"u:p"}})", "quay.io/x", "f").error().message ==
+        R"(f: auths["quay.io"]: expected an object, got a string)");
+  CHECK(lookup_credentials(R"({"auths":[]})", "quay.io/x", "f").error().message ==
+        "f: auths: expected an object, got an array");
+  CHECK(credential_helper(R"({"credsStore":true})", "quay.io/x", "f").error().message ==
+        "f: credsStore: expected a string, got a boolean");
+  CHECK(credential_helper(R"({"credHelpers":{"quay.io":1}})", "quay.io/x", "f").error().message ==
+        R"(f: credHelpers["quay.io"]: expected a string, got a number)");
 }
 
 TEST_CASE("credential helpers: credHelpers for a registry, else credsStore") {
@@ -255,6 +291,10 @@ TEST_CASE("credential helpers: credHelpers for a registry, else credsStore") {
   REQUIRE_FALSE(broken.ok());
   CHECK(broken.error().message == "docker-credential-pass get for quay.io: pass store is locked");
   CHECK_FALSE(helper_credentials(h, 0, "not json").ok());
+  CHECK(helper_credentials(h, 0, R"({"Username":5,"Secret":"s"})").error().message ==
+        "docker-credential-pass get for quay.io: Username: expected a string, got a number");
+  CHECK(helper_credentials(h, 0, R"({"Username":"u"})").error().message ==
+        "docker-credential-pass get for quay.io: Secret: missing");
   auto token = helper_credentials(h, 0, R"({"Username":"<token>","Secret":"t"})");
   REQUIRE_FALSE(token.ok());
   CHECK(token.error().message.find("identity token") != std::string::npos);

@@ -349,3 +349,50 @@ TEST_CASE("manifest digest: HEAD's Docker-Content-Digest, else the body's hash")
   REQUIRE_FALSE(gone.ok());
   CHECK(gone.error().code == Errc::not_found);
 }
+
+TEST_CASE("token answers, error bodies and tag lists of the wrong type: errors, not crashes") {
+  FakeRegistry reg;
+  std::string token_body, error_body, tags_body;
+  reg.handler = [&](const HttpRequest &req, const std::string &auth) {
+    if (req.url == "https://reg.example/v2/")
+      return respond(401, "", {{"www-authenticate", R"(Bearer realm="https://auth.example/token",service="s")"}});
+    if (req.url.rfind("https://auth.example/token?", 0) == 0)
+      return respond(200, token_body);
+    if (auth != "Bearer T")
+      return respond(401);
+    if (req.url.find("/tags/list") != std::string::npos)
+      return respond(200, tags_body);
+    return respond(404, error_body);
+  };
+  auto manifest_error = [&] {
+    Client c("reg.example", {}, reg.factory());
+    auto m = c.manifest("app", "1");
+    REQUIRE_FALSE(m.ok());
+    return m.error().message;
+  };
+  token_body = R"({"token":5})";
+  CHECK(manifest_error() == "the answer of the token service https://auth.example/token: token: expected a "
+                            "string, got a number");
+  token_body = R"({"access_token":["T"]})";
+  CHECK(manifest_error() == "the answer of the token service https://auth.example/token: access_token: "
+                            "expected a string, got an array");
+  token_body = "[1";
+  CHECK(manifest_error() == "the answer of the token service https://auth.example/token: not valid JSON at "
+                            "line 1, column 3");
+  token_body = R"({"token":"T"})";
+  // An error body of another shape leaves the status to speak.
+  error_body = R"({"errors":[{"code":5,"message":["x"]}]})";
+  CHECK(manifest_error().find("the registry answered HTTP 404") != std::string::npos);
+  error_body = R"({"errors":5})";
+  CHECK(manifest_error().find("the registry answered HTTP 404") != std::string::npos);
+  error_body = R"({"errors":[{"code":"MANIFEST_UNKNOWN","message":"gone"}]})";
+  CHECK(manifest_error().find("manifest unknown: gone") != std::string::npos);
+
+  Client c("reg.example", {}, reg.factory());
+  tags_body = R"({"name":"app","tags":["1",2]})";
+  auto t = c.tags("app");
+  REQUIRE_FALSE(t.ok());
+  CHECK(t.error().message == "the tag list of reg.example/app: tags[1]: expected a string, got a number");
+  tags_body = R"({"name":"app","tags":["1","2"]})";
+  CHECK(*c.tags("app") == std::vector<std::string>{"1", "2"});
+}

@@ -13,7 +13,8 @@ TEST_CASE("search: /v1/search answers", "[search]") {
   auto r = registry::parse_v1_search(R"({"num_results":2,"query":"busy","results":[
     {"name":"busybox","description":"Busybox base image.","star_count":3300,"is_official":true,"is_automated":false},
     {"name":"someone/busy","description":null,"star_count":1},
-    {"description":"no name: skipped"}]})");
+    {"description":"no name: skipped"}]})",
+                                      "s");
   REQUIRE(r);
   REQUIRE(r->size() == 2);
   CHECK((*r)[0].name == "busybox");
@@ -22,12 +23,17 @@ TEST_CASE("search: /v1/search answers", "[search]") {
   CHECK((*r)[0].official);
   CHECK((*r)[1].description.empty());
   CHECK_FALSE((*r)[1].official);
-  CHECK_FALSE(registry::parse_v1_search("<html>"));
-  CHECK_FALSE(registry::parse_v1_search(R"({"results":3})"));
+  CHECK(registry::parse_v1_search("<html>", "the answer").error().message ==
+        "the answer: not valid JSON at line 1, column 1");
+  CHECK(registry::parse_v1_search(R"({"results":3})", "the answer").error().message ==
+        "the answer: results: expected an array, got a number");
+  CHECK(registry::parse_v1_search(R"({"results":[{"name":"a","star_count":"many"}]})", "the answer")
+            .error()
+            .message == "the answer: results[0].star_count: expected an integer, got a string");
 }
 
 TEST_CASE("search: catalog names containing the term, an exact match first", "[search]") {
-  auto repos = registry::parse_catalog(R"({"repositories":["a-app","app","team/app","zzz"]})");
+  auto repos = registry::parse_catalog(R"({"repositories":["a-app","app","team/app","zzz"]})", "c");
   REQUIRE(repos);
   auto m = registry::match_catalog(*repos, "app", "reg:5000", 25);
   REQUIRE(m.size() == 3);
@@ -37,7 +43,10 @@ TEST_CASE("search: catalog names containing the term, an exact match first", "[s
   CHECK(m[0].stars == 0);
   CHECK(registry::match_catalog(*repos, "app", "r", 1).size() == 1);
   CHECK(registry::match_catalog(*repos, "", "r", 25).size() == 4);
-  CHECK_FALSE(registry::parse_catalog(R"({"repos":[]})"));
+  CHECK(registry::parse_catalog(R"({"repos":[]})", "the catalog").error().message ==
+        "the catalog: repositories: missing");
+  CHECK(registry::parse_catalog(R"({"repositories":[1]})", "the catalog").error().message ==
+        "the catalog: repositories[0]: expected a string, got a number");
 }
 
 TEST_CASE("search: Docker's filters", "[search]") {

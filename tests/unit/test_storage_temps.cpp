@@ -64,3 +64,31 @@ TEST_CASE("remove_tree takes the tree out of its place at once") {
   CHECK(fs::list_dir(d.path + "/layers")->empty());
   CHECK(remove_tree(layer, d.path + "/layers", ".tmp-").ok());
 }
+
+TEST_CASE("stray temp files of write_file_atomic: swept once their writer is gone", "[temps]") {
+  test::TempDir d;
+  std::string dead = fmt::format("{}/{}.tmp-{}-9f", d.path, std::string(64, 'a'), test::dead_pid());
+  std::string alive = d.path + "/images.json.tmp-1-01";  // PID 1 is always there
+  std::string old_style = d.path + "/driver.tmp-3f2a9c";  // no PID: whose it is cannot be told
+  for (const auto &p : {dead, alive, old_style, d.path + "/images.json"})
+    REQUIRE(fs::write_file(p, "x").ok());
+  // A file this process is writing now.
+  REQUIRE(fs::write_file_atomic(d.path + "/blob", "data").ok());
+  sweep_file_temps(d.path);
+  auto left = fs::list_dir(d.path);
+  REQUIRE(left.ok());
+  std::sort(left->begin(), left->end());
+  std::vector<std::string> want{"blob", "driver.tmp-3f2a9c", "images.json", "images.json.tmp-1-01"};
+  CHECK(*left == want);
+}
+
+TEST_CASE("the holder of a file's lock removes all its temp files", "[temps]") {
+  test::TempDir d;
+  for (const auto &n : {"images.json", "images.json.tmp-1-01", "images.json.tmp-3f2a9c", "blob-info.json.tmp-1-02"})
+    REQUIRE(fs::write_file(d.path + "/" + n, "x").ok());
+  remove_file_temps(d.path + "/images.json");
+  auto left = fs::list_dir(d.path);
+  REQUIRE(left.ok());
+  std::sort(left->begin(), left->end());
+  CHECK(*left == std::vector<std::string>{"blob-info.json.tmp-1-02", "images.json"});
+}

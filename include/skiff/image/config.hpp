@@ -39,12 +39,15 @@ struct ImageConfig {
   std::string os = "linux";
   std::string created;  // RFC 3339
   std::string author;
+  std::string comment;  // import --message, or what the archive says
   RunDefaults config;
   std::vector<std::string> diff_ids;
   std::vector<HistoryEntry> history;
   nlohmann::json extra;  // fields we do not model, kept on rewrite
 
-  static Result<ImageConfig> parse(std::string_view json_text);
+  // Every field is checked by type; a problem names `source` (the file or
+  // blob the text came from) and the field.
+  static Result<ImageConfig> parse(std::string_view json_text, const std::string &source);
   nlohmann::json to_json() const;
   // Docker's "Config" object for inspect.
   nlohmann::json run_defaults_json() const;

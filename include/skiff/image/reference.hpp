@@ -23,6 +23,10 @@ struct Reference {
   std::string familiar_repository() const;
 };
 
+// The longest repository path (after "library/" is added for Docker
+// Hub), as distribution/reference allows it.
+inline constexpr size_t kMaxRepositoryPath = 255;
+
 Result<Reference> parse_reference(std::string_view text);
 
 // Whether a name as typed carries its own tag or digest ("app:1",

@@ -62,8 +62,10 @@ struct Manifest {
 
 // Parses a manifest body. The type comes from `content_type` when it is
 // one of the four, else from the body's own mediaType field, else from its
-// shape; schema 1 and anything else is an error naming the type.
-Result<Manifest> parse_manifest(std::string_view body, std::string_view content_type);
+// shape; schema 1 and anything else is an error naming the type. Fields
+// are checked by type; problems name `source` ("the manifest of REF").
+Result<Manifest> parse_manifest(std::string_view body, std::string_view content_type,
+                                const std::string &source);
 
 // The index entry for `want`: same OS and architecture, and the variant
 // asked for ("v8" counts as none on arm64). With no variant asked for, an

@@ -19,11 +19,12 @@ struct SearchResult {
   bool official = false;
 };
 
-// The "results" of a /v1/search answer.
-Result<std::vector<SearchResult>> parse_v1_search(std::string_view body);
+// The "results" of a /v1/search answer (entries without a name are
+// skipped); problems name `source`.
+Result<std::vector<SearchResult>> parse_v1_search(std::string_view body, const std::string &source);
 
 // The repositories of a /v2/_catalog page ({"repositories": [...]}).
-Result<std::vector<std::string>> parse_catalog(std::string_view body);
+Result<std::vector<std::string>> parse_catalog(std::string_view body, const std::string &source);
 
 // Catalog repositories containing `term`, named "registry/repo", at most
 // `limit`; an exact match comes first.

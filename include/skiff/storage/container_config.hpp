@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -91,7 +92,9 @@ struct ContainerConfig {
 
   std::vector<std::string> argv() const;  // entrypoint + cmd
   nlohmann::json to_json() const;
-  static Result<ContainerConfig> from_json(const nlohmann::json &j);
+  // config.json; every field is checked by type, and a problem names
+  // `source` (the file) and the field.
+  static Result<ContainerConfig> parse(std::string_view text, const std::string &source);
 };
 
 enum class RunStatus { created, running, paused, restarting, removing, exited, dead };
@@ -111,7 +114,8 @@ struct ContainerState {
   bool oom_killed = false;
 
   nlohmann::json to_json() const;
-  static ContainerState from_json(const nlohmann::json &j);
+  // state.json, checked as ContainerConfig::parse checks config.json.
+  static Result<ContainerState> parse(std::string_view text, const std::string &source);
 };
 
 } // namespace skiff::storage

@@ -29,8 +29,11 @@ struct ImageRecord {
   int64_t size = 0;                  // bytes of all layers' files
 
   nlohmann::json to_json() const;
-  static ImageRecord from_json(const nlohmann::json &j);
 };
+
+// images.json; every field is checked by type, and a problem names
+// `source` (the file) and the field.
+Result<std::vector<ImageRecord>> parse_image_index(std::string_view text, const std::string &source);
 
 struct LayerRecord {
   std::string chain_id;   // hex
@@ -38,7 +41,13 @@ struct LayerRecord {
   std::string parent;     // chain ID hex or empty
   std::string digest;     // compressed digest as it was read
   int64_t size = 0;
+
+  nlohmann::json to_json() const;  // layer.json (the chain ID is its directory's name)
 };
+
+// A layer.json, checked as parse_image_index checks images.json.
+Result<LayerRecord> parse_layer_record(std::string_view text, const std::string &chain_id,
+                                       const std::string &source);
 
 struct ContainerRecord {
   ContainerConfig config;
@@ -92,6 +101,10 @@ public:
     uint64_t freed = 0;  // bytes of the layers removed
   };
   Result<RemovedImages> remove_images(const std::function<Result<bool>(const ImageRecord &)> &which);
+  // Takes out layers (chain IDs) and blobs (digests) that a command which
+  // then failed had stored, except what an image uses by now. Waits for
+  // commands adding layers, as gc does.
+  Status discard(const std::vector<std::string> &chains, const std::vector<std::string> &blobs);
   // Deletes one layer, never leaving it half there under its chain ID.
   Status remove_layer(const std::string &chain_id);
 

@@ -15,8 +15,9 @@
 namespace skiff::fs {
 
 Result<std::string> read_file(const std::string &path);
-// Writes to a temp file beside `path`, fsyncs it when `durable`, renames it
-// over `path` and (when durable) fsyncs the directory.
+// Writes to a temp file beside `path` (`<path>.tmp-<pid>-<random>`),
+// fsyncs it when `durable`, renames it over `path` and (when durable)
+// fsyncs the directory.
 Status write_file_atomic(const std::string &path, std::string_view data,
                          bool durable = true, mode_t mode = 0644);
 // Writes all of `data` to `fd`, retrying short writes and EINTR; `what`

@@ -19,13 +19,20 @@ static Result<nlohmann::json> inspect_one(engine::Engine &eng, const Context &ct
     if (id.error().code != Errc::not_found)
       return std::move(id).error();  // an ambiguous prefix says so
   }
+  // Not found, or not a name of that kind: the next kind may have it.
   if (type.empty() || type == "image") {
-    if (auto img = eng.find_image(name))
+    auto img = eng.find_image(name);
+    if (img)
       return image_inspect_json(eng, *img);
+    if (img.error().code != Errc::not_found && img.error().code != Errc::invalid)
+      return std::move(img).error();
   }
   if (type.empty() || type == "volume") {
-    if (auto v = eng.volume(name))
+    auto v = eng.volume(name);
+    if (v)
       return *v;
+    if (v.error().code != Errc::not_found)
+      return std::move(v).error();
   }
   if (!type.empty() && type != "container" && type != "image" && type != "volume")
     return make_error(Errc::invalid, "\"{}\" is not a valid value for --type", type);

@@ -55,7 +55,7 @@ json image_inspect_json(engine::Engine &eng, const storage::ImageRecord &img) {
     j["Architecture"] = cfg->architecture;
     j["Os"] = cfg->os;
     j["Author"] = cfg->author;
-    j["Comment"] = cfg->extra.is_object() ? cfg->extra.value("comment", "") : "";
+    j["Comment"] = cfg->comment;
     j["Config"] = cfg->run_defaults_json();
     j["RootFS"] = {{"Type", "layers"}, {"Layers", layers}};
     if (!cfg->created.empty())
