@@ -8,6 +8,7 @@
 
 #include "registry.hpp"
 #include "skiff/util/fs.hpp"
+#include "skiff/util/proc_title.hpp"
 #include "skiff_config.h"
 
 namespace skiff::cli {
@@ -48,11 +49,14 @@ static void print_group(const std::string &group) {
 }
 
 int main(int argc, char **argv) {
+  proc_title::init(argc, argv);
   std::vector<std::string> args(argv + 1, argv + argc);
   engine::Options opts = engine::default_options();
   std::string self = fs::basename(argc > 0 ? argv[0] : "skiff");
+  // The installed docker-compose name is for compose, which this skiff
+  // does not have yet: one line saying so, as for any missing command.
   if (self == "docker-compose")
-    args.insert(args.begin(), "compose");
+    return fail_text("docker-compose: compose is not part of this version of skiff");
   size_t i = 0;
   for (; i < args.size(); i++) {
     const std::string &a = args[i];

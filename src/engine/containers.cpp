@@ -221,7 +221,7 @@ Result<pid_t> Engine::start_container(const std::string &id, int attach_fd) {
     return v.state.pid;
   if (v.image.id.empty())
     return make_error(Errc::not_found, "the image of container \"{}\" was removed", v.config.name);
-  return supervisor::start(store_, id, attach_fd);
+  return supervisor::start(store_, id, v.config.name, attach_fd);
 }
 
 // After the container's process is gone, waits for its supervisor to

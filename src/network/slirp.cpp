@@ -13,6 +13,7 @@
 
 #include "skiff/sys/fd_passing.hpp"
 #include "skiff/sys/pipe.hpp"
+#include "skiff/util/proc_title.hpp"
 #include "slirp_loop.hpp"
 
 namespace skiff::network {
@@ -40,6 +41,7 @@ Result<SlirpHelper> start_slirp() {
     if (::getppid() != parent)
       ::_exit(1);
     ::prctl(PR_SET_NAME, "skiff-slirp");
+    proc_title::set("skiff-slirp");
     // Nothing of the supervisor's but these three fds.
     int keep[3] = {tap_theirs.get(), ready_w.get(), exit_r.get()};
     std::sort(std::begin(keep), std::end(keep));

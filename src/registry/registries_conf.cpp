@@ -2,42 +2,46 @@
 
 #include <algorithm>
 
-#include "skiff/util/toml.hpp"
+// Header-only and exceptions off: a parse error is a value
+// (toml::parse_result), as errors are here. Only this file includes toml++.
+#define TOML_HEADER_ONLY 1
+#define TOML_EXCEPTIONS 0
+#include <toml++/toml.h>
 
 namespace skiff::registry {
 
-using nlohmann::json;
-
 namespace {
 
-Result<std::vector<std::string>> string_list(const json &j, std::string_view key, std::string_view name) {
-  if (!j.is_array())
+Result<std::vector<std::string>> string_list(const toml::node &n, std::string_view key, std::string_view name) {
+  const toml::array *a = n.as_array();
+  if (!a)
     return make_error(Errc::invalid, "{}: {} must be a list of strings", name, key);
   std::vector<std::string> out;
-  for (const auto &v : j) {
-    if (!v.is_string())
+  for (const auto &v : *a) {
+    const auto *s = v.as_string();
+    if (!s)
       return make_error(Errc::invalid, "{}: {} must be a list of strings", name, key);
-    out.push_back(v.get<std::string>());
+    out.push_back(s->get());
   }
   return out;
 }
 
-Result<bool> boolean(const json &table, const char *key, std::string_view name) {
-  auto it = table.find(key);
-  if (it == table.end())
+Result<bool> boolean(const toml::table &table, const char *key, std::string_view name) {
+  const toml::node *n = table.get(key);
+  if (!n)
     return false;
-  if (!it->is_boolean())
+  if (!n->is_boolean())
     return make_error(Errc::invalid, "{}: {} must be true or false", name, key);
-  return it->get<bool>();
+  return n->as_boolean()->get();
 }
 
-Result<std::string> text(const json &table, const char *key, std::string_view name) {
-  auto it = table.find(key);
-  if (it == table.end())
+Result<std::string> text(const toml::table &table, const char *key, std::string_view name) {
+  const toml::node *n = table.get(key);
+  if (!n)
     return std::string();
-  if (!it->is_string())
+  if (!n->is_string())
     return make_error(Errc::invalid, "{}: {} must be a string", name, key);
-  return it->get<std::string>();
+  return n->as_string()->get();
 }
 
 // A host[:port] to search short names in: no scheme, no path.
@@ -50,9 +54,11 @@ Status check_search_registry(const std::string &r, std::string_view name) {
   return {};
 }
 
-Result<RegistryEntry> entry(const json &t, std::string_view name) {
-  if (!t.is_object())
+Result<RegistryEntry> entry(const toml::node &n, std::string_view name) {
+  const toml::table *table = n.as_table();
+  if (!table)
     return make_error(Errc::invalid, "{}: [[registry]] must be a table", name);
+  const toml::table &t = *table;
   RegistryEntry e;
   e.location = TRY(text(t, "location", name));
   e.prefix = TRY(text(t, "prefix", name));
@@ -78,16 +84,18 @@ Result<RegistryEntry> entry(const json &t, std::string_view name) {
 
 // Version 1: [registries.search], [registries.insecure], [registries.block],
 // each with `registries = [...]`.
-Status parse_v1(const json &v1, RegistriesConf &c, std::string_view name) {
-  if (!v1.is_object())
+Status parse_v1(const toml::node &n, RegistriesConf &c, std::string_view name) {
+  const toml::table *v1 = n.as_table();
+  if (!v1)
     return make_error(Errc::invalid, "{}: registries must be a table", name);
   auto list = [&](const char *section) -> Result<std::vector<std::string>> {
-    auto it = v1.find(section);
-    if (it == v1.end() || !it->contains("registries"))
+    const toml::table *t = v1->get_as<toml::table>(section);
+    const toml::node *r = t ? t->get("registries") : nullptr;
+    if (!r)
       return std::vector<std::string>{};
-    return string_list((*it)["registries"], std::string("registries.") + section + ".registries", name);
+    return string_list(*r, std::string("registries.") + section + ".registries", name);
   };
-  if (v1.contains("search")) {
+  if (v1->contains("search")) {
     c.search = TRY(list("search"));
     c.search_set = true;
     for (const auto &r : c.search)
@@ -129,31 +137,34 @@ int matching_length(std::string_view repository, std::string_view prefix) {
 } // namespace
 
 Result<RegistriesConf> RegistriesConf::parse(std::string_view text_, std::string_view name) {
-  auto doc = toml::parse(text_);
+  toml::parse_result doc = toml::parse(text_);
   if (!doc)
-    return make_error(Errc::invalid, "{}: {}", name, doc.error().message);
+    return make_error(Errc::invalid, "{}: line {}: {}", name, doc.error().source().begin.line,
+                      doc.error().description());
+  const toml::table &t = doc.table();
   RegistriesConf c;
-  bool v2 = doc->contains("unqualified-search-registries") || doc->contains("registry");
-  if (doc->contains("registries")) {
+  bool v2 = t.contains("unqualified-search-registries") || t.contains("registry");
+  if (const toml::node *v1 = t.get("registries")) {
     if (v2)
       return make_error(Errc::invalid,
                         "{}: mixes the version 1 format ([registries.*]) with version 2 "
                         "(unqualified-search-registries, [[registry]])",
                         name);
-    TRY_STATUS(parse_v1((*doc)["registries"], c, name));
+    TRY_STATUS(parse_v1(*v1, c, name));
     return c;
   }
-  if (auto it = doc->find("unqualified-search-registries"); it != doc->end()) {
-    c.search = TRY(string_list(*it, "unqualified-search-registries", name));
+  if (const toml::node *n = t.get("unqualified-search-registries")) {
+    c.search = TRY(string_list(*n, "unqualified-search-registries", name));
     c.search_set = true;
     for (const auto &r : c.search)
       TRY_STATUS(check_search_registry(r, name));
   }
-  if (auto it = doc->find("registry"); it != doc->end()) {
-    if (!it->is_array())
+  if (const toml::node *n = t.get("registry")) {
+    const toml::array *entries = n->as_array();
+    if (!entries)
       return make_error(Errc::invalid, "{}: registry must be an array of tables ([[registry]])", name);
-    for (const auto &t : *it) {
-      auto e = TRY(entry(t, name));
+    for (const auto &node : *entries) {
+      auto e = TRY(entry(node, name));
       for (const auto &other : c.registries)
         if (other.prefix == e.prefix)
           return make_error(Errc::invalid, "{}: prefix \"{}\" has two [[registry]] entries", name, e.prefix);

@@ -8,6 +8,7 @@
 
 #include "monitor.hpp"
 #include "skiff/util/fs.hpp"
+#include "skiff/util/proc_title.hpp"
 #include "skiff/util/strings.hpp"
 
 namespace skiff::supervisor {
@@ -29,7 +30,8 @@ static void detach_fds(std::initializer_list<int> keep) {
   }
 }
 
-Result<pid_t> start(const storage::Store &store, const std::string &id, int attach_fd) {
+Result<pid_t> start(const storage::Store &store, const std::string &id, const std::string &name,
+                    int attach_fd) {
   int status[2];
   if (::pipe2(status, O_CLOEXEC) < 0)
     return sys_error("creating a pipe");
@@ -44,6 +46,7 @@ Result<pid_t> start(const storage::Store &store, const std::string &id, int atta
     ::setsid();
     detach_fds({status[1], attach_fd});
     ::prctl(PR_SET_NAME, "skiff-supervise");
+    proc_title::set("skiff-supervise " + name);
     Monitor m(store, id, attach_fd, status[1]);
     ::_exit(m.run());
   }

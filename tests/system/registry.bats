@@ -579,7 +579,7 @@ EOF
   assert_error 1 "$conf: unqualified-search-registries must be a list of strings"
   printf 'unqualified-search-registries = ["%s"\n' "$REG_PLAIN" > "$conf"
   run skiff run --rm busybox true
-  assert_error 125 "$conf: line 2: expected ',' or ']' in an array"
+  assert_error 125 "$conf: line 1: Error while parsing array: encountered end-of-file"
   rm "$conf"
   run skiff pull busybox
   assert_error 1 "$conf"

@@ -159,6 +159,32 @@ teardown() {
   [[ "${lines[0]}" == "skiff: "*"'bogus'"* ]]
 }
 
+@test "ps shows the supervisor as skiff-supervise NAME and its network helper as skiff-slirp" {
+  load_busybox
+  skiff run -d --name psname busybox sleep 100
+  skiff run -d --name "$(printf 'n%.0s' $(seq 1 120))" busybox sleep 100
+  [ "$(ps -eo args= | grep -cx 'skiff-supervise psname')" -eq 1 ]
+  [ "$(ps -eo args= | grep -cx "skiff-supervise $(printf 'n%.0s' $(seq 1 120))")" -eq 1 ]
+  sup=$(pgrep -fx 'skiff-supervise psname')
+  [ "$(cat "/proc/$sup/comm")" = skiff-supervise ]
+  [ "$(ps -o args= --ppid "$sup" | grep -cx skiff-slirp)" -eq 1 ]
+  # The supervisor's environment survived its title: it still stops the container.
+  skiff stop -t 1 psname
+  [ "$(skiff inspect --format '{{.State.Status}}' psname)" = exited ]
+}
+
+@test "invoked as docker-compose: one line saying compose is missing, exit 125, nothing run" {
+  mkdir -p "$BATS_TEST_TMPDIR/bin"
+  ln -s "$SKIFF_BIN" "$BATS_TEST_TMPDIR/bin/docker-compose"
+  for args in "" "up -d" "--help" "version"; do
+    # shellcheck disable=SC2086
+    run "$BATS_TEST_TMPDIR/bin/docker-compose" --root "$BATS_TEST_TMPDIR/root" $args
+    [ "$status" -eq 125 ]
+    [ "$output" = "skiff: docker-compose: compose is not part of this version of skiff" ]
+  done
+  [ ! -e "$BATS_TEST_TMPDIR/root" ]
+}
+
 @test "a user without a subordinate ID range gets one error line naming /etc/subuid" {
   rootless && skip "needs root to create a throwaway user"
   command -v useradd >/dev/null || skip "useradd is not installed"

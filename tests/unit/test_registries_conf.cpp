@@ -160,7 +160,8 @@ TEST_CASE("registries.conf: what is refused, naming the file", "[registries]") {
   CHECK(error_of("unqualified-search-registries = []\n[registries.search]\nregistries = []") ==
         "test.conf: mixes the version 1 format ([registries.*]) with version 2 "
         "(unqualified-search-registries, [[registry]])");
-  CHECK(error_of("x = [") == "test.conf: line 1: expected a value");
+  CHECK(error_of("x = [") == "test.conf: line 1: Error while parsing array: encountered end-of-file");
+  CHECK(error_of("a = 1\na = 2") == "test.conf: line 2: Error while parsing key-value pair: cannot redefine existing integer 'a'");
 }
 
 TEST_CASE("short names: Docker's rule for the first component", "[registries]") {

@@ -16,7 +16,8 @@ namespace skiff::supervisor {
 // container's command runs (its host PID), or with the reason it did not
 // start (exit code 125/126/127 in the error). With attach_fd >= 0 (one end
 // of a socketpair) the caller is an attached client from the first byte.
-Result<pid_t> start(const storage::Store &store, const std::string &id, int attach_fd);
+Result<pid_t> start(const storage::Store &store, const std::string &id, const std::string &name,
+                    int attach_fd);
 
 // Path of the attach socket of a running container.
 std::string attach_socket_path(const storage::Store &store, const std::string &id);
