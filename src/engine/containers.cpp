@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "process_wait.hpp"
@@ -17,6 +19,7 @@
 #include "skiff/util/digest.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/ids.hpp"
+#include "skiff/util/parallel.hpp"
 #include "skiff/util/timefmt.hpp"
 
 namespace skiff::engine {
@@ -87,14 +90,23 @@ Result<std::vector<ContainerView>> Engine::containers() {
   finish_removals();
   std::vector<ContainerView> out;
   auto images = TRY(store_.images());
-  for (const auto &id : TRY(store_.container_ids())) {
-    auto rec = store_.read_container(id);
+  auto ids = TRY(store_.container_ids());
+  // Reading and parsing the records is most of `ps -a`: on two threads
+  // once there are enough of them to pay for the second.
+  std::vector<std::optional<Result<storage::ContainerRecord>>> recs(ids.size());
+  std::atomic<bool> stop{false};
+  TRY_STATUS(run_parallel(ids.size(), ids.size() >= 64 ? 2 : 1, stop, [&](size_t i) -> Status {
+    recs[i] = store_.read_container(ids[i]);
+    return {};
+  }));
+  for (size_t i = 0; i < ids.size(); i++) {
+    auto &rec = *recs[i];
     if (!rec && rec.error().code == Errc::not_found)
       continue;  // removed meanwhile, or debris of a crash
     if (!rec)
       return std::move(rec).error();
-    ContainerView v{rec->config, rec->state, {}};
-    repair_state(id, v.state);
+    ContainerView v{std::move(rec->config), rec->state, {}};
+    repair_state(ids[i], v.state);
     for (const auto &img : images)
       if (img.id == v.config.image_id)
         v.image = img;
