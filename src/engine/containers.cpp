@@ -133,10 +133,6 @@ static Status copy_layers(storage::Store &store, const storage::ImageRecord &img
   return {};
 }
 
-Result<std::string> Engine::create_container(const spec::CreateOptions &o, bool replace) {
-  return create_container(o, TRY(find_image(o.image)), replace);
-}
-
 // What the merge cannot know: whether this host knows the capabilities,
 // has the devices and the cgroup controllers the container asks for.
 static Status check_host(const storage::ContainerConfig &c) {

@@ -68,13 +68,12 @@ public:
   Result<std::string> find_container(std::string_view name_or_id);
   Result<ContainerView> container(const std::string &id);
   Result<std::vector<ContainerView>> containers();
-  // Makes a container (not started) and returns its ID: the image is
-  // resolved once, to its ID (`o.image` looked up in the store, or the
-  // record the caller resolved, as run's pull does), merged with `o`
-  // (spec::container_config), checked against this host (capabilities,
-  // devices, cgroup limits, the user namespace) and recorded. `replace`
-  // removes a container holding the name first.
-  Result<std::string> create_container(const spec::CreateOptions &o, bool replace);
+  // Makes a container (not started) from `image`, the record of
+  // `o.image` the caller resolved once (image_for_container: looked up,
+  // pulled as the policy says) and known by its ID from here on: its
+  // config merged with `o` (spec::container_config), checked against this
+  // host (capabilities, devices, cgroup limits, the user namespace) and
+  // recorded. `replace` removes a container holding the name first.
   Result<std::string> create_container(const spec::CreateOptions &o, const storage::ImageRecord &image,
                                        bool replace);
   Result<pid_t> start_container(const std::string &id, int attach_fd);
