@@ -12,14 +12,17 @@
 #include "process_wait.hpp"
 #include "skiff/engine/engine.hpp"
 #include "skiff/network/user_net.hpp"
+#include "skiff/runtime/caps.hpp"
 #include "skiff/runtime/cgroups.hpp"
 #include "skiff/runtime/devices.hpp"
+#include "skiff/spec/merge.hpp"
 #include "skiff/supervisor/supervisor.hpp"
 #include "skiff/sys/proc.hpp"
 #include "skiff/util/digest.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/ids.hpp"
 #include "skiff/util/parallel.hpp"
+#include "skiff/util/strings.hpp"
 #include "skiff/util/timefmt.hpp"
 
 namespace skiff::engine {
@@ -142,9 +145,33 @@ static Status copy_layers(storage::Store &store, const storage::ImageRecord &img
   return {};
 }
 
-Result<std::string> Engine::create_container(storage::ContainerConfig c, bool replace) {
-  auto img = TRY(find_image(c.image_name));
-  c.image_id = img.id;
+// What the merge cannot know: whether this host knows the capabilities,
+// has the devices and the cgroup controllers the container asks for.
+static Status check_host(const storage::ContainerConfig &c) {
+  for (const auto *list : {&c.cap_add, &c.cap_drop})
+    for (const auto &cap : *list)
+      if (str::lower(cap) != "all")
+        TRY(runtime::normalize_cap(cap));
+  for (const auto &r : c.device_cgroup_rules)
+    if (!runtime::parse_device_rule(r))
+      return make_error(Errc::invalid,
+                        "invalid argument \"{}\" for \"--device-cgroup-rule\" flag: invalid device cgroup format '{}'",
+                        r, r);
+  TRY_STATUS(runtime::Cgroup::check({c.limits.memory, c.limits.memory_swap, c.limits.cpus, c.limits.pids}));
+  // stop would fail on it later.
+  if (!c.stop_signal.empty())
+    TRY(parse_signal(c.stop_signal));
+  // Devices are looked up again at each start; a missing one is refused now.
+  for (const auto &d : c.devices)
+    TRY(runtime::devices_from_path(d.path_on_host, d.path_in_container));
+  return {};
+}
+
+Result<std::string> Engine::create_container(const spec::CreateOptions &o, const storage::ImageRecord &img,
+                                             bool replace) {
+  auto image = TRY(image_config(img));
+  auto c = TRY(spec::container_config(o, image, img.id));
+  TRY_STATUS(check_host(c));
   c.storage_driver = store_.driver();
   if (c.userns == "keep-id") {
     if (!opts_.rootless)
@@ -154,15 +181,6 @@ Result<std::string> Engine::create_container(storage::ContainerConfig c, bool re
     if (c.user.empty())
       c.user = fmt::format("{}:{}", opts_.uid, opts_.gid);
   }
-  TRY_STATUS(runtime::Cgroup::check({c.limits.memory, c.limits.memory_swap, c.limits.cpus, c.limits.pids}));
-  // stop would fail on it later.
-  if (!c.stop_signal.empty())
-    TRY(parse_signal(c.stop_signal));
-  // Devices are looked up again at each start; a missing one is refused now.
-  for (const auto &d : c.devices)
-    TRY(runtime::devices_from_path(d.path_on_host, d.path_in_container));
-  for (const auto &r : c.device_cgroup_rules)
-    TRY(runtime::parse_device_rule(r));
   c.id = ids::random_id();
   c.created = timefmt::now_ns();
   if (c.hostname.empty())

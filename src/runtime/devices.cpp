@@ -162,16 +162,6 @@ std::string format_device_rule(const DeviceRule &r) {
   return fmt::format("{} {}:{} {}", r.type, number_text(r.major), number_text(r.minor), r.access);
 }
 
-bool valid_device_access(std::string_view access) {
-  if (access.empty() || access.size() > 3)
-    return false;
-  for (size_t i = 0; i < access.size(); i++)
-    if (std::string_view("rwm").find(access[i]) == std::string_view::npos ||
-        access.find(access[i], i + 1) != std::string_view::npos)
-      return false;
-  return true;
-}
-
 const std::vector<DeviceRule> &default_device_rules() {
   static const std::vector<DeviceRule> rules = {
       {'c', -1, -1, "m"},   {'b', -1, -1, "m"},     // mknod of any node, no open

@@ -215,6 +215,17 @@ podman_save() {
   [ "$output" = "1000" ]
 }
 
+@test "run -u and -w override the image's USER and WORKDIR; empty ones keep the image's, as Docker's" {
+  skiff import -c 'USER user' -c 'WORKDIR /tmp' -c 'CMD ["sh","-c","echo $(id -u) $(pwd)"]' "$(busybox_tar)" uw:1 >/dev/null
+  run skiff run --rm uw:1
+  [ "$status" -eq 0 ]
+  [ "$output" = "1000 /tmp" ]
+  run skiff run --rm -u 0 -w /etc uw:1
+  [ "$output" = "0 /etc" ]
+  run skiff run --rm -u '' -w '' uw:1
+  [ "$output" = "1000 /tmp" ]
+}
+
 @test "import --change with several pairs in one ENV line" {
   run skiff import -c 'ENV A=1 B="two words"' "$(busybox_tar)" pairs:1
   [ "$status" -eq 0 ]

@@ -75,13 +75,6 @@ TEST_CASE("devices: --device-cgroup-rule as Docker parses it", "[devices]") {
   }
 }
 
-TEST_CASE("devices: --device permissions", "[devices]") {
-  for (const char *ok : {"r", "w", "m", "rw", "rwm", "mwr"})
-    CHECK(valid_device_access(ok));
-  for (const char *bad : {"", "rr", "rwmr", "x", "rwx", "/dev/x"})
-    CHECK_FALSE(valid_device_access(bad));
-}
-
 TEST_CASE("devices: v1 writes deny everything, then allow each rule", "[devices]") {
   auto w = device_writes_v1({{'c', -1, -1, "m"}, {'c', 1, 3, "rwm"}});
   REQUIRE(w.size() == 3);

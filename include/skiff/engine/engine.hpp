@@ -13,6 +13,7 @@
 #include "skiff/engine/logs.hpp"
 #include "skiff/image/config.hpp"
 #include "skiff/runtime/exec.hpp"
+#include "skiff/spec/create_options.hpp"
 #include "skiff/storage/store.hpp"
 #include "skiff/util/result.hpp"
 
@@ -67,7 +68,14 @@ public:
   Result<std::string> find_container(std::string_view name_or_id);
   Result<ContainerView> container(const std::string &id);
   Result<std::vector<ContainerView>> containers();
-  Result<std::string> create_container(storage::ContainerConfig c, bool replace);
+  // Makes a container (not started) from `image`, the record of
+  // `o.image` the caller resolved once (image_for_container: looked up,
+  // pulled as the policy says) and known by its ID from here on: its
+  // config merged with `o` (spec::container_config), checked against this
+  // host (capabilities, devices, cgroup limits, the user namespace) and
+  // recorded. `replace` removes a container holding the name first.
+  Result<std::string> create_container(const spec::CreateOptions &o, const storage::ImageRecord &image,
+                                       bool replace);
   Result<pid_t> start_container(const std::string &id, int attach_fd);
   Status stop_container(const std::string &id, std::optional<int> timeout);
   Status kill_container(const std::string &id, int signal);

@@ -33,9 +33,6 @@ struct DeviceRule {
 Result<DeviceRule> parse_device_rule(std::string_view text);
 std::string format_device_rule(const DeviceRule &r);
 
-// A --device permission string: one to three of r, w, m, none twice.
-bool valid_device_access(std::string_view access);
-
 // What a container that is not privileged may use: mknod of any node, and
 // read/write/mknod of null, zero, full, random, urandom, tty, console,
 // ptmx and the pty slaves (runc's and Docker's defaults, without tun).

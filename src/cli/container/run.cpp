@@ -15,7 +15,6 @@
 #include "skiff/cli/progress.hpp"
 #include "skiff/cli/run_options.hpp"
 #include "skiff/engine/pull.hpp"
-#include "skiff/util/fs.hpp"
 
 extern char **environ;
 
@@ -28,30 +27,23 @@ static std::vector<std::string> host_environment() {
   return out;
 }
 
-// The image, pulled first as --pull says; the pull talks on stderr, as
-// stdout is for the container (or create's ID).
+// The container's options from the flags, then its image, pulled first as
+// --pull says (the pull talks on stderr, as stdout is for the container or
+// create's ID); the engine merges the two.
 static Result<std::string> create_from_args(engine::Engine &eng, const Args &a, engine::PullPolicy policy) {
-  engine::ImageRequest req{a.positional.at(0), policy, registry_access(a)};
+  std::error_code ec;
+  std::string cwd = std::filesystem::current_path(ec).string();
+  if (ec)
+    return make_error(Errc::failed, "finding the working directory: {}", ec.message());
+  auto options = TRY(create_options(a, host_environment(), cwd));
+  engine::ImageRequest req{options.image, policy, registry_access(a)};
   bool quiet = a.flag("quiet");
   auto display = progress_display(stderr);
   auto img = TRY(engine::image_for_container(eng, req, [&](const engine::ProgressEvent &e) {
     if (!quiet)
       display.show(e);
   }));
-  auto cfg = TRY(eng.image_config(img));
-  std::vector<std::string> env_files;
-  for (const auto &f : a.all("env-file")) {
-    auto text = fs::read_file(f);
-    if (!text)
-      return make_error(Errc::invalid, "reading env file: {}", text.error().message);
-    env_files.push_back(*text);
-  }
-  std::error_code ec;
-  std::string cwd = std::filesystem::current_path(ec).string();
-  if (ec)
-    return make_error(Errc::failed, "finding the working directory: {}", ec.message());
-  auto config = TRY(build_container_config(a, cfg, host_environment(), env_files, cwd));
-  return eng.create_container(std::move(config), a.flag("replace"));
+  return eng.create_container(options, img, a.flag("replace"));
 }
 
 // How a foreground run or start -a connects to the container.

@@ -1,0 +1,38 @@
+// The container's config: the caller's options merged with its image's
+// defaults by Docker's rules. Pure; what needs the host (capability names,
+// device nodes, cgroups, the user namespace) the engine checks after.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "skiff/image/config.hpp"
+#include "skiff/spec/create_options.hpp"
+#include "skiff/storage/container_config.hpp"
+#include "skiff/util/result.hpp"
+
+namespace skiff::spec {
+
+// The config of a container made from the image `image_id` whose config is
+// `image`. Left for the engine: id, created, storage_driver, the hostname
+// default and named volumes' names for anonymous ones.
+//
+// - ENTRYPOINT/CMD: `--entrypoint` replaces the image's ENTRYPOINT and
+//   drops its CMD ("" clears it); otherwise the image's ENTRYPOINT stays
+//   and a command given replaces its CMD. Nothing to run is an error.
+// - Env: the image's (with Docker's default PATH when it sets none), then
+//   the env files, then `env`, a later KEY replacing an earlier one;
+//   TERM=xterm with a terminal unless set.
+// - User, working directory, stop signal: the option, else the image's.
+// - Labels: the image's, the options' over them.
+// - Mounts: the options', then each image VOLUME nothing else is mounted
+//   on, as an anonymous volume; two mounts at one path are an error.
+// - Exposed ports: the image's.
+Result<storage::ContainerConfig> container_config(const CreateOptions &o, const image::ImageConfig &image,
+                                                  const std::string &image_id);
+
+// The environment alone, by the rules above (without TERM).
+Result<std::vector<std::string>> container_env(const CreateOptions &o,
+                                               const std::vector<std::string> &image_env);
+
+} // namespace skiff::spec

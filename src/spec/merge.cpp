@@ -1,0 +1,109 @@
+// Options over the image's defaults, by Docker's rules (moby's merge of a
+// container config with its image's, docker/cli's handling of
+// --entrypoint).
+#include "skiff/spec/merge.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "invalid.hpp"
+#include "skiff/util/fs.hpp"
+
+namespace skiff::spec {
+
+using storage::MountConfig;
+
+static bool has_key(const std::vector<std::string> &env, std::string_view key) {
+  return std::any_of(env.begin(), env.end(), [&](const std::string &e) {
+    return e.size() > key.size() && e.compare(0, key.size(), key) == 0 && e[key.size()] == '=';
+  });
+}
+
+// The options' mounts, then the image's VOLUMEs where nothing else is.
+static Result<std::vector<MountConfig>> container_mounts(const CreateOptions &o,
+                                                         const std::vector<std::string> &image_volumes) {
+  std::vector<MountConfig> mounts = o.mounts;
+  for (const auto &v : image_volumes) {
+    std::string dest = fs::clean_path(v);
+    if (std::none_of(mounts.begin(), mounts.end(), [&](const auto &m) { return m.destination == dest; }))
+      mounts.push_back({"volume", "", dest, false, true, {}});
+  }
+  for (size_t i = 0; i < mounts.size(); i++)
+    for (size_t j = i + 1; j < mounts.size(); j++)
+      if (mounts[i].destination == mounts[j].destination)
+        return invalid(fmt::format("duplicate mount point: {}", mounts[i].destination));
+  return mounts;
+}
+
+Result<storage::ContainerConfig> container_config(const CreateOptions &o, const image::ImageConfig &image,
+                                                  const std::string &image_id) {
+  const auto &d = image.config;
+  storage::ContainerConfig c;
+  c.image_id = image_id;
+  c.image_name = o.image;
+  c.name = o.name;
+  if (o.entrypoint) {
+    c.entrypoint = o.entrypoint->empty() ? std::vector<std::string>{} : std::vector<std::string>{*o.entrypoint};
+    c.cmd = o.cmd;  // an entrypoint given drops the image's CMD
+  } else {
+    c.entrypoint = d.entrypoint;
+    c.cmd = o.cmd.empty() ? d.cmd : o.cmd;
+  }
+  if (c.entrypoint.empty() && c.cmd.empty())
+    return invalid("no command specified: the image has no CMD or ENTRYPOINT, give one after the image name");
+
+  c.hostname = o.hostname;
+  if (c.hostname.size() > 64)
+    return invalid(fmt::format("invalid hostname \"{}\": at most 64 characters", c.hostname));
+  c.working_dir = o.workdir.empty() ? d.working_dir : o.workdir;
+  if (!c.working_dir.empty() && c.working_dir[0] != '/')
+    return invalid(fmt::format("the working directory \"{}\" is invalid: it needs to be an absolute path", c.working_dir));
+  c.user = o.user.empty() ? d.user : o.user;
+  c.userns = o.userns == "host" ? "" : o.userns;  // no remapping is what skiff does anyway
+  if (!c.userns.empty() && c.userns != "keep-id")
+    return invalid(fmt::format("invalid --userns \"{}\": use host or keep-id", c.userns));
+  c.labels = d.labels;
+  for (const auto &[k, v] : o.labels)
+    c.labels[k] = v;
+  c.exposed_ports = d.exposed_ports;
+
+  c.env = TRY(container_env(o, d.env));
+  c.tty = o.tty;
+  if (c.tty && !has_key(c.env, "TERM"))
+    c.env.push_back("TERM=xterm");
+
+  c.network = o.network.empty() || o.network == "bridge" ? "default" : o.network;
+  if (c.network != "default" && c.network != "none" && c.network != "host" && c.network != "slirp4netns" &&
+      c.network != "pasta")
+    return Error{Errc::not_found, fmt::format("network \"{}\" not found", c.network), kExitRuntime};
+
+  c.mounts = TRY(container_mounts(o, d.volumes));
+  c.devices = o.devices;
+  c.device_cgroup_rules = o.device_cgroup_rules;
+  c.ulimits = o.ulimits;
+  c.limits = o.limits;
+
+  c.auto_remove = o.auto_remove;
+  c.restart = o.restart;
+  if (c.auto_remove && c.restart.name != "no")
+    return invalid("conflicting options: --restart and --rm");
+  c.log_driver = o.log_driver.empty() ? "json-file" : o.log_driver;
+  if (c.log_driver != "json-file" && c.log_driver != "none")
+    return invalid(fmt::format("logger: no log driver named '{}' is registered", c.log_driver));
+  c.stop_signal = o.stop_signal.empty() ? d.stop_signal : o.stop_signal;
+  if (o.stop_timeout)
+    c.stop_timeout = *o.stop_timeout;
+
+  c.open_stdin = o.open_stdin;
+  c.init = o.init;
+  c.read_only = o.read_only;
+  c.privileged = o.privileged;
+  c.no_new_privileges = o.no_new_privileges;
+  c.cap_add = o.cap_add;
+  c.cap_drop = o.cap_drop;
+  c.seccomp = o.seccomp;
+  return c;
+}
+
+} // namespace skiff::spec

@@ -1,0 +1,239 @@
+#include "skiff/spec/parse.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "invalid.hpp"
+#include "skiff/util/fs.hpp"
+#include "skiff/util/strings.hpp"
+
+namespace skiff::spec {
+
+using storage::MountConfig;
+
+namespace {
+
+const char *const kPropagations[] = {"private", "rprivate", "shared", "rshared", "slave", "rslave"};
+
+bool is_propagation(std::string_view o) {
+  return std::find(std::begin(kPropagations), std::end(kPropagations), o) != std::end(kPropagations);
+}
+
+// Docker 23 and later take host paths starting with "." relative to the
+// working directory.
+std::string host_path(const std::string &p, const std::string &cwd) {
+  return fs::clean_path(p[0] == '/' ? p : cwd + "/" + p);
+}
+
+} // namespace
+
+Result<MountConfig> parse_volume(const std::string &spec, const std::string &cwd) {
+  auto parts = str::split(spec, ':');
+  auto bad = [&](std::string_view why) {
+    return invalid(fmt::format("invalid volume specification: '{}'{}{}", spec, why.empty() ? "" : ": ", why));
+  };
+  MountConfig m;
+  if (parts.size() == 1) {
+    if (parts[0].empty() || parts[0][0] != '/')
+      return bad("a container path must be absolute");
+    m.type = "volume";
+    m.destination = fs::clean_path(parts[0]);
+    m.anonymous = true;
+  } else {
+    if (parts.size() > 3 || parts[0].empty() || parts[1].empty())
+      return bad("");
+    if (parts[1][0] != '/')
+      return bad(fmt::format("the container path \"{}\" must be absolute", parts[1]));
+    m.destination = fs::clean_path(parts[1]);
+    bool bind = parts[0][0] == '/' || parts[0][0] == '.';
+    m.type = bind ? "bind" : "volume";
+    m.source = bind ? host_path(parts[0], cwd) : parts[0];
+    for (const auto &o : parts.size() == 3 ? str::split(parts[2], ',') : std::vector<std::string>{}) {
+      if (o == "ro")
+        m.readonly = true;
+      else if (o == "rw" || o == "z" || o == "Z" || o == "consistent" || o == "cached" || o == "delegated")
+        ;  // as Docker: SELinux relabelling and macOS hints mean nothing here
+      else if (is_propagation(o) && bind)
+        m.options.push_back(o);
+      else if (o == "nocopy" && !bind)
+        m.options.push_back(o);
+      else
+        return bad(fmt::format("invalid mode: {}", o));
+    }
+  }
+  if (m.destination == "/")
+    return bad("destination can't be '/'");
+  return m;
+}
+
+Result<MountConfig> parse_mount(const std::string &spec, const std::string &cwd) {
+  MountConfig m;
+  m.type = "volume";
+  auto bad = [&](std::string_view why) { return invalid(fmt::format("invalid mount \"{}\": {}", spec, why)); };
+  std::string propagation;
+  bool nocopy = false, volume_option = false;
+  auto flag_value = [](bool given, const std::string &v) -> std::optional<bool> {
+    if (!given || v == "true" || v == "1")
+      return true;
+    if (v == "false" || v == "0")
+      return false;
+    return std::nullopt;
+  };
+  for (const auto &field : str::split(spec, ',')) {
+    auto kv = str::cut(field, '=');
+    std::string k = kv ? kv->first : field, v = kv ? kv->second : "";
+    if (k == "type")
+      m.type = v;
+    else if (k == "source" || k == "src")
+      m.source = v;
+    else if (k == "target" || k == "destination" || k == "dst")
+      m.destination = v;
+    else if (k == "readonly" || k == "ro") {
+      auto b = flag_value(kv.has_value(), v);
+      if (!b)
+        return bad(fmt::format("invalid value for {}: {}", k, v));
+      m.readonly = *b;
+    } else if (k == "tmpfs-size")
+      m.options.push_back("size=" + v);
+    else if (k == "tmpfs-mode")
+      m.options.push_back("mode=" + v);
+    else if (k == "bind-propagation") {
+      if (!is_propagation(v))
+        return bad(fmt::format("invalid propagation mode: {}", v));
+      propagation = v;
+    } else if (k == "volume-nocopy") {
+      auto b = flag_value(kv.has_value(), v);
+      if (!b)
+        return bad(fmt::format("invalid value for volume-nocopy: {}", v));
+      nocopy = *b;
+      volume_option = true;
+    } else if (k == "consistency")
+      ;  // a macOS hint, as Docker ignores it
+    else
+      return bad(fmt::format("unknown field \"{}\"", k));
+  }
+  if (m.type != "bind" && m.type != "volume" && m.type != "tmpfs")
+    return bad("type must be bind, volume or tmpfs");
+  if (m.destination.empty() || m.destination[0] != '/')
+    return bad("target must be an absolute path");
+  m.destination = fs::clean_path(m.destination);
+  if (m.destination == "/")
+    return bad("destination can't be '/'");
+  if (!propagation.empty() && m.type != "bind")
+    return bad(fmt::format("cannot mix 'bind-propagation' with mount type '{}'", m.type));
+  if (volume_option && m.type != "volume")
+    return bad(fmt::format("cannot mix 'volume-*' options with mount type '{}'", m.type));
+  if (m.type == "bind") {
+    if (m.source.empty())
+      return bad("a bind needs a source");
+    m.source = host_path(m.source, cwd);
+    if (!propagation.empty())
+      m.options.push_back(propagation);
+  }
+  if (nocopy)
+    m.options.push_back("nocopy");
+  if (m.type == "volume" && m.source.empty())
+    m.anonymous = true;
+  if (m.type == "tmpfs" && !m.source.empty())
+    return bad("tmpfs takes no source");
+  return m;
+}
+
+Result<MountConfig> parse_tmpfs(const std::string &spec) {
+  auto kv = str::cut(spec, ':');
+  MountConfig m{"tmpfs", "", kv ? kv->first : spec, false, false, {}};
+  if (m.destination.empty() || m.destination[0] != '/')
+    return invalid(fmt::format("invalid tmpfs \"{}\": the path must be absolute", spec));
+  for (const auto &o : kv ? str::split(kv->second, ',') : std::vector<std::string>{})
+    if (!o.empty())
+      m.options.push_back(o);
+  return m;
+}
+
+bool valid_device_access(std::string_view access) {
+  if (access.empty() || access.size() > 3)
+    return false;
+  for (size_t i = 0; i < access.size(); i++)
+    if (std::string_view("rwm").find(access[i]) == std::string_view::npos ||
+        access.find(access[i], i + 1) != std::string_view::npos)
+      return false;
+  return true;
+}
+
+// Docker's HOST[:CONTAINER][:PERMISSIONS], with its messages.
+Result<storage::DeviceMapping> parse_device(const std::string &spec) {
+  auto bad = [&](const std::string &why) {
+    return invalid(fmt::format("invalid argument \"{}\" for \"--device\" flag: {}", spec, why));
+  };
+  auto parts = str::split(spec, ':');
+  if (parts.size() > 3 || parts[0].empty())
+    return bad(fmt::format("bad format for path: {}", spec));
+  storage::DeviceMapping d;
+  d.path_on_host = parts[0];
+  d.path_in_container = parts[0];
+  if (parts.size() == 2) {
+    if (valid_device_access(parts[1]))
+      d.cgroup_permissions = parts[1];
+    else
+      d.path_in_container = parts[1];
+  } else if (parts.size() == 3) {
+    d.path_in_container = parts[1];
+    d.cgroup_permissions = parts[2];
+    if (!valid_device_access(parts[2]))
+      return bad(fmt::format("bad mode specified: {}", parts[2]));
+  }
+  if (d.path_in_container.empty() || d.path_in_container[0] != '/')
+    return bad(fmt::format("{} is not an absolute path", d.path_in_container));
+  d.path_in_container = fs::clean_path(d.path_in_container);
+  return d;
+}
+
+// Docker's rules and words (docker/cli's parser, then the daemon's checks).
+Result<storage::RestartPolicy> parse_restart(const std::string &spec) {
+  storage::RestartPolicy p;
+  auto c = str::cut(spec, ':');
+  p.name = c ? c->first : spec;
+  if (c && p.name.empty())
+    return invalid("invalid restart policy format: no policy provided before colon");
+  if (c && !c->second.empty()) {
+    auto n = str::to_int(c->second);
+    if (!n || *n > INT32_MAX || *n < INT32_MIN)
+      return invalid("invalid restart policy format: maximum retry count must be an integer");
+    p.max_retries = static_cast<int>(*n);
+  }
+  if (p.name.empty())
+    p.name = "no";
+  if (p.name != "no" && p.name != "always" && p.name != "unless-stopped" && p.name != "on-failure")
+    return invalid(fmt::format("invalid restart policy: unknown policy '{}'; use one of 'no', "
+                               "'always', 'on-failure', or 'unless-stopped'",
+                               p.name));
+  if (p.max_retries != 0 && p.name != "on-failure")
+    return invalid("invalid restart policy: maximum retry count can only be used with 'on-failure'");
+  if (p.max_retries < 0)
+    return invalid("invalid restart policy: maximum retry count cannot be negative");
+  return p;
+}
+
+Result<storage::Ulimit> parse_ulimit(const std::string &spec) {
+  auto kv = str::cut(spec, '=');
+  if (!kv)
+    return invalid(fmt::format("invalid ulimit \"{}\": use name=soft[:hard]", spec));
+  static const char *names[] = {"core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice",
+                                "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack", "as"};
+  if (std::find(std::begin(names), std::end(names), kv->first) == std::end(names))
+    return invalid(fmt::format("invalid ulimit \"{}\": unknown limit \"{}\"", spec, kv->first));
+  auto sh = str::cut(kv->second, ':');
+  auto soft = str::to_int(sh ? sh->first : kv->second);
+  auto hard = str::to_int(sh ? sh->second : kv->second);
+  if (!soft || !hard || *soft < -1 || *hard < -1)
+    return invalid(fmt::format("invalid ulimit \"{}\": values must be numbers", spec));
+  auto val = [](long long v) { return v < 0 ? int64_t(-1) : int64_t(v); };
+  if (*hard >= 0 && (*soft < 0 || *soft > *hard))
+    return invalid(fmt::format("invalid ulimit \"{}\": soft limit must not exceed the hard limit", spec));
+  return storage::Ulimit{kv->first, val(*soft), val(*hard)};
+}
+
+} // namespace skiff::spec

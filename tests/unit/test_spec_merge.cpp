@@ -1,0 +1,245 @@
+// The merge of a container's options with its image's config
+// (spec/merge.hpp), by Docker's rules.
+#include <catch2/catch.hpp>
+
+#include "skiff/spec/merge.hpp"
+
+using namespace skiff;
+using Strings = std::vector<std::string>;
+
+namespace {
+
+const char kDefaultPath[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+image::ImageConfig image_with(Strings entrypoint, Strings cmd) {
+  image::ImageConfig img;
+  img.config.entrypoint = std::move(entrypoint);
+  img.config.cmd = std::move(cmd);
+  return img;
+}
+
+spec::CreateOptions options(Strings cmd = {}) {
+  spec::CreateOptions o;
+  o.image = "busybox";
+  o.cmd = std::move(cmd);
+  return o;
+}
+
+storage::ContainerConfig merged(const spec::CreateOptions &o, const image::ImageConfig &img) {
+  auto c = spec::container_config(o, img, "abc123");
+  INFO((c ? std::string() : c.error().message));
+  REQUIRE(c);
+  return *c;
+}
+
+std::string error_of(const spec::CreateOptions &o, const image::ImageConfig &img) {
+  auto c = spec::container_config(o, img, "abc123");
+  return c ? std::string("(no error)") : c.error().message;
+}
+
+} // namespace
+
+TEST_CASE("spec merge: ENTRYPOINT and CMD as Docker combines them", "[spec]") {
+  const char *none = "no command specified: the image has no CMD or ENTRYPOINT, give one after the image name";
+  struct Case {
+    Strings image_ep, image_cmd;
+    std::optional<std::string> entrypoint;
+    Strings cmd;
+    Strings want_ep, want_cmd;  // both empty: no command, an error
+  };
+  const Case cases[] = {
+      // image ENTRYPOINT and CMD
+      {{"/ep"}, {"c"}, {}, {}, {"/ep"}, {"c"}},
+      {{"/ep"}, {"c"}, {}, {"x", "y"}, {"/ep"}, {"x", "y"}},
+      {{"/ep"}, {"c"}, "/mine", {}, {"/mine"}, {}},          // an entrypoint drops the image's CMD
+      {{"/ep"}, {"c"}, "/mine", {"x"}, {"/mine"}, {"x"}},
+      {{"/ep"}, {"c"}, "", {"x"}, {}, {"x"}},                // --entrypoint "" clears it
+      {{"/ep"}, {"c"}, "", {}, {}, {}},
+      // image CMD only
+      {{}, {"c", "d"}, {}, {}, {}, {"c", "d"}},
+      {{}, {"c"}, {}, {"x"}, {}, {"x"}},
+      {{}, {"c"}, "/mine", {}, {"/mine"}, {}},
+      {{}, {"c"}, "", {}, {}, {}},
+      // image ENTRYPOINT only
+      {{"/ep", "-a"}, {}, {}, {}, {"/ep", "-a"}, {}},
+      {{"/ep"}, {}, {}, {"x"}, {"/ep"}, {"x"}},
+      {{"/ep"}, {}, "", {"x"}, {}, {"x"}},
+      // neither
+      {{}, {}, {}, {}, {}, {}},
+      {{}, {}, {}, {"x"}, {}, {"x"}},
+      {{}, {}, "/mine", {}, {"/mine"}, {}},
+      {{}, {}, "", {}, {}, {}},
+  };
+  for (const auto &k : cases) {
+    auto o = options(k.cmd);
+    o.entrypoint = k.entrypoint;
+    auto img = image_with(k.image_ep, k.image_cmd);
+    INFO("image " << k.image_ep.size() << "/" << k.image_cmd.size() << " entrypoint "
+                  << (k.entrypoint ? "\"" + *k.entrypoint + "\"" : "unset") << " cmd " << k.cmd.size());
+    if (k.want_ep.empty() && k.want_cmd.empty()) {
+      CHECK(error_of(o, img) == none);
+      continue;
+    }
+    auto c = merged(o, img);
+    CHECK(c.entrypoint == k.want_ep);
+    CHECK(c.cmd == k.want_cmd);
+  }
+}
+
+TEST_CASE("spec merge: env is the image's, then env files, then -e", "[spec]") {
+  auto img = image_with({}, {"sh"});
+  img.config.env = {"PATH=/img/bin", "A=image", "B=image", "C=image"};
+  auto o = options();
+  o.env_files = {"B=file1\nD=file1\n", "D=file2\nFROMHOST\n"};
+  o.env = {"C=flag", "D=flag", "E", "UNSET"};
+  o.host_env = {"E=host-e", "FROMHOST=host-f"};
+  auto c = merged(o, img);
+  CHECK(c.env == Strings{"PATH=/img/bin", "A=image", "B=file1", "FROMHOST=host-f", "C=flag", "D=flag", "E=host-e"});
+
+  // No PATH in the image: Docker's default comes first; a terminal gets TERM.
+  img.config.env = {"A=1"};
+  o = options();
+  o.tty = true;
+  CHECK(merged(o, img).env == Strings{kDefaultPath, "A=1", "TERM=xterm"});
+  o.env = {"TERM=dumb"};
+  CHECK(merged(o, img).env == Strings{kDefaultPath, "A=1", "TERM=dumb"});
+
+  o.env = {"=x"};
+  CHECK(error_of(o, img) == "invalid environment variable \"=x\": no name");
+  o.env = {""};
+  CHECK(error_of(o, img) == "invalid environment variable \"\": no name");
+  o.env = {};
+  o.env_files = {"ok=1\n=bad\n"};
+  CHECK(error_of(o, img) == "invalid environment variable \"=bad\": no name");
+}
+
+TEST_CASE("spec merge: user, workdir and stop signal default to the image's", "[spec]") {
+  auto img = image_with({}, {"sh"});
+  img.config.user = "nobody";
+  img.config.working_dir = "/srv";
+  img.config.stop_signal = "SIGQUIT";
+  auto c = merged(options(), img);
+  CHECK(c.user == "nobody");
+  CHECK(c.working_dir == "/srv");
+  CHECK(c.stop_signal == "SIGQUIT");
+  CHECK(c.stop_timeout == 10);
+
+  auto o = options();
+  o.user = "1000:1000";
+  o.workdir = "/tmp";
+  o.stop_signal = "SIGINT";
+  o.stop_timeout = 3;
+  c = merged(o, img);
+  CHECK(c.user == "1000:1000");
+  CHECK(c.working_dir == "/tmp");
+  CHECK(c.stop_signal == "SIGINT");
+  CHECK(c.stop_timeout == 3);
+
+  c = merged(options(), image_with({}, {"sh"}));
+  CHECK(c.user.empty());
+  CHECK(c.working_dir.empty());
+  CHECK(c.stop_signal.empty());
+
+  o = options();
+  o.workdir = "rel";
+  CHECK(error_of(o, img) == "the working directory \"rel\" is invalid: it needs to be an absolute path");
+}
+
+TEST_CASE("spec merge: labels over the image's, its exposed ports, its ID", "[spec]") {
+  auto img = image_with({}, {"sh"});
+  img.config.labels = {{"a", "image"}, {"b", "image"}};
+  img.config.exposed_ports = {"80/tcp"};
+  auto o = options();
+  o.labels = {{"b", "mine"}, {"c", ""}};
+  auto c = merged(o, img);
+  CHECK(c.labels == std::map<std::string, std::string>{{"a", "image"}, {"b", "mine"}, {"c", ""}});
+  CHECK(c.exposed_ports == Strings{"80/tcp"});
+  CHECK(c.image_id == "abc123");
+  CHECK(c.image_name == "busybox");
+}
+
+TEST_CASE("spec merge: image VOLUMEs become anonymous volumes where nothing is mounted", "[spec]") {
+  auto img = image_with({}, {"sh"});
+  img.config.volumes = {"/data/", "/cache", "/logs"};
+  auto o = options();
+  o.mounts = {{"bind", "/host", "/data", false, false, {"rprivate"}},
+              {"tmpfs", "", "/cache", false, false, {}}};
+  auto c = merged(o, img);
+  REQUIRE(c.mounts.size() == 3);
+  CHECK((c.mounts[0].type == "bind" && c.mounts[0].destination == "/data"));
+  CHECK((c.mounts[1].type == "tmpfs" && c.mounts[1].destination == "/cache"));
+  CHECK((c.mounts[2].type == "volume" && c.mounts[2].destination == "/logs" && c.mounts[2].anonymous &&
+         c.mounts[2].source.empty()));
+
+  o.mounts.push_back({"volume", "v", "/cache", false, false, {}});
+  CHECK(error_of(o, img) == "duplicate mount point: /cache");
+}
+
+TEST_CASE("spec merge: options checked with Docker's words", "[spec]") {
+  auto img = image_with({}, {"sh"});
+  auto o = options();
+  o.hostname = std::string(65, 'h');
+  CHECK(error_of(o, img) == fmt::format("invalid hostname \"{}\": at most 64 characters", o.hostname));
+
+  o = options();
+  o.network = "bridge";
+  CHECK(merged(o, img).network == "default");
+  CHECK(merged(options(), img).network == "default");
+  o.network = "mynet";
+  auto e = spec::container_config(o, img, "x");
+  REQUIRE_FALSE(e);
+  CHECK(e.error().message == "network \"mynet\" not found");
+  CHECK(e.error().code == Errc::not_found);
+
+  o = options();
+  o.userns = "host";
+  CHECK(merged(o, img).userns.empty());
+  o.userns = "keep-id";
+  CHECK(merged(o, img).userns == "keep-id");
+  o.userns = "auto";
+  CHECK(error_of(o, img) == "invalid --userns \"auto\": use host or keep-id");
+
+  o = options();
+  o.auto_remove = true;
+  o.restart.name = "always";
+  CHECK(error_of(o, img) == "conflicting options: --restart and --rm");
+
+  o = options();
+  CHECK(merged(o, img).log_driver == "json-file");
+  o.log_driver = "none";
+  CHECK(merged(o, img).log_driver == "none");
+  o.log_driver = "syslog";
+  CHECK(error_of(o, img) == "logger: no log driver named 'syslog' is registered");
+}
+
+TEST_CASE("spec merge: the rest is carried over as given", "[spec]") {
+  auto o = options();
+  o.name = "web";
+  o.hostname = "h";
+  o.open_stdin = o.init = o.read_only = o.privileged = o.no_new_privileges = true;
+  o.cap_add = {"NET_ADMIN"};
+  o.cap_drop = {"all"};
+  o.seccomp = "unconfined";
+  o.devices = {{"/dev/null", "/dev/n", "rw"}};
+  o.device_cgroup_rules = {"c 1:3 r"};
+  o.ulimits = {{"nofile", 10, 20}};
+  o.limits.memory = 1 << 20;
+  o.limits.pids = 5;
+  o.restart = {"on-failure", 2};
+  auto c = merged(o, image_with({}, {"sh"}));
+  CHECK(c.name == "web");
+  CHECK(c.hostname == "h");
+  CHECK((c.open_stdin && c.init && c.read_only && c.privileged && c.no_new_privileges && !c.tty && !c.auto_remove));
+  CHECK(c.cap_add == Strings{"NET_ADMIN"});
+  CHECK(c.cap_drop == Strings{"all"});
+  CHECK(c.seccomp == "unconfined");
+  REQUIRE(c.devices.size() == 1);
+  CHECK(c.devices[0].cgroup_permissions == "rw");
+  CHECK(c.device_cgroup_rules == Strings{"c 1:3 r"});
+  REQUIRE(c.ulimits.size() == 1);
+  CHECK(c.ulimits[0].hard == 20);
+  CHECK(c.limits.memory == (1 << 20));
+  CHECK(c.limits.pids == 5);
+  CHECK_FALSE(c.limits.cpus);
+  CHECK((c.restart.name == "on-failure" && c.restart.max_retries == 2));
+}

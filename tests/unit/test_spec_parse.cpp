@@ -1,0 +1,134 @@
+// The string forms of container options (spec/parse.hpp): -v, --mount,
+// --tmpfs, --device, --restart, --ulimit and env files, with Docker's
+// messages.
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+
+#include "skiff/spec/parse.hpp"
+
+using namespace skiff;
+using storage::MountConfig;
+
+namespace {
+
+bool same(const MountConfig &a, const MountConfig &b) {
+  return a.type == b.type && a.source == b.source && a.destination == b.destination &&
+         a.readonly == b.readonly && a.anonymous == b.anonymous && a.options == b.options;
+}
+
+std::string error_of(const Result<MountConfig> &r) { return r ? std::string("(no error)") : r.error().message; }
+
+} // namespace
+
+TEST_CASE("spec: -v makes anonymous volumes, named volumes and binds", "[spec]") {
+  CHECK(same(*spec::parse_volume("/data/", "/cwd"), {"volume", "", "/data", false, true, {}}));
+  CHECK(same(*spec::parse_volume("vol:/data:ro", "/cwd"), {"volume", "vol", "/data", true, false, {}}));
+  CHECK(same(*spec::parse_volume("vol:/data:nocopy", "/cwd"), {"volume", "vol", "/data", false, false, {"nocopy"}}));
+  CHECK(same(*spec::parse_volume("/host//x:/ctr", "/cwd"), {"bind", "/host/x", "/ctr", false, false, {}}));
+  // Docker 23+: a source starting with "." is relative to the caller's cwd.
+  CHECK(same(*spec::parse_volume("./sub/../d:/ctr:rshared,ro", "/work/dir"),
+             {"bind", "/work/dir/d", "/ctr", true, false, {"rshared"}}));
+  CHECK(same(*spec::parse_volume("/h:/c:rw,z,Z,cached", "/"), {"bind", "/h", "/c", false, false, {}}));
+}
+
+TEST_CASE("spec: bad -v values give Docker's message", "[spec]") {
+  CHECK(error_of(spec::parse_volume("data", "/")) ==
+        "invalid volume specification: 'data': a container path must be absolute");
+  CHECK(error_of(spec::parse_volume("a:b:c:d", "/")) == "invalid volume specification: 'a:b:c:d'");
+  CHECK(error_of(spec::parse_volume(":/x", "/")) == "invalid volume specification: ':/x'");
+  CHECK(error_of(spec::parse_volume("v:rel", "/")) ==
+        "invalid volume specification: 'v:rel': the container path \"rel\" must be absolute");
+  CHECK(error_of(spec::parse_volume("/tmp:/", "/")) == "invalid volume specification: '/tmp:/': destination can't be '/'");
+  CHECK(error_of(spec::parse_volume("/h:/c:nocopy", "/")) == "invalid volume specification: '/h:/c:nocopy': invalid mode: nocopy");
+  CHECK(error_of(spec::parse_volume("v:/c:rshared", "/")) == "invalid volume specification: 'v:/c:rshared': invalid mode: rshared");
+  CHECK(spec::parse_volume("v:rel", "/").error().exit_code == 125);
+}
+
+TEST_CASE("spec: --mount fields", "[spec]") {
+  CHECK(same(*spec::parse_mount("type=bind,src=rel,dst=/c,ro,bind-propagation=rslave", "/w"),
+             {"bind", "/w/rel", "/c", true, false, {"rslave"}}));
+  CHECK(same(*spec::parse_mount("target=/data", "/"), {"volume", "", "/data", false, true, {}}));
+  CHECK(same(*spec::parse_mount("type=volume,source=v,target=/d,volume-nocopy,readonly=false", "/"),
+             {"volume", "v", "/d", false, false, {"nocopy"}}));
+  CHECK(same(*spec::parse_mount("type=tmpfs,dst=/t,tmpfs-size=64m,tmpfs-mode=1777", "/"),
+             {"tmpfs", "", "/t", false, false, {"size=64m", "mode=1777"}}));
+  CHECK(error_of(spec::parse_mount("type=bind,src=/a,dst=/b,volume-nocopy", "/")) ==
+        "invalid mount \"type=bind,src=/a,dst=/b,volume-nocopy\": cannot mix 'volume-*' options with mount type 'bind'");
+  CHECK(error_of(spec::parse_mount("type=volume,dst=/b,bind-propagation=shared", "/")) ==
+        "invalid mount \"type=volume,dst=/b,bind-propagation=shared\": cannot mix 'bind-propagation' with mount type 'volume'");
+  CHECK(error_of(spec::parse_mount("type=bind,dst=/b", "/")) == "invalid mount \"type=bind,dst=/b\": a bind needs a source");
+  CHECK(error_of(spec::parse_mount("dst=/", "/")) == "invalid mount \"dst=/\": destination can't be '/'");
+  CHECK(error_of(spec::parse_mount("dst=x", "/")) == "invalid mount \"dst=x\": target must be an absolute path");
+  CHECK(error_of(spec::parse_mount("type=nfs,dst=/x", "/")) == "invalid mount \"type=nfs,dst=/x\": type must be bind, volume or tmpfs");
+  CHECK(error_of(spec::parse_mount("dst=/x,color=red", "/")) == "invalid mount \"dst=/x,color=red\": unknown field \"color\"");
+  CHECK(error_of(spec::parse_mount("dst=/x,ro=maybe", "/")) == "invalid mount \"dst=/x,ro=maybe\": invalid value for ro: maybe");
+  CHECK(error_of(spec::parse_mount("type=tmpfs,src=a,dst=/x", "/")) == "invalid mount \"type=tmpfs,src=a,dst=/x\": tmpfs takes no source");
+}
+
+TEST_CASE("spec: --tmpfs", "[spec]") {
+  CHECK(same(*spec::parse_tmpfs("/run"), {"tmpfs", "", "/run", false, false, {}}));
+  CHECK(same(*spec::parse_tmpfs("/run:size=1m,,noexec"), {"tmpfs", "", "/run", false, false, {"size=1m", "noexec"}}));
+  CHECK(error_of(spec::parse_tmpfs("run:size=1m")) == "invalid tmpfs \"run:size=1m\": the path must be absolute");
+}
+
+TEST_CASE("spec: --device HOST[:CONTAINER][:PERMISSIONS]", "[spec]") {
+  auto d = spec::parse_device("/dev/null");
+  REQUIRE(d);
+  CHECK((d->path_on_host == "/dev/null" && d->path_in_container == "/dev/null" && d->cgroup_permissions == "rwm"));
+  d = spec::parse_device("/dev/null:rw");
+  CHECK((d->path_in_container == "/dev/null" && d->cgroup_permissions == "rw"));
+  d = spec::parse_device("/dev/null:/dev//n");
+  CHECK((d->path_in_container == "/dev/n" && d->cgroup_permissions == "rwm"));
+  d = spec::parse_device("/dev/null:/dev/n:m");
+  CHECK((d->path_in_container == "/dev/n" && d->cgroup_permissions == "m"));
+  CHECK(spec::parse_device("/dev/null:/x:rwx").error().message ==
+        "invalid argument \"/dev/null:/x:rwx\" for \"--device\" flag: bad mode specified: rwx");
+  CHECK(spec::parse_device("/dev/null:relative").error().message ==
+        "invalid argument \"/dev/null:relative\" for \"--device\" flag: relative is not an absolute path");
+  CHECK(spec::parse_device("a:b:c:d").error().message ==
+        "invalid argument \"a:b:c:d\" for \"--device\" flag: bad format for path: a:b:c:d");
+}
+
+TEST_CASE("spec: device permissions", "[spec]") {
+  for (const char *ok : {"r", "w", "m", "rw", "rwm", "mwr"})
+    CHECK(spec::valid_device_access(ok));
+  for (const char *bad : {"", "rr", "rwmr", "x", "rwx", "/dev/x"})
+    CHECK_FALSE(spec::valid_device_access(bad));
+}
+
+TEST_CASE("spec: --restart with Docker's words", "[spec]") {
+  auto p = spec::parse_restart("on-failure:3");
+  CHECK((p->name == "on-failure" && p->max_retries == 3));
+  CHECK(spec::parse_restart("")->name == "no");
+  CHECK(spec::parse_restart("always")->name == "always");
+  CHECK(spec::parse_restart("on-failure:")->max_retries == 0);
+  auto msg = [](const char *s) { return spec::parse_restart(s).error().message; };
+  CHECK(msg("on-failure:-1") == "invalid restart policy: maximum retry count cannot be negative");
+  CHECK(msg("always:2") == "invalid restart policy: maximum retry count can only be used with 'on-failure'");
+  CHECK(msg("on-failure:x") == "invalid restart policy format: maximum retry count must be an integer");
+  CHECK(msg(":1") == "invalid restart policy format: no policy provided before colon");
+  CHECK(msg("sometimes") == "invalid restart policy: unknown policy 'sometimes'; use one of 'no', "
+                            "'always', 'on-failure', or 'unless-stopped'");
+}
+
+TEST_CASE("spec: --ulimit name=soft[:hard]", "[spec]") {
+  auto u = spec::parse_ulimit("nofile=1024:2048");
+  CHECK((u->name == "nofile" && u->soft == 1024 && u->hard == 2048));
+  u = spec::parse_ulimit("core=-1");
+  CHECK((u->soft == -1 && u->hard == -1));
+  auto msg = [](const char *s) { return spec::parse_ulimit(s).error().message; };
+  CHECK(msg("nofile") == "invalid ulimit \"nofile\": use name=soft[:hard]");
+  CHECK(msg("files=1") == "invalid ulimit \"files=1\": unknown limit \"files\"");
+  CHECK(msg("nofile=a") == "invalid ulimit \"nofile=a\": values must be numbers");
+  CHECK(msg("nofile=10:5") == "invalid ulimit \"nofile=10:5\": soft limit must not exceed the hard limit");
+}
+
+TEST_CASE("spec: env files", "[spec]") {
+  auto env = spec::parse_env_file("# comment\n\n  A=1  \nB= two words\nHOSTVAR\nMISSING\n", {"HOSTVAR=h"});
+  REQUIRE(env);
+  CHECK(*env == std::vector<std::string>{"A=1", "B= two words", "HOSTVAR=h"});
+  auto bad = spec::parse_env_file("=x\n", {});
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message == "invalid environment variable \"=x\": no name");
+}
