@@ -37,7 +37,7 @@ Status write_keep_id_maps(pid_t pid, uint32_t uid, uint32_t gid) {
   return {};
 }
 
-Result<PendingInit> clone_init(const LaunchPlan &plan, int in, int out, int err) {
+Result<PendingInit> clone_init(const InitSpec &plan, int in, int out, int err) {
   int go[2], errs[2], console[2] = {-1, -1}, fuse[2] = {-1, -1}, tap[2] = {-1, -1};
   if (::pipe2(go, O_CLOEXEC) < 0 || ::pipe2(errs, O_CLOEXEC) < 0)
     return sys_error("creating pipes");

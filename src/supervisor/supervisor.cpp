@@ -9,6 +9,7 @@
 #include "monitor.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
+#include "skiff/util/timefmt.hpp"
 
 namespace skiff::supervisor {
 
@@ -29,7 +30,20 @@ static void detach_fds(std::initializer_list<int> keep) {
   }
 }
 
-Result<pid_t> start(const storage::Store &store, const std::string &id, int attach_fd) {
+void record_failed_start(ContainerRecords &records, const Error &why, int64_t started) {
+  int recorded = why.exit_code == kExitRuntime ? 128 : why.exit_code;
+  int64_t now = timefmt::now_ns();
+  if (!records.record([&](storage::ContainerState &s) {
+        s.status = storage::RunStatus::exited;
+        s.exit_code = recorded;
+        s.error = why.message;
+        s.pid = 0;
+        s.finished_at = now;
+      }))
+    (void)records.record_exit({recorded, now, started});  // ends a restart
+}
+
+Result<pid_t> start(const LaunchPlan &plan, ContainerRecords &records, int attach_fd) {
   int status[2];
   if (::pipe2(status, O_CLOEXEC) < 0)
     return sys_error("creating a pipe");
@@ -44,7 +58,7 @@ Result<pid_t> start(const storage::Store &store, const std::string &id, int atta
     ::setsid();
     detach_fds({status[1], attach_fd});
     ::prctl(PR_SET_NAME, "skiff-supervise");
-    Monitor m(store, id, attach_fd, status[1]);
+    Monitor m(plan, records, attach_fd, status[1]);
     ::_exit(m.run());
   }
   ::close(status[1]);
