@@ -252,9 +252,14 @@ Result<pid_t> Engine::start_container(const std::string &id, int attach_fd) {
   if (v.image.id.empty())
     return make_error(Errc::not_found, "the image of container \"{}\" was removed", v.config.name);
   auto plan = plan_launch(launch_inputs(store_, v));
+  bool auto_remove = v.config.auto_remove;
   StoreRecords records(store_, std::move(v.config));
   if (!plan) {
+    // As the supervisor ends a start that fails: recorded, and an --rm
+    // container forgotten.
     supervisor::record_failed_start(records, plan.error(), 0);
+    if (auto_remove && records.forget())
+      records.tear_down(true);
     return std::move(plan).error();
   }
   return supervisor::start(*plan, records, attach_fd);
