@@ -48,10 +48,11 @@ private:
   // and the cgroup and files of a container being removed.
   void clean_up(pid_t net_helper);
 
-  // Restarts (restart policy) launch the same plan again: it holds nothing
-  // that changes between the runs of one start (the config is immutable,
-  // the image and volumes stay while the container exists). A new start
-  // command plans anew.
+  // Restarts (restart policy) launch the same plan again, asking the
+  // engine nothing: it holds nothing that changes between the runs of one
+  // start (the config is immutable; the image, its layers and the volumes
+  // stay while the container exists). The host's resolv.conf and the
+  // --device nodes are looked up again by the next start command.
   const LaunchPlan &plan_;
   ContainerRecords &records_;
   int status_fd_;
