@@ -87,7 +87,7 @@ public:
   // it has exec'd (or failed, with the Docker exit code 125/126/127 in the
   // error). With a tty, the pty master is returned through `pty_master`.
   Status release(UniqueFd *pty_master);
-  // The tap device of a plan with one, received during begin().
+  // The tap device of a spec with one, received during begin().
   UniqueFd take_tap() { return std::move(tap_); }
 
 private:
@@ -103,7 +103,7 @@ private:
 };
 
 // stdin/stdout/stderr fds become the child's 0/1/2 (unused with a tty).
-Result<PendingInit> clone_init(const InitSpec &plan, int in, int out, int err);
+Result<PendingInit> clone_init(const InitSpec &spec, int in, int out, int err);
 
 // Writes the ID maps of a --userns=keep-id container's user namespace.
 Status write_keep_id_maps(pid_t pid, uint32_t uid, uint32_t gid);
