@@ -5,12 +5,11 @@
 
 #include "process_wait.hpp"
 #include "skiff/engine/engine.hpp"
-#include "skiff/network/user_net.hpp"
-#include "skiff/runtime/cgroups.hpp"
 #include "skiff/runtime/idmap.hpp"
 #include "skiff/sys/proc.hpp"
 #include "skiff/sys/userns.hpp"
 #include "skiff/util/lock.hpp"
+#include "teardown.hpp"
 
 namespace skiff::engine {
 
@@ -49,13 +48,7 @@ static void stop_processes(const ContainerState &st, bool hard) {
 Status Engine::finish_removal(const std::string &id, const storage::ContainerConfig *config,
                               bool volumes, bool hard) {
   stop_processes(store_.read_state(id).value_or(ContainerState{}), hard);
-  network::stop_orphaned_user_net(store_.container_run_dir(id));
-  (void)runtime::Cgroup::destroy_by_name(id);
-  Status s;
-  if (config && volumes)
-    s = store_.remove_anonymous_volumes(*config);
-  TRY_STATUS(store_.remove_container_files(id));
-  return s;
+  return tear_down(store_, id, {true, volumes ? config : nullptr});
 }
 
 Status Engine::remove_container(const std::string &id, bool force, bool volumes) {

@@ -9,21 +9,24 @@
 #include <optional>
 #include <thread>
 
+#include "container_records.hpp"
 #include "process_wait.hpp"
 #include "skiff/engine/engine.hpp"
-#include "skiff/network/user_net.hpp"
 #include "skiff/runtime/caps.hpp"
+#include "skiff/engine/launch_plan.hpp"
 #include "skiff/runtime/cgroups.hpp"
 #include "skiff/runtime/devices.hpp"
 #include "skiff/spec/merge.hpp"
 #include "skiff/supervisor/supervisor.hpp"
 #include "skiff/sys/proc.hpp"
+#include "skiff/sys/userns.hpp"
 #include "skiff/util/digest.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/ids.hpp"
 #include "skiff/util/parallel.hpp"
 #include "skiff/util/strings.hpp"
 #include "skiff/util/timefmt.hpp"
+#include "teardown.hpp"
 
 namespace skiff::engine {
 
@@ -68,8 +71,7 @@ void Engine::repair_state(const std::string &id, ContainerState &st) {
     return;
   }
   st = *fresh;
-  network::stop_orphaned_user_net(store_.container_run_dir(id));
-  (void)runtime::Cgroup::destroy_by_name(id);
+  (void)tear_down(store_, id, {});
   st.status = RunStatus::exited;
   st.exit_code = 255;
   st.error = "the container's supervisor exited unexpectedly";
@@ -244,6 +246,34 @@ Result<std::string> Engine::create_container(const spec::CreateOptions &o, const
   return c.id;
 }
 
+// What the store and the host hold that a container's plan depends on.
+static LaunchInputs launch_inputs(const storage::Store &store, const ContainerView &v) {
+  LaunchInputs in;
+  in.config = v.config;
+  for (const auto &l : v.image.layers)
+    in.layers.push_back(store.layer_dir(l) + "/diff");
+  for (const auto &m : v.config.mounts)
+    if (m.type == "volume")
+      in.volume_dirs.emplace_back(m.source, store.volume_dir(m.source) + "/_data");
+  in.container_dir = store.container_dir(v.config.id);
+  in.run_dir = store.container_run_dir(v.config.id);
+  in.driver = store.driver();
+  in.seccomp_cache = store.root() + "/cache/seccomp";
+  auto &h = in.host;
+  if (v.config.network == "host") {
+    char name[256] = {};
+    ::gethostname(name, sizeof name - 1);
+    h.hostname = name;
+    h.hosts = fs::read_file("/etc/hosts").value_or("");
+  }
+  if (v.config.network != "none")
+    h.resolv_conf = fs::read_file("/etc/resolv.conf").value_or("");
+  h.in_user_namespace = sys::in_user_namespace();
+  h.rootless = ::geteuid() != 0 || h.in_user_namespace;
+  h.cgroup_mounts = runtime::container_cgroup_mounts(h.rootless);
+  return in;
+}
+
 Result<pid_t> Engine::start_container(const std::string &id, int attach_fd) {
   auto starting = TRY(FileLock::acquire(store_.container_dir(id) + "/start.lock"));
   auto v = TRY(container(id));
@@ -251,7 +281,18 @@ Result<pid_t> Engine::start_container(const std::string &id, int attach_fd) {
     return v.state.pid;
   if (v.image.id.empty())
     return make_error(Errc::not_found, "the image of container \"{}\" was removed", v.config.name);
-  return supervisor::start(store_, id, v.config.name, attach_fd);
+  auto plan = plan_launch(launch_inputs(store_, v));
+  bool auto_remove = v.config.auto_remove;
+  StoreRecords records(store_, std::move(v.config));
+  if (!plan) {
+    // As the supervisor ends a start that fails: recorded, and an --rm
+    // container forgotten.
+    supervisor::record_failed_start(records, plan.error(), 0);
+    if (auto_remove && records.forget())
+      records.tear_down(true);
+    return std::move(plan).error();
+  }
+  return supervisor::start(*plan, records, attach_fd);
 }
 
 // After the container's process is gone, waits for its supervisor to

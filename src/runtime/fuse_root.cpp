@@ -17,7 +17,7 @@
 
 namespace skiff::runtime::detail {
 
-Status mount_fuse_root(const LaunchPlan &p, int sock) {
+Status mount_fuse_root(const InitSpec &p, int sock) {
   UniqueFd fuse(::open("/dev/fuse", O_RDWR | O_CLOEXEC));
   if (!fuse) {
     int e = errno;
@@ -41,7 +41,7 @@ Status mount_fuse_root(const LaunchPlan &p, int sock) {
   return {};
 }
 
-std::vector<std::string> fuse_overlayfs_argv(const LaunchPlan &p) {
+std::vector<std::string> fuse_overlayfs_argv(const InitSpec &p) {
   return {"fuse-overlayfs", "-o",
           "lowerdir=" + str::join(p.lower, ":") + ",upperdir=" + p.upper + ",workdir=" + p.work};
 }

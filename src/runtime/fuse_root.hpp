@@ -22,10 +22,10 @@ namespace skiff::runtime::detail {
 
 // Child side: mounts a FUSE file system on p.rootfs and sends the
 // connection's /dev/fuse fd over the unix socket `sock`.
-Status mount_fuse_root(const LaunchPlan &p, int sock);
+Status mount_fuse_root(const InitSpec &p, int sock);
 
 // fuse-overlayfs's argv for the plan's layers, upper and work directories.
-std::vector<std::string> fuse_overlayfs_argv(const LaunchPlan &p);
+std::vector<std::string> fuse_overlayfs_argv(const InitSpec &p);
 
 // Parent side: runs fuse-overlayfs (`argv`) on the connection `conn` that
 // container `child` mounted, and returns once it serves it. A child in a

@@ -72,7 +72,7 @@ void loopback_up() {
 
 } // namespace
 
-void init_child(const LaunchPlan &p, ChildFds fds) {
+void init_child(const InitSpec &p, ChildFds fds) {
   int errfd = fds.errors;
   char go;
   if (::read(fds.go, &go, 1) != 1)

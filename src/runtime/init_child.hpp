@@ -14,6 +14,6 @@ struct ChildFds {
   int tap;      // unix socket for the network's tap device, or -1
 };
 
-[[noreturn]] void init_child(const LaunchPlan &plan, ChildFds fds);
+[[noreturn]] void init_child(const InitSpec &spec, ChildFds fds);
 
 } // namespace skiff::runtime::detail

@@ -37,22 +37,22 @@ Status write_keep_id_maps(pid_t pid, uint32_t uid, uint32_t gid) {
   return {};
 }
 
-Result<PendingInit> clone_init(const LaunchPlan &plan, int in, int out, int err) {
+Result<PendingInit> clone_init(const InitSpec &spec, int in, int out, int err) {
   int go[2], errs[2], console[2] = {-1, -1}, fuse[2] = {-1, -1}, tap[2] = {-1, -1};
   if (::pipe2(go, O_CLOEXEC) < 0 || ::pipe2(errs, O_CLOEXEC) < 0)
     return sys_error("creating pipes");
-  if (plan.tty && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)
+  if (spec.tty && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)
     return sys_error("creating the console socket");
-  if (plan.fuse_overlayfs && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fuse) < 0)
+  if (spec.fuse_overlayfs && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fuse) < 0)
     return sys_error("creating the root file system's socket");
-  if (plan.tap && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, tap) < 0)
+  if (spec.tap && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, tap) < 0)
     return sys_error("creating the network device's socket");
   // No CLONE_NEWCGROUP here: the child unshares it after release, once the
   // parent has moved it into its cgroup, so that cgroup becomes its root.
   unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
-  if (plan.new_netns)
+  if (spec.new_netns)
     flags |= CLONE_NEWNET;
-  if (plan.keep_id)
+  if (spec.keep_id)
     flags |= CLONE_NEWUSER;
   // A fork-like clone (no new stack): the child continues here with a copy
   // of this single-threaded process and never returns from init_child.
@@ -68,7 +68,7 @@ Result<PendingInit> clone_init(const LaunchPlan &plan, int in, int out, int err)
       ::close(fuse[0]);
     if (tap[0] >= 0)
       ::close(tap[0]);
-    if (!plan.tty) {
+    if (!spec.tty) {
       // Lift the fds above 2 first so dup2 never clobbers one we still need.
       int fds[3] = {in, out, err};
       for (int &f : fds)
@@ -77,7 +77,7 @@ Result<PendingInit> clone_init(const LaunchPlan &plan, int in, int out, int err)
         if (fds[i] < 0 || ::dup2(fds[i], i) < 0)
           ::_exit(125);
     }
-    runtime::detail::init_child(plan, {go[0], errs[1], console[1], fuse[1], tap[1]});
+    runtime::detail::init_child(spec, {go[0], errs[1], console[1], fuse[1], tap[1]});
   }
   ::close(go[0]);
   ::close(errs[1]);
@@ -94,10 +94,10 @@ Result<PendingInit> clone_init(const LaunchPlan &plan, int in, int out, int err)
   p.console_.reset(console[0]);
   p.fuse_.reset(fuse[0]);
   p.tap_sock_.reset(tap[0]);
-  if (plan.fuse_overlayfs)
-    p.fuse_argv_ = detail::fuse_overlayfs_argv(plan);
-  if (plan.keep_id)
-    if (auto s = write_keep_id_maps(p.pid_, plan.keep_uid, plan.keep_gid); !s) {
+  if (spec.fuse_overlayfs)
+    p.fuse_argv_ = detail::fuse_overlayfs_argv(spec);
+  if (spec.keep_id)
+    if (auto s = write_keep_id_maps(p.pid_, spec.keep_uid, spec.keep_gid); !s) {
       ::kill(p.pid_, SIGKILL);
       ::waitpid(p.pid_, nullptr, 0);
       return std::move(s).error();

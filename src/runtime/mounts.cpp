@@ -81,7 +81,7 @@ static Result<std::string> real_path(const std::string &path) {
   return out;
 }
 
-Status isolate_mounts(const LaunchPlan &p) {
+Status isolate_mounts(const InitSpec &p) {
   std::vector<std::pair<std::string, bool>> shared;  // source, recursive
   for (const auto &m : p.mounts)
     if (m.kind == MountOp::Kind::bind && (m.propagation & MS_SHARED))
@@ -116,7 +116,7 @@ Status isolate_mounts(const LaunchPlan &p) {
   return {};
 }
 
-Status mount_root(const LaunchPlan &p, int fuse_sock) {
+Status mount_root(const InitSpec &p, int fuse_sock) {
   if (p.fuse_overlayfs)
     return mount_fuse_root(p, fuse_sock);
   if (!p.copy_root.empty()) {
@@ -190,7 +190,7 @@ static Status make_device(int root_fd, const DeviceNode &n, bool bind) {
 // as Docker mounts it: the v2 tree, or a tmpfs holding one mount per v1
 // hierarchy and a link per co-mounted controller; read-only unless
 // privileged, so limits can be read (JVM, Go, Node) but not changed.
-static Status mount_cgroups(int root_fd, const LaunchPlan &p) {
+static Status mount_cgroups(int root_fd, const InitSpec &p) {
   if (p.cgroups.empty())
     return {};
   const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
@@ -214,7 +214,7 @@ static Status mount_cgroups(int root_fd, const LaunchPlan &p) {
   return {};
 }
 
-Status mount_all(const LaunchPlan &p) {
+Status mount_all(const InitSpec &p) {
   UniqueFd root(::open(p.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root)
     return sys_error("opening {}", p.rootfs);
@@ -292,7 +292,7 @@ Status mount_all(const LaunchPlan &p) {
   return {};
 }
 
-void mask_paths(const LaunchPlan &p) {
+void mask_paths(const InitSpec &p) {
   for (const auto &path : p.masked_paths) {
     struct stat st;
     if (::stat(path.c_str(), &st) < 0)

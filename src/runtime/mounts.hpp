@@ -14,13 +14,13 @@ namespace skiff::runtime::detail {
 // below it) stays a peer, so the container's mounts there reach the host;
 // it cannot be the root mount or the one holding the container's root,
 // which pivot_root needs unshared.
-Status isolate_mounts(const LaunchPlan &p);
+Status isolate_mounts(const InitSpec &p);
 // `fuse_sock`: where the fuse-overlayfs driver hands its connection over.
-Status mount_root(const LaunchPlan &p, int fuse_sock);
-Status mount_all(const LaunchPlan &p);
+Status mount_root(const InitSpec &p, int fuse_sock);
+Status mount_all(const InitSpec &p);
 Status pivot_into(const std::string &rootfs);
 // After pivot_root: Docker's masked and read-only paths (missing ones skipped).
-void mask_paths(const LaunchPlan &p);
+void mask_paths(const InitSpec &p);
 Status remount_readonly(const std::string &path, unsigned long extra);
 
 } // namespace skiff::runtime::detail

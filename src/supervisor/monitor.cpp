@@ -16,15 +16,12 @@
 #include <algorithm>
 #include <chrono>
 
-#include "skiff/network/files.hpp"
-#include "skiff/network/slirp.hpp"
 #include "skiff/runtime/cgroups.hpp"
 #include "skiff/runtime/launch.hpp"
 #include "skiff/supervisor/attach_protocol.hpp"
 #include "skiff/supervisor/supervisor.hpp"
 #include "skiff/sys/memory.hpp"
 #include "skiff/sys/proc.hpp"
-#include "skiff/sys/userns.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 #include "skiff/util/timefmt.hpp"
@@ -72,20 +69,10 @@ void reap_soon(pid_t pid) {
   }
 }
 
-runtime::CgroupLimits cgroup_limits(const storage::Limits &l) {
-  return {l.memory, l.memory_swap, l.cpus, l.pids};
-}
-
-std::string host_hostname() {
-  char buf[256] = {};
-  ::gethostname(buf, sizeof buf - 1);
-  return buf;
-}
-
 } // namespace
 
-Monitor::Monitor(const storage::Store &store, std::string id, int attach_fd, int status_fd)
-    : store_(store), id_(std::move(id)), status_fd_(status_fd) {
+Monitor::Monitor(const LaunchPlan &plan, ContainerRecords &records, int attach_fd, int status_fd)
+    : plan_(plan), records_(records), status_fd_(status_fd) {
   if (attach_fd >= 0)
     clients_.push_back({UniqueFd(attach_fd), {}});
 }
@@ -98,55 +85,14 @@ void Monitor::report(const std::string &msg) {
   status_fd_ = -1;
 }
 
-Status Monitor::record(const std::function<void(storage::ContainerState &)> &change) {
-  auto lock = TRY(store_.lock_container(id_));
-  auto st = TRY(store_.read_state(id_));
-  change(st);
-  return store_.write_state(id_, st);
-}
-
 Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
-  auto rec = TRY(store_.read_container(id_));
-  config_ = rec.config;
-  std::string helper = network::user_net_helper(config_.network);
+  const std::string &helper = plan_.network.helper;
   if (helper == "slirp")  // first: it loads and confines itself meanwhile
     net_ = TRY(network::UserNet::start_slirp());
-  auto images = TRY(store_.images());
-  auto img = std::find_if(images.begin(), images.end(),
-                          [&](const auto &i) { return i.id == config_.image_id; });
-  if (img == images.end())
-    return make_error(Errc::not_found, "image {} of container {} is gone", config_.image_id, id_);
-  std::vector<std::string> layers;
-  for (const auto &l : img->layers)
-    layers.push_back(store_.layer_dir(l) + "/diff");
-  std::vector<std::pair<std::string, std::string>> volumes;
-  for (const auto &m : config_.mounts)
-    if (m.type == "volume")
-      volumes.emplace_back(m.source, store_.volume_dir(m.source) + "/_data");
-
-  std::string cdir = store_.container_dir(id_), rundir = store_.container_run_dir(id_);
-  auto plan = TRY(runtime::make_plan(config_, layers, cdir, rundir, volumes, store_.root() + "/cache/seccomp"));
-  plan.userxattr = sys::in_user_namespace();
-  if (store_.driver() == "vfs")
-    plan.copy_root = cdir + "/rootfs";
-  for (const auto &d : {plan.rootfs, plan.upper, plan.work})
+  for (const auto &d : plan_.dirs)
     TRY_STATUS(fs::mkdir_p(d, 0755));
-  bool host_net = config_.network == "host";
-  auto addresses = network::user_net_addresses(helper);
-  std::string hostname = host_net ? host_hostname() : config_.hostname;
-  plan.hostname = host_net ? "" : config_.hostname;
-  if (helper == "slirp")
-    plan.tap = network::slirp_tap_config();
-  auto host_resolv = fs::read_file("/etc/resolv.conf").value_or("");
-  auto host_hosts = fs::read_file("/etc/hosts").value_or("");
-  TRY_STATUS(fs::write_file_atomic(cdir + "/hostname", hostname + "\n", false));
-  TRY_STATUS(fs::write_file_atomic(
-      cdir + "/hosts", host_net ? host_hosts : network::hosts_file(hostname, addresses.address.empty() ? "127.0.1.1" : addresses.address), false));
-  TRY_STATUS(fs::write_file_atomic(
-      cdir + "/resolv.conf",
-      config_.network == "none" ? std::string()
-                                : network::resolv_conf(host_resolv, addresses.dns),
-      false));
+  for (const auto &f : plan_.files)
+    TRY_STATUS(fs::write_file_atomic(f.path, f.content, false));
 
   int o[2], e[2], i[2] = {-1, -1};
   if (::pipe2(o, O_CLOEXEC) < 0 || ::pipe2(e, O_CLOEXEC) < 0)
@@ -154,7 +100,7 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
   out.reset(o[0]);
   err.reset(e[0]);
   UniqueFd out_w(o[1]), err_w(e[1]), in_r;
-  if (config_.open_stdin && !config_.tty) {
+  if (plan_.stdin_pipe) {
     if (::pipe2(i, O_CLOEXEC) < 0)
       return sys_error("creating pipes");
     in_r.reset(i[0]);
@@ -162,8 +108,8 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
   } else {
     in_r.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   }
-  auto cgroup = TRY(runtime::Cgroup::create(id_, cgroup_limits(config_.limits)));
-  auto pending = runtime::clone_init(plan, in_r.get(), out_w.get(), err_w.get());
+  auto cgroup = TRY(runtime::Cgroup::create(plan_.cgroup.name, plan_.cgroup.limits));
+  auto pending = runtime::clone_init(plan_.init, in_r.get(), out_w.get(), err_w.get());
   if (!pending) {
     (void)cgroup.destroy();
     return std::move(pending).error();
@@ -175,41 +121,43 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
   for (const char *ns : {"mnt", "net"})
     if (UniqueFd fd(::open(fmt::format("/proc/{}/ns/{}", pid, ns).c_str(), O_RDONLY | O_CLOEXEC)); fd)
       held_ns_.push_back(std::move(fd));
-  auto abort = [&](Error why) -> Result<pid_t> {
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, nullptr, 0);
-    reap_soon(net_.stop());
-    (void)cgroup.destroy();
-    return why;
-  };
   if (auto s = cgroup.add_process(pid); !s)
-    return abort(std::move(s).error());
+    return abort_start(pid, std::move(s).error());
   // The helper starts while the child makes its mounts; the child waits
   // for it before it runs the command.
   if (auto s = pending->begin(); !s)
-    return abort(std::move(s).error());
+    return abort_start(pid, std::move(s).error());
   if (helper == "slirp") {
     net_.give_tap(pending->take_tap());
   } else if (!helper.empty()) {
-    auto net = network::UserNet::start(helper, pid, rundir);
+    auto net = network::UserNet::start(helper, pid, plan_.run_dir);
     if (!net)
-      return abort(std::move(net).error());
+      return abort_start(pid, std::move(net).error());
     net_ = std::move(*net);
   }
   if (auto s = net_.wait_ready(); !s)
-    return abort(std::move(s).error());
+    return abort_start(pid, std::move(s).error());
   // Only now: the child's setup opened the host's /dev/net/tun or
   // /dev/fuse above; its command runs under the rules from its first step.
-  if (auto s = cgroup.allow_devices(plan.device_rules); !s)
-    return abort(std::move(s).error());
+  if (auto s = cgroup.allow_devices(plan_.cgroup.device_rules); !s)
+    return abort_start(pid, std::move(s).error());
   if (auto s = pending->release(&pty_); !s) {
+    // The child has exited (it reported why).
     reap_soon(net_.stop());
-    (void)cgroup.destroy();
+    records_.tear_down(false);
     return std::move(s).error();
   }
   if (pty_)
     out.reset();  // with a tty all output comes through the pty
   return pid;
+}
+
+Error Monitor::abort_start(pid_t pid, Error why) {
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  reap_soon(net_.stop());
+  records_.tear_down(false);
+  return why;
 }
 
 void Monitor::emit(int stream, std::string_view data) {
@@ -354,12 +302,12 @@ int Monitor::pump(pid_t pid, UniqueFd out, UniqueFd err, UniqueFd in) {
 }
 
 bool Monitor::should_restart(int exit_code, int64_t ran_ns, int &backoff_ms) {
-  if (config_.auto_remove)
+  if (plan_.exit.auto_remove)
     return false;
-  auto st = store_.read_state(id_);
-  if (!st || store_.stop_requested(id_) || !fs::exists(store_.container_dir(id_) + "/config.json"))
+  auto st = records_.state();
+  if (!st || records_.stop_requested() || records_.removed())
     return false;
-  const auto &p = config_.restart;
+  const auto &p = plan_.exit.restart;
   bool yes = p.name == "always" || p.name == "unless-stopped" ||
              (p.name == "on-failure" && exit_code != 0 &&
               (p.max_retries == 0 || st->restart_count < p.max_retries));
@@ -372,14 +320,8 @@ bool Monitor::should_restart(int exit_code, int64_t ran_ns, int &backoff_ms) {
 }
 
 void Monitor::finish(int exit_code) {
-  if (config_.auto_remove) {
-    auto lock = store_.lock_containers();
-    auto clock = store_.lock_container(id_);
-    // Not if an rm began first: then the removal is its own.
-    removing_ = store_.begin_removal(config_, true).ok();
-    if (removing_)
-      (void)store_.remove_anonymous_volumes(config_);
-  }
+  if (plan_.exit.auto_remove)
+    removing_ = records_.forget();  // not if an rm began first: then the removal is its own
   std::string frame = encode_frame(Frame::exit, std::to_string(exit_code));
   for (auto &c : clients_)
     write_all(c.fd.get(), frame);
@@ -389,10 +331,8 @@ void Monitor::finish(int exit_code) {
 void Monitor::clean_up(pid_t net_helper) {
   held_ns_.clear();
   reap_soon(net_helper);
-  if (!removing_)
-    return;
-  (void)runtime::Cgroup::destroy_by_name(id_);
-  (void)store_.remove_container_files(id_);
+  if (removing_)
+    records_.tear_down(true);
 }
 
 int Monitor::run() {
@@ -404,14 +344,13 @@ int Monitor::run() {
   ::signal(SIGPIPE, SIG_IGN);
   ::signal(SIGHUP, SIG_IGN);
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
-  std::string rundir = store_.container_run_dir(id_);
-  (void)fs::mkdir_p(rundir, 0700);
-  if (auto l = listen_attach(rundir))
+  (void)fs::mkdir_p(plan_.run_dir, 0700);
+  if (auto l = listen_attach(plan_.run_dir))
     listener_ = std::move(*l);
   // Each record needs free space; one that cannot be written fails the
   // start rather than leave a container running that the state does not
   // show (a full disk says so).
-  if (auto rec = record([&](storage::ContainerState &s) {
+  if (auto rec = records_.record([&](storage::ContainerState &s) {
         s.supervisor_pid = ::getpid();
         s.supervisor_start = sys::process_start_time(::getpid());
       });
@@ -419,7 +358,7 @@ int Monitor::run() {
     report(fmt::format("err {} recording the container's start: {}", kExitRuntime, rec.error().message));
     return 1;
   }
-  store_.clear_stop_request(id_);
+  records_.clear_stop_request();
   int backoff_ms = 50;
   int exit_code = 0;
   int64_t started = 0, finished = 0;
@@ -430,26 +369,17 @@ int Monitor::run() {
     auto pid = start_once(out, err, in);
     if (!pid) {
       int code = pid.error().exit_code;
-      int recorded = code == kExitRuntime ? 128 : code;
-      int64_t now = timefmt::now_ns();
-      if (!record([&](storage::ContainerState &s) {
-            s.status = storage::RunStatus::exited;
-            s.exit_code = recorded;
-            s.error = pid.error().message;
-            s.pid = 0;
-            s.finished_at = now;
-          }))
-        (void)store_.write_exit_record(id_, {recorded, now, started});  // ends a restart
+      record_failed_start(records_, pid.error(), started);
       report(fmt::format("err {} {}", code, pid.error().message));
       finish(code);
       clean_up(net_.stop());
       return 1;
     }
-    if (!log_.enabled() && config_.log_driver == "json-file")
-      log_ = LogWriter(UniqueFd(::open((store_.container_dir(id_) + "/ctr.log").c_str(),
+    if (!log_.enabled() && !plan_.log_path.empty())
+      log_ = LogWriter(UniqueFd(::open(plan_.log_path.c_str(),
                                        O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)));
     started = timefmt::now_ns();
-    if (auto rec = record([&](storage::ContainerState &s) {
+    if (auto rec = records_.record([&](storage::ContainerState &s) {
           s.status = storage::RunStatus::running;
           s.pid = *pid;
           s.pid_start = sys::process_start_time(*pid);
@@ -461,14 +391,14 @@ int Monitor::run() {
       ::kill(*pid, SIGKILL);
       ::waitpid(*pid, nullptr, 0);
       held_ns_.clear();
-      (void)runtime::Cgroup::destroy_by_name(id_);
+      records_.tear_down(false);
       report(fmt::format("err {} recording the container's start: {}", kExitRuntime, rec.error().message));
       finish(kExitRuntime);
       clean_up(net_.stop());
       return 1;
     }
     report(fmt::format("ok {}", *pid));
-    if (restarted && store_.stop_requested(id_))
+    if (restarted && records_.stop_requested())
       ::kill(*pid, SIGKILL);  // a stop raced with this restart
     exit_code = pump(*pid, std::move(out), std::move(err), std::move(in));
     net_helper = net_.stop();  // it winds down while we record the exit
@@ -478,12 +408,12 @@ int Monitor::run() {
     // removed after the answer (clean_up). Any other may be started again
     // as soon as its exit is recorded: its old mounts go first, so the new
     // overlay never shares the upper directory with a lingering one.
-    if (!config_.auto_remove) {
+    if (!plan_.exit.auto_remove) {
       held_ns_.clear();
-      bool oom = runtime::Cgroup::oom_kills(id_) > 0;
-      (void)runtime::Cgroup::destroy_by_name(id_);
-      again = again && !store_.stop_requested(id_);  // a stop that came meanwhile wins
-      if (!record([&](storage::ContainerState &s) {
+      bool oom = runtime::Cgroup::oom_kills(plan_.cgroup.name) > 0;
+      records_.tear_down(false);
+      again = again && !records_.stop_requested();  // a stop that came meanwhile wins
+      if (!records_.record([&](storage::ContainerState &s) {
             s.status = again ? storage::RunStatus::restarting : storage::RunStatus::exited;
             s.exit_code = exit_code;
             s.oom_killed = oom;
@@ -493,7 +423,7 @@ int Monitor::run() {
         // A full disk: the exit is recorded all the same, and a restart,
         // which could not be, is not tried.
         again = false;
-        (void)store_.write_exit_record(id_, {exit_code, finished, started});
+        (void)records_.record_exit({exit_code, finished, started});
       }
     }
     if (!again)
@@ -505,12 +435,12 @@ int Monitor::run() {
     sigaddset(&wake, SIGUSR1);
     timespec delay{backoff_ms / 1000, (backoff_ms % 1000) * 1'000'000L};
     ::sigtimedwait(&wake, nullptr, &delay);
-    if (store_.stop_requested(id_) || !fs::exists(store_.container_dir(id_) + "/config.json")) {
-      if (!record([](storage::ContainerState &s) { s.status = storage::RunStatus::exited; }))
-        (void)store_.write_exit_record(id_, {exit_code, finished, started});
+    if (records_.stop_requested() || records_.removed()) {
+      if (!records_.record([](storage::ContainerState &s) { s.status = storage::RunStatus::exited; }))
+        (void)records_.record_exit({exit_code, finished, started});
       break;
     }
-    (void)record([](storage::ContainerState &s) { s.restart_count++; });
+    (void)records_.record([](storage::ContainerState &s) { s.restart_count++; });
     restarted = true;
   }
   finish(exit_code);

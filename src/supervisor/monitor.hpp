@@ -8,16 +8,17 @@
 #include <vector>
 
 #include "skiff/network/user_net.hpp"
-#include "skiff/storage/store.hpp"
 #include "skiff/supervisor/json_log.hpp"
+#include "skiff/supervisor/launch_plan.hpp"
 #include "skiff/supervisor/log_writer.hpp"
+#include "skiff/supervisor/records.hpp"
 #include "skiff/util/fd.hpp"
 
 namespace skiff::supervisor {
 
 class Monitor {
 public:
-  Monitor(const storage::Store &store, std::string id, int attach_fd, int status_fd);
+  Monitor(const LaunchPlan &plan, ContainerRecords &records, int attach_fd, int status_fd);
   // Runs the container (again, per restart policy) until it is done;
   // returns the supervisor's exit status.
   int run();
@@ -28,14 +29,16 @@ private:
     std::string in;  // bytes received, not yet a whole frame
   };
 
-  // Starts the container once; the error says why it could not start.
+  // Carries out the plan once; the error says why it could not start.
   Result<pid_t> start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in);
+  // Ends a start that failed after the clone: the child and the network
+  // helper stopped, the run's resources released.
+  Error abort_start(pid_t pid, Error why);
   // Pumps output to the log and clients until the container exits.
   int pump(pid_t pid, UniqueFd out, UniqueFd err, UniqueFd in);
   void emit(int stream, std::string_view data);
   void handle_client_input(Client &c, int stdin_fd, bool &stdin_closed);
   void report(const std::string &msg);
-  Status record(const std::function<void(storage::ContainerState &)> &change);
   bool should_restart(int exit_code, int64_t ran_ns, int &backoff_ms);
   // Tells attached clients the exit code; the removal of an --rm
   // container begins first, so that when a foreground run returns it no
@@ -45,10 +48,14 @@ private:
   // and the cgroup and files of a container being removed.
   void clean_up(pid_t net_helper);
 
-  const storage::Store &store_;
-  std::string id_;
+  // Restarts (restart policy) launch the same plan again, asking the
+  // engine nothing: it holds nothing that changes between the runs of one
+  // start (the config is immutable; the image, its layers and the volumes
+  // stay while the container exists). The host's resolv.conf and the
+  // --device nodes are looked up again by the next start command.
+  const LaunchPlan &plan_;
+  ContainerRecords &records_;
   int status_fd_;
-  storage::ContainerConfig config_;
   UniqueFd listener_;
   UniqueFd pty_;
   LogWriter log_;

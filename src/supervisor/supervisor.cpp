@@ -10,6 +10,7 @@
 #include "skiff/util/fs.hpp"
 #include "skiff/util/proc_title.hpp"
 #include "skiff/util/strings.hpp"
+#include "skiff/util/timefmt.hpp"
 
 namespace skiff::supervisor {
 
@@ -30,8 +31,20 @@ static void detach_fds(std::initializer_list<int> keep) {
   }
 }
 
-Result<pid_t> start(const storage::Store &store, const std::string &id, const std::string &name,
-                    int attach_fd) {
+void record_failed_start(ContainerRecords &records, const Error &why, int64_t started) {
+  int recorded = why.exit_code == kExitRuntime ? 128 : why.exit_code;
+  int64_t now = timefmt::now_ns();
+  if (!records.record([&](storage::ContainerState &s) {
+        s.status = storage::RunStatus::exited;
+        s.exit_code = recorded;
+        s.error = why.message;
+        s.pid = 0;
+        s.finished_at = now;
+      }))
+    (void)records.record_exit({recorded, now, started});  // ends a restart
+}
+
+Result<pid_t> start(const LaunchPlan &plan, ContainerRecords &records, int attach_fd) {
   int status[2];
   if (::pipe2(status, O_CLOEXEC) < 0)
     return sys_error("creating a pipe");
@@ -46,8 +59,8 @@ Result<pid_t> start(const storage::Store &store, const std::string &id, const st
     ::setsid();
     detach_fds({status[1], attach_fd});
     ::prctl(PR_SET_NAME, "skiff-supervise");
-    proc_title::set("skiff-supervise " + name);
-    Monitor m(store, id, attach_fd, status[1]);
+    proc_title::set("skiff-supervise " + plan.name);
+    Monitor m(plan, records, attach_fd, status[1]);
     ::_exit(m.run());
   }
   ::close(status[1]);

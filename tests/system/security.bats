@@ -125,6 +125,21 @@ write-refused" ]
   [ -z "$output" ]
 }
 
+@test "a device gone since create fails the start: recorded, and an --rm container removed" {
+  ln -s /dev/null "$BATS_TEST_TMPDIR/dev"
+  skiff create --name kept --device "$BATS_TEST_TMPDIR/dev:/dev/x" busybox true >/dev/null
+  skiff create --name gone --rm --device "$BATS_TEST_TMPDIR/dev:/dev/x" busybox true >/dev/null
+  rm "$BATS_TEST_TMPDIR/dev"
+  run skiff start kept
+  assert_error 1 "error gathering device information while adding custom device \"$BATS_TEST_TMPDIR/dev\": No such file or directory"
+  run skiff inspect --format '{{.State.Status}} {{.State.ExitCode}} {{.State.Error}}' kept
+  [ "$output" = "exited 128 error gathering device information while adding custom device \"$BATS_TEST_TMPDIR/dev\": No such file or directory" ]
+  run skiff start gone
+  [ "$status" -eq 1 ]
+  run skiff ps -a --format '{{.Names}}'
+  [ "$output" = kept ]
+}
+
 @test "inspect shows HostConfig.Devices and DeviceCgroupRules" {
   skiff create --name c --device /dev/null:/dev/n:rw --device-cgroup-rule 'c 1:3 r' busybox true >/dev/null
   run skiff inspect --format '{{json .HostConfig.Devices}} {{json .HostConfig.DeviceCgroupRules}}' c

@@ -1,5 +1,6 @@
-// Starting a container's first process: the plan (computed before the fork,
-// from the container's config) and the cloned child that carries it out.
+// Starting a container's first process: its spec (part of the engine's
+// launch plan, supervisor/launch_plan.hpp) and the cloned child that carries
+// it out.
 #pragma once
 
 #include <linux/filter.h>
@@ -34,7 +35,7 @@ struct MountOp {
   unsigned long propagation = 0;
 };
 
-struct LaunchPlan {
+struct InitSpec {
   std::string rootfs;              // empty directory the root is mounted on
   std::vector<std::string> lower;  // layer dirs, top first
   std::string upper, work;
@@ -46,9 +47,9 @@ struct LaunchPlan {
   // Device nodes made in the container (--device, --privileged), and what
   // the devices cgroup lets it use. In a user namespace the nodes are bound
   // from the host instead, since mknod is refused there.
+  // The devices cgroup's rules are the supervisor's (CgroupPlan).
   std::vector<DeviceNode> devices;
   bool bind_devices = false;
-  std::vector<DeviceRule> device_rules;
   // Mounted at /sys/fs/cgroup (read-only unless privileged): the
   // container's own cgroup, the root of its cgroup namespace.
   std::vector<CgroupMount> cgroups;
@@ -74,14 +75,6 @@ struct LaunchPlan {
   uint32_t keep_uid = 0, keep_gid = 0;
 };
 
-// Turns a container's config into a plan; `layers` are the image's layer
-// dirs bottom first; `cdir` holds upper/, work/, hosts, hostname, resolv.conf;
-// `cache_dir` keeps compiled seccomp programs.
-Result<LaunchPlan> make_plan(const storage::ContainerConfig &c, const std::vector<std::string> &layers,
-                             const std::string &cdir, const std::string &rundir,
-                             const std::vector<std::pair<std::string, std::string>> &volume_dirs,
-                             const std::string &cache_dir);
-
 // The container's first process, cloned into its namespaces and held until
 // release(), so the caller can place it in a cgroup and wire its network.
 class PendingInit {
@@ -94,11 +87,11 @@ public:
   // it has exec'd (or failed, with the Docker exit code 125/126/127 in the
   // error). With a tty, the pty master is returned through `pty_master`.
   Status release(UniqueFd *pty_master);
-  // The tap device of a plan with one, received during begin().
+  // The tap device of a spec with one, received during begin().
   UniqueFd take_tap() { return std::move(tap_); }
 
 private:
-  friend Result<PendingInit> clone_init(const LaunchPlan &, int, int, int);
+  friend Result<PendingInit> clone_init(const InitSpec &, int, int, int);
   pid_t pid_ = -1;
   bool begun_ = false;
   UniqueFd go_, errors_, console_;
@@ -110,13 +103,9 @@ private:
 };
 
 // stdin/stdout/stderr fds become the child's 0/1/2 (unused with a tty).
-Result<PendingInit> clone_init(const LaunchPlan &plan, int in, int out, int err);
+Result<PendingInit> clone_init(const InitSpec &spec, int in, int out, int err);
 
 // Writes the ID maps of a --userns=keep-id container's user namespace.
 Status write_keep_id_maps(pid_t pid, uint32_t uid, uint32_t gid);
-
-// Docker's masked and read-only /proc and /sys paths.
-const std::vector<std::string> &default_masked_paths();
-const std::vector<std::string> &default_readonly_paths();
 
 } // namespace skiff::runtime

@@ -1,17 +1,22 @@
-// Builds a LaunchPlan from a container's config: pure apart from reading a
-// seccomp profile that was stored with the container and looking up the
-// host's device nodes it names.
+// Deciding what to launch: a container's config and what the store and host
+// hold, turned into the plan its supervisor carries out.
+#include "skiff/engine/launch_plan.hpp"
+
 #include <sys/mount.h>
 #include <unistd.h>
 
 #include <algorithm>
 
+#include "skiff/network/files.hpp"
+#include "skiff/network/slirp.hpp"
+#include "skiff/network/user_net.hpp"
 #include "skiff/runtime/caps.hpp"
-#include "skiff/runtime/launch.hpp"
 #include "skiff/runtime/seccomp_cache.hpp"
-#include "skiff/sys/userns.hpp"
 
-namespace skiff::runtime {
+namespace skiff::engine {
+
+using runtime::InitSpec;
+using runtime::MountOp;
 
 const std::vector<std::string> &default_masked_paths() {
   static const std::vector<std::string> p = [] {
@@ -37,7 +42,9 @@ const std::vector<std::string> &default_readonly_paths() {
   return p;
 }
 
-static void add_system_mounts(LaunchPlan &p, const storage::ContainerConfig &c) {
+namespace {
+
+void add_system_mounts(InitSpec &p, const storage::ContainerConfig &c) {
   using K = MountOp::Kind;
   p.mounts.push_back({K::proc, "proc", "/proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, "", false});
   p.mounts.push_back({K::tmpfs, "tmpfs", "/dev", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k"});
@@ -62,33 +69,33 @@ static void add_system_mounts(LaunchPlan &p, const storage::ContainerConfig &c) 
 // Docker's rules: --privileged may use every device and gets the host's
 // nodes (as root); otherwise the defaults, each --device's nodes with its
 // permissions, and each --device-cgroup-rule.
-static Status add_devices(LaunchPlan &p, const storage::ContainerConfig &c) {
-  const bool rootless = ::geteuid() != 0 || sys::in_user_namespace();
+Status add_devices(InitSpec &p, std::vector<runtime::DeviceRule> &rules,
+                   const storage::ContainerConfig &c, bool rootless) {
   p.bind_devices = rootless;
   if (c.privileged) {
-    p.device_rules = {kAllDevices};
+    rules = {runtime::kAllDevices};
     if (!rootless)
-      p.devices = host_devices();
+      p.devices = runtime::host_devices();
   } else {
-    p.device_rules = default_device_rules();
+    rules = runtime::default_device_rules();
   }
   for (const auto &d : c.devices) {
     if (c.privileged && d.path_on_host == d.path_in_container)
       continue;  // already there
-    for (auto &n : TRY(devices_from_path(d.path_on_host, d.path_in_container))) {
+    for (auto &n : TRY(runtime::devices_from_path(d.path_on_host, d.path_in_container))) {
       if (!c.privileged)
-        p.device_rules.push_back({n.type, n.major, n.minor, d.cgroup_permissions});
+        rules.push_back({n.type, n.major, n.minor, d.cgroup_permissions});
       p.devices.push_back(std::move(n));
     }
   }
   if (!c.privileged)
     for (const auto &r : c.device_cgroup_rules)
-      p.device_rules.push_back(TRY(parse_device_rule(r)));
+      rules.push_back(TRY(runtime::parse_device_rule(r)));
   return {};
 }
 
 // Docker's default is rprivate: mounts made later on either side stay there.
-static unsigned long bind_propagation(const std::vector<std::string> &options) {
+unsigned long bind_propagation(const std::vector<std::string> &options) {
   static const std::pair<const char *, unsigned long> modes[] = {
       {"private", MS_PRIVATE}, {"rprivate", MS_PRIVATE | MS_REC}, {"shared", MS_SHARED},
       {"rshared", MS_SHARED | MS_REC}, {"slave", MS_SLAVE}, {"rslave", MS_SLAVE | MS_REC}};
@@ -101,7 +108,7 @@ static unsigned long bind_propagation(const std::vector<std::string> &options) {
 
 // --tmpfs and --mount type=tmpfs: Docker's noexec,nosuid,nodev unless the
 // options say otherwise; flag words become mount flags, the rest data.
-static MountOp tmpfs_mount(const storage::MountConfig &m) {
+MountOp tmpfs_mount(const storage::MountConfig &m) {
   static const std::pair<const char *, std::pair<unsigned long, bool>> words[] = {
       {"ro", {MS_RDONLY, true}},     {"rw", {MS_RDONLY, false}},   {"noexec", {MS_NOEXEC, true}},
       {"exec", {MS_NOEXEC, false}},  {"nosuid", {MS_NOSUID, true}}, {"suid", {MS_NOSUID, false}},
@@ -124,47 +131,10 @@ static MountOp tmpfs_mount(const storage::MountConfig &m) {
   return {MountOp::Kind::tmpfs, "tmpfs", m.destination, flags, data, false};
 }
 
-Result<LaunchPlan> make_plan(const storage::ContainerConfig &c, const std::vector<std::string> &layers,
-                             const std::string &cdir, const std::string &rundir,
-                             const std::vector<std::pair<std::string, std::string>> &volume_dirs,
-                             const std::string &cache_dir) {
-  LaunchPlan p;
-  p.rootfs = rundir + "/rootfs";
-  p.lower.assign(layers.rbegin(), layers.rend());
-  p.upper = cdir + "/upper";
-  p.work = cdir + "/work";
-  p.fuse_overlayfs = c.storage_driver == "fuse-overlayfs";
-  p.new_netns = c.network != "host";
-  p.keep_id = c.userns == "keep-id";
-  p.keep_uid = c.keep_id_uid;
-  p.keep_gid = c.keep_id_gid;
-  p.hostname = c.hostname;
-  p.argv = c.argv();
-  if (p.argv.empty())
-    return make_error(Errc::invalid, "no command specified");
-  p.env = c.env;
-  p.cwd = c.working_dir.empty() ? "/" : c.working_dir;
-  p.user = c.user;
-  p.tty = c.tty;
-  p.init = c.init;
-  p.read_only = c.read_only;
-  p.no_new_privileges = c.no_new_privileges;
-  p.ulimits = c.ulimits;
-  auto caps = TRY(effective_caps(c.cap_add, c.cap_drop, c.privileged));
-  p.caps = cap_numbers(caps);
-  if (c.seccomp != "unconfined" && !c.privileged)
-    p.seccomp = TRY(seccomp_program(cache_dir, c.seccomp, caps));
-  if (!c.privileged) {
-    p.masked_paths = default_masked_paths();
-    p.readonly_paths = default_readonly_paths();
-  }
-  add_system_mounts(p, c);
-  TRY_STATUS(add_devices(p, c));
-  p.cgroups = container_cgroup_mounts(p.bind_devices);
-  p.cgroups_writable = c.privileged;
-  using K = MountOp::Kind;
-  // Parents before children ("/data" before "/data/sub"), as Docker sorts.
-  std::vector<storage::MountConfig> user_mounts = c.mounts;
+// The user's mounts, parents before children ("/data" before "/data/sub"),
+// as Docker sorts them; volumes bound from their directories.
+void add_user_mounts(InitSpec &p, const LaunchInputs &in) {
+  std::vector<storage::MountConfig> user_mounts = in.config.mounts;
   std::stable_sort(user_mounts.begin(), user_mounts.end(), [](const auto &a, const auto &b) {
     return std::count(a.destination.begin(), a.destination.end(), '/') <
            std::count(b.destination.begin(), b.destination.end(), '/');
@@ -176,18 +146,101 @@ Result<LaunchPlan> make_plan(const storage::ContainerConfig &c, const std::vecto
     }
     std::string src = m.source;
     if (m.type == "volume") {
-      for (const auto &[name, dir] : volume_dirs)
+      for (const auto &[name, dir] : in.volume_dirs)
         if (name == m.source)
           src = dir;
     }
     bool nocopy = std::find(m.options.begin(), m.options.end(), "nocopy") != m.options.end();
-    p.mounts.push_back({K::bind, src, m.destination, 0, "", m.readonly, true,
+    p.mounts.push_back({MountOp::Kind::bind, src, m.destination, 0, "", m.readonly, true,
                         m.type == "volume" && !nocopy, bind_propagation(m.options)});
   }
+}
+
+// The container's first process: its root, mounts, devices, identity and
+// confinement.
+Result<InitSpec> plan_init(const LaunchInputs &in, std::vector<runtime::DeviceRule> &device_rules) {
+  const auto &c = in.config;
+  InitSpec p;
+  p.rootfs = in.run_dir + "/rootfs";
+  p.lower.assign(in.layers.rbegin(), in.layers.rend());
+  p.upper = in.container_dir + "/upper";
+  p.work = in.container_dir + "/work";
+  p.userxattr = in.host.in_user_namespace;
+  if (in.driver == "vfs")
+    p.copy_root = in.container_dir + "/rootfs";
+  p.fuse_overlayfs = c.storage_driver == "fuse-overlayfs";
+  p.new_netns = c.network != "host";
+  p.keep_id = c.userns == "keep-id";
+  p.keep_uid = c.keep_id_uid;
+  p.keep_gid = c.keep_id_gid;
+  p.hostname = p.new_netns ? c.hostname : "";  // host: the host's, left alone
+  p.argv = c.argv();
+  if (p.argv.empty())
+    return make_error(Errc::invalid, "no command specified");
+  p.env = c.env;
+  p.cwd = c.working_dir.empty() ? "/" : c.working_dir;
+  p.user = c.user;
+  p.tty = c.tty;
+  p.init = c.init;
+  p.read_only = c.read_only;
+  p.no_new_privileges = c.no_new_privileges;
+  p.ulimits = c.ulimits;
+  auto caps = TRY(runtime::effective_caps(c.cap_add, c.cap_drop, c.privileged));
+  p.caps = runtime::cap_numbers(caps);
+  if (c.seccomp != "unconfined" && !c.privileged)
+    p.seccomp = TRY(runtime::seccomp_program(in.seccomp_cache, c.seccomp, caps));
+  if (!c.privileged) {
+    p.masked_paths = default_masked_paths();
+    p.readonly_paths = default_readonly_paths();
+  }
+  add_system_mounts(p, c);
+  TRY_STATUS(add_devices(p, device_rules, c, in.host.rootless));
+  p.cgroups = in.host.cgroup_mounts;
+  p.cgroups_writable = c.privileged;
+  add_user_mounts(p, in);
   // Last, so they show even over a volume mounted on /etc.
   for (const char *f : {"hosts", "hostname", "resolv.conf"})
-    p.mounts.push_back({K::bind, cdir + "/" + f, std::string("/etc/") + f, 0, "", false});
+    p.mounts.push_back({MountOp::Kind::bind, in.container_dir + "/" + f, std::string("/etc/") + f, 0, "", false});
   return p;
 }
 
-} // namespace skiff::runtime
+// /etc/hostname, /etc/hosts and /etc/resolv.conf: the host's with
+// --network host, else the container's name and address, and the host's
+// name servers with loopback ones pointed at the helper's DNS forwarder.
+std::vector<supervisor::PlannedFile> plan_files(const LaunchInputs &in, const std::string &helper) {
+  const auto &c = in.config;
+  bool host_net = c.network == "host";
+  auto addresses = network::user_net_addresses(helper);
+  std::string hostname = host_net ? in.host.hostname : c.hostname;
+  std::string hosts =
+      host_net ? in.host.hosts
+               : network::hosts_file(hostname, addresses.address.empty() ? "127.0.1.1" : addresses.address);
+  std::string resolv = c.network == "none" ? std::string() : network::resolv_conf(in.host.resolv_conf, addresses.dns);
+  const std::string &d = in.container_dir;
+  return {{d + "/hostname", hostname + "\n"}, {d + "/hosts", std::move(hosts)}, {d + "/resolv.conf", std::move(resolv)}};
+}
+
+} // namespace
+
+Result<supervisor::LaunchPlan> plan_launch(const LaunchInputs &in) {
+  const auto &c = in.config;
+  supervisor::LaunchPlan plan;
+  plan.id = c.id;
+  plan.name = c.name;
+  plan.network.helper = network::user_net_helper(c.network);
+  plan.init = TRY(plan_init(in, plan.cgroup.device_rules));
+  if (plan.network.helper == "slirp")
+    plan.init.tap = network::slirp_tap_config();
+  plan.dirs = {plan.init.rootfs, plan.init.upper, plan.init.work};
+  plan.files = plan_files(in, plan.network.helper);
+  plan.cgroup.name = c.id;
+  plan.cgroup.limits = {c.limits.memory, c.limits.memory_swap, c.limits.cpus, c.limits.pids};
+  plan.run_dir = in.run_dir;
+  if (c.log_driver == "json-file")
+    plan.log_path = in.container_dir + "/ctr.log";
+  plan.stdin_pipe = c.open_stdin && !c.tty;
+  plan.exit = {c.restart, c.auto_remove};
+  return plan;
+}
+
+} // namespace skiff::engine

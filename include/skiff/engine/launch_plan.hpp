@@ -1,0 +1,45 @@
+// Deciding what to launch for a container: its config, its image's layers,
+// its volumes and the host's facts in, a supervisor::LaunchPlan out. Pure
+// apart from compiling (or reading the cache of) its seccomp program and
+// looking up the host's device nodes it names.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "skiff/runtime/cgroups.hpp"
+#include "skiff/storage/container_config.hpp"
+#include "skiff/supervisor/launch_plan.hpp"
+#include "skiff/util/result.hpp"
+
+namespace skiff::engine {
+
+// What the host and store say, gathered by the caller.
+struct HostFacts {
+  std::string hostname;      // for --network host
+  std::string hosts;         // the host's /etc/hosts, for --network host
+  std::string resolv_conf;   // the host's /etc/resolv.conf
+  bool rootless = false;     // not root, or in a user namespace: device nodes are bound, not made
+  bool in_user_namespace = false;  // overlay needs userxattr
+  std::vector<runtime::CgroupMount> cgroup_mounts;  // what /sys/fs/cgroup shows
+};
+
+struct LaunchInputs {
+  storage::ContainerConfig config;
+  std::vector<std::string> layers;  // the image's layer dirs, bottom first
+  std::vector<std::pair<std::string, std::string>> volume_dirs;  // volume name, its _data dir
+  std::string container_dir;        // upper/, work/, hosts, hostname, resolv.conf, ctr.log
+  std::string run_dir;              // rootfs/ (mount point), attach.sock
+  std::string driver;               // the store's: overlay, fuse-overlayfs or vfs
+  std::string seccomp_cache;        // compiled seccomp programs
+  HostFacts host;
+};
+
+Result<supervisor::LaunchPlan> plan_launch(const LaunchInputs &in);
+
+// Docker's masked and read-only /proc and /sys paths.
+const std::vector<std::string> &default_masked_paths();
+const std::vector<std::string> &default_readonly_paths();
+
+} // namespace skiff::engine

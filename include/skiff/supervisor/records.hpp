@@ -1,0 +1,37 @@
+// All the supervisor may read and change of its container's records: the
+// engine implements it over the store and hands it over with the plan, so
+// the supervisor never sees the store itself. (The health issue's checks
+// will record their results here too.)
+#pragma once
+
+#include <functional>
+
+#include "skiff/storage/container_config.hpp"
+#include "skiff/storage/exit_record.hpp"
+#include "skiff/util/result.hpp"
+
+namespace skiff::supervisor {
+
+class ContainerRecords {
+public:
+  virtual ~ContainerRecords() = default;
+  // Changes state.json under the container's lock.
+  virtual Status record(const std::function<void(storage::ContainerState &)> &change) = 0;
+  // An exit state.json could not take (a full disk): exit_record.hpp.
+  virtual Status record_exit(const storage::ExitRecord &r) = 0;
+  virtual Result<storage::ContainerState> state() = 0;
+  // stop and kill ask for no restart; a start clears the request.
+  virtual bool stop_requested() = 0;
+  virtual void clear_stop_request() = 0;
+  // An rm has begun: the container is no longer there to restart or record.
+  virtual bool removed() = 0;
+  // --rm after the exit: forgets the container (config gone, name free,
+  // anonymous volumes removed); false if an rm began first.
+  virtual bool forget() = 0;
+  // Releases what a run holds outside the supervisor's own processes (its
+  // cgroup, network helpers left by PID file) and, with `files`, the
+  // container's files: the engine's one teardown path.
+  virtual void tear_down(bool files) = 0;
+};
+
+} // namespace skiff::supervisor

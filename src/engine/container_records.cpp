@@ -1,0 +1,38 @@
+#include "container_records.hpp"
+
+#include "skiff/util/fs.hpp"
+#include "teardown.hpp"
+
+namespace skiff::engine {
+
+Status StoreRecords::record(const std::function<void(storage::ContainerState &)> &change) {
+  auto lock = TRY(store_.lock_container(config_.id));
+  auto st = TRY(store_.read_state(config_.id));
+  change(st);
+  return store_.write_state(config_.id, st);
+}
+
+Status StoreRecords::record_exit(const storage::ExitRecord &r) {
+  return store_.write_exit_record(config_.id, r);
+}
+
+Result<storage::ContainerState> StoreRecords::state() { return store_.read_state(config_.id); }
+
+bool StoreRecords::stop_requested() { return store_.stop_requested(config_.id); }
+
+void StoreRecords::clear_stop_request() { store_.clear_stop_request(config_.id); }
+
+bool StoreRecords::removed() { return !fs::exists(store_.container_dir(config_.id) + "/config.json"); }
+
+bool StoreRecords::forget() {
+  auto lock = store_.lock_containers();
+  auto clock = store_.lock_container(config_.id);
+  if (!store_.begin_removal(config_, true))
+    return false;
+  (void)store_.remove_anonymous_volumes(config_);
+  return true;
+}
+
+void StoreRecords::tear_down(bool files) { (void)engine::tear_down(store_, config_.id, {files, nullptr}); }
+
+} // namespace skiff::engine

@@ -1,0 +1,19 @@
+#include "teardown.hpp"
+
+#include "skiff/network/user_net.hpp"
+#include "skiff/runtime/cgroups.hpp"
+
+namespace skiff::engine {
+
+Status tear_down(const storage::Store &store, const std::string &id, const Teardown &what) {
+  network::stop_orphaned_user_net(store.container_run_dir(id));
+  (void)runtime::Cgroup::destroy_by_name(id);
+  Status s;
+  if (what.volumes_of)
+    s = store.remove_anonymous_volumes(*what.volumes_of);
+  if (what.files)
+    TRY_STATUS(store.remove_container_files(id));
+  return s;
+}
+
+} // namespace skiff::engine
