@@ -16,14 +16,14 @@
 #include <fmt/format.h>
 
 #include "skiff/cli/detach_keys.hpp"
-#include "skiff/supervisor/attach_protocol.hpp"
+#include "skiff/engine/attach.hpp"
 #include "skiff/util/fd.hpp"
 #include "skiff/util/result.hpp"
 #include "skiff/util/strings.hpp"
 
 namespace skiff::cli {
 
-using supervisor::Frame;
+using Frame = engine::AttachFrame;
 
 namespace {
 
@@ -42,7 +42,7 @@ void write_all(int fd, std::string_view d) {
 void send_resize(int sock, int grow) {
   winsize ws{};
   if (::ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
-    write_all(sock, supervisor::encode_frame(Frame::resize, fmt::format("{} {}", ws.ws_row + grow, ws.ws_col + grow)));
+    write_all(sock, engine::encode_frame(Frame::resize, fmt::format("{} {}", ws.ws_row + grow, ws.ws_col + grow)));
 }
 
 // Puts the terminal in raw mode for the session and restores it after.
@@ -153,18 +153,18 @@ SessionEnd relay_attach(int sock, const AttachOptions &o, int &fatal) {
         bool detach = false;
         std::string data = input.take(std::string_view(buf, static_cast<size_t>(n)), detach);
         if (!data.empty())
-          write_all(sock, supervisor::encode_frame(Frame::stdin_data, data));
+          write_all(sock, engine::encode_frame(Frame::stdin_data, data));
         if (detach)
           return {0, true};
       } else if (n == 0 || errno != EINTR) {
         stdin_live = false;
         if (!input.held().empty())
-          write_all(sock, supervisor::encode_frame(Frame::stdin_data, input.held()));
+          write_all(sock, engine::encode_frame(Frame::stdin_data, input.held()));
         // A terminal's input never ends for the container, as with Docker:
         // this one going away (closed, EIO) must not cut off the next
         // client that attaches.
         if (!o.tty)
-          write_all(sock, supervisor::encode_frame(Frame::stdin_eof, ""));
+          write_all(sock, engine::encode_frame(Frame::stdin_eof, ""));
       }
     }
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -172,7 +172,7 @@ SessionEnd relay_attach(int sock, const AttachOptions &o, int &fatal) {
       if (n <= 0)
         return {kExitRuntime, false};
       in.append(buf, static_cast<size_t>(n));
-      while (auto f = supervisor::decode_frame(in)) {
+      while (auto f = engine::decode_frame(in)) {
         if (f->type == Frame::stdout_data)
           write_all(STDOUT_FILENO, f->payload);
         else if (f->type == Frame::stderr_data)

@@ -8,10 +8,8 @@
 #include <fmt/format.h>
 
 #include "registry.hpp"
+#include "skiff/engine/completion.hpp"
 #include "skiff/engine/pull.hpp"
-#include "skiff/image/reference.hpp"
-#include "skiff/runtime/caps.hpp"
-#include "skiff/util/fs.hpp"
 
 namespace skiff::cli {
 
@@ -22,26 +20,17 @@ static std::vector<std::string> live_names(Context &ctx, const std::string &kind
   if (!eng)
     return out;
   if (kind.rfind("containers", 0) == 0) {
-    // Only config files are read: ps-level detail is not needed here.
-    for (const auto &id : eng->store().container_ids().value_or({})) {
-      auto rec = eng->store().read_container(id);
-      if (!rec)
-        continue;
-      bool running = rec->state.status == storage::RunStatus::running;
-      if ((kind == "containers-running" && !running) || (kind == "containers-stopped" && running))
-        continue;
-      out.push_back(rec->config.name);
-    }
+    auto f = kind == "containers-running"   ? engine::NameFilter::running
+             : kind == "containers-stopped" ? engine::NameFilter::stopped
+                                            : engine::NameFilter::all;
+    out = engine::container_names(*eng, f);
   }
   if (kind == "images" || kind == "containers-and-images") {
-    for (const auto &img : eng->store().images().value_or({}))
-      for (const auto &n : img.names)
-        if (auto r = image::parse_reference(n))
-          out.push_back(r->familiar());
+    auto images = engine::image_names(*eng);
+    out.insert(out.end(), images.begin(), images.end());
   }
   if (kind == "volumes")
-    for (const auto &n : fs::list_dir(ctx.options().root + "/volumes").value_or({}))
-      out.push_back(n);
+    out = engine::volume_names(*eng);
   if (kind == "registries")
     out = engine::known_registries();
   return out;
@@ -61,7 +50,7 @@ static std::vector<std::string> static_values(const std::string &kind) {
   if (kind == "security-opt")
     return {"no-new-privileges", "seccomp=unconfined", "seccomp="};
   if (kind == "capabilities") {
-    auto caps = runtime::all_caps();
+    auto caps = engine::capability_names();
     caps.push_back("ALL");
     return caps;
   }

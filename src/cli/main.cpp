@@ -8,7 +8,6 @@
 
 #include "registry.hpp"
 #include "skiff/util/fs.hpp"
-#include "skiff/util/proc_title.hpp"
 #include "skiff_config.h"
 
 namespace skiff::cli {
@@ -49,7 +48,6 @@ static void print_group(const std::string &group) {
 }
 
 int main(int argc, char **argv) {
-  proc_title::init(argc, argv);
   std::vector<std::string> args(argv + 1, argv + argc);
   engine::Options opts = engine::default_options();
   std::string self = fs::basename(argc > 0 ? argv[0] : "skiff");

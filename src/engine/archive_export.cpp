@@ -8,6 +8,7 @@
 #include "skiff/sys/userns.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/ids.hpp"
+#include "store_access.hpp"
 
 namespace skiff::engine {
 
@@ -28,7 +29,7 @@ struct Scratch {
 // its image's layers, stacked read-only (never while the container's own
 // overlay uses that upper dir).
 Result<UniqueFd> open_root(Engine &eng, const ContainerView &v, Scratch &scratch) {
-  auto &store = eng.store();
+  auto &store = store_of(eng);
   std::string cdir = store.container_dir(v.config.id);
   std::string driver = v.config.storage_driver.empty() ? store.driver() : v.config.storage_driver;
   if (driver == "vfs") {

@@ -15,6 +15,7 @@
 #include "skiff/util/atomic_output.hpp"
 #include "skiff/util/digest.hpp"
 #include "skiff/util/fs.hpp"
+#include "store_access.hpp"
 
 namespace skiff::engine {
 
@@ -110,7 +111,7 @@ bool name_only(std::string_view text) {
 // Resolves the names as docker save does, in the order given; one entry
 // per image, with every name that selected it.
 Result<std::vector<Selected>> select(Engine &eng, const std::vector<std::string> &names) {
-  auto images = TRY(eng.store().images());
+  auto images = TRY(store_of(eng).images());
   std::vector<std::pair<ImageRecord, std::string>> picks; // image, full name or ""
   for (const auto &text : names) {
     size_t before = picks.size();
@@ -134,15 +135,15 @@ Result<std::vector<Selected>> select(Engine &eng, const std::vector<std::string>
     if (it == out.end()) {
       Selected s;
       s.saved.config_digest = "sha256:" + img.id;
-      s.saved.config = TRY(eng.store().read_blob(s.saved.config_digest));
-      auto cfg = TRY(image::ImageConfig::parse(s.saved.config, eng.store().blob_path(s.saved.config_digest)));
+      s.saved.config = TRY(store_of(eng).read_blob(s.saved.config_digest));
+      auto cfg = TRY(image::ImageConfig::parse(s.saved.config, store_of(eng).blob_path(s.saved.config_digest)));
       if (cfg.diff_ids.size() != img.layers.size())
         return make_error(Errc::failed, "image {} lists {} layers but the store has {}", img.id.substr(0, 12),
                           cfg.diff_ids.size(), img.layers.size());
       s.saved.diff_ids = cfg.diff_ids;
       s.chains = img.layers;
       for (const auto &chain : img.layers)
-        s.saved.layer_sizes.push_back(TRY(storage::layer_tar_size(eng.store(), chain)));
+        s.saved.layer_sizes.push_back(TRY(storage::layer_tar_size(store_of(eng), chain)));
       out.push_back(std::move(s));
       it = out.end() - 1;
     }
@@ -163,7 +164,7 @@ Status write_layers(Engine &eng, const std::vector<Selected> &sel, Members &m,
       if (!done.insert(diff).second)
         continue;
       TRY_STATUS(m.stream(member(diff), s.saved.layer_sizes[i], [&](const ByteSink &sink) {
-        return storage::write_layer_tar(eng.store(), s.chains[i], sink);
+        return storage::write_layer_tar(store_of(eng), s.chains[i], sink);
       }));
     }
   return {};
@@ -210,7 +211,7 @@ Status save_images(Engine &eng, const std::vector<std::string> &names, ArchiveFo
   if (format == ArchiveFormat::oci_dir)
     return make_error(Errc::invalid, "oci-dir is a directory, not a stream: name it with -o");
   // Held shared so that layer gc (an rmi meanwhile) keeps the layers read here.
-  auto hold = TRY(eng.store().lock_layer_adds());
+  auto hold = TRY(store_of(eng).lock_layer_adds());
   auto sel = TRY(select(eng, names));
   TarMembers tar([fd](const void *p, size_t n) {
     return fs::write_all(fd, {static_cast<const char *>(p), n}, "the archive");
@@ -223,7 +224,7 @@ Status save_images(Engine &eng, const std::vector<std::string> &names, ArchiveFo
 }
 
 Status save_images_dir(Engine &eng, const std::vector<std::string> &names, const std::string &dir) {
-  auto hold = TRY(eng.store().lock_layer_adds());
+  auto hold = TRY(store_of(eng).lock_layer_adds());
   auto sel = TRY(select(eng, names));
   auto out = TRY(fs::AtomicDir::create(dir, 0755));
   DirMembers members(out.tmp());

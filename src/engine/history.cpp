@@ -1,6 +1,7 @@
 #include "skiff/engine/history.hpp"
 
 #include "skiff/util/timefmt.hpp"
+#include "store_access.hpp"
 
 namespace skiff::engine {
 
@@ -31,7 +32,7 @@ Result<std::vector<HistoryRow>> image_history(Engine &eng, const storage::ImageR
   auto cfg = TRY(eng.image_config(img));
   std::vector<int64_t> sizes;
   for (const auto &chain : img.layers)
-    sizes.push_back(TRY(eng.store().read_layer(chain)).size);
+    sizes.push_back(TRY(store_of(eng).read_layer(chain)).size);
   return history_rows(cfg, "sha256:" + img.id, sizes);
 }
 

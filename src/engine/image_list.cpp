@@ -4,6 +4,7 @@
 #include <set>
 
 #include "skiff/util/fs.hpp"
+#include "store_access.hpp"
 
 namespace skiff::engine {
 
@@ -25,7 +26,7 @@ Result<int64_t> created_of(Engine &eng, const std::optional<std::string> &name) 
 } // namespace
 
 Result<std::vector<ListedImage>> list_images(Engine &eng, const ImageFilter &f) {
-  auto images = TRY(eng.store().images());
+  auto images = TRY(store_of(eng).images());
   std::optional<int64_t> before, since;
   if (f.before)
     before = TRY(created_of(eng, f.before));
@@ -57,7 +58,7 @@ Result<std::vector<ListedImage>> list_images(Engine &eng, const ImageFilter &f) 
 }
 
 Result<PruneReport> prune_images(Engine &eng, const ImageFilter &f) {
-  auto &store = eng.store();
+  auto &store = store_of(eng);
   std::set<std::string> used;
   for (const auto &c : TRY(eng.containers()))
     used.insert(c.config.image_id);

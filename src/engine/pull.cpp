@@ -9,6 +9,7 @@
 #include "skiff/util/digest.hpp"
 #include "skiff/util/strings.hpp"
 #include "skiff/util/timefmt.hpp"
+#include "store_access.hpp"
 
 namespace skiff::engine {
 
@@ -65,12 +66,12 @@ struct Puller {
   // One tag or digest; true when something new was recorded.
   Result<bool> one(const image::Reference &ref) {
     out(fmt::format("{}: Pulling from {}", ref.digest.empty() ? ref.tag : ref.digest, ref.path));
-    auto img = TRY(registry::pull_image(eng.store(), client, ref, opts,
+    auto img = TRY(registry::pull_image(store_of(eng), client, ref, opts,
                                         [&](const registry::LayerStatus &s) {
                                           out({s.id, s.status, s.current, s.total});
                                         }));
     out("Digest: " + img.manifest_digest);
-    bool changed = TRY(record(eng.store(), img, ref.digest.empty() ? ref.full() : "",
+    bool changed = TRY(record(store_of(eng), img, ref.digest.empty() ? ref.full() : "",
                               ref.repository() + "@" + img.manifest_digest));
     return changed;
   }
@@ -81,7 +82,7 @@ Result<std::string> pull_from(Engine &eng, const image::Reference &ref, const Pu
                               const registry::PullOptions &opts, const PullOutput &out) {
   auto client = TRY(open_client(ref, r.access, !eng.options().rootless));
   // Held until the image is recorded: layer gc must not take new layers.
-  auto adding = TRY(eng.store().lock_layer_adds());
+  auto adding = TRY(store_of(eng).lock_layer_adds());
   Puller puller{eng, *client, opts, out};
   if (!r.all_tags) {
     bool changed = TRY(puller.one(ref));

@@ -8,6 +8,7 @@
 #include "registry_access.hpp"
 #include "skiff/image/reference.hpp"
 #include "skiff/registry/push.hpp"
+#include "store_access.hpp"
 
 namespace skiff::engine {
 
@@ -89,22 +90,22 @@ Result<std::string> push(Engine &eng, const PushRequest &r, const PushOutput &ou
     out("Using default tag: latest");
   out(fmt::format("The push refers to repository [{}]", ref.repository()));
   // Held until the last layer is read: layer gc must not take them away.
-  auto hold = TRY(eng.store().lock_layer_adds());
-  auto list = TRY(targets(eng.store(), ref, r.all_tags));
+  auto hold = TRY(store_of(eng).lock_layer_adds());
+  auto list = TRY(targets(store_of(eng), ref, r.all_tags));
 
   auto client = TRY(open_client(ref, r.access, !eng.options().rootless));
   for (const auto &t : list) {
     registry::PushSource src;
     std::string digest = "sha256:" + t.image.id;
-    src.config = TRY(eng.store().read_blob(digest));
-    src.diff_ids = TRY(image::ImageConfig::parse(src.config, eng.store().blob_path(digest))).diff_ids;
+    src.config = TRY(store_of(eng).read_blob(digest));
+    src.diff_ids = TRY(image::ImageConfig::parse(src.config, store_of(eng).blob_path(digest))).diff_ids;
     src.chains = t.image.layers;
-    auto pushed = TRY(registry::push_image(eng.store(), *client, t.ref, src, opts,
+    auto pushed = TRY(registry::push_image(store_of(eng), *client, t.ref, src, opts,
                                            [&](const registry::LayerStatus &s) {
                                              out({s.id, s.status, s.current, s.total});
                                            }));
     out(fmt::format("{}: digest: {} size: {}", t.ref.tag, pushed.digest, pushed.size));
-    TRY_STATUS(record_digest(eng.store(), t.image.id, ref.repository() + "@" + pushed.digest));
+    TRY_STATUS(record_digest(store_of(eng), t.image.id, ref.repository() + "@" + pushed.digest));
   }
   return r.all_tags ? ref.repository() : ref.full();
 }

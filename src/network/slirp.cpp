@@ -13,7 +13,7 @@
 
 #include "skiff/sys/fd_passing.hpp"
 #include "skiff/sys/pipe.hpp"
-#include "skiff/util/proc_title.hpp"
+#include "skiff/sys/proctitle.hpp"
 #include "slirp_loop.hpp"
 
 namespace skiff::network {
@@ -41,7 +41,7 @@ Result<SlirpHelper> start_slirp() {
     if (::getppid() != parent)
       ::_exit(1);
     ::prctl(PR_SET_NAME, "skiff-slirp");
-    proc_title::set("skiff-slirp");
+    sys::set_proc_title("skiff-slirp");
     // Nothing of the supervisor's but these three fds.
     int keep[3] = {tap_theirs.get(), ready_w.get(), exit_r.get()};
     std::sort(std::begin(keep), std::end(keep));

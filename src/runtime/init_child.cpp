@@ -157,7 +157,7 @@ void init_child(const InitSpec &p, ChildFds fds) {
       // make it non-dumpable so the container cannot ptrace it or read its
       // /proc entries.
       ::close_range(3, ~0U, 0);
-      sys::clear_args_area("init");
+      sys::set_proc_title("init");
       ::prctl(PR_SET_NAME, "init");
       ::prctl(PR_SET_DUMPABLE, 0);
       run_as_init(child);

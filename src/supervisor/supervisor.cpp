@@ -8,7 +8,7 @@
 
 #include "monitor.hpp"
 #include "skiff/util/fs.hpp"
-#include "skiff/util/proc_title.hpp"
+#include "skiff/sys/proctitle.hpp"
 #include "skiff/util/strings.hpp"
 #include "skiff/util/timefmt.hpp"
 
@@ -59,7 +59,7 @@ Result<pid_t> start(const LaunchPlan &plan, ContainerRecords &records, int attac
     ::setsid();
     detach_fds({status[1], attach_fd});
     ::prctl(PR_SET_NAME, "skiff-supervise");
-    proc_title::set("skiff-supervise " + plan.name);
+    sys::set_proc_title("skiff-supervise " + plan.name);
     Monitor m(plan, records, attach_fd, status[1]);
     ::_exit(m.run());
   }

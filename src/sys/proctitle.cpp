@@ -1,5 +1,6 @@
 #include "skiff/sys/proctitle.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 extern char **environ;
@@ -23,11 +24,19 @@ void record_args_area(int argc, char **argv) {
   area_end = end;
 }
 
-void clear_args_area(const char *title) {
+void set_proc_title(std::string_view title) {
   if (!area_begin)
     return;
-  std::memset(area_begin, 0, static_cast<size_t>(area_end - area_begin));
-  std::strncpy(area_begin, title, static_cast<size_t>(area_end - area_begin) - 1);
+  for (char **e = environ; e && *e; e++)
+    if (*e >= area_begin && *e < area_end)
+      if (char *copy = ::strdup(*e))
+        *e = copy;
+  auto room = static_cast<size_t>(area_end - area_begin);
+  size_t n = std::min(title.size(), room - 1);
+  std::memcpy(area_begin, title.data(), n);
+  // Zeros after it: the kernel shows the title up to the first one when it
+  // ran past argv's end, else all of argv's area, which ps shows trimmed.
+  std::memset(area_begin + n, 0, room - n);
 }
 
 } // namespace skiff::sys

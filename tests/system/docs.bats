@@ -214,6 +214,14 @@ offers() {
   done
 }
 
+not_offered() {
+  local w
+  [ "$status" -eq 0 ] || { echo "exit $status: $output"; return 1; }
+  for w in "$@"; do
+    ! grep -qxF -- "$w" <<<"$output" || { echo "'$w' offered in: $output"; return 1; }
+  done
+}
+
 @test "complete: flag values offer the expected words" {
   run skiff __complete run --network ''
   offers default none host
@@ -338,8 +346,14 @@ offers() {
   run skiff __complete inspect ''
   offers c1 busybox:latest
   run skiff __complete stop ''
-  [ "$status" -eq 0 ]
-  ! grep -qx c1 <<<"$output"
+  not_offered c1
+
+  skiff run -d --name r1 --network none busybox:latest sleep 1000 >/dev/null
+  run skiff __complete exec ''
+  offers r1
+  run skiff __complete start ''
+  offers c1
+  not_offered r1
 }
 
 # Runs the bash completion function for a command line (the cursor at its

@@ -68,6 +68,29 @@ no_fuse_daemon() { [ -z "$(fuse_daemons "$1")" ]; }
   # The container's root is a directory of its own, not an overlay mount.
   run skiff run --rm --network none multi:1 sh -c "grep ' / ' /proc/mounts | cut -d' ' -f3"
   [ "$output" != "overlay" ]
+  # No layer directories to show, as Docker's vfs.
+  run skiff image inspect -f '{{.GraphDriver.Name}} {{json .GraphDriver.Data}}' multi:1
+  [ "$output" = "vfs null" ]
+  local id
+  id=$(skiff create --network none multi:1 true)
+  run skiff inspect -f '{{.Driver}} {{.GraphDriver.Name}} {{json .GraphDriver.Data}}' "$id"
+  [ "$output" = "vfs vfs null" ]
+}
+
+@test "inspect's GraphDriver: an image's layers top first, a container's upper and work dirs over them" {
+  load_multi
+  local root=$BATS_TEST_TMPDIR/root name top low id
+  run skiff image inspect -f '{{.GraphDriver.Name}} {{.GraphDriver.Data.UpperDir}} {{.GraphDriver.Data.LowerDir}}' multi:1
+  [ "$status" -eq 0 ]
+  read -r name top low <<<"$output"
+  [ "$name" = "overlay" ]
+  [[ $top == "$root"/layers/*/diff && $low == "$root"/layers/*/diff ]]
+  # The top layer made /data/b; the one below it holds /data/keep.
+  [ "$(cat "$top/data/b")" = "b" ]
+  [ "$(cat "$low/data/keep")" = "keep" ]
+  id=$(skiff create --network none multi:1 true)
+  run skiff inspect -f '{{.Driver}} {{.GraphDriver.Data.LowerDir}} {{.GraphDriver.Data.UpperDir}} {{.GraphDriver.Data.WorkDir}}' "$id"
+  [ "$output" = "overlay $top:$low $root/containers/$id/upper $root/containers/$id/work" ]
 }
 
 @test "a store keeps its driver: asking for another one is an error" {

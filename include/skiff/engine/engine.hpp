@@ -11,10 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "skiff/engine/logs.hpp"
-#include "skiff/image/config.hpp"
-#include "skiff/runtime/exec.hpp"
+#include "skiff/engine/types.hpp"
 #include "skiff/spec/create_options.hpp"
-#include "skiff/storage/store.hpp"
 #include "skiff/util/result.hpp"
 
 namespace skiff::engine {
@@ -31,9 +29,9 @@ struct Options {
 Options default_options();
 
 struct ContainerView {
-  storage::ContainerConfig config;
-  storage::ContainerState state;
-  storage::ImageRecord image;  // may be empty if the image is gone
+  ContainerConfig config;
+  ContainerState state;
+  ImageRecord image;  // may be empty if the image is gone
 };
 
 class Engine {
@@ -43,18 +41,19 @@ public:
   // or container files owned by mapped IDs).
   static Result<Engine> open(const Options &o, bool enter_userns);
 
-  storage::Store &store() { return store_; }
   const Options &options() const { return opts_; }
+  // The store's layer driver ("overlay", "fuse-overlayfs", "vfs").
+  std::string storage_driver() const { return store_.driver(); }
 
   // Images.
-  Result<storage::ImageRecord> find_image(std::string_view ref_or_id);
+  Result<ImageRecord> find_image(std::string_view ref_or_id);
   struct FoundImage {
-    storage::ImageRecord image;
+    ImageRecord image;
     std::string name;  // the full name it was found by; empty for a digest or an ID
   };
   // find_image, telling which of the names a short name may have matched.
   Result<FoundImage> lookup_image(std::string_view ref_or_id);
-  Result<image::ImageConfig> image_config(const storage::ImageRecord &img);
+  Result<ImageConfig> image_config(const ImageRecord &img);
   Result<std::string> import_image(int fd, const std::string &tag,
                                    const std::vector<std::string> &changes,
                                    const std::string &message);
@@ -74,7 +73,7 @@ public:
   // config merged with `o` (spec::container_config), checked against this
   // host (capabilities, devices, cgroup limits, the user namespace) and
   // recorded. `replace` removes a container holding the name first.
-  Result<std::string> create_container(const spec::CreateOptions &o, const storage::ImageRecord &image,
+  Result<std::string> create_container(const spec::CreateOptions &o, const ImageRecord &image,
                                        bool replace);
   Result<pid_t> start_container(const std::string &id, int attach_fd);
   Status stop_container(const std::string &id, std::optional<int> timeout);
@@ -88,7 +87,7 @@ public:
   };
   // Starts a process in the running container with its user, capabilities
   // and seccomp filter (overridable as docker exec allows).
-  Result<runtime::ExecProcess> exec_container(const std::string &id, const ExecRequest &r);
+  Result<ExecProcess> exec_container(const std::string &id, const ExecRequest &r);
   // Finishes the removals killed commands left half done (removal.hpp):
   // stops what still runs of those containers and deletes what is left.
   // Every command that looks containers up or makes one calls it first.
@@ -110,6 +109,8 @@ public:
   Result<std::vector<std::string>> volume_users(const std::string &name);
 
 private:
+  friend struct StoreAccess;  // the engine's own code (src/engine/store_access.hpp)
+
   // A container whose supervisor died without a word is marked exited.
   void repair_state(const std::string &id, storage::ContainerState &st);
   // What follows begin_removal (which freed the name): the container's

@@ -15,6 +15,9 @@
 
 namespace skiff::engine {
 
+// One repository a search found (name, description, stars, official).
+using SearchResult = registry::SearchResult;
+
 // Docker's search filters: is-official=BOOL and stars=N (the highest of
 // several). Pure.
 struct SearchFilter {

@@ -1,9 +1,4 @@
 // exec and attach.
-#include <fcntl.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
-
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -11,8 +6,7 @@
 #include "../attach_client.hpp"
 #include "../registry.hpp"
 #include "../tty_flags.hpp"
-#include "skiff/supervisor/supervisor.hpp"
-#include "skiff/util/fs.hpp"
+#include "skiff/engine/attach.hpp"
 
 namespace skiff::cli {
 
@@ -46,14 +40,14 @@ static int run_exec(Context &ctx, const Args &a) {
   if (!p)
     return fail(p.error());
   if (r.detach)
-    return runtime::wait_exec(p->pid) == 0 ? 0 : kExitRuntime;
+    return engine::wait_exec(p->pid) == 0 ? 0 : kExitRuntime;
   if (p->pty) {
     auto end = pty_session(p->pty.get(), p->pid, r.interactive, *keys);
     // Docker's exec reports a detach as an error: the command's status is
     // not known yet.
     return end.detached ? fail_text("read escape sequence", 1) : end.exit_code;
   }
-  return runtime::wait_exec(p->pid);
+  return engine::wait_exec(p->pid);
 }
 
 static int run_attach(Context &ctx, const Args &a) {
@@ -67,19 +61,14 @@ static int run_attach(Context &ctx, const Args &a) {
   auto v = (*eng)->container(*id);
   if (!v)
     return fail(v.error());
-  if (v->state.status != storage::RunStatus::running)
+  if (v->state.status != engine::RunStatus::running)
     return fail_text("you cannot attach to a stopped container, start it first");
   bool want_stdin = !a.flag("no-stdin");
   if (auto s = check_tty(want_stdin, v->config.tty); !s)
     return fail(s.error());
-  std::string path = supervisor::attach_socket_path((*eng)->store(), *id);
-  UniqueFd dir(::open(fs::dirname(path).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  UniqueFd sock(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/attach.sock", dir.get());
-  if (!dir || ::connect(sock.get(), reinterpret_cast<sockaddr *>(&addr), sizeof addr) < 0)
-    return fail(sys_error("connecting to container {}", v->config.name));
+  auto sock = engine::attach_container(**eng, *v);
+  if (!sock)
+    return fail(sock.error());
   AttachOptions o;
   o.tty = v->config.tty;
   o.stdin_open = v->config.open_stdin && want_stdin;
@@ -90,7 +79,7 @@ static int run_attach(Context &ctx, const Args &a) {
   o.pid = v->state.pid;
   o.detach_keys = *keys;
   o.redraw = true;
-  auto end = attach_session(sock.get(), o);
+  auto end = attach_session(sock->get(), o);
   return end.detached ? fail_text("read escape sequence", 1) : end.exit_code;
 }
 

@@ -14,7 +14,7 @@ static Result<nlohmann::json> inspect_one(engine::Engine &eng, const Context &ct
     auto id = eng.find_container(name);
     if (id) {
       auto v = TRY(eng.container(*id));
-      return inspect_json(v, ctx.options(), eng.store().driver());
+      return inspect_json(v, ctx.options(), engine::container_graph_driver(eng, v));
     }
     if (id.error().code != Errc::not_found)
       return std::move(id).error();  // an ambiguous prefix says so

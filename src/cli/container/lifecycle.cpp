@@ -115,7 +115,7 @@ static int run_prune(Context &ctx, const Args &a) {
       return fail_text(fmt::format("invalid filter \"{}\": only label=KEY[=VALUE] is supported", f));
   fmt::print("Deleted Containers:\n");
   for (const auto &c : *list) {
-    if (c.state.status == storage::RunStatus::running || c.state.status == storage::RunStatus::restarting)
+    if (c.state.status == engine::RunStatus::running || c.state.status == engine::RunStatus::restarting)
       continue;
     bool match = true;
     for (const auto &f : filters)

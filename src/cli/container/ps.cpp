@@ -23,7 +23,7 @@ static int run_ps(Context &ctx, const Args &a) {
   bool all = a.flag("all") || a.has("filter");
   std::vector<engine::ContainerView> shown;
   for (auto &v : *list) {
-    bool active = v.state.status == storage::RunStatus::running || v.state.status == storage::RunStatus::restarting;
+    bool active = v.state.status == engine::RunStatus::running || v.state.status == engine::RunStatus::restarting;
     if (!all && !active && !a.flag("latest") && !a.has("last"))
       continue;
     // Docker ORs filters on the same key and ANDs the keys.

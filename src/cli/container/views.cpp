@@ -5,15 +5,15 @@
 
 #include <fmt/format.h>
 
+#include "../image/views.hpp"
 #include "skiff/image/reference.hpp"
-#include "skiff/network/user_net.hpp"
 #include "skiff/util/strings.hpp"
 #include "skiff/util/timefmt.hpp"
 
 namespace skiff::cli {
 
 using nlohmann::json;
-using storage::RunStatus;
+using engine::RunStatus;
 
 namespace {
 
@@ -25,7 +25,7 @@ std::string network_name(const std::string &mode) {
 
 } // namespace
 
-std::string status_text(const storage::ContainerState &s, int64_t now) {
+std::string status_text(const engine::ContainerState &s, int64_t now) {
   switch (s.status) {
   case RunStatus::running:
     return "Up " + timefmt::human_duration(now - s.started_at);
@@ -96,7 +96,7 @@ json ps_row(const engine::ContainerView &v, bool no_trunc, int64_t now) {
           {"CreatedAt", created_at},
           {"RunningFor", timefmt::human_duration(now - c.created) + " ago"},
           {"Ports", ""},
-          {"State", storage::status_name(v.state.status)},
+          {"State", engine::status_name(v.state.status)},
           {"Status", status_text(v.state, now)},
           {"Size", "0B"},
           {"Names", c.name},
@@ -107,23 +107,7 @@ json ps_row(const engine::ContainerView &v, bool no_trunc, int64_t now) {
           {"LocalVolumes", std::to_string(local_volumes)}};
 }
 
-// Docker's GraphDriver: the driver, and for the overlay drivers the
-// directories the root is made of. No MergedDir: the root is mounted only
-// inside the container's own mount namespace, never on the host.
-static json graph_driver(const engine::ContainerView &v, const engine::Options &opts,
-                         const std::string &driver) {
-  if (driver != "overlay" && driver != "fuse-overlayfs")
-    return {{"Name", driver}, {"Data", nullptr}};
-  std::vector<std::string> lower;
-  for (auto l = v.image.layers.rbegin(); l != v.image.layers.rend(); ++l)
-    lower.push_back(opts.root + "/layers/" + *l + "/diff");
-  std::string dir = opts.root + "/containers/" + v.config.id;
-  return {{"Name", driver},
-          {"Data", {{"LowerDir", str::join(lower, ":")}, {"UpperDir", dir + "/upper"},
-                    {"WorkDir", dir + "/work"}}}};
-}
-
-static std::string bind_propagation(const storage::MountConfig &m) {
+static std::string bind_propagation(const engine::MountConfig &m) {
   for (const char *p : {"private", "rprivate", "shared", "rshared", "slave", "rslave"})
     if (std::find(m.options.begin(), m.options.end(), p) != m.options.end())
       return p;
@@ -131,11 +115,11 @@ static std::string bind_propagation(const storage::MountConfig &m) {
 }
 
 json inspect_json(const engine::ContainerView &v, const engine::Options &opts,
-                  const std::string &driver) {
+                  const engine::GraphDriver &driver) {
   const auto &c = v.config;
   const auto &s = v.state;
   bool running = s.status == RunStatus::running;
-  json state = {{"Status", storage::status_name(s.status)},
+  json state = {{"Status", engine::status_name(s.status)},
                 {"Running", running},
                 {"Paused", s.status == RunStatus::paused},
                 {"Restarting", s.status == RunStatus::restarting},
@@ -223,7 +207,7 @@ json inspect_json(const engine::ContainerView &v, const engine::Options &opts,
   if (!exposed.empty())
     config["ExposedPorts"] = exposed;
   std::string net = network_name(c.network);
-  auto addresses = network::user_net_addresses(network::user_net_helper(c.network));
+  auto addresses = engine::network_addresses(c.network);
   json networks = json::object();
   networks[net] = {{"IPAddress", addresses.address},
                    {"Gateway", addresses.gateway},
@@ -243,9 +227,9 @@ json inspect_json(const engine::ContainerView &v, const engine::Options &opts,
           {"LogPath", c.log_driver == "none" ? "" : opts.root + "/containers/" + c.id + "/ctr.log"},
           {"Name", "/" + c.name},
           {"RestartCount", s.restart_count},
-          {"Driver", driver},
+          {"Driver", driver.name},
           {"Platform", "linux"},
-          {"GraphDriver", graph_driver(v, opts, driver)},
+          {"GraphDriver", graph_driver_json(driver)},
           {"HostConfig", host_config},
           {"Mounts", mounts},
           {"Config", config},
@@ -276,7 +260,7 @@ Result<bool> filter_matches(const engine::ContainerView &v, const std::string &f
     static const char *known[] = {"created", "restarting", "running", "removing", "paused", "exited", "dead"};
     if (std::find(std::begin(known), std::end(known), value) == std::end(known))
       return make_error(Errc::invalid, "invalid filter 'status={}'", value);
-    return storage::status_name(v.state.status) == value;
+    return engine::status_name(v.state.status) == value;
   }
   if (key == "label") {
     auto lkv = str::cut(value, '=');
@@ -287,7 +271,7 @@ Result<bool> filter_matches(const engine::ContainerView &v, const std::string &f
     auto code = str::to_int(value);
     if (!code)
       return make_error(Errc::invalid, "invalid filter 'exited={}'", value);
-    return v.state.status == storage::RunStatus::exited && v.state.finished_at != 0 && v.state.exit_code == *code;
+    return v.state.status == RunStatus::exited && v.state.finished_at != 0 && v.state.exit_code == *code;
   }
   if (key == "ancestor") {
     if (c.image_id.rfind(value, 0) == 0 || c.image_name == value)

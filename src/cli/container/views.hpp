@@ -4,18 +4,18 @@
 
 #include <nlohmann/json.hpp>
 
-#include "skiff/engine/engine.hpp"
+#include "skiff/engine/info.hpp"
 
 namespace skiff::cli {
 
 // "Up 2 minutes", "Exited (0) 1 minute ago", "Created", "Restarting (1) 3 seconds ago".
-std::string status_text(const storage::ContainerState &s, int64_t now_ns);
+std::string status_text(const engine::ContainerState &s, int64_t now_ns);
 nlohmann::json ps_row(const engine::ContainerView &v, bool no_trunc, int64_t now_ns);
 nlohmann::json ps_headers();
 // One ps filter (name=, id=, status=, label=, exited=, ancestor=).
 Result<bool> filter_matches(const engine::ContainerView &v, const std::string &filter);
-// `driver`: the store's layer driver, for Driver and GraphDriver.
+// `driver`: the container's GraphDriver (its name is also Driver).
 nlohmann::json inspect_json(const engine::ContainerView &v, const engine::Options &opts,
-                            const std::string &driver);
+                            const engine::GraphDriver &driver);
 
 } // namespace skiff::cli

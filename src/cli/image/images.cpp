@@ -20,22 +20,11 @@ namespace skiff::cli {
 
 using nlohmann::json;
 
-// Docker's GraphDriver of an image: for the overlay drivers its top
-// layer (UpperDir) and those below it, top first (LowerDir).
-static json graph_driver(const storage::Store &store, const storage::ImageRecord &img) {
-  std::string driver = store.driver();
-  if ((driver != "overlay" && driver != "fuse-overlayfs") || img.layers.empty())
-    return {{"Name", driver}, {"Data", nullptr}};
-  std::vector<std::string> dirs;
-  for (auto l = img.layers.rbegin(); l != img.layers.rend(); ++l)
-    dirs.push_back(store.layer_dir(*l) + "/diff");
-  json data = {{"UpperDir", dirs.front()}};
-  if (dirs.size() > 1)
-    data["LowerDir"] = str::join(std::vector<std::string>(dirs.begin() + 1, dirs.end()), ":");
-  return {{"Name", driver}, {"Data", data}};
+json graph_driver_json(const engine::GraphDriver &g) {
+  return {{"Name", g.name}, {"Data", g.data.empty() ? json(nullptr) : json(g.data)}};
 }
 
-json image_inspect_json(engine::Engine &eng, const storage::ImageRecord &img) {
+json image_inspect_json(engine::Engine &eng, const engine::ImageRecord &img) {
   json tags = json::array(), digests = json::array();
   for (const auto &n : img.names)
     if (auto r = image::parse_reference(n))
@@ -47,7 +36,7 @@ json image_inspect_json(engine::Engine &eng, const storage::ImageRecord &img) {
             {"RepoDigests", digests},
             {"Size", img.size},
             {"Created", timefmt::rfc3339nano(img.created)},
-            {"GraphDriver", graph_driver(eng.store(), img)}};
+            {"GraphDriver", graph_driver_json(engine::image_graph_driver(eng, img))}};
   if (auto cfg = eng.image_config(img)) {
     json layers = json::array();
     for (const auto &d : cfg->diff_ids)

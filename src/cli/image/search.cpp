@@ -18,7 +18,7 @@ using nlohmann::json;
 // docker/cli's searchContext: the description on one line, cut to 45
 // characters unless --no-trunc; "[OK]" for official images in tables,
 // "true"/"false" in JSON.
-static json search_row(const registry::SearchResult &r, bool trunc, bool as_json) {
+static json search_row(const engine::SearchResult &r, bool trunc, bool as_json) {
   std::string desc = r.description;
   std::replace(desc.begin(), desc.end(), '\n', ' ');
   std::replace(desc.begin(), desc.end(), '\r', ' ');

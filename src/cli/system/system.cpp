@@ -6,7 +6,7 @@
 
 #include "../registry.hpp"
 #include "skiff/cli/output.hpp"
-#include "skiff/image/config.hpp"
+#include "skiff/engine/info.hpp"
 #include "skiff_config.h"
 
 namespace skiff::cli {
@@ -17,9 +17,9 @@ static json version_json() {
   utsname u{};
   ::uname(&u);
   return {{"Client", {{"Version", SKIFF_VERSION}, {"ApiVersion", "1.41"}, {"Os", "linux"},
-                      {"Arch", image::host_architecture()}}},
+                      {"Arch", engine::host_architecture()}}},
           {"Server", {{"Version", SKIFF_VERSION}, {"KernelVersion", u.release}, {"Os", "linux"},
-                      {"Arch", image::host_architecture()}}}};
+                      {"Arch", engine::host_architecture()}}}};
 }
 
 static int run_version(Context &, const Args &a) {
@@ -33,7 +33,7 @@ static int run_version(Context &, const Args &a) {
   }
   fmt::print("Client:\n Version:    {}\n API version: 1.41\n OS/Arch:    linux/{}\n\n"
              "Server: skiff (daemonless)\n Version:    {}\n Kernel:     {}\n",
-             SKIFF_VERSION, image::host_architecture(), SKIFF_VERSION,
+             SKIFF_VERSION, engine::host_architecture(), SKIFF_VERSION,
              v["Server"]["KernelVersion"].get<std::string>());
   return 0;
 }
@@ -42,19 +42,15 @@ static int run_info(Context &ctx, const Args &a) {
   auto eng = ctx.engine();
   if (!eng)
     return fail(eng.error());
-  auto list = (*eng)->containers();
-  auto images = (*eng)->store().images();
-  int running = 0, stopped = 0;
-  for (const auto &c : list.value_or({}))
-    (c.state.status == storage::RunStatus::running ? running : stopped)++;
+  auto counts = engine::system_info(**eng);
   utsname u{};
   ::uname(&u);
-  json info = {{"Containers", list ? list->size() : 0},
-               {"ContainersRunning", running},
+  json info = {{"Containers", counts.containers},
+               {"ContainersRunning", counts.running},
                {"ContainersPaused", 0},
-               {"ContainersStopped", stopped},
-               {"Images", images ? images->size() : 0},
-               {"Driver", (*eng)->store().driver()},
+               {"ContainersStopped", counts.stopped},
+               {"Images", counts.images},
+               {"Driver", counts.driver},
                {"DockerRootDir", ctx.options().root},
                {"KernelVersion", u.release},
                {"OperatingSystem", "linux"},
@@ -74,8 +70,8 @@ static int run_info(Context &ctx, const Args &a) {
   fmt::print("Server:\n Containers: {}\n  Running: {}\n  Paused: 0\n  Stopped: {}\n Images: {}\n"
              " Server Version: {}\n Storage Driver: {}\n Rootless: {}\n Kernel Version: {}\n"
              " Architecture: {}\n CPUs: {}\n Skiff Root Dir: {}\n",
-             info["Containers"].get<size_t>(), running, stopped, info["Images"].get<size_t>(), SKIFF_VERSION,
-             (*eng)->store().driver(), ctx.options().rootless, u.release, u.machine,
+             counts.containers, counts.running, counts.stopped, counts.images, SKIFF_VERSION, counts.driver,
+             ctx.options().rootless, u.release, u.machine,
              info["NCPU"].get<long>(), ctx.options().root);
   return 0;
 }

@@ -1,0 +1,55 @@
+// info's counts, inspect's GraphDriver and network addresses.
+#include "skiff/engine/info.hpp"
+
+#include "skiff/util/strings.hpp"
+#include "store_access.hpp"
+
+namespace skiff::engine {
+
+SystemInfo system_info(Engine &eng) {
+  SystemInfo info;
+  for (const auto &c : eng.containers().value_or({})) {
+    info.containers++;
+    (c.state.status == RunStatus::running ? info.running : info.stopped)++;
+  }
+  info.images = store_of(eng).images().value_or({}).size();
+  info.driver = eng.storage_driver();
+  return info;
+}
+
+static bool overlay_driver(const std::string &driver) {
+  return driver == "overlay" || driver == "fuse-overlayfs";
+}
+
+GraphDriver image_graph_driver(Engine &eng, const ImageRecord &img) {
+  const auto &store = store_of(eng);
+  GraphDriver g{store.driver(), {}};
+  if (!overlay_driver(g.name) || img.layers.empty())
+    return g;
+  std::vector<std::string> dirs;
+  for (auto l = img.layers.rbegin(); l != img.layers.rend(); ++l)
+    dirs.push_back(store.layer_dir(*l) + "/diff");
+  g.data["UpperDir"] = dirs.front();
+  if (dirs.size() > 1)
+    g.data["LowerDir"] = str::join(std::vector<std::string>(dirs.begin() + 1, dirs.end()), ":");
+  return g;
+}
+
+GraphDriver container_graph_driver(Engine &eng, const ContainerView &v) {
+  const auto &store = store_of(eng);
+  GraphDriver g{store.driver(), {}};
+  if (!overlay_driver(g.name))
+    return g;
+  std::vector<std::string> lower;
+  for (auto l = v.image.layers.rbegin(); l != v.image.layers.rend(); ++l)
+    lower.push_back(store.layer_dir(*l) + "/diff");
+  std::string dir = store.container_dir(v.config.id);
+  g.data = {{"LowerDir", str::join(lower, ":")}, {"UpperDir", dir + "/upper"}, {"WorkDir", dir + "/work"}};
+  return g;
+}
+
+NetworkAddresses network_addresses(const std::string &network_mode) {
+  return network::user_net_addresses(network::user_net_helper(network_mode));
+}
+
+} // namespace skiff::engine
