@@ -7,6 +7,8 @@
 #include <chrono>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "process_wait.hpp"
 #include "skiff/engine/engine.hpp"
 #include "skiff/network/user_net.hpp"

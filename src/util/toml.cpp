@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace skiff::toml {
 
 using nlohmann::json;

@@ -1,6 +1,7 @@
 // The TOML reader behind registries.conf: what config files use, and
 // one-line errors naming the line for what it refuses.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "skiff/util/toml.hpp"
 
