@@ -1,5 +1,7 @@
 #include "skiff/cli/output.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "skiff/gotmpl/tabwriter.hpp"
 #include "skiff/gotmpl/template.hpp"
 

@@ -9,6 +9,8 @@
 #include <optional>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "container_records.hpp"
 #include "process_wait.hpp"
 #include "skiff/engine/engine.hpp"

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "image_records.hpp"
 #include "skiff/engine/changes.hpp"
 #include "skiff/engine/engine.hpp"

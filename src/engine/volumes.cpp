@@ -1,6 +1,8 @@
 // Named volumes: a directory _data under the store with a small record.
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "skiff/engine/engine.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/json_read.hpp"

@@ -2,6 +2,8 @@
 
 #include <sys/utsname.h>
 
+#include <nlohmann/json.hpp>
+
 #include "skiff/util/json_read.hpp"
 
 namespace skiff::image {
@@ -45,10 +47,13 @@ Result<ImageConfig> ImageConfig::parse(std::string_view text, const std::string 
     c.history.push_back({h["created"].as_string(), h["created_by"].as_string(),
                          h["comment"].as_string(), h["empty_layer"].as_bool()});
   TRY_STATUS(doc.status());
+  json unmodeled;
   for (const auto &[k, v] : j.raw().items())
     if (k != "architecture" && k != "os" && k != "created" && k != "author" && k != "comment" &&
         k != "config" && k != "rootfs" && k != "history")
-      c.extra[k] = v;
+      unmodeled[k] = v;
+  if (unmodeled.is_object())
+    c.extra = std::make_shared<const json>(std::move(unmodeled));
   return c;
 }
 
@@ -82,7 +87,7 @@ json ImageConfig::run_defaults_json() const {
 }
 
 json ImageConfig::to_json() const {
-  json j = extra.is_object() ? extra : json::object();
+  json j = extra ? *extra : json::object();
   j["architecture"] = architecture;
   j["os"] = os;
   if (!created.empty())

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "skiff/util/digest.hpp"
 
 namespace skiff::storage {

@@ -1,5 +1,7 @@
 #include "skiff/storage/container_config.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "skiff/util/json_read.hpp"
 
 namespace skiff::storage {

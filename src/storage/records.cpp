@@ -3,6 +3,8 @@
 // error naming it and the field, never a crash.
 #include "skiff/storage/store.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "skiff/util/digest.hpp"
 #include "skiff/util/json_read.hpp"
 

@@ -6,6 +6,8 @@
 
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "drivers.hpp"
 #include "skiff/image/layer.hpp"
 #include "skiff/storage/temp_dirs.hpp"
@@ -152,7 +154,7 @@ Result<std::vector<ImageRecord>> Store::images() const {
   std::string p = root_ + "/images.json";
   if (!fs::exists(p))
     return std::vector<ImageRecord>{};
-  auto text = TRY(fs::read_file(p));
+  std::string text = TRY(fs::read_file(p));
   auto all = TRY(parse_image_index(text, p));
   // A record whose config blob is gone was being removed (see remove_images).
   std::vector<ImageRecord> out;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <nlohmann/json.hpp>
+
 #include "skiff/util/digest.hpp"
 
 namespace skiff {
@@ -91,6 +93,14 @@ const json &null_value() {
 
 } // namespace
 
+struct JsonDoc::State {
+  json value;
+  std::string source;
+  std::optional<std::string> problem;
+  Errc code;
+  void report(const std::string &path, std::string_view what);
+};
+
 void JsonDoc::State::report(const std::string &path, std::string_view what) {
   if (!problem)
     problem = path.empty() ? std::string(what) : fmt::format("{}: {}", path, what);
@@ -136,6 +146,10 @@ Result<JsonDoc> JsonDoc::parse(std::string_view text, std::string source, Errc c
 JsonDoc::JsonDoc(json value, std::string source, Errc code)
     : s_(std::make_unique<State>(State{std::move(value), printable(source), std::nullopt, code})) {}
 
+JsonDoc::JsonDoc(JsonDoc &&) noexcept = default;
+JsonDoc &JsonDoc::operator=(JsonDoc &&) noexcept = default;
+JsonDoc::~JsonDoc() = default;
+
 JsonField JsonDoc::root() { return JsonField(s_.get(), &s_->value, "", true); }
 
 Status JsonDoc::status() const {
@@ -143,6 +157,8 @@ Status JsonDoc::status() const {
     return {};
   return make_error(s_->code, "{}: {}", s_->source, *s_->problem);
 }
+
+bool JsonField::present() const { return v_ && !v_->is_null(); }
 
 std::string_view JsonField::type_name() const { return v_ ? skiff::type_name(*v_) : "absent"; }
 

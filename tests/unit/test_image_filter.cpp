@@ -1,5 +1,6 @@
 // Image filters (images, image prune) and history rows, as Docker has them.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "skiff/cli/history_view.hpp"
 #include "skiff/engine/history.hpp"

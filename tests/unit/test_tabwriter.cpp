@@ -1,5 +1,6 @@
 // Unit tests for tabwrite: outputs worked out from Go's text/tabwriter.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "skiff/gotmpl/tabwriter.hpp"
 #include "skiff/gotmpl/template.hpp"

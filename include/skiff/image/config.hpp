@@ -4,11 +4,12 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "skiff/util/result.hpp"
 
@@ -43,7 +44,9 @@ struct ImageConfig {
   RunDefaults config;
   std::vector<std::string> diff_ids;
   std::vector<HistoryEntry> history;
-  nlohmann::json extra;  // fields we do not model, kept on rewrite
+  // Fields we do not model, kept on rewrite (an object, or none). Shared
+  // and never changed, so that this header needs only json_fwd.hpp.
+  std::shared_ptr<const nlohmann::json> extra;
 
   // Every field is checked by type; a problem names `source` (the file or
   // blob the text came from) and the field.

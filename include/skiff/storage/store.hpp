@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "skiff/storage/blob_info.hpp"
 #include "skiff/storage/container_config.hpp"

@@ -21,7 +21,7 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "skiff/util/result.hpp"
 
@@ -51,13 +51,11 @@ public:
   // Ok, or the first problem found: "SOURCE: PATH: what".
   Status status() const;
 
-  struct State {
-    nlohmann::json value;
-    std::string source;
-    std::optional<std::string> problem;
-    Errc code;
-    void report(const std::string &path, std::string_view what);
-  };
+  // Defined in json_read.cpp, so that this header needs only json_fwd.hpp.
+  struct State;
+  JsonDoc(JsonDoc &&) noexcept;
+  JsonDoc &operator=(JsonDoc &&) noexcept;
+  ~JsonDoc();
 
 private:
   std::unique_ptr<State> s_;  // fields point here; moving the doc keeps it
@@ -67,7 +65,7 @@ private:
 class JsonField {
 public:
   // Neither absent nor null.
-  bool present() const { return v_ && !v_->is_null(); }
+  bool present() const;
   const std::string &path() const { return path_; }
   // "a string", "an array", ... for messages ("absent" when absent).
   std::string_view type_name() const;

@@ -1,5 +1,6 @@
 // history: an image's history table.
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "../registry.hpp"
 #include "skiff/cli/history_view.hpp"

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "skiff/util/timefmt.hpp"
 #include "skiff/util/units.hpp"

@@ -1,5 +1,6 @@
 // volume create, ls, inspect, rm, prune.
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "../registry.hpp"
 #include "skiff/cli/output.hpp"
