@@ -65,15 +65,20 @@ orphan_volumes() {
 }
 
 @test "kill -9 of rm -f -v at random points leaves nothing the next command does not see or clean" {
-  local i pid delay next half=0
+  local i pid delay next half=0 t0 span
   local -a nexts=(ps inspect rm run)
+  # How long a whole rm -f -v takes here, now (a busy machine stretches
+  # it): the kills land anywhere in that span, or just after.
+  run_victim
+  t0=$(date +%s%N)
+  skiff rm -f -v victim >/dev/null
+  span=$((($(date +%s%N) - t0) / 1000000 * 12 / 10 + 1))
   for i in $(seq 1 $ROUNDS); do
     run_victim
     ("$SKIFF_BIN" --root "$BATS_TEST_TMPDIR/root" --runroot "$BATS_TEST_TMPDIR/run" rm -f -v victim >/dev/null 2>&1) &
     pid=$!
-    # rm -f takes some 30-150 ms here: kill it anywhere in that (or after).
-    delay=$((RANDOM % 160))
-    sleep "$(printf '0.%03d' "$delay")"
+    delay=$((RANDOM % span))
+    sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
     kill -9 "$pid" 2>/dev/null || true
     wait "$pid" || true
 

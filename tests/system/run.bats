@@ -609,7 +609,9 @@ EOF
 @test "run --restart always restarts until stopped" {
   run skiff_run -d --restart always busybox sh -c 'echo up; sleep 0.2'
   local id=$output
-  wait_for inspect_is "$id" '{{gt .RestartCount 1}}' true
+  # Three runs have printed (the count goes up before a run prints).
+  wait_for log_has_lines "$id" 3
+  [ "$(skiff inspect --format '{{gt .RestartCount 1}}' "$id")" = true ]
   run skiff stop "$id"
   [ "$status" -eq 0 ]
   [ "$output" = "$id" ]

@@ -161,16 +161,19 @@ teardown() {
 
 @test "ps shows the supervisor as skiff-supervise NAME and its network helper as skiff-slirp" {
   load_busybox
-  skiff run -d --name psname busybox sleep 100
-  skiff run -d --name "$(printf 'n%.0s' $(seq 1 120))" busybox sleep 100
-  [ "$(ps -eo args= | grep -cx 'skiff-supervise psname')" -eq 1 ]
-  [ "$(ps -eo args= | grep -cx "skiff-supervise $(printf 'n%.0s' $(seq 1 120))")" -eq 1 ]
-  sup=$(pgrep -fx 'skiff-supervise psname')
+  # Names no other test (the other pass runs at the same time) has.
+  local name="ps$RANDOM$$" long
+  long="$name$(printf 'n%.0s' $(seq 1 120))"
+  skiff run -d --name "$name" busybox sleep 100
+  skiff run -d --name "$long" busybox sleep 100
+  [ "$(ps -eo args= | grep -cx "skiff-supervise $name")" -eq 1 ]
+  [ "$(ps -eo args= | grep -cx "skiff-supervise $long")" -eq 1 ]
+  sup=$(pgrep -fx "skiff-supervise $name")
   [ "$(cat "/proc/$sup/comm")" = skiff-supervise ]
   [ "$(ps -o args= --ppid "$sup" | grep -cx skiff-slirp)" -eq 1 ]
   # The supervisor's environment survived its title: it still stops the container.
-  skiff stop -t 1 psname
-  [ "$(skiff inspect --format '{{.State.Status}}' psname)" = exited ]
+  skiff stop -t 1 "$name"
+  [ "$(skiff inspect --format '{{.State.Status}}' "$name")" = exited ]
 }
 
 @test "invoked as docker-compose: one line saying compose is missing, exit 125, nothing run" {
