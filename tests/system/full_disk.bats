@@ -88,10 +88,21 @@ inspect_is() { [ "$(skiff inspect --format "$2" "$1")" = "$3" ]; }
 # delayed allocation once the data is written.
 FILL='for bs in 1M 64k 4k 1k; do dd if=/dev/zero of=/big-$bs bs=$bs 2>/dev/null; sync; done'
 
-# A container that fills the disk, then sleeps; returns once it is full.
+# Whether container $1's command has become `sleep` (its fill is over).
+sleeping() { [ "$(cat "/proc/$(skiff inspect --format '{{.State.Pid}}' "$1")/comm")" = sleep ]; }
+
+# A container that fills the disk, then sleeps; returns once its fill is
+# over (every dd and sync done: while one still runs, space freed later
+# is taken again) and the disk is full.
 fill_disk() {
+  local i
   skiff run -d --network none --name hog busybox sh -c "$FILL; exec sleep 1000" >/dev/null
-  wait_for disk_full
+  for i in $(seq 1 600); do
+    sleeping hog && break
+    sleep 0.05
+  done
+  sleeping hog
+  disk_full
   # Nothing can be written now: a new container cannot even be created
   # (and trying fails at once).
   run in_ns timeout 20 "$SKIFF_BIN" --root "$BATS_TEST_TMPDIR/root" --runroot "$BATS_TEST_TMPDIR/run" \

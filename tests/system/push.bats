@@ -153,10 +153,10 @@ every_layer() {
   skiff2 tag "$REG_TLS/mount/a:1" "$REG_TLS/mount/c:1"
   run skiff2 push --cert-dir "$REG_CERTS" "$REG_TLS/mount/a:2"
   [ "$status" -eq 0 ] || { echo "$output"; false; }
-  [ "$(grep -c ': Layer already exists$' <<<"$output")" -eq 2 ]
+  [ "$(grep -c ': Layer already exists$' <<<"$output")" -eq 2 ] || { echo "$output"; false; }
   run skiff2 push --cert-dir "$REG_CERTS" "$REG_TLS/mount/c:1"
   [ "$status" -eq 0 ] || { echo "$output"; false; }
-  [ "$(grep -c ': Mounted from mount/a$' <<<"$output")" -eq 2 ]
+  [ "$(grep -c ': Mounted from mount/a$' <<<"$output")" -eq 2 ] || { echo "$output"; false; }
   # Pushed as pulled: the very same manifest.
   [ "$(raw_manifest mount/c:1 | sha256sum)" = "$(raw_manifest mount/a:1 | sha256sum)" ]
 }
