@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <pwd.h>
 #include <sched.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "skiff/sys/run_program.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 
@@ -105,20 +105,10 @@ static Result<std::vector<IdRange>> ranges_for(const char *file, const std::stri
 // Runs newuidmap/newgidmap for `pid`; returns the exit status of the failing
 // one, 0 on success. Runs in the forked helper: only async-signal-safe work
 // after fork, so argv is prepared by the caller.
-// Starts newuidmap or newgidmap (posix_spawn: no copy of this process's
-// pages); -1 if it cannot be started.
-static pid_t spawn_map_tool(const std::vector<std::string> &argv) {
-  std::vector<char *> a;
-  for (const auto &s : argv)
-    a.push_back(const_cast<char *>(s.c_str()));
-  a.push_back(nullptr);
-  pid_t p;
-  return ::posix_spawnp(&p, a[0], nullptr, nullptr, a.data(), environ) == 0 ? p : -1;
-}
-
-static bool map_tool_ok(pid_t p) {
-  int st = 0;
-  return p > 0 && ::waitpid(p, &st, 0) == p && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+// Runs newuidmap or newgidmap (posix_spawn: no copy of this process's pages).
+static bool map_tool_ok(const std::vector<std::string> &argv) {
+  auto r = sys::run_program(argv, "");
+  return r && r->status == 0;
 }
 
 static std::vector<std::string> map_argv(const char *tool, pid_t pid,
@@ -157,13 +147,7 @@ Status enter_rootless_userns() {
     char c;
     if (::read(go[0], &c, 1) != 1)
       ::_exit(1);
-    // Both maps at once: they are separate files, and each tool's
-    // start (a setuid exec) is most of the time this takes.
-    pid_t u = spawn_map_tool(uid_args);
-    pid_t g = spawn_map_tool(gid_args);
-    bool uid_ok = map_tool_ok(u);
-    bool gid_ok = map_tool_ok(g);
-    unsigned char rc = !uid_ok ? 1 : !gid_ok ? 2 : 0;
+    unsigned char rc = !map_tool_ok(uid_args) ? 1 : !map_tool_ok(gid_args) ? 2 : 0;
     (void)!::write(done[1], &rc, 1);
     ::_exit(0);
   }
