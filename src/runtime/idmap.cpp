@@ -1,9 +1,6 @@
 #include "skiff/runtime/idmap.hpp"
 
-#include <fcntl.h>
 #include <pwd.h>
-#include <sched.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "skiff/sys/run_program.hpp"
+#include "skiff/sys/userns.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 
@@ -102,15 +100,6 @@ static Result<std::vector<IdRange>> ranges_for(const char *file, const std::stri
   return ranges;
 }
 
-// Runs newuidmap/newgidmap for `pid`; returns the exit status of the failing
-// one, 0 on success. Runs in the forked helper: only async-signal-safe work
-// after fork, so argv is prepared by the caller.
-// Runs newuidmap or newgidmap (posix_spawn: no copy of this process's pages).
-static bool map_tool_ok(const std::vector<std::string> &argv) {
-  auto r = sys::run_program(argv, "");
-  return r && r->status == 0;
-}
-
 static std::vector<std::string> map_argv(const char *tool, pid_t pid,
                                          const std::vector<IdMapping> &maps) {
   std::vector<std::string> a{tool, std::to_string(pid)};
@@ -132,45 +121,21 @@ Status enter_rootless_userns() {
     user = std::to_string(uid);
   auto uids = TRY(ranges_for("/etc/subuid", user, uid));
   auto gids = TRY(ranges_for("/etc/subgid", user, uid));
-  auto uid_args = map_argv("newuidmap", ::getpid(), rootless_map(uid, uids));
-  auto gid_args = map_argv("newgidmap", ::getpid(), rootless_map(gid, gids));
-
-  int go[2], done[2];
-  if (::pipe2(go, O_CLOEXEC) < 0 || ::pipe2(done, O_CLOEXEC) < 0)
-    return sys_error("creating pipes");
-  pid_t helper = ::fork();
-  if (helper < 0)
-    return sys_error("forking the ID map helper");
-  if (helper == 0) {
-    ::close(go[1]);
-    ::close(done[0]);
-    char c;
-    if (::read(go[0], &c, 1) != 1)
-      ::_exit(1);
-    unsigned char rc = !map_tool_ok(uid_args) ? 1 : !map_tool_ok(gid_args) ? 2 : 0;
-    (void)!::write(done[1], &rc, 1);
-    ::_exit(0);
-  }
-  ::close(go[0]);
-  ::close(done[1]);
-  int unshare_rc = ::unshare(CLONE_NEWUSER);
-  int unshare_errno = errno;
-  (void)!::write(go[1], "x", 1);
-  ::close(go[1]);
-  unsigned char rc = 255;
-  if (::read(done[0], &rc, 1) != 1)
-    rc = 255;
-  ::close(done[0]);
-  ::waitpid(helper, nullptr, 0);
-  if (unshare_rc < 0) {
-    errno = unshare_errno;
-    return sys_error("creating a user namespace (are unprivileged user namespaces enabled?)");
-  }
-  if (rc != 0)
+  // A child makes the namespace and newuidmap and newgidmap, started from
+  // here and running at once, write its maps; then this process joins it.
+  // No copy of this process is made, and the setuid tools, which take most
+  // of the time, overlap.
+  auto ns = TRY(sys::hold_new_user_namespace());
+  auto uidmap = sys::start_program(map_argv("newuidmap", ns.pid(), rootless_map(uid, uids)), "");
+  auto gidmap = sys::start_program(map_argv("newgidmap", ns.pid(), rootless_map(gid, gids)), "");
+  bool uid_ok = uidmap && uidmap->wait().status == 0;
+  bool gid_ok = gidmap && gidmap->wait().status == 0;
+  if (!uid_ok || !gid_ok)
     return make_error(Errc::failed,
                       "{} failed to set the user namespace ID map (is package uidmap installed, "
                       "and do the ranges in /etc/subuid and /etc/subgid belong to \"{}\"?)",
-                      rc == 2 ? "newgidmap" : "newuidmap", user);
+                      uid_ok ? "newgidmap" : "newuidmap", user);
+  TRY_STATUS(ns.join());
   if (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0)
     return sys_error("becoming root in the user namespace");
   return {};

@@ -42,7 +42,7 @@ std::string find_in_path(const std::string &name) {
 
 } // namespace
 
-Result<ProgramResult> run_program(const std::vector<std::string> &argv, std::string_view input) {
+Result<RunningProgram> start_program(const std::vector<std::string> &argv, std::string_view input) {
   // stdin is a socket so that writing to a program that exits without
   // reading fails with EPIPE (MSG_NOSIGNAL), not a SIGPIPE.
   int in[2];
@@ -72,6 +72,7 @@ Result<ProgramResult> run_program(const std::vector<std::string> &argv, std::str
     errno = rc;
     return sys_error("starting {}", argv[0]);
   }
+  RunningProgram running(pid, std::move(out_r));
   in_r.reset();
   out_w.reset();
   while (!input.empty()) {
@@ -82,20 +83,36 @@ Result<ProgramResult> run_program(const std::vector<std::string> &argv, std::str
       break;  // it stopped reading; its status says why
     input.remove_prefix(static_cast<size_t>(n));
   }
-  in_w.reset();
+  return running;
+}
+
+ProgramResult RunningProgram::wait() {
   ProgramResult r;
   char buf[4096];
-  for (ssize_t n; (n = ::read(out_r.get(), buf, sizeof buf)) != 0;) {
+  for (ssize_t n; (n = ::read(output_.get(), buf, sizeof buf)) != 0;) {
     if (n < 0 && errno != EINTR)
       break;
     if (n > 0)
       r.output.append(buf, static_cast<size_t>(n));
   }
+  output_.reset();
   int st = 0;
-  while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  while (::waitpid(pid_, &st, 0) < 0 && errno == EINTR) {
   }
+  pid_ = -1;
   r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
   return r;
+}
+
+// Never left a zombie, even on an early return.
+RunningProgram::~RunningProgram() {
+  if (pid_ > 0)
+    (void)wait();
+}
+
+Result<ProgramResult> run_program(const std::vector<std::string> &argv, std::string_view input) {
+  auto running = TRY(start_program(argv, input));
+  return running.wait();
 }
 
 } // namespace skiff::sys

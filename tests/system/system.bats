@@ -215,3 +215,20 @@ teardown() {
   [ "$status" -eq 0 ]
   [ "$output" = "$(skiff version --format '{{.Client.Version}}')" ]
 }
+
+@test "rootless without newuidmap or newgidmap: one error line naming the missing tool, nothing created" {
+  rootless || skip "the ID map tools matter to rootless skiff only"
+  local bin=$BATS_TEST_TMPDIR/bin
+  mkdir -p "$bin"
+  ln -s "$(command -v newuidmap)" "$bin/"
+  run env PATH="$bin" "$SKIFF_BIN" --root "$BATS_TEST_TMPDIR/root" --runroot "$BATS_TEST_TMPDIR/run" \
+    create --name c busybox true
+  assert_error 125 "newgidmap failed to set the user namespace ID map (is package uidmap installed"
+  [ "${#lines[@]}" -eq 1 ]
+  rm "$bin/newuidmap"
+  ln -s "$(command -v newgidmap)" "$bin/"
+  run env PATH="$bin" "$SKIFF_BIN" --root "$BATS_TEST_TMPDIR/root" --runroot "$BATS_TEST_TMPDIR/run" \
+    create --name c busybox true
+  assert_error 125 "newuidmap failed to set the user namespace ID map"
+  [ ! -e "$BATS_TEST_TMPDIR/root" ]
+}
