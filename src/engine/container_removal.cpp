@@ -5,7 +5,7 @@
 
 #include "process_wait.hpp"
 #include "skiff/engine/engine.hpp"
-#include "skiff/runtime/idmap.hpp"
+#include "skiff/runtime/userns_holder.hpp"
 #include "skiff/sys/proc.hpp"
 #include "skiff/sys/userns.hpp"
 #include "skiff/util/lock.hpp"

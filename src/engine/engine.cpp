@@ -5,7 +5,7 @@
 
 #include <cstdlib>
 
-#include "skiff/runtime/idmap.hpp"
+#include "skiff/runtime/userns_holder.hpp"
 #include "skiff/sys/userns.hpp"
 #include "skiff/util/strings.hpp"
 
@@ -28,10 +28,7 @@ Options default_options() {
   o.rootless = true;
   std::string home = env_or("HOME", "/tmp");
   o.root = env_or("XDG_DATA_HOME", home + "/.local/share") + "/skiff";
-  const char *xdg_run = std::getenv("XDG_RUNTIME_DIR");
-  o.runroot = xdg_run && *xdg_run && ::access(xdg_run, W_OK) == 0
-                  ? std::string(xdg_run) + "/skiff"
-                  : fmt::format("/tmp/skiff-{}", ::getuid());
+  o.runroot = runtime::user_runtime_dir();
   return o;
 }
 

@@ -1,15 +1,9 @@
 #include "skiff/runtime/idmap.hpp"
 
-#include <pwd.h>
-#include <unistd.h>
-
 #include <algorithm>
 
 #include <fmt/format.h>
 
-#include "skiff/sys/run_program.hpp"
-#include "skiff/sys/userns.hpp"
-#include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 
 namespace skiff::runtime {
@@ -86,59 +80,6 @@ std::vector<IdMapping> keep_id_map(uint32_t keep, const std::vector<IdMapping> &
   if (total > uint64_t(keep) + 1)
     maps.push_back({keep + 1, keep + 1, static_cast<uint32_t>(total - keep - 1)});
   return fit_to_parent(maps, parent);
-}
-
-static Result<std::vector<IdRange>> ranges_for(const char *file, const std::string &user, uid_t uid) {
-  auto content = fs::read_file(file);
-  auto ranges = parse_subid(content ? *content : "", user, uid);
-  if (ranges.empty())
-    return make_error(Errc::failed,
-                      "no subordinate ID range for user \"{}\" in {}: add a line such as "
-                      "\"{}:100000:65536\" (e.g. usermod --add-subuids 100000-165535 "
-                      "--add-subgids 100000-165535 {})",
-                      user, file, user, user);
-  return ranges;
-}
-
-static std::vector<std::string> map_argv(const char *tool, pid_t pid,
-                                         const std::vector<IdMapping> &maps) {
-  std::vector<std::string> a{tool, std::to_string(pid)};
-  for (const auto &m : maps) {
-    a.push_back(std::to_string(m.inside));
-    a.push_back(std::to_string(m.outside));
-    a.push_back(std::to_string(m.count));
-  }
-  return a;
-}
-
-Status enter_rootless_userns() {
-  uid_t uid = ::getuid();
-  gid_t gid = ::getgid();
-  std::string user;
-  if (passwd *pw = ::getpwuid(uid))
-    user = pw->pw_name;
-  else
-    user = std::to_string(uid);
-  auto uids = TRY(ranges_for("/etc/subuid", user, uid));
-  auto gids = TRY(ranges_for("/etc/subgid", user, uid));
-  // A child makes the namespace and newuidmap and newgidmap, started from
-  // here and running at once, write its maps; then this process joins it.
-  // No copy of this process is made, and the setuid tools, which take most
-  // of the time, overlap.
-  auto ns = TRY(sys::hold_new_user_namespace());
-  auto uidmap = sys::start_program(map_argv("newuidmap", ns.pid(), rootless_map(uid, uids)), "");
-  auto gidmap = sys::start_program(map_argv("newgidmap", ns.pid(), rootless_map(gid, gids)), "");
-  bool uid_ok = uidmap && uidmap->wait().status == 0;
-  bool gid_ok = gidmap && gidmap->wait().status == 0;
-  if (!uid_ok || !gid_ok)
-    return make_error(Errc::failed,
-                      "{} failed to set the user namespace ID map (is package uidmap installed, "
-                      "and do the ranges in /etc/subuid and /etc/subgid belong to \"{}\"?)",
-                      uid_ok ? "newgidmap" : "newuidmap", user);
-  TRY_STATUS(ns.join());
-  if (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0)
-    return sys_error("becoming root in the user namespace");
-  return {};
 }
 
 } // namespace skiff::runtime

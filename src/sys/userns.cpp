@@ -1,14 +1,18 @@
 #include "skiff/sys/userns.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 #include <fmt/format.h>
+
+#include "skiff/sys/proc.hpp"
+#include "skiff/util/fd.hpp"
 
 namespace skiff::sys {
 
@@ -23,65 +27,42 @@ bool in_user_namespace() {
   return !identity;
 }
 
-namespace {
-
-constexpr size_t kStackSize = 64 * 1024;
-
-struct HolderFds {
-  int wait_on, write_end;
-};
-
-// Shares our memory (CLONE_VM), so it touches nothing but its own stack
-// and makes only syscalls: it waits for end of file on the pipe.
-int hold(void *arg) {
-  auto *fds = static_cast<HolderFds *>(arg);
-  int fd = fds->wait_on;
-  ::close(fds->write_end);
-  char c;
-  while (::read(fd, &c, 1) < 0 && errno == EINTR) {
-  }
-  return 0;
-}
-
-} // namespace
-
-Result<UserNamespaceHolder> hold_new_user_namespace() {
-  int p[2];
-  if (::pipe2(p, O_CLOEXEC) < 0)
-    return sys_error("creating a pipe");
-  UniqueFd rd(p[0]), wr(p[1]);
-  void *stack = ::mmap(nullptr, kStackSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
-                       -1, 0);
-  if (stack == MAP_FAILED)
-    return sys_error("allocating a stack");
-  // Read by the child before clone returns here: CLONE_VFORK is not used,
-  // so it lives in the mapping, not on this frame.
-  auto *fds = new (stack) HolderFds{rd.get(), wr.get()};
-  // No copy of this process's page tables: cheaper than a fork.
-  pid_t pid = ::clone(hold, static_cast<char *>(stack) + kStackSize, CLONE_NEWUSER | CLONE_VM | SIGCHLD, fds);
-  if (pid < 0) {
-    int e = errno;
-    ::munmap(stack, kStackSize);
-    errno = e;
-    return sys_error("creating a user namespace (are unprivileged user namespaces enabled?)");
-  }
-  return UserNamespaceHolder(pid, std::move(wr), stack);
-}
-
-Status UserNamespaceHolder::join() {
-  UniqueFd ns(::open(fmt::format("/proc/{}/ns/user", pid_).c_str(), O_RDONLY | O_CLOEXEC));
-  if (!ns || ::setns(ns.get(), CLONE_NEWUSER) < 0)
-    return sys_error("joining the new user namespace");
+Status join_user_namespace(pid_t pid, uint64_t start_time) {
+  UniqueFd ns(::open(fmt::format("/proc/{}/ns/user", pid).c_str(), O_RDONLY | O_CLOEXEC));
+  // Checked once the namespace is held: a process that exits after this
+  // check leaves the fd still naming its namespace.
+  if (!ns || !process_alive(pid, start_time))
+    return make_error(Errc::not_found, "no process {} holds the user namespace", pid);
+  if (::setns(ns.get(), CLONE_NEWUSER) < 0)
+    return sys_error("joining the user namespace of process {}", pid);
   return {};
 }
 
-UserNamespaceHolder::~UserNamespaceHolder() {
-  if (pid_ <= 0)
-    return;
-  release_.reset();
-  while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+bool user_namespace_shared() {
+  struct stat mine {};
+  if (::stat("/proc/self/ns/user", &mine) < 0)
+    return true;  // cannot tell: assume it is in use
+  pid_t self = ::getpid();
+  DIR *d = ::opendir("/proc");
+  if (!d)
+    return true;
+  bool shared = false;
+  while (dirent *e = ::readdir(d)) {
+    char *end;
+    long pid = std::strtol(e->d_name, &end, 10);
+    if (*end != '\0' || pid <= 0 || pid == self)
+      continue;
+    struct stat theirs {};
+    // Processes of other users (a container's, under subordinate IDs)
+    // are not readable; their supervisors, in the same namespace, are.
+    if (::stat(fmt::format("/proc/{}/ns/user", pid).c_str(), &theirs) == 0 &&
+        theirs.st_ino == mine.st_ino && theirs.st_dev == mine.st_dev) {
+      shared = true;
+      break;
+    }
   }
-  ::munmap(stack_, kStackSize);
+  ::closedir(d);
+  return shared;
 }
 
 } // namespace skiff::sys

@@ -218,6 +218,9 @@ teardown() {
 
 @test "rootless without newuidmap or newgidmap: one error line naming the missing tool, nothing created" {
   rootless || skip "the ID map tools matter to rootless skiff only"
+  # A runtime directory of its own: the user's held namespace is not joined.
+  export XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/xdg
+  mkdir -p "$XDG_RUNTIME_DIR"
   local bin=$BATS_TEST_TMPDIR/bin
   mkdir -p "$bin"
   ln -s "$(command -v newuidmap)" "$bin/"
@@ -231,4 +234,45 @@ teardown() {
     create --name c busybox true
   assert_error 125 "newuidmap failed to set the user namespace ID map"
   [ ! -e "$BATS_TEST_TMPDIR/root" ]
+}
+
+@test "rootless commands share one user namespace, held by skiff-userns; a dead or foreign holder is replaced" {
+  rootless || skip "root needs no user namespace"
+  export XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/xdg
+  mkdir -p "$XDG_RUNTIME_DIR"
+  local record=$XDG_RUNTIME_DIR/skiff/userns.pid ns1 ns2 pid start
+  load_busybox
+  ns1=$(skiff run --rm --network none busybox readlink /proc/self/ns/user)
+  ns2=$(skiff run --rm --network none busybox readlink /proc/self/ns/user)
+  [ "$ns1" = "$ns2" ]
+  read -r pid start <"$record"
+  [ "$(ps -o args= -p "$pid")" = "skiff-userns" ]
+  [ "$(readlink "/proc/$pid/ns/user")" = "$ns1" ]
+  [ "$(awk '{print $22}' "/proc/$pid/stat")" = "$start" ]
+  # Its maps are the user's ranges, as a namespace made for one command had.
+  [ "$(awk '$1 == 0 {print $2}' "/proc/$pid/uid_map")" = "$(id -u)" ]
+
+  kill -9 "$pid"
+  # Until it has exited, its namespace is still there to join.
+  wait_for sh -c "[ ! -e /proc/$pid/stat ] || [ \"\$(awk '{print \$3}' /proc/$pid/stat)\" = Z ]"
+  ns2=$(skiff run --rm --network none busybox readlink /proc/self/ns/user)
+  [ "$ns2" != "$ns1" ]
+  read -r pid start <"$record"
+  [ "$(readlink "/proc/$pid/ns/user")" = "$ns2" ]
+
+  # A record naming a process of the user's outside any namespace (a
+  # reused number) is not joined.
+  sleep 100 &
+  local other=$!
+  echo "$other $(awk '{print $22}' "/proc/$other/stat")" >"$record"
+  ns1=$(skiff run --rm --network none busybox readlink /proc/self/ns/user)
+  kill "$other"
+  [ "$ns1" != "$ns2" ]
+  [ "$ns1" != "$(readlink /proc/self/ns/user)" ]
+  kill "$pid"
+  read -r pid start <"$record"
+  [ "$(readlink "/proc/$pid/ns/user")" = "$ns1" ]
+  # The store is torn down in the shared namespace.
+  unset XDG_RUNTIME_DIR
+  kill "$pid"
 }

@@ -41,9 +41,4 @@ std::string format_id_map(const std::vector<IdMapping> &maps);
 // kernel requires (a user with two subordinate ranges has three).
 std::vector<IdMapping> keep_id_map(uint32_t keep, const std::vector<IdMapping> &parent);
 
-// Moves the calling (single-threaded) process into a new user namespace
-// whose maps newuidmap/newgidmap write from the subordinate ranges, and
-// becomes root in it. A missing range is an error naming the line to add.
-Status enter_rootless_userns();
-
 } // namespace skiff::runtime

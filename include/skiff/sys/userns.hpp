@@ -1,9 +1,10 @@
-// User namespaces: facts about ours, and a new one to move into.
+// User namespaces: facts about ours, and joining another.
 #pragma once
 
 #include <sys/types.h>
 
-#include "skiff/util/fd.hpp"
+#include <cstdint>
+
 #include "skiff/util/result.hpp"
 
 namespace skiff::sys {
@@ -12,30 +13,13 @@ namespace skiff::sys {
 // one (/proc/self/uid_map is not the identity map of all IDs).
 bool in_user_namespace();
 
-// A new user namespace, held by a small child process that does nothing
-// else, so that its maps can be written by programs outside it before this
-// process joins it. The child exits when the holder is dropped (or this
-// process dies).
-class UserNamespaceHolder {
- public:
-  UserNamespaceHolder(pid_t pid, UniqueFd release, void *stack)
-      : pid_(pid), release_(std::move(release)), stack_(stack) {}
-  UserNamespaceHolder(UserNamespaceHolder &&o) noexcept
-      : pid_(std::exchange(o.pid_, -1)), release_(std::move(o.release_)),
-        stack_(std::exchange(o.stack_, nullptr)) {}
-  UserNamespaceHolder &operator=(UserNamespaceHolder &&) = delete;
-  ~UserNamespaceHolder();
+// Moves this (single-threaded) process into the user namespace of process
+// `pid`, which must still be the process that started at `start_time`
+// (not a reused number): Errc::not_found when it is gone.
+Status join_user_namespace(pid_t pid, uint64_t start_time);
 
-  pid_t pid() const { return pid_; }
-  // Moves this (single-threaded) process into the namespace.
-  Status join();
-
- private:
-  pid_t pid_;
-  UniqueFd release_;
-  void *stack_;
-};
-
-Result<UserNamespaceHolder> hold_new_user_namespace();
+// True when a process other than this one, and readable by it, shares its
+// user namespace.
+bool user_namespace_shared();
 
 } // namespace skiff::sys
