@@ -17,16 +17,13 @@ SystemInfo system_info(Engine &eng) {
   return info;
 }
 
-// Data shows the directories of a driver that stacks layers, none for one
-// that copies them.
-static GraphDriver graph_driver(storage::DriverKind kind) {
-  return {std::string(storage::driver_name(kind)), {}};
-}
-
+// Data: the directories of a driver that stacks layers, none for one that
+// copies them.
 GraphDriver image_graph_driver(Engine &eng, const ImageRecord &img) {
   const auto &store = store_of(eng);
-  GraphDriver g = graph_driver(store.driver());
-  if (storage::layer_driver(store.driver()).copies_root || img.layers.empty())
+  const auto &driver = storage::layer_driver(store.driver());
+  GraphDriver g{std::string(driver.name), {}};
+  if (driver.copies_root || img.layers.empty())
     return g;
   std::vector<std::string> dirs;
   for (auto l = img.layers.rbegin(); l != img.layers.rend(); ++l)
@@ -39,9 +36,9 @@ GraphDriver image_graph_driver(Engine &eng, const ImageRecord &img) {
 
 GraphDriver container_graph_driver(Engine &eng, const ContainerView &v) {
   const auto &store = store_of(eng);
-  auto kind = store.driver_of(v.config);
-  GraphDriver g = graph_driver(kind);
-  if (storage::layer_driver(kind).copies_root)
+  const auto &driver = storage::layer_driver(store.driver_of(v.config));
+  GraphDriver g{std::string(driver.name), {}};
+  if (driver.copies_root)
     return g;
   std::vector<std::string> lower;
   for (auto l = v.image.layers.rbegin(); l != v.image.layers.rend(); ++l)

@@ -27,6 +27,7 @@ LaunchInputs inputs() {
   in.container_dir = "/s/containers/c0ffee";
   in.run_dir = "/r/containers/c0ffee";
   in.driver = storage::DriverKind::overlay;
+  in.root_copy = "/s/containers/c0ffee/rootfs";
   in.seccomp_cache = "/nonexistent";
   in.host.hostname = "buildhost";
   in.host.hosts = "127.0.0.1 localhost buildhost\n";

@@ -33,6 +33,7 @@ struct LaunchInputs {
   std::string container_dir;        // upper/, work/, hosts, hostname, resolv.conf, ctr.log
   std::string run_dir;              // rootfs/ (mount point), attach.sock
   storage::DriverKind driver = storage::DriverKind::overlay;  // the one that made the container's root
+  std::string root_copy;            // a driver that copies the root: the container's copy
   std::string seccomp_cache;        // compiled seccomp programs
   HostFacts host;
 };
