@@ -24,16 +24,17 @@ struct Scratch {
   }
 };
 
-// The container's root as it sees it, without its mounts: the vfs copy
-// itself; a running container's own root mount; else its upper dir over
-// its image's layers, stacked read-only (never while the container's own
-// overlay uses that upper dir).
+// The container's root as it sees it, without its mounts: the copy itself
+// for a driver that copies the root; a running container's own root
+// mount; else its upper dir over its image's layers, stacked read-only as
+// its driver stacks them (never while the container's own overlay uses
+// that upper dir).
 Result<UniqueFd> open_root(Engine &eng, const ContainerView &v, Scratch &scratch) {
   auto &store = store_of(eng);
   std::string cdir = store.container_dir(v.config.id);
-  std::string driver = v.config.storage_driver.empty() ? store.driver() : v.config.storage_driver;
-  if (driver == "vfs") {
-    UniqueFd fd(::open((cdir + "/rootfs").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  auto driver = store.driver_of(v.config);
+  if (storage::layer_driver(driver).copies_root) {
+    UniqueFd fd(::open(store.root_copy_dir(v.config.id).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd)
       return sys_error("opening the root of container {}", ids::short_id(v.config.id));
     return fd;
@@ -58,9 +59,7 @@ Result<UniqueFd> open_root(Engine &eng, const ContainerView &v, Scratch &scratch
   // overlayfs wants two lower dirs when there is no upper one; an empty
   // one at the bottom changes nothing.
   dirs.push_back(scratch.dir + "/empty");
-  if (driver == "fuse-overlayfs")
-    return runtime::open_fuse_overlay_readonly(dirs, scratch.dir + "/root");
-  return runtime::open_overlay_readonly(dirs, sys::in_user_namespace(), scratch.dir + "/root");
+  return runtime::open_layers_readonly(driver, dirs, sys::in_user_namespace(), scratch.dir + "/root");
 }
 
 } // namespace

@@ -1,5 +1,4 @@
 // Container lifecycle over the store and the supervisor.
-#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -130,25 +129,6 @@ static bool valid_name(const std::string &n) {
   });
 }
 
-// The vfs driver: the container's root is its own copy of the image's
-// layers, applied bottom first.
-static Status copy_layers(storage::Store &store, const storage::ImageRecord &img,
-                          const std::string &dest) {
-  TRY_STATUS(fs::mkdir_p(dest, 0755));
-  UniqueFd dst(::open(dest.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!dst)
-    return sys_error("opening {}", dest);
-  for (const auto &chain : img.layers) {
-    std::string diff = store.layer_dir(chain) + "/diff";
-    UniqueFd src(::open(diff.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!src)
-      return sys_error("opening layer {}", chain);
-    if (auto s = fs::apply_layer_copy(src.get(), dst.get()); !s)
-      return std::move(s).error().wrap("copying the image for the vfs driver");
-  }
-  return {};
-}
-
 // What the merge cannot know: whether this host knows the capabilities,
 // has the devices and the cgroup controllers the container asks for.
 static Status check_host(const storage::ContainerConfig &c) {
@@ -238,9 +218,8 @@ Result<std::string> Engine::create_container(const spec::CreateOptions &o, const
       if (auto v = create_volume(m.source, {}); !v)
         return undo(std::move(v).error());
   }
-  if (store_.driver() == "vfs")
-    if (auto s = copy_layers(store_, img, store_.container_dir(c.id) + "/rootfs"); !s)
-      return undo(std::move(s).error());
+  if (auto s = store_.prepare_root(c, img); !s)
+    return undo(std::move(s).error());
   if (auto s = store_.write_state(c.id, ContainerState{}); !s)
     return undo(std::move(s).error());
   if (auto s = store_.write_config(c); !s)
@@ -259,7 +238,8 @@ static LaunchInputs launch_inputs(const storage::Store &store, const ContainerVi
       in.volume_dirs.emplace_back(m.source, store.volume_dir(m.source) + "/_data");
   in.container_dir = store.container_dir(v.config.id);
   in.run_dir = store.container_run_dir(v.config.id);
-  in.driver = store.driver();
+  in.driver = store.driver_of(v.config);
+  in.root_copy = store.root_copy_dir(v.config.id);
   in.seccomp_cache = store.root() + "/cache/seccomp";
   auto &h = in.host;
   if (v.config.network == "host") {

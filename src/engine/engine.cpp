@@ -33,11 +33,14 @@ Options default_options() {
 }
 
 Result<Engine> Engine::open(const Options &o, bool enter_userns) {
+  std::optional<storage::DriverKind> driver;
+  if (!o.storage_driver.empty())
+    driver = TRY(storage::parse_driver(o.storage_driver));
   if (o.rootless && enter_userns && !sys::in_user_namespace())
     TRY_STATUS(runtime::enter_rootless_userns());
   Engine e;
   e.opts_ = o;
-  e.store_ = TRY(storage::Store::open(o.root, o.runroot, o.storage_driver));
+  e.store_ = TRY(storage::Store::open(o.root, o.runroot, driver));
   return e;
 }
 

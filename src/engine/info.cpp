@@ -13,18 +13,17 @@ SystemInfo system_info(Engine &eng) {
     (c.state.status == RunStatus::running ? info.running : info.stopped)++;
   }
   info.images = store_of(eng).images().value_or({}).size();
-  info.driver = eng.storage_driver();
+  info.driver = storage::driver_name(store_of(eng).driver());
   return info;
 }
 
-static bool overlay_driver(const std::string &driver) {
-  return driver == "overlay" || driver == "fuse-overlayfs";
-}
-
+// Data: the directories of a driver that stacks layers, none for one that
+// copies them.
 GraphDriver image_graph_driver(Engine &eng, const ImageRecord &img) {
   const auto &store = store_of(eng);
-  GraphDriver g{store.driver(), {}};
-  if (!overlay_driver(g.name) || img.layers.empty())
+  const auto &driver = storage::layer_driver(store.driver());
+  GraphDriver g{std::string(driver.name), {}};
+  if (driver.copies_root || img.layers.empty())
     return g;
   std::vector<std::string> dirs;
   for (auto l = img.layers.rbegin(); l != img.layers.rend(); ++l)
@@ -37,8 +36,9 @@ GraphDriver image_graph_driver(Engine &eng, const ImageRecord &img) {
 
 GraphDriver container_graph_driver(Engine &eng, const ContainerView &v) {
   const auto &store = store_of(eng);
-  GraphDriver g{store.driver(), {}};
-  if (!overlay_driver(g.name))
+  const auto &driver = storage::layer_driver(store.driver_of(v.config));
+  GraphDriver g{std::string(driver.name), {}};
+  if (driver.copies_root)
     return g;
   std::vector<std::string> lower;
   for (auto l = v.image.layers.rbegin(); l != v.image.layers.rend(); ++l)

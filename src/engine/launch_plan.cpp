@@ -166,9 +166,9 @@ Result<InitSpec> plan_init(const LaunchInputs &in, std::vector<runtime::DeviceRu
   p.upper = in.container_dir + "/upper";
   p.work = in.container_dir + "/work";
   p.userxattr = in.host.in_user_namespace;
-  if (in.driver == "vfs")
-    p.copy_root = in.container_dir + "/rootfs";
-  p.fuse_overlayfs = c.storage_driver == "fuse-overlayfs";
+  p.driver = in.driver;
+  if (storage::layer_driver(in.driver).copies_root)
+    p.copy_root = in.root_copy;
   p.new_netns = c.network != "host";
   p.keep_id = c.userns == "keep-id";
   p.keep_uid = c.keep_id_uid;

@@ -43,7 +43,8 @@ Result<PendingInit> clone_init(const InitSpec &spec, int in, int out, int err) {
     return sys_error("creating pipes");
   if (spec.tty && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)
     return sys_error("creating the console socket");
-  if (spec.fuse_overlayfs && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fuse) < 0)
+  bool fuse_root = spec.driver == storage::DriverKind::fuse_overlayfs;
+  if (fuse_root && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fuse) < 0)
     return sys_error("creating the root file system's socket");
   if (spec.tap && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, tap) < 0)
     return sys_error("creating the network device's socket");
@@ -94,7 +95,7 @@ Result<PendingInit> clone_init(const InitSpec &spec, int in, int out, int err) {
   p.console_.reset(console[0]);
   p.fuse_.reset(fuse[0]);
   p.tap_sock_.reset(tap[0]);
-  if (spec.fuse_overlayfs)
+  if (fuse_root)
     p.fuse_argv_ = detail::fuse_overlayfs_argv(spec);
   if (spec.keep_id)
     if (auto s = write_keep_id_maps(p.pid_, spec.keep_uid, spec.keep_gid); !s) {

@@ -118,12 +118,15 @@ Status isolate_mounts(const InitSpec &p) {
 }
 
 Status mount_root(const InitSpec &p, int fuse_sock) {
-  if (p.fuse_overlayfs)
+  switch (p.driver) {
+  case storage::DriverKind::fuse_overlayfs:
     return mount_fuse_root(p, fuse_sock);
-  if (!p.copy_root.empty()) {
+  case storage::DriverKind::vfs:
     if (::mount(p.copy_root.c_str(), p.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0)
       return sys_error("mounting the container's root ({})", p.copy_root);
     return {};
+  case storage::DriverKind::overlay:
+    break;
   }
   std::string data = "lowerdir=" + str::join(p.lower, ":") + ",upperdir=" + p.upper +
                      ",workdir=" + p.work;

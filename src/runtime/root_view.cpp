@@ -118,6 +118,19 @@ Result<UniqueFd> open_fuse_overlay_readonly(const std::vector<std::string> &dirs
   });
 }
 
+Result<UniqueFd> open_layers_readonly(storage::DriverKind driver, const std::vector<std::string> &dirs,
+                                      bool userxattr, const std::string &scratch) {
+  switch (driver) {
+  case storage::DriverKind::overlay:
+    return open_overlay_readonly(dirs, userxattr, scratch);
+  case storage::DriverKind::fuse_overlayfs:
+    return open_fuse_overlay_readonly(dirs, scratch);
+  case storage::DriverKind::vfs:
+    break;
+  }
+  return make_error(Errc::invalid, "the {} driver keeps no layers to stack", storage::driver_name(driver));
+}
+
 Result<UniqueFd> open_live_root(pid_t pid, uint64_t start) {
   UniqueFd ns(::open(fmt::format("/proc/{}/ns/mnt", pid).c_str(), O_RDONLY | O_CLOEXEC));
   // Still the same process once its namespace is held: not a reused pid.

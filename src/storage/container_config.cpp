@@ -25,7 +25,7 @@ json ContainerConfig::to_json() const {
       {"name", name},
       {"image_id", image_id},
       {"image_name", image_name},
-      {"storage_driver", storage_driver},
+      {"storage_driver", storage_driver ? std::string(driver_name(*storage_driver)) : ""},
       {"created", created},
       {"entrypoint", entrypoint},
       {"cmd", cmd},
@@ -87,7 +87,12 @@ Result<ContainerConfig> ContainerConfig::parse(std::string_view text, const std:
   c.name = j["name"].required().as_string();
   c.image_id = j["image_id"].as_string();
   c.image_name = j["image_name"].as_string();
-  c.storage_driver = j["storage_driver"].as_string();
+  if (auto driver = j["storage_driver"].as_string(); !driver.empty()) {
+    if (auto kind = parse_driver(driver))
+      c.storage_driver = *kind;
+    else
+      j["storage_driver"].fail(kind.error().message);
+  }
   c.created = j["created"].as_int<int64_t>();
   c.entrypoint = j["entrypoint"].as_strings();
   c.cmd = j["cmd"].as_strings();

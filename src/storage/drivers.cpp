@@ -16,10 +16,6 @@
 
 namespace skiff::storage::detail {
 
-bool known_driver(const std::string &name) {
-  return name == "overlay" || name == "fuse-overlayfs" || name == "vfs";
-}
-
 // Whether kernel overlayfs can be mounted here: tried once in a child in a
 // mount namespace of its own (userxattr in a user namespace).
 static bool overlay_works(const std::string &root) {
@@ -58,12 +54,12 @@ bool fuse_overlayfs_usable() {
   return static_cast<bool>(fuse);
 }
 
-std::string probe_driver(const std::string &root) {
+DriverKind probe_driver(const std::string &root) {
   if (overlay_works(root))
-    return "overlay";
+    return DriverKind::overlay;
   if (fuse_overlayfs_usable())
-    return "fuse-overlayfs";
-  return "vfs";
+    return DriverKind::fuse_overlayfs;
+  return DriverKind::vfs;
 }
 
 } // namespace skiff::storage::detail

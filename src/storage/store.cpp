@@ -27,35 +27,36 @@ std::string chain_id(const std::string &parent, const std::string &diff_id) {
 }
 
 Result<Store> Store::open(const std::string &root, const std::string &runroot,
-                          const std::string &driver) {
+                          std::optional<DriverKind> driver) {
   Store s;
   s.root_ = root;
   s.runroot_ = runroot;
   for (const char *d : {"blobs/sha256", "layers", "containers", "names", "volumes"})
     TRY_STATUS(fs::mkdir_p(root + "/" + d, 0700));
   TRY_STATUS(fs::mkdir_p(runroot + "/containers", 0700));
-  if (!driver.empty() && !detail::known_driver(driver))
-    return make_error(Errc::invalid,
-                      "unknown storage driver \"{}\": use overlay, fuse-overlayfs or vfs", driver);
-  std::string recorded(str::trim(fs::read_file(root + "/driver").value_or("")));
+  std::string driver_file = root + "/driver";
+  std::string recorded(str::trim(fs::read_file(driver_file).value_or("")));
   if (!recorded.empty()) {
-    if (!driver.empty() && driver != recorded)
+    auto kind = parse_driver(recorded);
+    if (!kind)
+      return make_error(Errc::failed, "{} names an unknown storage driver \"{}\"", driver_file, recorded);
+    if (driver && *driver != *kind)
       return make_error(Errc::invalid,
                         "the store at {} uses the {} driver: use --storage-driver {} or another --root",
-                        root, recorded, recorded);
-    s.driver_ = recorded;
+                        root, driver_name(*kind), driver_name(*kind));
+    s.driver_ = *kind;
     return s;
   }
   // Mounting can only be tried as root or inside the user's namespace;
   // elsewhere (a rootless ps) nothing is recorded yet.
   bool can_test = ::geteuid() == 0;
-  if (can_test && driver == "fuse-overlayfs" && !detail::fuse_overlayfs_usable())
+  if (can_test && driver == DriverKind::fuse_overlayfs && !detail::fuse_overlayfs_usable())
     return make_error(Errc::failed,
                       "the fuse-overlayfs driver needs the fuse-overlayfs program (Debian package "
                       "fuse-overlayfs) and read-write access to /dev/fuse");
-  s.driver_ = !driver.empty() ? driver : can_test ? detail::probe_driver(root) : "overlay";
+  s.driver_ = driver ? *driver : can_test ? detail::probe_driver(root) : DriverKind::overlay;
   if (can_test)
-    TRY_STATUS(fs::write_file_atomic(root + "/driver", s.driver_ + "\n", true, 0600));
+    TRY_STATUS(fs::write_file_atomic(driver_file, std::string(driver_name(s.driver_)) + "\n", true, 0600));
   return s;
 }
 

@@ -218,3 +218,16 @@ no_fuse_daemon() { [ -z "$(fuse_daemons "$1")" ]; }
   run skiff --storage-driver bogus images
   assert_error 1 'unknown storage driver "bogus": use overlay, fuse-overlayfs or vfs'
 }
+
+@test "an unknown driver, asked for (nothing is made) or recorded in the store, is an error" {
+  run skiff --storage-driver bogus images
+  assert_error 1 'unknown storage driver "bogus": use overlay, fuse-overlayfs or vfs'
+  [ ! -e "$BATS_TEST_TMPDIR/root" ]
+  mkdir -p "$BATS_TEST_TMPDIR/root"
+  echo zfs > "$BATS_TEST_TMPDIR/root/driver"
+  run skiff images
+  assert_error 1 "$BATS_TEST_TMPDIR/root/driver names an unknown storage driver \"zfs\""
+  run skiff --storage-driver vfs images
+  assert_error 1 "$BATS_TEST_TMPDIR/root/driver names an unknown storage driver \"zfs\""
+  [ "$(cat "$BATS_TEST_TMPDIR/root/driver")" = zfs ]
+}

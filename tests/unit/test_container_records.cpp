@@ -18,7 +18,7 @@ using namespace skiff::storage;
 namespace {
 
 Store open_store(const test::TempDir &d) {
-  auto s = Store::open(d.path + "/root", d.path + "/run", "vfs");
+  auto s = Store::open(d.path + "/root", d.path + "/run", DriverKind::vfs);
   REQUIRE(s);
   return std::move(*s);
 }

@@ -22,11 +22,12 @@ LaunchInputs inputs() {
   c.cmd = {"sh", "-c", "true"};
   c.network = "default";
   c.seccomp = "unconfined";
-  c.storage_driver = "overlay";
+  c.storage_driver = storage::DriverKind::overlay;
   in.layers = {"/s/layers/a/diff", "/s/layers/b/diff"};
   in.container_dir = "/s/containers/c0ffee";
   in.run_dir = "/r/containers/c0ffee";
-  in.driver = "overlay";
+  in.driver = storage::DriverKind::overlay;
+  in.root_copy = "/s/containers/c0ffee/rootfs";
   in.seccomp_cache = "/nonexistent";
   in.host.hostname = "buildhost";
   in.host.hosts = "127.0.0.1 localhost buildhost\n";
@@ -74,8 +75,8 @@ TEST_CASE("plan: the root from the image's layers, top first, over the container
   CHECK(p.init.rootfs == "/r/containers/c0ffee/rootfs");
   std::vector<std::string> dirs{p.init.rootfs, p.init.upper, p.init.work};
   CHECK(p.dirs == dirs);
+  CHECK(p.init.driver == storage::DriverKind::overlay);
   CHECK(p.init.copy_root.empty());
-  CHECK_FALSE(p.init.fuse_overlayfs);
   CHECK(p.init.argv == std::vector<std::string>{"sh", "-c", "true"});
   CHECK(p.init.cwd == "/");
   CHECK(p.run_dir == "/r/containers/c0ffee");
@@ -85,14 +86,16 @@ TEST_CASE("plan: the root from the image's layers, top first, over the container
 
 TEST_CASE("plan: the driver decides how the root is made", "[launch_plan]") {
   auto in = inputs();
-  in.driver = "vfs";
-  in.config.storage_driver = "vfs";
-  CHECK(plan(in).init.copy_root == "/s/containers/c0ffee/rootfs");
-  in = inputs();
-  in.driver = in.config.storage_driver = "fuse-overlayfs";
+  in.driver = storage::DriverKind::vfs;
   auto p = plan(in);
-  CHECK(p.init.fuse_overlayfs);
+  CHECK(p.init.driver == storage::DriverKind::vfs);
+  CHECK(p.init.copy_root == "/s/containers/c0ffee/rootfs");
+  in = inputs();
+  in.driver = storage::DriverKind::fuse_overlayfs;
+  p = plan(in);
+  CHECK(p.init.driver == storage::DriverKind::fuse_overlayfs);
   CHECK(p.init.copy_root.empty());
+  CHECK(p.init.lower == std::vector<std::string>{"/s/layers/b/diff", "/s/layers/a/diff"});
   in = inputs();
   in.host.in_user_namespace = true;
   CHECK(plan(in).init.userxattr);

@@ -22,7 +22,7 @@ struct Options {
   std::string runroot;
   bool rootless = false;  // runs in (or enters) the user's user namespace
   uint32_t uid = 0, gid = 0;  // the invoking user, outside any namespace
-  std::string storage_driver;  // --storage-driver, empty: the store's
+  std::string storage_driver;  // --storage-driver as given (open parses it); empty: the store's
 };
 
 // Where skiff keeps its state for this user (DESIGN.md section 3).
@@ -42,8 +42,6 @@ public:
   static Result<Engine> open(const Options &o, bool enter_userns);
 
   const Options &options() const { return opts_; }
-  // The store's layer driver ("overlay", "fuse-overlayfs", "vfs").
-  std::string storage_driver() const { return store_.driver(); }
 
   // Images.
   Result<ImageRecord> find_image(std::string_view ref_or_id);

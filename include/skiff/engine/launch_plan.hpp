@@ -10,6 +10,7 @@
 
 #include "skiff/runtime/cgroups.hpp"
 #include "skiff/storage/container_config.hpp"
+#include "skiff/storage/layer_driver.hpp"
 #include "skiff/supervisor/launch_plan.hpp"
 #include "skiff/util/result.hpp"
 
@@ -31,7 +32,8 @@ struct LaunchInputs {
   std::vector<std::pair<std::string, std::string>> volume_dirs;  // volume name, its _data dir
   std::string container_dir;        // upper/, work/, hosts, hostname, resolv.conf, ctr.log
   std::string run_dir;              // rootfs/ (mount point), attach.sock
-  std::string driver;               // the store's: overlay, fuse-overlayfs or vfs
+  storage::DriverKind driver = storage::DriverKind::overlay;  // the one that made the container's root
+  std::string root_copy;            // a driver that copies the root: the container's copy
   std::string seccomp_cache;        // compiled seccomp programs
   HostFacts host;
 };

@@ -13,6 +13,7 @@
 #include "skiff/network/tap.hpp"
 #include "skiff/runtime/devices.hpp"
 #include "skiff/storage/container_config.hpp"
+#include "skiff/storage/layer_driver.hpp"
 #include "skiff/util/fd.hpp"
 #include "skiff/util/result.hpp"
 
@@ -40,8 +41,10 @@ struct InitSpec {
   std::vector<std::string> lower;  // layer dirs, top first
   std::string upper, work;
   bool userxattr = false;
-  std::string copy_root;           // vfs driver: a full copy to bind instead of overlay
-  bool fuse_overlayfs = false;     // fuse-overlayfs driver: the same layers, served by it
+  // How the root is mounted: the layers stacked by kernel overlayfs or by
+  // fuse-overlayfs, or (vfs) a bind of copy_root, the container's full copy.
+  storage::DriverKind driver = storage::DriverKind::overlay;
+  std::string copy_root;
   std::vector<MountOp> mounts;     // applied in order under the new root
   std::vector<std::string> masked_paths, readonly_paths;
   // Device nodes made in the container (--device, --privileged), and what

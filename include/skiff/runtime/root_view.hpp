@@ -1,6 +1,6 @@
 // A container's root as a directory fd, for export, without changing any
 // mount anyone else sees: the live root mount of a running container, or
-// its layers stacked read-only by kernel overlayfs.
+// its layers stacked read-only as its driver stacks them.
 #pragma once
 
 #include <sys/types.h>
@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "skiff/storage/layer_driver.hpp"
 #include "skiff/util/fd.hpp"
 #include "skiff/util/result.hpp"
 
@@ -27,6 +28,12 @@ Result<UniqueFd> open_overlay_readonly(const std::vector<std::string> &dirs, boo
 // marks opaque directories with a .wh..wh..opq file, which kernel
 // overlayfs does not read). Its daemon exits when the fd is closed.
 Result<UniqueFd> open_fuse_overlay_readonly(const std::vector<std::string> &dirs, const std::string &scratch);
+
+// `dirs` stacked read-only as `driver` stacks a container's layers (kernel
+// overlayfs or fuse-overlayfs, as above); a driver that copies the root
+// stacks nothing, and is refused.
+Result<UniqueFd> open_layers_readonly(storage::DriverKind driver, const std::vector<std::string> &dirs,
+                                      bool userxattr, const std::string &scratch);
 
 // The root of running container init `pid` (with start time `start`,
 // against a reused pid): a detached copy of its root mount alone, without

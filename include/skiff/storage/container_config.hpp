@@ -12,6 +12,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "skiff/storage/layer_driver.hpp"
 #include "skiff/util/result.hpp"
 
 namespace skiff::storage {
@@ -56,7 +57,9 @@ struct ContainerConfig {
   std::string name;
   std::string image_id;     // hex of the image's config digest
   std::string image_name;   // as the user wrote it ("busybox")
-  std::string storage_driver;  // the store's layer driver, which made its root
+  // The store's layer driver, which made its root; none in a config
+  // written before drivers were recorded (the store's then).
+  std::optional<DriverKind> storage_driver;
   int64_t created = 0;      // ns since epoch
   std::vector<std::string> entrypoint;  // effective, after --entrypoint
   std::vector<std::string> cmd;         // effective

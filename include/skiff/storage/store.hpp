@@ -14,6 +14,7 @@
 #include "skiff/storage/blob_info.hpp"
 #include "skiff/storage/container_config.hpp"
 #include "skiff/storage/exit_record.hpp"
+#include "skiff/storage/layer_driver.hpp"
 #include "skiff/storage/removal.hpp"
 #include "skiff/util/lock.hpp"
 #include "skiff/util/result.hpp"
@@ -56,15 +57,18 @@ struct ContainerRecord {
 
 class Store {
 public:
-  // `driver` asks for a layer driver ("overlay", "fuse-overlayfs" or
-  // "vfs"; empty: the store's own, or the first of them that works here).
-  // The choice is recorded in ROOT/driver the first time it can be tested.
+  // `driver` asks for a layer driver (none: the store's own, or the first
+  // that works here: overlay, fuse-overlayfs, vfs). The choice is recorded
+  // in ROOT/driver the first time it can be tested.
   static Result<Store> open(const std::string &root, const std::string &runroot,
-                            const std::string &driver = "");
+                            std::optional<DriverKind> driver = {});
 
   const std::string &root() const { return root_; }
   const std::string &runroot() const { return runroot_; }
-  std::string driver() const { return driver_; }
+  DriverKind driver() const { return driver_; }
+  // The driver that made a container's root (the store's for a container
+  // from before containers recorded it).
+  DriverKind driver_of(const ContainerConfig &c) const { return c.storage_driver.value_or(driver_); }
 
   // Blobs (image configs, manifests).
   std::string blob_path(const std::string &digest) const;
@@ -127,6 +131,12 @@ public:
 
   // Containers.
   std::string container_dir(const std::string &id) const;
+  // Where a driver that copies the root (vfs) keeps a container's copy.
+  std::string root_copy_dir(const std::string &id) const;
+  // Gives new container `c` what its driver needs before its first start:
+  // for a driver that copies the root, the image's layers applied bottom
+  // first (whiteouts and opaque directories too) into root_copy_dir.
+  Status prepare_root(const ContainerConfig &c, const ImageRecord &img) const;
   std::string container_run_dir(const std::string &id) const;
   Result<FileLock> lock_containers() const;
   Result<FileLock> lock_container(const std::string &id) const;
@@ -171,7 +181,8 @@ public:
   Result<FileLock> lock_volumes() const;
 
 private:
-  std::string root_, runroot_, driver_;
+  std::string root_, runroot_;
+  DriverKind driver_ = DriverKind::overlay;
 };
 
 // Computes the chain ID of a layer from its parent's chain ID and its diff ID
