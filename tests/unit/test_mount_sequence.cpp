@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "fake_mount_ops.hpp"
+#include "launch_inputs.hpp"
 #include "skiff/engine/launch_plan.hpp"
 #include "skiff/runtime/prepare_root.hpp"
 
@@ -22,23 +23,10 @@ namespace {
 const std::string kRoot = "/r/containers/c0ffee/rootfs";
 const std::string kFiles = "/s/containers/c0ffee";
 
-// A container as create leaves it (see test_launch_plan.cpp), on a cgroup
-// v2 host, run by root.
+// A container as create leaves it (launch_inputs.hpp), on a cgroup v2
+// host, run by root.
 engine::LaunchInputs inputs() {
-  engine::LaunchInputs in;
-  auto &c = in.config;
-  c.id = "c0ffee";
-  c.hostname = "c0ffee";
-  c.cmd = {"sh", "-c", "true"};
-  c.network = "default";
-  c.seccomp = "unconfined";
-  c.storage_driver = "overlay";
-  in.layers = {"/s/layers/a/diff", "/s/layers/b/diff"};
-  in.container_dir = kFiles;
-  in.run_dir = "/r/containers/c0ffee";
-  in.driver = "overlay";
-  in.seccomp_cache = "/nonexistent";
-  in.host.hostname = "buildhost";
+  auto in = test::inputs();
   in.host.cgroup_mounts = {runtime::CgroupMount{}};
   return in;
 }
@@ -67,6 +55,13 @@ FakeMountOps host() {
 
 Status run(FakeMountOps &ops, const runtime::InitSpec &p, int fuse_sock = -1) {
   return runtime::prepare_root(ops, p, fuse_sock);
+}
+
+// The error the sequence stops with.
+std::string failure(FakeMountOps &ops, const runtime::InitSpec &p) {
+  auto s = run(ops, p);
+  REQUIRE_FALSE(s);
+  return s.error().message;
 }
 
 std::vector<std::string> mount_targets(const FakeMountOps &ops) {
@@ -289,9 +284,7 @@ TEST_CASE("mount sequence: a shared bind keeps the mount holding its source a pe
   ops = host();
   ops.contents["/proc/self/mountinfo"] = "21 1 8:1 / / rw shared:1 - ext4 /dev/sda1 rw\n"
                                          "24 21 0:31 / /r rw shared:4 - tmpfs tmpfs rw\n";
-  auto s = run(ops, spec(in));
-  REQUIRE_FALSE(s);
-  CHECK(s.error().message.find("/r/shared is on the mount /r, which also holds the container's root") !=
+  CHECK(failure(ops, spec(in)).find("/r/shared is on the mount /r, which also holds the container's root") !=
         std::string::npos);
   CHECK(ops.of("mount").empty());
 }
@@ -411,18 +404,14 @@ TEST_CASE("mount sequence: a failure stops it, naming what failed", "[mount_sequ
   SECTION("a system mount") {
     auto ops = host();
     ops.fail("mount", "/dev/shm", EPERM);
-    auto s = run(ops, p);
-    REQUIRE_FALSE(s);
-    CHECK(s.error().message == "mounting /dev/shm: Operation not permitted");
+    CHECK(failure(ops, p) == "mounting /dev/shm: Operation not permitted");
     CHECK(ops.calls.back().target == "/dev/shm");
     CHECK_FALSE(called(ops, "pivot_root", "."));
   }
   SECTION("the root") {
     auto ops = host();
     ops.fail("mount", kRoot, ENODEV);
-    auto s = run(ops, p);
-    REQUIRE_FALSE(s);
-    CHECK(s.error().message == "mounting the container's root (overlay): No such device");
+    CHECK(failure(ops, p) == "mounting the container's root (overlay): No such device");
     CHECK(ops.calls.back().target == kRoot);
   }
   SECTION("a bind's mount point") {
@@ -430,9 +419,7 @@ TEST_CASE("mount sequence: a failure stops it, naming what failed", "[mount_sequ
     in.config.mounts = {{"bind", "/host/app", "/app", false, false, {}}};
     auto ops = host();
     ops.fail("mkdir_in_root", "/app", EROFS);
-    auto s = run(ops, spec(in));
-    REQUIRE_FALSE(s);
-    CHECK(s.error().message == "mounting /app: creating /app: Read-only file system");
+    CHECK(failure(ops, spec(in)) == "mounting /app: creating /app: Read-only file system");
     CHECK_FALSE(called(ops, "mount", "/app"));
   }
   SECTION("a bind's missing source") {
@@ -440,24 +427,18 @@ TEST_CASE("mount sequence: a failure stops it, naming what failed", "[mount_sequ
     in.config.mounts = {{"bind", "/host/gone", "/app", false, false, {}}};
     auto ops = host();
     ops.missing.insert("/host/gone");
-    auto s = run(ops, spec(in));
-    REQUIRE_FALSE(s);
-    CHECK(s.error().message == "bind source /host/gone: No such file or directory");
+    CHECK(failure(ops, spec(in)) == "bind source /host/gone: No such file or directory");
   }
   SECTION("pivot_root") {
     auto ops = host();
     ops.fail("pivot_root", ".", EINVAL);
-    auto s = run(ops, p);
-    REQUIRE_FALSE(s);
-    CHECK(s.error().message == "pivot_root: Invalid argument");
+    CHECK(failure(ops, p) == "pivot_root: Invalid argument");
     CHECK(ops.calls.back().op == "pivot_root");
   }
   SECTION("the hostname") {
     auto ops = host();
     ops.fail("sethostname", "c0ffee", EPERM);
-    auto s = run(ops, p);
-    REQUIRE_FALSE(s);
-    CHECK(s.error().message == "setting the hostname: Operation not permitted");
+    CHECK(failure(ops, p) == "setting the hostname: Operation not permitted");
     CHECK(ops.of("setrlimit").empty());
   }
   SECTION("a --ulimit above the hard limit") {
@@ -466,9 +447,7 @@ TEST_CASE("mount sequence: a failure stops it, naming what failed", "[mount_sequ
     auto ops = host();
     ops.nofile = {200, 200};
     ops.fail("setrlimit", "", EPERM);
-    auto s = run(ops, spec(in));
-    REQUIRE_FALSE(s);
-    CHECK(s.error().message.rfind("setting ulimit nofile=100:200", 0) == 0);
+    CHECK(failure(ops, spec(in)).rfind("setting ulimit nofile=100:200", 0) == 0);
   }
   SECTION("a masked path that cannot be masked is skipped") {
     auto ops = host();
