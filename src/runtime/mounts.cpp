@@ -26,8 +26,8 @@ namespace skiff::runtime::detail {
 
 static std::string fd_path(int fd) { return fmt::format("/proc/self/fd/{}", fd); }
 
-static Status mount_at(sys::MountOps &ops, const char *src, int target_fd, const char *type, unsigned long flags,
-                       const std::string &data, const std::string &what) {
+static Status mount_at(sys::MountOps &ops, const char *src, int target_fd, const char *type,
+                       unsigned long flags, const std::string &data, const std::string &what) {
   if (ops.mount(src, fd_path(target_fd).c_str(), type, flags, data.empty() ? nullptr : data.c_str()) < 0)
     return sys_error("mounting {}", what);
   return {};
@@ -128,7 +128,8 @@ Status mount_root(sys::MountOps &ops, const InitSpec &p, int fuse_sock) {
 
 // Creates the mount point for `dest` in the root: a directory, or an empty
 // file when the source is a file. Returns it opened O_PATH.
-static Result<UniqueFd> mount_point(sys::MountOps &ops, int root_fd, const std::string &dest, bool file) {
+static Result<UniqueFd> mount_point(sys::MountOps &ops, int root_fd, const std::string &dest,
+                                    bool file) {
   if (!file)
     return ops.mkdir_in_root(root_fd, dest);
   auto parent = TRY(ops.mkdir_in_root(root_fd, fs::dirname(dest)));
@@ -162,7 +163,8 @@ static Status make_device(sys::MountOps &ops, int root_fd, const DeviceNode &n, 
   std::string name = fs::basename(n.path);
   auto failed = [&](const char *what) { return sys_error("{} device {}", what, n.path); };
   if (bind) {
-    UniqueFd f = ops.openat(parent.get(), name.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+    UniqueFd f = ops.openat(parent.get(), name.c_str(),
+                            O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (!f)
       return errno == EEXIST ? Status{} : Status(failed("creating"));
     if (ops.mount(n.host_path.c_str(), fd_path(f.get()).c_str(), nullptr, MS_BIND, nullptr) < 0)
@@ -201,8 +203,8 @@ static Status mount_cgroups(sys::MountOps &ops, int root_fd, const InitSpec &p) 
       if (ctl != c.name && ops.symlinkat(c.name.c_str(), dir.get(), ctl.c_str()) < 0 && errno != EEXIST)
         return sys_error("linking /sys/fs/cgroup/{}", ctl);
   }
-  if (ro && ops.mount(nullptr, fd_path(dir.get()).c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | flags,
-                      nullptr) < 0)
+  if (ro && ops.mount(nullptr, fd_path(dir.get()).c_str(), nullptr,
+                      MS_REMOUNT | MS_BIND | MS_RDONLY | flags, nullptr) < 0)
     return sys_error("making /sys/fs/cgroup read-only");
   return {};
 }

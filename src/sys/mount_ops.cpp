@@ -70,7 +70,9 @@ public:
     return ::symlinkat(target, dir_fd, name);
   }
   int fstatvfs(int fd, struct statvfs *sv) override { return ::fstatvfs(fd, sv); }
-  Status copy_tree(int src_dir_fd, int dst_dir_fd) override { return fs::copy_tree(src_dir_fd, dst_dir_fd); }
+  Status copy_tree(int src_dir_fd, int dst_dir_fd) override {
+    return fs::copy_tree(src_dir_fd, dst_dir_fd);
+  }
   int send_fd(int sock, int fd) override { return sys::send_fd(sock, fd); }
 };
 
