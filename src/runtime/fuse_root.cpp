@@ -1,7 +1,6 @@
 #include "fuse_root.hpp"
 
 #include <fcntl.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,15 +9,14 @@
 
 #include <fmt/format.h>
 
-#include "child_channel.hpp"
 #include "process_setup.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 
 namespace skiff::runtime::detail {
 
-Status mount_fuse_root(const InitSpec &p, int sock) {
-  UniqueFd fuse(::open("/dev/fuse", O_RDWR | O_CLOEXEC));
+Status mount_fuse_root(sys::MountOps &ops, const InitSpec &p, int sock) {
+  UniqueFd fuse = ops.open("/dev/fuse", O_RDWR | O_CLOEXEC);
   if (!fuse) {
     int e = errno;
     if (e == EACCES || e == EPERM)
@@ -32,9 +30,9 @@ Status mount_fuse_root(const InitSpec &p, int sock) {
   // does on overlayfs; allow_other: every user in the container may enter.
   std::string data = fmt::format(
       "fd={},rootmode=40000,user_id=0,group_id=0,default_permissions,allow_other", fuse.get());
-  if (::mount("fuse-overlayfs", p.rootfs.c_str(), "fuse.fuse-overlayfs", 0, data.c_str()) < 0)
+  if (ops.mount("fuse-overlayfs", p.rootfs.c_str(), "fuse.fuse-overlayfs", 0, data.c_str()) < 0)
     return sys_error("mounting the container's root (fuse-overlayfs)");
-  if (int e = send_fd(sock, fuse.get()); e != 0) {
+  if (int e = ops.send_fd(sock, fuse.get()); e != 0) {
     errno = e;
     return sys_error("handing over the container's root file system");
   }

@@ -17,12 +17,13 @@
 #include <vector>
 
 #include "skiff/runtime/launch.hpp"
+#include "skiff/sys/mount_ops.hpp"
 
 namespace skiff::runtime::detail {
 
 // Child side: mounts a FUSE file system on p.rootfs and sends the
-// connection's /dev/fuse fd over the unix socket `sock`.
-Status mount_fuse_root(const InitSpec &p, int sock);
+// connection's /dev/fuse fd over the unix socket `sock`, through `ops`.
+Status mount_fuse_root(sys::MountOps &ops, const InitSpec &p, int sock);
 
 // fuse-overlayfs's argv for the plan's layers, upper and work directories.
 std::vector<std::string> fuse_overlayfs_argv(const InitSpec &p);

@@ -9,9 +9,7 @@
 #include <net/if.h>
 #include <signal.h>
 #include <sys/ioctl.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -21,11 +19,12 @@
 #include <cstring>
 
 #include "child_channel.hpp"
-#include "mounts.hpp"
 #include "process_setup.hpp"
 #include "skiff/runtime/caps.hpp"
+#include "skiff/runtime/prepare_root.hpp"
 #include "skiff/runtime/seccomp.hpp"
 #include "skiff/runtime/user.hpp"
+#include "skiff/sys/mount_ops.hpp"
 #include "skiff/sys/proctitle.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
@@ -93,26 +92,10 @@ void init_child(const InitSpec &p, ChildFds fds) {
     ::close(fds.tap);
   }
 
-  if (auto s = isolate_mounts(p); !s)
+  if (auto s = prepare_root(sys::host_mount_ops(), p, fds.fuse); !s)
     fail(errfd, s.error());
-  if (auto s = mount_root(p, fds.fuse); !s)
-    fail(errfd, s.error());
-  if (auto s = mount_all(p); !s)
-    fail(errfd, s.error());
-  if (auto s = pivot_into(p.rootfs); !s)
-    fail(errfd, s.error());
-  mask_paths(p);
-  if (p.read_only) {
-    if (auto s = remount_readonly("/", 0); !s)
-      fail(errfd, s.error());
-  }
-  if (!p.hostname.empty() && ::sethostname(p.hostname.data(), p.hostname.size()) < 0)
-    fail(errfd, sys_error("setting the hostname"));
   if (p.new_netns)
     loopback_up();
-
-  if (auto st = apply_rlimits(p.ulimits); !st)
-    fail(errfd, st.error());
 
   std::vector<std::string> env = p.env;
   auto user = container_user(p.user, env);

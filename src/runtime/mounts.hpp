@@ -1,9 +1,9 @@
-// Internal to the runtime: mount steps of the container child.
+// Internal to the runtime: mount steps of the container child, each making
+// its syscalls through `ops` (sys/mount_ops.hpp).
 #pragma once
 
-#include <sys/syscall.h>
-
 #include "skiff/runtime/launch.hpp"
+#include "skiff/sys/mount_ops.hpp"
 
 namespace skiff::runtime::detail {
 
@@ -14,13 +14,13 @@ namespace skiff::runtime::detail {
 // below it) stays a peer, so the container's mounts there reach the host;
 // it cannot be the root mount or the one holding the container's root,
 // which pivot_root needs unshared.
-Status isolate_mounts(const InitSpec &p);
+Status isolate_mounts(sys::MountOps &ops, const InitSpec &p);
 // `fuse_sock`: where the fuse-overlayfs driver hands its connection over.
-Status mount_root(const InitSpec &p, int fuse_sock);
-Status mount_all(const InitSpec &p);
-Status pivot_into(const std::string &rootfs);
+Status mount_root(sys::MountOps &ops, const InitSpec &p, int fuse_sock);
+Status mount_all(sys::MountOps &ops, const InitSpec &p);
+Status pivot_into(sys::MountOps &ops, const std::string &rootfs);
 // After pivot_root: Docker's masked and read-only paths (missing ones skipped).
-void mask_paths(const InitSpec &p);
-Status remount_readonly(const std::string &path, unsigned long extra);
+void mask_paths(sys::MountOps &ops, const InitSpec &p);
+Status remount_readonly(sys::MountOps &ops, const std::string &path, unsigned long extra);
 
 } // namespace skiff::runtime::detail

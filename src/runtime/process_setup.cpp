@@ -132,15 +132,15 @@ static int rlimit_resource(const std::string &name) {
   return -1;
 }
 
-Status apply_rlimits(const std::vector<storage::Ulimit> &ulimits) {
-  if (rlimit nofile; ::getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+Status apply_rlimits(const std::vector<storage::Ulimit> &ulimits, sys::MountOps &ops) {
+  if (rlimit nofile; ops.getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
     nofile.rlim_cur = nofile.rlim_max;
-    ::setrlimit(RLIMIT_NOFILE, &nofile);
+    ops.setrlimit(RLIMIT_NOFILE, nofile);
   }
   for (const auto &u : ulimits) {
     int res = rlimit_resource(u.name);
     rlimit rl{static_cast<rlim_t>(u.soft), static_cast<rlim_t>(u.hard)};
-    if (res < 0 || ::setrlimit(res, &rl) < 0)
+    if (res < 0 || ops.setrlimit(res, rl) < 0)
       return sys_error("setting ulimit {}={}:{} (a limit cannot go above the hard limit of the "
                        "invoking user)",
                        u.name, u.soft, u.hard);

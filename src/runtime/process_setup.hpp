@@ -9,6 +9,7 @@
 
 #include "skiff/runtime/user.hpp"
 #include "skiff/storage/container_config.hpp"
+#include "skiff/sys/mount_ops.hpp"
 #include "skiff/util/result.hpp"
 
 namespace skiff::runtime::detail {
@@ -30,7 +31,8 @@ Result<std::string> find_executable(const std::string &cmd, const std::vector<st
 Status setup_tty(int console, uid_t uid);
 // The soft limit on open files raised to the hard one (a login's 1024 is
 // too low for servers; Podman does the same), then the --ulimit values.
-Status apply_rlimits(const std::vector<storage::Ulimit> &ulimits);
+Status apply_rlimits(const std::vector<storage::Ulimit> &ulimits,
+                     sys::MountOps &ops = sys::host_mount_ops());
 // Seccomp, groups, IDs and capabilities, in the order the kernel allows.
 Status drop_privileges(const ExecUser &user, const std::vector<int> &caps,
                        const std::vector<sock_filter> &seccomp, bool no_new_privileges);

@@ -4,36 +4,15 @@
 
 #include <catch2/catch.hpp>
 
+#include "launch_inputs.hpp"
 #include "skiff/engine/launch_plan.hpp"
 
 using namespace skiff;
 using namespace skiff::engine;
 using runtime::MountOp;
+using test::inputs;
 
 namespace {
-
-// A container as create leaves it, on the overlay driver, with no seccomp
-// program to compile.
-LaunchInputs inputs() {
-  LaunchInputs in;
-  auto &c = in.config;
-  c.id = "c0ffee";
-  c.hostname = "c0ffee";
-  c.cmd = {"sh", "-c", "true"};
-  c.network = "default";
-  c.seccomp = "unconfined";
-  c.storage_driver = storage::DriverKind::overlay;
-  in.layers = {"/s/layers/a/diff", "/s/layers/b/diff"};
-  in.container_dir = "/s/containers/c0ffee";
-  in.run_dir = "/r/containers/c0ffee";
-  in.driver = storage::DriverKind::overlay;
-  in.root_copy = "/s/containers/c0ffee/rootfs";
-  in.seccomp_cache = "/nonexistent";
-  in.host.hostname = "buildhost";
-  in.host.hosts = "127.0.0.1 localhost buildhost\n";
-  in.host.resolv_conf = "nameserver 127.0.0.53\nnameserver 192.0.2.1\nsearch example.org\n";
-  return in;
-}
 
 supervisor::LaunchPlan plan(const LaunchInputs &in) {
   auto p = plan_launch(in);
