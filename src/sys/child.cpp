@@ -128,13 +128,15 @@ std::optional<Error> Child::read_error() {
 
 Result<UniqueFd> Child::receive_fd() { return sys::receive_fd(sock_.get()); }
 
-int Child::wait() {
+int wait_exit(pid_t pid) {
   int st = 0;
-  while (::waitpid(pid_, &st, 0) < 0)
+  while (::waitpid(pid, &st, 0) < 0)
     if (errno != EINTR)
       return -1;
   return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
+
+int Child::wait() { return wait_exit(pid_); }
 
 Result<Child> spawn(const SpawnOptions &opts, const std::function<void(const ChildChannel &)> &body) {
   int ep[2], sv[2] = {-1, -1};

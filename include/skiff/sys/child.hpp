@@ -71,6 +71,9 @@ Result<Child> spawn(const SpawnOptions &opts, const std::function<void(const Chi
 // not found, 126 otherwise).
 Result<Child> spawn_program(const std::vector<std::string> &argv, std::vector<int> fds);
 
+// Waits for `pid` (EINTR-safe), as Child::wait.
+int wait_exit(pid_t pid);
+
 // In the child; none of these allocates.
 // Writes "<code> <message parts...>" to the error pipe `fd`.
 void write_report(int fd, int code, std::initializer_list<std::string_view> message);
