@@ -12,22 +12,15 @@
 #include <cstring>
 
 #include "skiff/sys/fd_passing.hpp"
+#include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 
 namespace skiff::sys {
 
 namespace {
 
-void write_all(int fd, std::string_view s) {
-  while (!s.empty()) {
-    ssize_t n = ::write(fd, s.data(), s.size());
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return;
-    s.remove_prefix(static_cast<size_t>(n));
-  }
-}
+// The parent may be gone: nothing to do about a failed write.
+void write_all(int fd, std::string_view s) { (void)fs::write_all(fd, s, "the error pipe"); }
 
 std::string read_to_end(int fd) {
   std::string out;

@@ -74,7 +74,7 @@ Result<Child> spawn_program(const std::vector<std::string> &argv, std::vector<in
 // Waits for `pid` (EINTR-safe), as Child::wait.
 int wait_exit(pid_t pid);
 
-// In the child; none of these allocates.
+// In the child: none of these allocates (but to describe a failed write).
 // Writes "<code> <message parts...>" to the error pipe `fd`.
 void write_report(int fd, int code, std::initializer_list<std::string_view> message);
 // A success report with a value (code 0), for a child that reports before
