@@ -4,13 +4,12 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <string>
 
+#include "skiff/sys/child.hpp"
 #include "skiff/sys/fd_passing.hpp"
 #include "skiff/sys/pipe.hpp"
 #include "skiff/sys/proctitle.hpp"
@@ -28,33 +27,21 @@ TapConfig slirp_tap_config() {
 Result<SlirpHelper> start_slirp() {
   auto [ready_r, ready_w] = TRY(sys::make_pipe());
   auto [exit_r, exit_w] = TRY(sys::make_pipe());
-  int tap[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, tap) < 0)
-    return sys_error("creating a socket");
-  UniqueFd tap_ours(tap[0]), tap_theirs(tap[1]);
   pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid < 0)
-    return sys_error("starting the network helper");
-  if (pid == 0) {
+  // Its failures go to the ready pipe, which wait_slirp reads: the error
+  // pipe is not kept.
+  auto child = TRY(sys::spawn({.socket = true, .what = "starting the network helper"},
+                              [&](const sys::ChildChannel &ch) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent)
       ::_exit(1);
     ::prctl(PR_SET_NAME, "skiff-slirp");
     sys::set_proc_title("skiff-slirp");
     // Nothing of the supervisor's but these three fds.
-    int keep[3] = {tap_theirs.get(), ready_w.get(), exit_r.get()};
-    std::sort(std::begin(keep), std::end(keep));
-    unsigned lo = 3;
-    for (int fd : keep) {
-      if (static_cast<unsigned>(fd) > lo)
-        ::close_range(lo, static_cast<unsigned>(fd) - 1, 0);
-      lo = static_cast<unsigned>(fd) + 1;
-    }
-    ::close_range(lo, ~0U, 0);
-    detail::run_slirp(tap_theirs.get(), ready_w.get(), exit_r.get());
-  }
-  return SlirpHelper{pid, std::move(tap_ours), std::move(ready_r), std::move(exit_w)};
+    sys::close_fds_except(3, {ch.sock, ready_w.get(), exit_r.get()});
+    detail::run_slirp(ch.sock, ready_w.get(), exit_r.get());
+  }));
+  return SlirpHelper{child.pid(), child.take_socket(), std::move(ready_r), std::move(exit_w)};
 }
 
 void give_tap(SlirpHelper &h, int tap) {

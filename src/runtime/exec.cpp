@@ -4,21 +4,20 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstring>
 
-#include "child_channel.hpp"
 #include "process_setup.hpp"
+#include "skiff/sys/child.hpp"
 #include "skiff/util/fs.hpp"
 
 namespace skiff::runtime {
 
 namespace {
 
-using detail::fail;
+using sys::child_fail;
 
 // The namespaces to join, user first: the others are owned by it.
 constexpr std::pair<const char *, int> kNamespaces[] = {
@@ -26,28 +25,28 @@ constexpr std::pair<const char *, int> kNamespaces[] = {
     {"net", CLONE_NEWNET},   {"pid", CLONE_NEWPID},  {"cgroup", CLONE_NEWCGROUP}};
 
 // In the grandchild, inside every namespace: become the process.
-[[noreturn]] void exec_child(const ExecSpec &s, int errfd, int console) {
-  detail::reset_signals();
+[[noreturn]] void exec_child(const ExecSpec &s, const sys::ChildChannel &ch) {
+  sys::reset_signals();
   std::vector<std::string> env = s.env;
   auto user = detail::container_user(s.user, env);
   if (!user)
-    fail(errfd, user.error());
+    child_fail(ch, user.error());
   if (::chdir(s.cwd.c_str()) < 0)
-    fail(errfd, 126, fmt::format("chdir to {}: {}", s.cwd, std::strerror(errno)));
+    child_fail(ch, 126, fmt::format("chdir to {}: {}", s.cwd, std::strerror(errno)));
   if (auto st = detail::apply_rlimits(s.ulimits); !st)
-    fail(errfd, st.error());
+    child_fail(ch, st.error());
   if (s.tty) {
-    if (auto st = detail::setup_tty(console, user->uid); !st)
-      fail(errfd, st.error());
+    if (auto st = detail::setup_tty(ch.sock, user->uid); !st)
+      child_fail(ch, st.error());
   }
-  if (console >= 0)
-    ::close(console);
+  if (ch.sock >= 0)
+    ::close(ch.sock);
   auto exe = detail::find_executable(s.argv[0], env);
   if (!exe)
-    fail(errfd, exe.error());
+    child_fail(ch, exe.error());
   if (auto st = detail::drop_privileges(*user, s.caps, s.seccomp, s.no_new_privileges); !st)
-    fail(errfd, st.error());
-  detail::exec_or_fail(errfd, *exe, s.argv, env);
+    child_fail(ch, st.error());
+  detail::exec_or_fail(ch, *exe, s.argv, env);
 }
 
 } // namespace
@@ -70,23 +69,12 @@ Result<ExecProcess> start_exec(const ExecSpec &s) {
       return sys_error("opening {} of the container", theirs);
     ns.emplace_back(std::move(fd), flag);
   }
-  int errs[2], console[2] = {-1, -1};
-  if (::pipe2(errs, O_CLOEXEC) < 0)
-    return sys_error("creating a pipe");
-  if (s.tty && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)
-    return sys_error("creating the console socket");
-  pid_t helper = ::fork();
-  if (helper < 0)
-    return sys_error("forking");
-  if (helper == 0) {
-    ::close(errs[0]);
-    if (console[0] >= 0)
-      ::close(console[0]);
+  auto helper = TRY(sys::spawn({.socket = s.tty, .what = "forking"}, [&](const sys::ChildChannel &ch) {
     for (const auto &p : s.cgroup_procs)
       (void)fs::write_file(p, std::to_string(::getpid()));
     for (auto &[fd, flag] : ns)
       if (::setns(fd.get(), flag) < 0)
-        fail(errs[1], sys_error("joining the container's namespaces"));
+        child_fail(ch, sys_error("joining the container's namespaces"));
     if (s.detach || !s.interactive) {
       int null = ::open("/dev/null", O_RDWR);
       ::dup2(null, 0);
@@ -103,18 +91,19 @@ Result<ExecProcess> start_exec(const ExecSpec &s) {
     sigset_t all;
     sigfillset(&all);
     ::sigprocmask(SIG_SETMASK, &all, nullptr);
-    // The PID namespace applies to children only: fork once more.
+    // The PID namespace applies to children only: fork once more. The
+    // command reports on this helper's channel, which its exec closes.
     pid_t child = ::fork();
     if (child < 0)
-      fail(errs[1], sys_error("forking into the container"));
+      child_fail(ch, sys_error("forking into the container"));
     if (child == 0) {
       if (!s.detach)
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      exec_child(s, errs[1], console[1]);
+      exec_child(s, ch);
     }
-    ::close(errs[1]);
-    if (console[1] >= 0)
-      ::close(console[1]);
+    ::close(ch.errors);
+    if (ch.sock >= 0)
+      ::close(ch.sock);
     if (s.detach)
       ::_exit(0);
     // Stand in for the process outside the container: pass on signals,
@@ -130,33 +119,24 @@ Result<ExecProcess> start_exec(const ExecSpec &s) {
       if (::waitpid(child, &st, WNOHANG) == child)
         ::_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
     }
-  }
-  ::close(errs[1]);
-  if (console[1] >= 0)
-    ::close(console[1]);
-  UniqueFd console_sock(console[0]);
+  }));
   ExecProcess p;
-  p.pid = helper;
+  p.pid = helper.pid();
   if (s.tty) {
-    auto m = detail::receive_fd(console_sock.get());
+    auto m = helper.receive_fd();
     if (m)
       p.pty = std::move(*m);
   }
-  if (auto failure = detail::read_child_error(errs[0])) {
-    ::close(errs[0]);
-    ::waitpid(helper, nullptr, 0);
+  if (auto failure = helper.read_error()) {
+    helper.wait();
     return *failure;
   }
-  ::close(errs[0]);
   return p;
 }
 
 int wait_exec(pid_t pid) {
-  int st = 0;
-  while (::waitpid(pid, &st, 0) < 0)
-    if (errno != EINTR)
-      return kExitRuntime;
-  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  int code = sys::wait_exit(pid);
+  return code < 0 ? kExitRuntime : code;
 }
 
 } // namespace skiff::runtime

@@ -2,14 +2,15 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstring>
 
 #include <fmt/format.h>
 
-#include "process_setup.hpp"
+#include "skiff/sys/child.hpp"
+#include "skiff/sys/fd_passing.hpp"
+#include "skiff/sys/pipe.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 
@@ -79,31 +80,14 @@ Status serve_fuse_root(pid_t child, int conn, std::vector<std::string> argv) {
     argv[2] += ",gidmapping=" + TRY(fuse_mapping(child, "gid_map"));
   }
   argv.push_back(fmt::format("/dev/fd/{}", kConnFd));
-  std::vector<char *> args;
-  for (auto &a : argv)
-    args.push_back(a.data());
-  args.push_back(nullptr);
-  UniqueFd null(::open("/dev/null", O_RDWR | O_CLOEXEC));
-  int errs[2];
-  if (!null || ::pipe2(errs, O_CLOEXEC) < 0)
-    return sys_error("starting fuse-overlayfs");
-  UniqueFd err_r(errs[0]), err_w(errs[1]);
-  pid_t pid = ::fork();
-  if (pid < 0)
-    return sys_error("starting fuse-overlayfs");
-  if (pid == 0) {
-    // Above every fd we are about to place, so no dup2 clobbers it.
-    int c = ::fcntl(conn, F_DUPFD_CLOEXEC, kConnFd + 1);
-    if (c < 0 || ::dup2(null.get(), 0) < 0 || ::dup2(null.get(), 1) < 0 ||
-        ::dup2(err_w.get(), 2) < 0 || ::dup2(c, kConnFd) < 0)
-      ::_exit(125);
-    // It outlives this exec: it must hold none of the supervisor's fds
-    // (container pipes, attach socket), nor its blocked or ignored signals.
-    ::close_range(kConnFd + 1, ~0U, 0);
-    reset_signals();
-    ::execvp(args[0], args.data());
-    ::_exit(127);
-  }
+  auto [err_r, err_w] = TRY(sys::make_pipe());
+  // It outlives this exec: it holds none of the supervisor's fds (container
+  // pipes, attach socket), nor its blocked or ignored signals.
+  auto started = sys::spawn_program(argv, {-1, -1, err_w.get(), conn});
+  if (!started && started.error().code == Errc::not_found)
+    return make_error(Errc::failed, "the fuse-overlayfs driver needs the fuse-overlayfs program: "
+                                    "install the fuse-overlayfs package");
+  auto program = TRY(std::move(started));
   err_w.reset();
   // It forks its daemon once the connection is set up and exits 0; the
   // daemon has pointed its stderr at /dev/null by then, so this read ends.
@@ -115,14 +99,8 @@ Status serve_fuse_root(pid_t child, int conn, std::vector<std::string> argv) {
     if (n > 0)
       output.append(buf, static_cast<size_t>(n));
   }
-  int st = 0;
-  while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+  if (program.wait() == 0)
     return {};
-  if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
-    return make_error(Errc::failed, "the fuse-overlayfs driver needs the fuse-overlayfs program: "
-                                    "install the fuse-overlayfs package");
   return make_error(Errc::failed, "fuse-overlayfs could not serve the container's root: {}",
                     str::trim(output).empty() ? std::string("it failed without a message")
                                               : std::string(str::trim(output)));

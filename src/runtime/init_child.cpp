@@ -18,13 +18,13 @@
 
 #include <cstring>
 
-#include "child_channel.hpp"
 #include "process_setup.hpp"
 #include "skiff/runtime/caps.hpp"
 #include "skiff/runtime/prepare_root.hpp"
 #include "skiff/runtime/seccomp.hpp"
 #include "skiff/runtime/user.hpp"
 #include "skiff/sys/mount_ops.hpp"
+#include "skiff/sys/fd_passing.hpp"
 #include "skiff/sys/proctitle.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
@@ -71,61 +71,59 @@ void loopback_up() {
 
 } // namespace
 
-void init_child(const InitSpec &p, ChildFds fds) {
-  int errfd = fds.errors;
+void init_child(const InitSpec &p, int go_fd, const sys::ChildChannel &ch) {
   char go;
-  if (::read(fds.go, &go, 1) != 1)
+  if (::read(go_fd, &go, 1) != 1)
     ::_exit(125);  // the parent gave up
   if (::unshare(CLONE_NEWCGROUP) < 0)
-    fail(errfd, sys_error("creating the cgroup namespace"));
-  reset_signals();
+    sys::child_fail(ch, sys_error("creating the cgroup namespace"));
+  sys::reset_signals();
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (p.tap) {
     // First, so that the parent's helper starts while the mounts are made.
     auto tap = network::create_tap(*p.tap);
     if (!tap)
-      fail(errfd, tap.error());
-    if (int e = send_fd(fds.tap, tap->get()); e != 0) {
+      sys::child_fail(ch, tap.error());
+    if (int e = sys::send_fd(ch.sock, tap->get()); e != 0) {
       errno = e;
-      fail(errfd, sys_error("handing over the network device"));
+      sys::child_fail(ch, sys_error("handing over the network device"));
     }
-    ::close(fds.tap);
   }
 
-  if (auto s = prepare_root(sys::host_mount_ops(), p, fds.fuse); !s)
-    fail(errfd, s.error());
+  if (auto s = prepare_root(sys::host_mount_ops(), p, ch.sock); !s)
+    sys::child_fail(ch, s.error());
   if (p.new_netns)
     loopback_up();
 
   std::vector<std::string> env = p.env;
   auto user = container_user(p.user, env);
   if (!user)
-    fail(errfd, user.error());
+    sys::child_fail(ch, user.error());
 
   if (::chdir(p.cwd.c_str()) < 0) {
     auto made = fs::mkdir_p(p.cwd, 0755);
     if (!made || ::chdir(p.cwd.c_str()) < 0)
-      fail(errfd, sys_error("chdir to working directory {}", p.cwd));
+      sys::child_fail(ch, sys_error("chdir to working directory {}", p.cwd));
   }
   if (p.tty) {
-    if (auto s = setup_tty(fds.console, user->uid); !s)
-      fail(errfd, s.error());
+    if (auto s = setup_tty(ch.sock, user->uid); !s)
+      sys::child_fail(ch, s.error());
   }
-  if (fds.console >= 0)
-    ::close(fds.console);
+  if (ch.sock >= 0)
+    ::close(ch.sock);
 
   auto exe = find_executable(p.argv[0], env);
   if (!exe)
-    fail(errfd, exe.error());
+    sys::child_fail(ch, exe.error());
 
   // The network is wired while the mounts above were made; the command
   // must not start before it is.
-  if (::read(fds.go, &go, 1) != 1)
+  if (::read(go_fd, &go, 1) != 1)
     ::_exit(125);  // the parent gave up
-  ::close(fds.go);
+  ::close(go_fd);
 
   if (auto st = drop_privileges(*user, p.caps, p.seccomp, p.no_new_privileges); !st)
-    fail(errfd, st.error());
+    sys::child_fail(ch, st.error());
 
   if (p.init) {
     sigset_t all;
@@ -133,7 +131,7 @@ void init_child(const InitSpec &p, ChildFds fds) {
     ::sigprocmask(SIG_SETMASK, &all, nullptr);
     pid_t child = ::fork();
     if (child < 0)
-      fail(errfd, sys_error("forking the command under --init"));
+      sys::child_fail(ch, sys_error("forking the command under --init"));
     if (child > 0) {
       // This process was never exec'd: it still holds the CLI's fds, its
       // command line and environment. Drop the fds, blank the strings, and
@@ -151,9 +149,9 @@ void init_child(const InitSpec &p, ChildFds fds) {
       ::setpgid(0, 0);
       ::tcsetpgrp(0, ::getpid());
     }
-    reset_signals();
+    sys::reset_signals();
   }
-  exec_or_fail(errfd, *exe, p.argv, env);
+  exec_or_fail(ch, *exe, p.argv, env);
 }
 
 } // namespace skiff::runtime::detail

@@ -3,17 +3,14 @@
 #pragma once
 
 #include "skiff/runtime/launch.hpp"
+#include "skiff/sys/child.hpp"
 
 namespace skiff::runtime::detail {
 
-struct ChildFds {
-  int go;       // read end: "g" to set up, then "n" once the network is wired
-  int errors;   // write end, close-on-exec: "<exit code> <message>"
-  int console;  // unix socket for the pty master, or -1
-  int fuse;     // unix socket for the root's FUSE connection, or -1
-  int tap;      // unix socket for the network's tap device, or -1
-};
-
-[[noreturn]] void init_child(const InitSpec &spec, ChildFds fds);
+// `go` is the read end of a pipe: "g" to set up, then "n" once the
+// network is wired. The channel's socket carries, in this order, the tap
+// device, the root's FUSE connection and the pty master, those the spec
+// has.
+[[noreturn]] void init_child(const InitSpec &spec, int go, const sys::ChildChannel &ch);
 
 } // namespace skiff::runtime::detail

@@ -3,15 +3,11 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
 
-#include "child_channel.hpp"
 #include "fuse_root.hpp"
 #include "init_child.hpp"
 #include "skiff/runtime/idmap.hpp"
@@ -38,16 +34,10 @@ Status write_keep_id_maps(pid_t pid, uint32_t uid, uint32_t gid) {
 }
 
 Result<PendingInit> clone_init(const InitSpec &spec, int in, int out, int err) {
-  int go[2], errs[2], console[2] = {-1, -1}, fuse[2] = {-1, -1}, tap[2] = {-1, -1};
-  if (::pipe2(go, O_CLOEXEC) < 0 || ::pipe2(errs, O_CLOEXEC) < 0)
+  int go[2];
+  if (::pipe2(go, O_CLOEXEC) < 0)
     return sys_error("creating pipes");
-  if (spec.tty && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)
-    return sys_error("creating the console socket");
-  bool fuse_root = spec.driver == storage::DriverKind::fuse_overlayfs;
-  if (fuse_root && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fuse) < 0)
-    return sys_error("creating the root file system's socket");
-  if (spec.tap && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, tap) < 0)
-    return sys_error("creating the network device's socket");
+  UniqueFd go_r(go[0]), go_w(go[1]);
   // No CLONE_NEWCGROUP here: the child unshares it after release, once the
   // parent has moved it into its cgroup, so that cgroup becomes its root.
   unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
@@ -55,20 +45,15 @@ Result<PendingInit> clone_init(const InitSpec &spec, int in, int out, int err) {
     flags |= CLONE_NEWNET;
   if (spec.keep_id)
     flags |= CLONE_NEWUSER;
-  // A fork-like clone (no new stack): the child continues here with a copy
-  // of this single-threaded process and never returns from init_child.
-  long pid = ::syscall(SYS_clone, flags | SIGCHLD, nullptr, nullptr, nullptr, 0);
-  if (pid < 0)
-    return sys_error("creating the container's namespaces");
-  if (pid == 0) {
-    ::close(go[1]);
-    ::close(errs[0]);
-    if (console[0] >= 0)
-      ::close(console[0]);
-    if (fuse[0] >= 0)
-      ::close(fuse[0]);
-    if (tap[0] >= 0)
-      ::close(tap[0]);
+  // One socket carries the fds the child hands over, in the order it makes
+  // them: the tap device, the root's FUSE connection, the pty master.
+  sys::SpawnOptions opts{.namespaces = flags,
+                         .socket = spec.tap || spec.driver == storage::DriverKind::fuse_overlayfs || spec.tty,
+                         .what = "creating the container's namespaces"};
+  // The child is a copy of this single-threaded process and never returns
+  // from init_child.
+  auto child = TRY(sys::spawn(opts, [&](const sys::ChildChannel &ch) {
+    ::close(go_w.get());
     if (!spec.tty) {
       // Lift the fds above 2 first so dup2 never clobbers one we still need.
       int fds[3] = {in, out, err};
@@ -78,29 +63,19 @@ Result<PendingInit> clone_init(const InitSpec &spec, int in, int out, int err) {
         if (fds[i] < 0 || ::dup2(fds[i], i) < 0)
           ::_exit(125);
     }
-    runtime::detail::init_child(spec, {go[0], errs[1], console[1], fuse[1], tap[1]});
-  }
-  ::close(go[0]);
-  ::close(errs[1]);
-  if (console[1] >= 0)
-    ::close(console[1]);
-  if (fuse[1] >= 0)
-    ::close(fuse[1]);
-  if (tap[1] >= 0)
-    ::close(tap[1]);
+    runtime::detail::init_child(spec, go_r.get(), ch);
+  }));
   PendingInit p;
-  p.pid_ = static_cast<pid_t>(pid);
-  p.go_.reset(go[1]);
-  p.errors_.reset(errs[0]);
-  p.console_.reset(console[0]);
-  p.fuse_.reset(fuse[0]);
-  p.tap_sock_.reset(tap[0]);
-  if (fuse_root)
+  p.child_ = std::move(child);
+  p.go_ = std::move(go_w);
+  p.tap_ = spec.tap.has_value();
+  p.tty_ = spec.tty;
+  if (spec.driver == storage::DriverKind::fuse_overlayfs)
     p.fuse_argv_ = detail::fuse_overlayfs_argv(spec);
   if (spec.keep_id)
-    if (auto s = write_keep_id_maps(p.pid_, spec.keep_uid, spec.keep_gid); !s) {
-      ::kill(p.pid_, SIGKILL);
-      ::waitpid(p.pid_, nullptr, 0);
+    if (auto s = write_keep_id_maps(p.pid(), spec.keep_uid, spec.keep_gid); !s) {
+      ::kill(p.pid(), SIGKILL);
+      p.child_.wait();
       return std::move(s).error();
     }
   return p;
@@ -110,24 +85,23 @@ Status PendingInit::begin() {
   if (!begun_ && ::write(go_.get(), "g", 1) != 1)
     return sys_error("starting the container");
   begun_ = true;
-  if (tap_sock_) {
+  if (tap_) {
     // The child's first step: its network device, for the helper to serve
     // while the child makes its mounts.
-    auto t = detail::receive_fd(tap_sock_.get());
-    tap_sock_.reset();
+    tap_ = false;
+    auto t = child_.receive_fd();
     if (!t)
-      return detail::read_child_error(errors_.get())
-          .value_or(make_error(Errc::failed, "the container did not hand over its network device"));
-    tap_ = std::move(*t);
+      return child_.read_error().value_or(
+          make_error(Errc::failed, "the container did not hand over its network device"));
+    tap_fd_ = std::move(*t);
   }
-  if (fuse_) {
+  if (!fuse_argv_.empty()) {
     // The child mounts its root first: serve it before anything reads it.
-    auto conn = detail::receive_fd(fuse_.get());
-    fuse_.reset();
+    auto conn = child_.receive_fd();
     if (!conn)  // the child failed before it could hand it over
-      return detail::read_child_error(errors_.get())
-          .value_or(make_error(Errc::failed, "the container did not hand over its root file system"));
-    TRY_STATUS(detail::serve_fuse_root(pid_, conn->get(), std::move(fuse_argv_)));
+      return child_.read_error().value_or(
+          make_error(Errc::failed, "the container did not hand over its root file system"));
+    TRY_STATUS(detail::serve_fuse_root(pid(), conn->get(), std::exchange(fuse_argv_, {})));
   }
   return {};
 }
@@ -140,16 +114,12 @@ Status PendingInit::release(UniqueFd *pty_master) {
   int send_errno = errno;
   go_.reset();
   UniqueFd master;
-  if (console_) {
-    auto m = detail::receive_fd(console_.get());
-    console_.reset();
-    if (m)
+  if (tty_) {
+    if (auto m = child_.receive_fd())
       master = std::move(*m);
   }
-  auto failure = detail::read_child_error(errors_.get());
-  errors_.reset();
-  if (failure) {
-    ::waitpid(pid_, nullptr, 0);
+  if (auto failure = child_.read_error()) {
+    child_.wait();
     return *failure;
   }
   if (!sent) {

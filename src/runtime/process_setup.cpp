@@ -1,10 +1,7 @@
 #include "process_setup.hpp"
 
-#include "child_channel.hpp"
-
 #include <fcntl.h>
 #include <grp.h>
-#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -18,29 +15,12 @@
 
 #include "skiff/runtime/caps.hpp"
 #include "skiff/runtime/seccomp.hpp"
+#include "skiff/sys/fd_passing.hpp"
 #include "skiff/util/fd.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 
 namespace skiff::runtime::detail {
-
-[[noreturn]] void fail(int errfd, int code, const std::string &msg) {
-  std::string line = fmt::format("{} {}", code, msg);
-  (void)!::write(errfd, line.data(), line.size());
-  ::_exit(code);
-}
-
-[[noreturn]] void fail(int errfd, const Error &e) { fail(errfd, e.exit_code, e.message); }
-
-void reset_signals() {
-  sigset_t all;
-  sigemptyset(&all);
-  ::sigprocmask(SIG_SETMASK, &all, nullptr);
-  for (int s = 1; s < NSIG; s++)
-    if (s != SIGKILL && s != SIGSTOP)
-      ::signal(s, SIG_DFL);
-}
-
 
 std::string env_value(const std::vector<std::string> &env, const std::string &key) {
   for (const auto &e : env)
@@ -97,7 +77,7 @@ Status setup_tty(int console, uid_t uid) {
   if (!slave)
     return sys_error("opening {}", slave_path);
   (void)!::fchown(slave.get(), uid, static_cast<gid_t>(-1));
-  if (int e = send_fd(console, master.get()); e) {
+  if (int e = sys::send_fd(console, master.get()); e) {
     errno = e;
     return sys_error("sending the pty to the supervisor");
   }
@@ -173,7 +153,7 @@ Status drop_privileges(const ExecUser &user, const std::vector<int> &caps,
   return {};
 }
 
-void exec_or_fail(int errfd, const std::string &path, const std::vector<std::string> &args,
+void exec_or_fail(const sys::ChildChannel &ch, const std::string &path, const std::vector<std::string> &args,
                   const std::vector<std::string> &env) {
   std::vector<char *> argv, envp;
   for (const auto &a : args)
@@ -185,8 +165,8 @@ void exec_or_fail(int errfd, const std::string &path, const std::vector<std::str
   ::execve(path.c_str(), argv.data(), envp.data());
   int e = errno;
   if (e == ENOENT)
-    fail(errfd, 127, fmt::format("exec: \"{}\": no such file or directory", args[0]));
-  fail(errfd, 126, fmt::format("exec: \"{}\": {}", args[0], std::strerror(e)));
+    sys::child_fail(ch, 127, fmt::format("exec: \"{}\": no such file or directory", args[0]));
+  sys::child_fail(ch, 126, fmt::format("exec: \"{}\": {}", args[0], std::strerror(e)));
 }
 
 } // namespace skiff::runtime::detail

@@ -8,16 +8,13 @@
 #include <vector>
 
 #include "skiff/runtime/user.hpp"
+#include "skiff/sys/child.hpp"
 #include "skiff/storage/container_config.hpp"
 #include "skiff/sys/mount_ops.hpp"
 #include "skiff/util/result.hpp"
 
 namespace skiff::runtime::detail {
 
-// Writes "<exit code> <message>" to the error pipe and exits with the code.
-[[noreturn]] void fail(int errfd, int code, const std::string &msg);
-[[noreturn]] void fail(int errfd, const Error &e);
-void reset_signals();
 std::string env_value(const std::vector<std::string> &env, const std::string &key);
 // Resolves `spec` against the /etc/passwd and /etc/group now at "/" (the
 // container's, after pivot_root or setns) and adds HOME to `env` from the
@@ -36,7 +33,9 @@ Status apply_rlimits(const std::vector<storage::Ulimit> &ulimits,
 // Seccomp, groups, IDs and capabilities, in the order the kernel allows.
 Status drop_privileges(const ExecUser &user, const std::vector<int> &caps,
                        const std::vector<sock_filter> &seccomp, bool no_new_privileges);
-[[noreturn]] void exec_or_fail(int errfd, const std::string &path,
+// Execs, or reports why not on the channel's error pipe (Docker's words
+// and exit codes).
+[[noreturn]] void exec_or_fail(const sys::ChildChannel &ch, const std::string &path,
                                const std::vector<std::string> &argv,
                                const std::vector<std::string> &env);
 

@@ -3,11 +3,8 @@
 #include <fcntl.h>
 #include <pwd.h>
 #include <sched.h>
-#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <ctime>
@@ -15,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "skiff/runtime/idmap.hpp"
+#include "skiff/sys/child.hpp"
 #include "skiff/sys/proc.hpp"
 #include "skiff/sys/proctitle.hpp"
 #include "skiff/sys/run_program.hpp"
@@ -135,12 +133,10 @@ Status make_holder(const detail::Holder &h, const Maps &want, const std::string 
   if (::pipe2(verdict, O_CLOEXEC) < 0)
     return sys_error("creating a pipe");
   UniqueFd wait_end(verdict[0]), verdict_end(verdict[1]);
-  // A fork into a new user namespace: the holder must outlive this
-  // process, so it cannot share its memory.
-  long pid = ::syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, nullptr, nullptr, nullptr, 0);
-  if (pid < 0)
-    return sys_error("creating a user namespace (are unprivileged user namespaces enabled?)");
-  if (pid == 0) {
+  // Not sharing this process's memory: the holder outlives it.
+  sys::SpawnOptions opts{.namespaces = CLONE_NEWUSER,
+                         .what = "creating a user namespace (are unprivileged user namespaces enabled?)"};
+  auto child = TRY(sys::spawn(opts, [&](const sys::ChildChannel &) {
     ::setsid();
     if (::chdir("/") < 0)
       ::_exit(1);
@@ -150,11 +146,8 @@ Status make_holder(const detail::Holder &h, const Maps &want, const std::string 
     int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null < 0 || ::dup2(null, 0) < 0 || ::dup2(null, 1) < 0 || ::dup2(null, 2) < 0)
       ::_exit(1);
-    ::close_range(3, static_cast<unsigned>(w) - 1, 0);
-    ::close_range(static_cast<unsigned>(w) + 1, ~0U, 0);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    sys::close_fds_except(3, {w});
+    sys::reset_signals();
     ::prctl(PR_SET_NAME, "skiff-userns");
     sys::set_proc_title("skiff-userns");
     // Kept only once its maps are written and recorded; if the command
@@ -166,15 +159,16 @@ Status make_holder(const detail::Holder &h, const Maps &want, const std::string 
       ::_exit(0);
     ::close(w);
     detail::hold(h, kIdleCheckSeconds);
-  }
+  }));
+  pid_t pid = child.pid();
   wait_end.reset();
-  auto uidmap = sys::start_program(map_argv("newuidmap", static_cast<pid_t>(pid), want.uids), "");
-  auto gidmap = sys::start_program(map_argv("newgidmap", static_cast<pid_t>(pid), want.gids), "");
+  auto uidmap = sys::start_program(map_argv("newuidmap", pid, want.uids), "");
+  auto gidmap = sys::start_program(map_argv("newgidmap", pid, want.gids), "");
   bool uid_ok = uidmap && uidmap->wait().status == 0;
   bool gid_ok = gidmap && gidmap->wait().status == 0;
   auto give_up = [&] {
     verdict_end.reset();
-    ::waitpid(static_cast<pid_t>(pid), nullptr, 0);
+    child.wait();
   };
   if (!uid_ok || !gid_ok) {
     give_up();
@@ -183,8 +177,8 @@ Status make_holder(const detail::Holder &h, const Maps &want, const std::string 
                       "and do the ranges in /etc/subuid and /etc/subgid belong to \"{}\"?)",
                       uid_ok ? "newgidmap" : "newuidmap", user);
   }
-  uint64_t start = sys::process_start_time(static_cast<pid_t>(pid));
-  auto joined = sys::join_user_namespace(static_cast<pid_t>(pid), start);
+  uint64_t start = sys::process_start_time(pid);
+  auto joined = sys::join_user_namespace(pid, start);
   if (!joined) {
     give_up();
     return joined;

@@ -3,13 +3,13 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/mount.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
 
 #include <fmt/format.h>
 
+#include "skiff/sys/child.hpp"
 #include "skiff/sys/userns.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
@@ -23,16 +23,16 @@ static bool overlay_works(const std::string &root) {
   for (const char *d : {"/l", "/u", "/w", "/m"})
     if (!fs::mkdir_p(probe + d, 0700))
       return false;
-  pid_t child = ::fork();
-  if (child == 0) {
-    if (::unshare(CLONE_NEWNS) < 0 || ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0)
+  // Built before the fork: the child only makes syscalls.
+  std::string data = fmt::format("lowerdir={0}/l,upperdir={0}/u,workdir={0}/w{1}", probe,
+                                 sys::in_user_namespace() ? ",userxattr" : "");
+  std::string mount_point = probe + "/m";
+  auto child = sys::spawn({.what = "probing overlayfs"}, [&](const sys::ChildChannel &) {
+    if (::unshare(CLONE_NEWNS) < 0 || ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0 ||
+        ::mount("overlay", mount_point.c_str(), "overlay", 0, data.c_str()) < 0)
       ::_exit(1);
-    std::string data = fmt::format("lowerdir={0}/l,upperdir={0}/u,workdir={0}/w{1}", probe,
-                                   sys::in_user_namespace() ? ",userxattr" : "");
-    ::_exit(::mount("overlay", (probe + "/m").c_str(), "overlay", 0, data.c_str()) == 0 ? 0 : 1);
-  }
-  int st = 1;
-  bool ok = child > 0 && ::waitpid(child, &st, 0) == child && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+  });
+  bool ok = child && child->wait() == 0;
   (void)fs::remove_all(probe);
   return ok;
 }

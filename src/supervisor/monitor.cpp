@@ -20,6 +20,7 @@
 #include "skiff/runtime/launch.hpp"
 #include "skiff/supervisor/attach_protocol.hpp"
 #include "skiff/supervisor/supervisor.hpp"
+#include "skiff/sys/child.hpp"
 #include "skiff/sys/memory.hpp"
 #include "skiff/sys/proc.hpp"
 #include "skiff/util/fs.hpp"
@@ -77,10 +78,10 @@ Monitor::Monitor(const LaunchPlan &plan, ContainerRecords &records, int attach_f
     clients_.push_back({UniqueFd(attach_fd), {}});
 }
 
-void Monitor::report(const std::string &msg) {
+void Monitor::report(int code, std::string_view msg) {
   if (status_fd_ < 0)
     return;
-  write_all(status_fd_, msg);
+  sys::write_report(status_fd_, code, {msg});
   ::close(status_fd_);
   status_fd_ = -1;
 }
@@ -355,7 +356,7 @@ int Monitor::run() {
         s.supervisor_start = sys::process_start_time(::getpid());
       });
       !rec) {
-    report(fmt::format("err {} recording the container's start: {}", kExitRuntime, rec.error().message));
+    report(kExitRuntime, "recording the container's start: " + rec.error().message);
     return 1;
   }
   records_.clear_stop_request();
@@ -370,7 +371,7 @@ int Monitor::run() {
     if (!pid) {
       int code = pid.error().exit_code;
       record_failed_start(records_, pid.error(), started);
-      report(fmt::format("err {} {}", code, pid.error().message));
+      report(code, pid.error().message);
       finish(code);
       clean_up(net_.stop());
       return 1;
@@ -392,12 +393,12 @@ int Monitor::run() {
       ::waitpid(*pid, nullptr, 0);
       held_ns_.clear();
       records_.tear_down(false);
-      report(fmt::format("err {} recording the container's start: {}", kExitRuntime, rec.error().message));
+      report(kExitRuntime, "recording the container's start: " + rec.error().message);
       finish(kExitRuntime);
       clean_up(net_.stop());
       return 1;
     }
-    report(fmt::format("ok {}", *pid));
+    report(0, std::to_string(*pid));
     if (restarted && records_.stop_requested())
       ::kill(*pid, SIGKILL);  // a stop raced with this restart
     exit_code = pump(*pid, std::move(out), std::move(err), std::move(in));

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "skiff/network/user_net.hpp"
@@ -38,7 +39,9 @@ private:
   int pump(pid_t pid, UniqueFd out, UniqueFd err, UniqueFd in);
   void emit(int stream, std::string_view data);
   void handle_client_input(Client &c, int stdin_fd, bool &stdin_closed);
-  void report(const std::string &msg);
+  // Tells the CLI, once, how the start went on the status pipe (sys's
+  // child report: "0 <pid>", or "<exit code> <message>").
+  void report(int code, std::string_view msg);
   bool should_restart(int exit_code, int64_t ran_ns, int &backoff_ms);
   // Tells attached clients the exit code; the removal of an --rm
   // container begins first, so that when a foreground run returns it no

@@ -523,6 +523,23 @@ EOF
   [ "${lines[-1]}" = "0" ]
 }
 
+@test "--network pasta or slirp4netns without the program: the error names its package, the container is not left running" {
+  # Everything skiff needs on PATH but the network helpers.
+  local bin=$BATS_TEST_TMPDIR/bin
+  mkdir -p "$bin"
+  ln -s "$(command -v newuidmap)" "$(command -v newgidmap)" "$bin/"
+  local net package
+  for net in pasta slirp4netns; do
+    package=$([ $net = pasta ] && echo passt || echo slirp4netns)
+    run env PATH="$bin" "$SKIFF_BIN" --root "$BATS_TEST_TMPDIR/root" --runroot "$BATS_TEST_TMPDIR/run" \
+      run --name "no-$net" --network $net busybox echo never
+    assert_error 125 "setting up the network with $net failed: $net not found (install package $package) (use --network none or --network host, or check that /dev/net/tun is usable)"
+    [[ "$output" != *never* ]]
+    run skiff inspect -f '{{.State.Status}} {{.State.ExitCode}} {{.State.Error}}' "no-$net"
+    [ "$output" = "exited 128 setting up the network with $net failed: $net not found (install package $package) (use --network none or --network host, or check that /dev/net/tun is usable)" ]
+  done
+}
+
 @test "the default network has an interface besides lo, and lo is up" {
   run skiff run --rm busybox sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1; ip -o link show lo'
   [ "$status" -eq 0 ]

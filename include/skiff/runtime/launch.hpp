@@ -14,6 +14,7 @@
 #include "skiff/runtime/devices.hpp"
 #include "skiff/storage/container_config.hpp"
 #include "skiff/storage/layer_driver.hpp"
+#include "skiff/sys/child.hpp"
 #include "skiff/util/fd.hpp"
 #include "skiff/util/result.hpp"
 
@@ -82,7 +83,7 @@ struct InitSpec {
 // release(), so the caller can place it in a cgroup and wire its network.
 class PendingInit {
 public:
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return child_.pid(); }
   // Lets the child set up its mounts, then hold before it drops its
   // privileges: the caller can wire the network meanwhile.
   Status begin();
@@ -91,18 +92,20 @@ public:
   // error). With a tty, the pty master is returned through `pty_master`.
   Status release(UniqueFd *pty_master);
   // The tap device of a spec with one, received during begin().
-  UniqueFd take_tap() { return std::move(tap_); }
+  UniqueFd take_tap() { return std::move(tap_fd_); }
 
 private:
   friend Result<PendingInit> clone_init(const InitSpec &, int, int, int);
-  pid_t pid_ = -1;
+  sys::Child child_;
   bool begun_ = false;
-  UniqueFd go_, errors_, console_;
-  // fuse-overlayfs driver: the socket the child hands its root's FUSE
-  // connection over, and the program's argv to serve it.
-  UniqueFd fuse_;
+  UniqueFd go_;
+  // What the child still has to hand over on its socket, in this order:
+  // the tap device, the root's FUSE connection (with the program's argv
+  // to serve it: the fuse-overlayfs driver), the pty master.
+  bool tap_ = false;
   std::vector<std::string> fuse_argv_;
-  UniqueFd tap_sock_, tap_;
+  bool tty_ = false;
+  UniqueFd tap_fd_;
 };
 
 // stdin/stdout/stderr fds become the child's 0/1/2 (unused with a tty).
