@@ -246,6 +246,38 @@ podman_save() {
   [ "$(jq -r '.["c d"]' <<<"$output")" = "e" ]
 }
 
+@test "import --change HEALTHCHECK as a Dockerfile writes it; a container inherits it; bad ones refused" {
+  skiff import -c 'HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 CMD wget -q -O- http://localhost/ || exit 1' \
+    "$(busybox_tar)" hc:1 >/dev/null
+  want='{"Interval":30000000000,"Retries":3,"StartPeriod":5000000000,"Test":["CMD-SHELL","wget -q -O- http://localhost/ || exit 1"],"Timeout":3000000000}'
+  run skiff image inspect --format '{{json .Config.Healthcheck}}' hc:1
+  [ "$(jq -cS . <<<"$output")" = "$want" ]
+  skiff create --name c-hc hc:1 sh >/dev/null
+  run skiff inspect --format '{{json .Config.Healthcheck}}' c-hc
+  [ "$(jq -cS . <<<"$output")" = "$want" ]
+  skiff import -c 'HEALTHCHECK --start-interval=2s CMD ["true", "x"]' "$(busybox_tar)" exec:1 >/dev/null
+  run skiff image inspect --format '{{json .Config.Healthcheck}}' exec:1
+  [ "$(jq -cS . <<<"$output")" = '{"StartInterval":2000000000,"Test":["CMD","true","x"]}' ]
+  skiff import -c 'healthcheck none' "$(busybox_tar)" off:1 >/dev/null
+  run skiff image inspect --format '{{json .Config.Healthcheck}}' off:1
+  [ "$output" = '{"Test":["NONE"]}' ]
+
+  local bad=('HEALTHCHECK --interval=5s NONE|HEALTHCHECK NONE takes no arguments'
+             'HEALTHCHECK --interval=5 CMD true|"5" is not a duration'
+             'HEALTHCHECK --timeout=100us CMD true|--timeout cannot be less than 1ms'
+             'HEALTHCHECK --retries=-1 CMD true|--retries: "-1" is not a count'
+             'HEALTHCHECK --interval 5s CMD true|missing a value on flag --interval'
+             'HEALTHCHECK RUN true|Unknown type "RUN" in HEALTHCHECK (try CMD)'
+             'HEALTHCHECK CMD|Missing command after HEALTHCHECK CMD')
+  for b in "${bad[@]}"; do
+    run skiff import -c "${b%%|*}" "$(busybox_tar)" bad:1
+    assert_error 1 "${b#*|}"
+    [ "${#lines[@]}" -eq 1 ]
+  done
+  run skiff images --format '{{.Repository}}' bad
+  [ -z "$output" ]
+}
+
 @test "import --change refuses instructions that are not allowed" {
   run skiff import -c 'RUN true' "$(busybox_tar)" bad:1
   assert_error 1 "not a valid change command"
@@ -546,7 +578,7 @@ podman_save() {
     run skiff load -q -i "$BATS_TEST_TMPDIR/$a.tar"
     [ "$status" -eq 0 ]
   done
-  # The same object as the image's config holds (skiff writes keys sorted).
+  # The same object as the image's config holds (compared with keys sorted).
   want=$(jq -cS . <<<"$hc")
   run skiff image inspect hc:1
   [ "$status" -eq 0 ]
@@ -563,7 +595,7 @@ podman_save() {
   skiff create --name c-plain plain:1 >/dev/null
   run skiff inspect --format '{{json .Config.Healthcheck}}' c-hc
   [ "$status" -eq 0 ]
-  [ "$output" = "$want" ]
+  [ "$(jq -cS . <<<"$output")" = "$want" ]
   run skiff inspect --format '{{json .Config.Healthcheck}}' c-off
   [ "$output" = '{"Test":["NONE"]}' ]
   run skiff inspect c-plain
