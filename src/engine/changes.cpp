@@ -1,10 +1,12 @@
 #include "skiff/engine/changes.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include <nlohmann/json.hpp>
 
 #include "skiff/util/strings.hpp"
+#include "skiff/util/timefmt.hpp"
 
 namespace skiff::engine {
 
@@ -57,6 +59,75 @@ static Result<std::vector<std::string>> split_words(std::string_view text) {
   if (in_word)
     out.push_back(std::move(cur));
   return out;
+}
+
+// The interval flags' values: Go durations, 0 or at least 1ms as Docker
+// requires.
+static Status set_duration(int64_t &field, const std::string &flag, const std::string &value) {
+  auto d = timefmt::parse_go_duration(value);
+  if (!d)
+    return make_error(Errc::invalid, "HEALTHCHECK --{}: \"{}\" is not a duration (try 30s)", flag, value);
+  if (*d != 0 && *d < 1'000'000)
+    return make_error(Errc::invalid, "HEALTHCHECK --{} cannot be less than 1ms", flag);
+  field = *d;
+  return {};
+}
+
+// HEALTHCHECK NONE, or HEALTHCHECK [--interval=D] [--timeout=D]
+// [--start-period=D] [--start-interval=D] [--retries=N] CMD command, as a
+// Dockerfile takes it: a JSON array runs directly, anything else by the
+// shell.
+static Result<image::Healthcheck> parse_healthcheck(std::string arg) {
+  image::Healthcheck h;
+  bool flags = false;
+  while (arg.rfind("--", 0) == 0) {
+    auto end = arg.find_first_of(" \t");
+    std::string word = arg.substr(2, end == std::string::npos ? end : end - 2);
+    arg = end == std::string::npos ? "" : std::string(str::trim(arg.substr(end)));
+    auto kv = str::cut(word, '=');
+    if (!kv)
+      return make_error(Errc::invalid, "HEALTHCHECK: missing a value on flag --{} (write --{}=VALUE)", word, word);
+    const auto &[flag, value] = *kv;
+    flags = true;
+    if (flag == "interval")
+      TRY_STATUS(set_duration(h.interval, flag, value));
+    else if (flag == "timeout")
+      TRY_STATUS(set_duration(h.timeout, flag, value));
+    else if (flag == "start-period")
+      TRY_STATUS(set_duration(h.start_period, flag, value));
+    else if (flag == "start-interval")
+      TRY_STATUS(set_duration(h.start_interval, flag, value));
+    else if (flag == "retries") {
+      auto n = str::to_int(value);
+      if (!n || *n < 0 || *n > std::numeric_limits<int>::max())
+        return make_error(Errc::invalid, "HEALTHCHECK --retries: \"{}\" is not a count of 0 or more", value);
+      h.retries = static_cast<int>(*n);
+    } else
+      return make_error(Errc::invalid, "HEALTHCHECK: unknown flag --{}", flag);
+  }
+  if (arg.empty())
+    return make_error(Errc::invalid, "HEALTHCHECK needs NONE, or CMD and a command");
+  auto sp = arg.find_first_of(" \t");
+  std::string type = str::lower(arg.substr(0, sp));
+  std::string command = sp == std::string::npos ? "" : std::string(str::trim(arg.substr(sp)));
+  if (type == "none") {
+    if (flags || !command.empty())
+      return make_error(Errc::invalid, "HEALTHCHECK NONE takes no arguments");
+    return image::Healthcheck{{"NONE"}};
+  }
+  if (type != "cmd")
+    return make_error(Errc::invalid, "Unknown type \"{}\" in HEALTHCHECK (try CMD)", arg.substr(0, sp));
+  if (command.empty())
+    return make_error(Errc::invalid, "Missing command after HEALTHCHECK CMD");
+  bool shell = false;
+  auto argv = TRY(parse_command_form(command, shell));
+  if (shell)
+    h.test = {"CMD-SHELL", command};
+  else {
+    h.test = {"CMD"};
+    h.test.insert(h.test.end(), argv.begin(), argv.end());
+  }
+  return h;
 }
 
 Status apply_change(image::RunDefaults &cfg, const std::string &instruction) {
@@ -120,6 +191,8 @@ Status apply_change(image::RunDefaults &cfg, const std::string &instruction) {
         cfg.volumes.push_back(v);
   } else if (op == "stopsignal") {
     cfg.stop_signal = arg;
+  } else if (op == "healthcheck") {
+    cfg.healthcheck = TRY(parse_healthcheck(arg));
   } else {
     return make_error(Errc::invalid, "{} is not a valid change command", op);
   }

@@ -41,6 +41,7 @@ Result<ImageConfig> ImageConfig::parse(std::string_view text, const std::string 
   c.config.exposed_ports = cfg["ExposedPorts"].keys();
   c.config.stop_signal = cfg["StopSignal"].as_string();
   c.config.labels = cfg["Labels"].as_string_map();
+  c.config.healthcheck = Healthcheck::read(cfg["Healthcheck"]);
   for (const auto &d : j["rootfs"]["diff_ids"].elements())
     c.diff_ids.push_back(d.required().as_digest());
   for (const auto &h : j["history"].elements())
@@ -83,6 +84,8 @@ json ImageConfig::run_defaults_json() const {
     cfg["Labels"] = config.labels;
   if (!config.stop_signal.empty())
     cfg["StopSignal"] = config.stop_signal;
+  if (config.healthcheck)
+    cfg["Healthcheck"] = config.healthcheck->to_json();
   return cfg;
 }
 

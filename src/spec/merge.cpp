@@ -4,6 +4,7 @@
 #include "skiff/spec/merge.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -34,6 +35,27 @@ static Result<std::vector<MountConfig>> container_mounts(const CreateOptions &o,
       if (mounts[i].destination == mounts[j].destination)
         return invalid(fmt::format("duplicate mount point: {}", mounts[i].destination));
   return mounts;
+}
+
+// The options' HEALTHCHECK over the image's, field by field, as moby's
+// merge: what is empty or 0 in the options comes from the image.
+static std::optional<image::Healthcheck> container_healthcheck(const std::optional<image::Healthcheck> &mine,
+                                                               const std::optional<image::Healthcheck> &image) {
+  if (!mine || !image)
+    return mine ? mine : image;
+  image::Healthcheck h = *mine;
+  if (h.test.empty())
+    h.test = image->test;
+  auto inherit = [](auto &field, auto from) {
+    if (field == 0)
+      field = from;
+  };
+  inherit(h.interval, image->interval);
+  inherit(h.timeout, image->timeout);
+  inherit(h.start_period, image->start_period);
+  inherit(h.start_interval, image->start_interval);
+  inherit(h.retries, image->retries);
+  return h;
 }
 
 Result<storage::ContainerConfig> container_config(const CreateOptions &o, const image::ImageConfig &image,
@@ -94,6 +116,7 @@ Result<storage::ContainerConfig> container_config(const CreateOptions &o, const 
   c.stop_signal = o.stop_signal.empty() ? d.stop_signal : o.stop_signal;
   if (o.stop_timeout)
     c.stop_timeout = *o.stop_timeout;
+  c.healthcheck = container_healthcheck(o.healthcheck, d.healthcheck);
 
   c.open_stdin = o.open_stdin;
   c.init = o.init;

@@ -66,6 +66,8 @@ json ContainerConfig::to_json() const {
                             {"path_in_container", d.path_in_container},
                             {"cgroup_permissions", d.cgroup_permissions}});
   j["device_cgroup_rules"] = device_cgroup_rules;
+  if (healthcheck)
+    j["healthcheck"] = healthcheck->to_json();
   json l = json::object();
   if (limits.memory)
     l["memory"] = *limits.memory;
@@ -123,6 +125,7 @@ Result<ContainerConfig> ContainerConfig::parse(std::string_view text, const std:
   if (j["stop_timeout"].present())
     c.stop_timeout = j["stop_timeout"].as_int<int>();
   c.exposed_ports = j["exposed_ports"].as_strings();
+  c.healthcheck = image::Healthcheck::read(j["healthcheck"]);
   if (j["log_driver"].present())
     c.log_driver = j["log_driver"].as_string();
   for (const auto &m : j["mounts"].elements())

@@ -28,15 +28,17 @@ PY
 }
 
 # Writes a docker-archive with the busybox layer to $1, tagged $2 (default
-# loaded:1), with CMD ["echo","loaded"]. DIFF overrides the config's diff_id.
+# loaded:1), with CMD ["echo","loaded"]. $3 and $4 override the layer and
+# the config's diff_id; $5, a JSON object, is added to the config's
+# "config". Prints the config's digest.
 make_docker_archive() {
-  local out=$1 tag=${2:-loaded:1} layer=${3:-$(busybox_tar)} diff=${4:-}
+  local out=$1 tag=${2:-loaded:1} layer=${3:-$(busybox_tar)} diff=${4:-} more=${5:-"{}"}
   local dir=$BATS_TEST_TMPDIR/docker-archive.$RANDOM
   mkdir -p "$dir/0123abcd"
   cp "$layer" "$dir/0123abcd/layer.tar"
   [ -n "$diff" ] || diff=sha256:$(sha "$layer")
-  jq -n --arg d "$diff" '{architecture:"amd64", os:"linux",
-      config:{Cmd:["echo","loaded"], Env:["PATH=/usr/bin:/bin"]},
+  jq -n --arg d "$diff" --argjson more "$more" '{architecture:"amd64", os:"linux",
+      config:({Cmd:["echo","loaded"], Env:["PATH=/usr/bin:/bin"]} + $more),
       rootfs:{type:"layers", diff_ids:[$d]},
       history:[{created_by:"made by images.bats"}]}' > "$dir/config.json"
   local cfg
@@ -242,6 +244,38 @@ podman_save() {
   run skiff image inspect --format '{{json .Config.Labels}}' pairs:1
   [ "$(jq -r '.a' <<<"$output")" = "b" ] || { echo "BUG: LABEL with two pairs stored as: $output"; false; }
   [ "$(jq -r '.["c d"]' <<<"$output")" = "e" ]
+}
+
+@test "import --change HEALTHCHECK as a Dockerfile writes it; a container inherits it; bad ones refused" {
+  skiff import -c 'HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 CMD wget -q -O- http://localhost/ || exit 1' \
+    "$(busybox_tar)" hc:1 >/dev/null
+  want='{"Interval":30000000000,"Retries":3,"StartPeriod":5000000000,"Test":["CMD-SHELL","wget -q -O- http://localhost/ || exit 1"],"Timeout":3000000000}'
+  run skiff image inspect --format '{{json .Config.Healthcheck}}' hc:1
+  [ "$(jq -cS . <<<"$output")" = "$want" ]
+  skiff create --name c-hc hc:1 sh >/dev/null
+  run skiff inspect --format '{{json .Config.Healthcheck}}' c-hc
+  [ "$(jq -cS . <<<"$output")" = "$want" ]
+  skiff import -c 'HEALTHCHECK --start-interval=2s CMD ["true", "x"]' "$(busybox_tar)" exec:1 >/dev/null
+  run skiff image inspect --format '{{json .Config.Healthcheck}}' exec:1
+  [ "$(jq -cS . <<<"$output")" = '{"StartInterval":2000000000,"Test":["CMD","true","x"]}' ]
+  skiff import -c 'healthcheck none' "$(busybox_tar)" off:1 >/dev/null
+  run skiff image inspect --format '{{json .Config.Healthcheck}}' off:1
+  [ "$output" = '{"Test":["NONE"]}' ]
+
+  local bad=('HEALTHCHECK --interval=5s NONE|HEALTHCHECK NONE takes no arguments'
+             'HEALTHCHECK --interval=5 CMD true|"5" is not a duration'
+             'HEALTHCHECK --timeout=100us CMD true|--timeout cannot be less than 1ms'
+             'HEALTHCHECK --retries=-1 CMD true|--retries: "-1" is not a count'
+             'HEALTHCHECK --interval 5s CMD true|missing a value on flag --interval'
+             'HEALTHCHECK RUN true|Unknown type "RUN" in HEALTHCHECK (try CMD)'
+             'HEALTHCHECK CMD|Missing command after HEALTHCHECK CMD')
+  for b in "${bad[@]}"; do
+    run skiff import -c "${b%%|*}" "$(busybox_tar)" bad:1
+    assert_error 1 "${b#*|}"
+    [ "${#lines[@]}" -eq 1 ]
+  done
+  run skiff images --format '{{.Repository}}' bad
+  [ -z "$output" ]
 }
 
 @test "import --change refuses instructions that are not allowed" {
@@ -532,6 +566,44 @@ podman_save() {
   [ "$(layer_dirs | wc -l)" -eq 1 ]
   run skiff run --rm loaded:1
   [ "$status" -eq 0 ]
+  [ "$output" = "loaded" ]
+}
+
+@test "a loaded image's HEALTHCHECK: image inspect shows it as written, a container inherits it" {
+  hc='{"Test":["CMD-SHELL","wget -q -O- http://localhost/ || exit 1"],"Interval":30000000000,"Timeout":3000000000,"StartPeriod":5000000000,"Retries":3}'
+  make_docker_archive "$BATS_TEST_TMPDIR/hc.tar" hc:1 "" "" "{\"Healthcheck\":$hc}" >/dev/null
+  make_docker_archive "$BATS_TEST_TMPDIR/off.tar" off:1 "" "" '{"Healthcheck":{"Test":["NONE"]}}' >/dev/null
+  make_docker_archive "$BATS_TEST_TMPDIR/plain.tar" plain:1 >/dev/null
+  for a in hc off plain; do
+    run skiff load -q -i "$BATS_TEST_TMPDIR/$a.tar"
+    [ "$status" -eq 0 ]
+  done
+  # The same object as the image's config holds (compared with keys sorted).
+  want=$(jq -cS . <<<"$hc")
+  run skiff image inspect hc:1
+  [ "$status" -eq 0 ]
+  [ "$(jq -cS '.[0].Config.Healthcheck' <<<"$output")" = "$want" ]
+  [ "$(jq -c '.[0].Config.Cmd' <<<"$output")" = '["echo","loaded"]' ]
+  run skiff image inspect --format '{{json .Config.Healthcheck}}' off:1
+  [ "$output" = '{"Test":["NONE"]}' ]
+  run skiff image inspect plain:1
+  [ "$(jq -c '.[0].Config | has("Healthcheck")' <<<"$output")" = false ]
+
+  # A container's Config.Healthcheck is its image's; none when it has none.
+  skiff create --name c-hc hc:1 >/dev/null
+  skiff create --name c-off off:1 >/dev/null
+  skiff create --name c-plain plain:1 >/dev/null
+  run skiff inspect --format '{{json .Config.Healthcheck}}' c-hc
+  [ "$status" -eq 0 ]
+  [ "$(jq -cS . <<<"$output")" = "$want" ]
+  run skiff inspect --format '{{json .Config.Healthcheck}}' c-off
+  [ "$output" = '{"Test":["NONE"]}' ]
+  run skiff inspect c-plain
+  [ "$status" -eq 0 ]
+  [ "$(jq -c '.[0].Config | has("Healthcheck")' <<<"$output")" = false ]
+  run skiff inspect --format '{{json .Config.Healthcheck}}' c-plain
+  [ "$output" = null ]
+  run skiff start -a c-hc
   [ "$output" = "loaded" ]
 }
 

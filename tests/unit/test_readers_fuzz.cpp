@@ -63,7 +63,8 @@ std::vector<Reader> readers() {
                               {"Volumes", {{"/v", json::object()}}},
                               {"ExposedPorts", {{"80/tcp", json::object()}}},
                               {"Labels", {{"k", "v"}}},
-                              {"StopSignal", "SIGINT"}}},
+                              {"StopSignal", "SIGINT"},
+                              {"Healthcheck", {{"Test", {"CMD", "true"}}, {"Interval", 1}, {"Retries", 2}}}}},
                             {"rootfs", {{"type", "layers"}, {"diff_ids", {kD1, kD2}}}},
                             {"history", {{{"created_by", "x"}, {"empty_layer", true}}, {{"comment", "y"}}}}}
                            .dump();
@@ -95,6 +96,7 @@ std::vector<Reader> readers() {
     c.limits.memory = 5;
     c.limits.cpus = 1.5;
     c.limits.pids = 9;
+    c.healthcheck = image::Healthcheck{{"NONE"}, 1, 2, 3, 4, 5};
     container = c.to_json().dump();
   }
   std::string auths = json{{"auths", {{"quay.io", {{"auth", "dTpw"}, {"username", "u"}, {"password", "p"}}}}},

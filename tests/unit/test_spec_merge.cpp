@@ -243,3 +243,34 @@ TEST_CASE("spec merge: the rest is carried over as given", "[spec]") {
   CHECK_FALSE(c.limits.cpus);
   CHECK((c.restart.name == "on-failure" && c.restart.max_retries == 2));
 }
+
+TEST_CASE("spec merge: the image's HEALTHCHECK, the options' fields over it", "[spec]") {
+  auto img = image_with({}, {"sh"});
+  CHECK_FALSE(merged(options(), img).healthcheck);  // none in the image: none
+
+  image::Healthcheck check{{"CMD-SHELL", "curl -f http://localhost/ || exit 1"}, 30'000'000'000, 3'000'000'000,
+                           5'000'000'000, 0, 3};
+  img.config.healthcheck = check;
+  CHECK(merged(options(), img).healthcheck == check);
+
+  img.config.healthcheck = image::Healthcheck{{"NONE"}};
+  auto none = merged(options(), img).healthcheck;
+  REQUIRE(none);
+  CHECK(none->test == Strings{"NONE"});
+  CHECK(*none == image::Healthcheck{{"NONE"}});
+
+  // Given fields win; an empty test and zeros are the image's.
+  img.config.healthcheck = check;
+  auto o = options();
+  o.healthcheck = image::Healthcheck{{}, 1'000'000'000, 0, 0, 2'000'000'000, 0};
+  auto mixed = merged(o, img).healthcheck;
+  REQUIRE(mixed);
+  CHECK(*mixed == image::Healthcheck{check.test, 1'000'000'000, 3'000'000'000, 5'000'000'000, 2'000'000'000, 3});
+  o.healthcheck = image::Healthcheck{{"NONE"}};
+  CHECK(merged(o, img).healthcheck->test == Strings{"NONE"});
+
+  // Options over an image without one: the options' as given.
+  img.config.healthcheck.reset();
+  o.healthcheck = image::Healthcheck{{"CMD", "true"}, 0, 0, 0, 0, 4};
+  CHECK(merged(o, img).healthcheck == o.healthcheck);
+}

@@ -1,6 +1,6 @@
 // Dockerfile-style instructions for "import --change" (CMD, ENTRYPOINT,
-// ENV, WORKDIR, USER, LABEL, EXPOSE, VOLUME, STOPSIGNAL) applied to an
-// image config. Pure.
+// ENV, WORKDIR, USER, LABEL, EXPOSE, VOLUME, STOPSIGNAL, HEALTHCHECK)
+// applied to an image config. Pure.
 #pragma once
 
 #include <string>

@@ -5,12 +5,14 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "skiff/image/healthcheck.hpp"
 #include "skiff/util/result.hpp"
 
 namespace skiff::image {
@@ -25,6 +27,7 @@ struct RunDefaults {
   std::vector<std::string> exposed_ports;  // keys of "ExposedPorts"
   std::map<std::string, std::string> labels;
   std::string stop_signal;
+  std::optional<Healthcheck> healthcheck;  // none: the image has no HEALTHCHECK
   bool entrypoint_set = false; // "Entrypoint": [] differs from absent
 };
 

@@ -45,6 +45,9 @@ struct CreateOptions {
   storage::RestartPolicy restart;
   std::string stop_signal;  // empty: the image's
   std::optional<int> stop_timeout;
+  // Over the image's HEALTHCHECK field by field: an empty test or a 0
+  // takes the image's value. None: the image's as it is.
+  std::optional<image::Healthcheck> healthcheck;
 
   bool tty = false;
   bool open_stdin = false;

@@ -28,6 +28,8 @@ namespace skiff::spec {
 // - Mounts: the options', then each image VOLUME nothing else is mounted
 //   on, as an anonymous volume; two mounts at one path are an error.
 // - Exposed ports: the image's.
+// - HEALTHCHECK: the image's, the options' fields over it (an empty test
+//   or a 0 is not given); {"NONE"} stays as it is.
 Result<storage::ContainerConfig> container_config(const CreateOptions &o, const image::ImageConfig &image,
                                                   const std::string &image_id);
 

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "skiff/image/healthcheck.hpp"
 #include "skiff/storage/layer_driver.hpp"
 #include "skiff/util/result.hpp"
 
@@ -91,6 +92,7 @@ struct ContainerConfig {
   std::string stop_signal;  // "SIGTERM" unless set
   int stop_timeout = 10;
   std::vector<std::string> exposed_ports;
+  std::optional<image::Healthcheck> healthcheck;  // none: no HEALTHCHECK (none in older configs)
   std::string log_driver = "json-file";  // or "none": no log is kept
 
   std::vector<std::string> argv() const;  // entrypoint + cmd

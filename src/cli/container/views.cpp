@@ -206,6 +206,8 @@ json inspect_json(const engine::ContainerView &v, const engine::Options &opts,
                  {"StopTimeout", c.stop_timeout}};
   if (!exposed.empty())
     config["ExposedPorts"] = exposed;
+  if (c.healthcheck)
+    config["Healthcheck"] = c.healthcheck->to_json();
   std::string net = network_name(c.network);
   auto addresses = engine::network_addresses(c.network);
   json networks = json::object();
