@@ -74,7 +74,8 @@ static std::vector<std::string> static_values(const std::string &kind) {
   if (kind == "inspect-types")
     return {"container", "image", "volume"};
   if (kind == "ps-filters")
-    return {"name=", "id=", "status=", "label=", "ancestor=", "exited="};
+    return {"ancestor=", "before=", "exited=", "id=", "is-task=", "isolation=", "label=",
+            "name=", "network=", "since=", "status=", "volume="};
   if (kind == "detach-keys") {
     // The default and each single Ctrl key (Docker completes "ctrl-").
     std::vector<std::string> keys{"ctrl-p,ctrl-q"};

@@ -242,7 +242,7 @@ not_offered() {
   offers container image volume
   [ "${#lines[@]}" -eq 3 ]
   run skiff __complete ps --filter ''
-  offers name= status= label= ancestor=
+  offers name= status= label= ancestor= before= since= volume= network= is-task=
   run skiff __complete run --cap-add ''
   offers ALL CAP_NET_ADMIN CAP_SYS_ADMIN
   run skiff __complete run --security-opt ''

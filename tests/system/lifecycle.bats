@@ -356,6 +356,41 @@ TRAP_TERM='trap "echo got-term; exit 0" TERM; echo ready; while :; do sleep 0.1;
   [[ "$output" == "skiff: "*bogus* ]]
 }
 
+@test "ps --filter as moby's daemon: before, since, volume, network, is-task; only status= implies -a; bad filters fail first" {
+  # moby daemon/list.go (acceptedPsFilterTags, foldFilter, includeContainerInList).
+  run skiff ps --filter bogus=1
+  assert_error 1 "invalid filter 'bogus'"
+  [ "${#lines[@]}" -eq 1 ]
+  run skiff ps --filter name
+  assert_error 1 "bad format of filter (expected name=value)"
+  run skiff ps --filter is-task=maybe
+  assert_error 1 "invalid filter 'is-task=maybe'"
+  run skiff ps --filter before=nosuch
+  assert_error 1 "No such container: nosuch"
+  skiff create --name first -v fvol:/data busybox >/dev/null
+  run_bg --name second busybox sleep 60 >/dev/null
+  skiff create --name third --network none -l a=1 -l b=2 busybox >/dev/null
+  f() { skiff ps "$@" --format '{{.Names}}' | sort | tr '\n' ' '; }
+  # Without -a only running containers, whatever the filter; status= shows all.
+  [ "$(f --filter name=i)" = "" ]
+  [ "$(f --filter name=e)" = "second " ]
+  [ "$(f --filter status=created)" = "first third " ]
+  [ "$(f -a --filter before=second)" = "first " ]
+  [ "$(f -a --filter since=second)" = "third " ]
+  [ "$(f -a --filter since=first --filter before=third)" = "second " ]
+  [ "$(f -a --filter volume=fvol)" = "first " ]
+  [ "$(f -a --filter volume=/data)" = "first " ]
+  [ "$(f -a --filter network=none)" = "second third " ]
+  [ "$(f -a --filter network=slirp4netns)" = "first " ]
+  [ "$(f -a --filter is-task=false)" = "first second third " ]
+  [ "$(f -a --filter is-task=true)" = "" ]
+  [ "$(f -a --filter isolation=default)" = "first second third " ]
+  # Every label= must hold; other keys take any of their values.
+  [ "$(f -a --filter label=a --filter label=b=2)" = "third " ]
+  [ "$(f -a --filter label=a --filter label=b=3)" = "" ]
+  [ "$(f -a --filter name=first --filter name=third)" = "first third " ]
+}
+
 @test "ps --filter name= takes a regular expression, as docker's does" {
   skiff create --name web busybox >/dev/null
   skiff create --name web2 busybox >/dev/null

@@ -5,8 +5,9 @@
 #include <fmt/format.h>
 
 #include "../registry.hpp"
-#include "views.hpp"
+#include "skiff/engine/image_filter.hpp"
 #include "skiff/util/strings.hpp"
+#include "views.hpp"
 
 namespace skiff::cli {
 
@@ -109,18 +110,17 @@ static int run_prune(Context &ctx, const Args &a) {
   auto list = (*eng)->containers();
   if (!list)
     return fail(list.error());
-  std::vector<std::string> filters = a.all("filter");
-  for (const auto &f : filters)
+  std::vector<std::string> labels;
+  for (const auto &f : a.all("filter")) {
     if (f.rfind("label=", 0) != 0)
       return fail_text(fmt::format("invalid filter \"{}\": only label=KEY[=VALUE] is supported", f));
+    labels.push_back(f.substr(6));
+  }
   fmt::print("Deleted Containers:\n");
   for (const auto &c : *list) {
     if (c.state.status == engine::RunStatus::running || c.state.status == engine::RunStatus::restarting)
       continue;
-    bool match = true;
-    for (const auto &f : filters)
-      match = match && filter_matches(c, f).value_or(false);
-    if (!match)
+    if (!engine::labels_match(labels, c.config.labels))
       continue;
     if (auto s = (*eng)->remove_container(c.config.id, false, false); s)
       fmt::print("{}\n", c.config.id);

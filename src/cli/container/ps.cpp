@@ -1,10 +1,10 @@
 // ps: list containers with Docker's columns, filters and --format.
 #include <algorithm>
-#include <map>
 
 #include <fmt/format.h>
 
 #include "../registry.hpp"
+#include "skiff/engine/container_filter.hpp"
 #include "skiff/cli/output.hpp"
 #include "skiff/image/reference.hpp"
 #include "skiff/util/strings.hpp"
@@ -20,22 +20,16 @@ static int run_ps(Context &ctx, const Args &a) {
   auto list = (*eng)->containers();
   if (!list)
     return fail(list.error());
-  bool all = a.flag("all") || a.has("filter");
+  auto filter = engine::parse_container_filter(a.all("filter"), *list);
+  if (!filter)
+    return fail(filter.error());
+  bool all = a.flag("all") || filter->shows_all;
   std::vector<engine::ContainerView> shown;
   for (auto &v : *list) {
     bool active = v.state.status == engine::RunStatus::running || v.state.status == engine::RunStatus::restarting;
     if (!all && !active && !a.flag("latest") && !a.has("last"))
       continue;
-    // Docker ORs filters on the same key and ANDs the keys.
-    std::map<std::string, bool> by_key;
-    for (const auto &f : a.all("filter")) {
-      auto m = filter_matches(v, f);
-      if (!m)
-        return fail(m.error());
-      by_key[f.substr(0, f.find('='))] |= *m;
-    }
-    bool ok = std::all_of(by_key.begin(), by_key.end(), [](const auto &kv) { return kv.second; });
-    if (ok)
+    if (filter->matches(v))
       shown.push_back(std::move(v));
   }
   std::sort(shown.begin(), shown.end(), [](const auto &x, const auto &y) { return x.config.created > y.config.created; });

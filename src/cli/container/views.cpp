@@ -1,11 +1,11 @@
 #include "views.hpp"
 
 #include <algorithm>
-#include <regex>
 
 #include <fmt/format.h>
 
 #include "../image/views.hpp"
+#include "skiff/engine/container_filter.hpp"
 #include "skiff/image/reference.hpp"
 #include "skiff/util/strings.hpp"
 #include "skiff/util/timefmt.hpp"
@@ -14,16 +14,6 @@ namespace skiff::cli {
 
 using nlohmann::json;
 using engine::RunStatus;
-
-namespace {
-
-// The default network is shown as podman shows its own: "slirp4netns",
-// the name of this network (libslirp's, at the same addresses) there.
-std::string network_name(const std::string &mode) {
-  return mode == "default" ? "slirp4netns" : mode;
-}
-
-} // namespace
 
 std::string status_text(const engine::ContainerState &s, int64_t now) {
   switch (s.status) {
@@ -89,7 +79,7 @@ json ps_row(const engine::ContainerView &v, bool no_trunc, int64_t now) {
   gmtime_r(&secs, &t);
   std::string created_at = fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02} +0000 UTC", t.tm_year + 1900,
                                        t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec);
-  std::string network = network_name(c.network);
+  std::string network = engine::network_name(c.network);
   return {{"ID", no_trunc ? c.id : c.id.substr(0, 12)},
           {"Image", image_display(v)},
           {"Command", "\"" + cmd + "\""},
@@ -170,7 +160,7 @@ json inspect_json(const engine::ContainerView &v, const engine::Options &opts,
       tmpfs[m.destination] = str::join(m.options, ",");
   json host_config = {
       {"Binds", binds.empty() ? json(nullptr) : binds},
-      {"NetworkMode", network_name(c.network)},
+      {"NetworkMode", engine::network_name(c.network)},
       {"RestartPolicy", {{"Name", c.restart.name}, {"MaximumRetryCount", c.restart.max_retries}}},
       {"LogConfig", {{"Type", c.log_driver}, {"Config", json::object()}}},
       {"AutoRemove", c.auto_remove},
@@ -208,7 +198,7 @@ json inspect_json(const engine::ContainerView &v, const engine::Options &opts,
     config["ExposedPorts"] = exposed;
   if (c.healthcheck)
     config["Healthcheck"] = c.healthcheck->to_json();
-  std::string net = network_name(c.network);
+  std::string net = engine::network_name(c.network);
   auto addresses = engine::network_addresses(c.network);
   json networks = json::object();
   networks[net] = {{"IPAddress", addresses.address},
@@ -242,47 +232,5 @@ json inspect_json(const engine::ContainerView &v, const engine::Options &opts,
             {"Ports", json::object()}}}};
 }
 
-Result<bool> filter_matches(const engine::ContainerView &v, const std::string &filter) {
-  auto kv = str::cut(filter, '=');
-  if (!kv)
-    return make_error(Errc::invalid, "bad format of filter \"{}\" (expected name=value)", filter);
-  const auto &[key, value] = *kv;
-  const auto &c = v.config;
-  if (key == "name") {
-    // A regular expression, as Docker takes it ("^web$").
-    try {
-      return std::regex_search(c.name, std::regex(value));
-    } catch (const std::regex_error &) {
-      return make_error(Errc::invalid, "invalid filter 'name={}': not a regular expression", value);
-    }
-  }
-  if (key == "id")
-    return c.id.rfind(value, 0) == 0;
-  if (key == "status") {
-    static const char *known[] = {"created", "restarting", "running", "removing", "paused", "exited", "dead"};
-    if (std::find(std::begin(known), std::end(known), value) == std::end(known))
-      return make_error(Errc::invalid, "invalid filter 'status={}'", value);
-    return engine::status_name(v.state.status) == value;
-  }
-  if (key == "label") {
-    auto lkv = str::cut(value, '=');
-    auto it = c.labels.find(lkv ? lkv->first : value);
-    return it != c.labels.end() && (!lkv || it->second == lkv->second);
-  }
-  if (key == "exited") {
-    auto code = str::to_int(value);
-    if (!code)
-      return make_error(Errc::invalid, "invalid filter 'exited={}'", value);
-    return v.state.status == RunStatus::exited && v.state.finished_at != 0 && v.state.exit_code == *code;
-  }
-  if (key == "ancestor") {
-    if (c.image_id.rfind(value, 0) == 0 || c.image_name == value)
-      return true;
-    if (auto ref = image::parse_reference(value))
-      return std::find(v.image.names.begin(), v.image.names.end(), ref->full()) != v.image.names.end();
-    return false;
-  }
-  return make_error(Errc::invalid, "invalid filter '{}'", key);
-}
 
 } // namespace skiff::cli

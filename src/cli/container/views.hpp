@@ -12,8 +12,6 @@ namespace skiff::cli {
 std::string status_text(const engine::ContainerState &s, int64_t now_ns);
 nlohmann::json ps_row(const engine::ContainerView &v, bool no_trunc, int64_t now_ns);
 nlohmann::json ps_headers();
-// One ps filter (name=, id=, status=, label=, exited=, ancestor=).
-Result<bool> filter_matches(const engine::ContainerView &v, const std::string &filter);
 // `driver`: the container's GraphDriver (its name is also Driver).
 nlohmann::json inspect_json(const engine::ContainerView &v, const engine::Options &opts,
                             const engine::GraphDriver &driver);

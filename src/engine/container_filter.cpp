@@ -1,0 +1,143 @@
+#include "skiff/engine/container_filter.hpp"
+
+#include <algorithm>
+#include <regex>
+
+#include "skiff/engine/image_filter.hpp"
+#include "skiff/image/reference.hpp"
+#include "skiff/util/strings.hpp"
+
+namespace skiff::engine {
+
+namespace {
+
+// moby's acceptedPsFilterTags, less health, publish and expose, which
+// need health checks and published ports skiff does not have yet.
+constexpr const char *kAccepted[] = {"ancestor", "before", "exited", "id",     "isolation", "is-task",
+                                     "label",    "name",   "network", "since", "status",    "volume"};
+
+constexpr const char *kStates[] = {"created", "restarting", "running", "removing", "paused", "exited", "dead"};
+
+Error invalid(const std::string &key, const std::string &value) {
+  return make_error(Errc::invalid, "invalid filter '{}={}'", key, value);
+}
+
+// Docker's Args.Match: the value exactly, or as a regular expression
+// found anywhere (one that does not compile matches nothing).
+bool match(const std::vector<std::string> &patterns, const std::string &s) {
+  for (const auto &p : patterns) {
+    if (p == s)
+      return true;
+    try {
+      if (std::regex_search(s, std::regex(p)))
+        return true;
+    } catch (const std::regex_error &) {
+    }
+  }
+  return false;
+}
+
+// A container by full ID, ID prefix or name, as idOrNameFilter finds it.
+const ContainerView *find(const std::vector<ContainerView> &all, const std::string &ref) {
+  std::string name = ref.rfind('/', 0) == 0 ? ref.substr(1) : ref;
+  for (const auto &v : all)
+    if (v.config.id == ref || v.config.name == name)
+      return &v;
+  const ContainerView *found = nullptr;
+  for (const auto &v : all)
+    if (v.config.id.rfind(ref, 0) == 0) {
+      if (found)
+        return nullptr;  // ambiguous
+      found = &v;
+    }
+  return found;
+}
+
+} // namespace
+
+std::string network_name(const std::string &mode) {
+  // The default network is shown as podman shows its own: "slirp4netns",
+  // the name of this network (libslirp's, at the same addresses) there.
+  return mode == "default" ? "slirp4netns" : mode;
+}
+
+Result<ContainerFilter> parse_container_filter(const std::vector<std::string> &words,
+                                               const std::vector<ContainerView> &all) {
+  ContainerFilter f;
+  for (const auto &w : words) {
+    auto kv = str::cut(w, '=');
+    if (!kv)
+      return make_error(Errc::invalid, "bad format of filter (expected name=value)");
+    f.values[kv->first].push_back(kv->second);
+  }
+  for (const auto &[key, values] : f.values) {
+    if (std::find(std::begin(kAccepted), std::end(kAccepted), key) == std::end(kAccepted))
+      return make_error(Errc::invalid, "invalid filter '{}'", key);
+    for (const auto &v : values) {
+      if (key == "status") {
+        if (std::find(std::begin(kStates), std::end(kStates), v) == std::end(kStates))
+          return invalid(key, v);
+        f.shows_all = true;
+      } else if (key == "exited" && !str::to_int(v)) {
+        return invalid(key, v);
+      } else if (key == "is-task" && v != "true" && v != "false") {
+        return invalid(key, v);
+      } else if (key == "before" || key == "since") {
+        const ContainerView *c = find(all, v);
+        if (!c)
+          return make_error(Errc::not_found, "No such container: {}", v);
+        (key == "before" ? f.before : f.since) = c->config.created;
+        (key == "before" ? f.before_id : f.since_id) = c->config.id;
+      }
+    }
+  }
+  return f;
+}
+
+bool ContainerFilter::matches(const ContainerView &v) const {
+  const auto &c = v.config;
+  // Newest first, as Docker lists them: before= skips down to the named
+  // container, since= stops there.
+  if (before && (c.created > *before || (c.created == *before && c.id == before_id)))
+    return false;
+  if (since && (c.created < *since || (c.created == *since && c.id == since_id)))
+    return false;
+  for (const auto &[key, vals] : values) {
+    bool ok = true;
+    if (key == "name")
+      ok = match(vals, c.name) || match(vals, "/" + c.name);
+    else if (key == "id")
+      ok = std::any_of(vals.begin(), vals.end(), [&](const auto &p) { return c.id.rfind(p, 0) == 0; });
+    else if (key == "status")
+      ok = match(vals, status_name(v.state.status));
+    else if (key == "label")
+      ok = labels_match(vals, c.labels);
+    else if (key == "exited")
+      ok = v.state.status == RunStatus::exited && v.state.finished_at != 0 &&
+           std::any_of(vals.begin(), vals.end(), [&](const auto &x) { return str::to_int(x) == v.state.exit_code; });
+    else if (key == "is-task")
+      ok = std::find(vals.begin(), vals.end(), "false") != vals.end();  // no swarm: no container is a task
+    else if (key == "isolation")
+      ok = match(vals, "default");  // Linux has one
+    else if (key == "network")
+      ok = std::any_of(vals.begin(), vals.end(), [&](const auto &n) { return n == network_name(c.network); });
+    else if (key == "volume")
+      ok = std::any_of(vals.begin(), vals.end(), [&](const auto &x) {
+        return std::any_of(c.mounts.begin(), c.mounts.end(), [&](const auto &m) {
+          return m.type != "tmpfs" && (m.destination == x || m.source == x);
+        });
+      });
+    else if (key == "ancestor")
+      ok = std::any_of(vals.begin(), vals.end(), [&](const auto &a) {
+        if (c.image_id.rfind(a, 0) == 0 || c.image_name == a)
+          return true;
+        auto ref = image::parse_reference(a);
+        return ref && std::find(v.image.names.begin(), v.image.names.end(), ref->full()) != v.image.names.end();
+      });
+    if (!ok)
+      return false;
+  }
+  return true;
+}
+
+} // namespace skiff::engine
