@@ -76,6 +76,10 @@ static std::vector<std::string> static_values(const std::string &kind) {
   if (kind == "ps-filters")
     return {"ancestor=", "before=", "exited=", "id=", "is-task=", "isolation=", "label=",
             "name=", "network=", "since=", "status=", "volume="};
+  if (kind == "volume-filters")
+    return {"dangling=", "driver=", "label=", "name="};
+  if (kind == "volume-prune-filters")
+    return {"label=", "label!="};
   if (kind == "detach-keys") {
     // The default and each single Ctrl key (Docker completes "ctrl-").
     std::vector<std::string> keys{"ctrl-p,ctrl-q"};

@@ -1,7 +1,6 @@
 #include "skiff/engine/container_filter.hpp"
 
 #include <algorithm>
-#include <regex>
 
 #include "skiff/engine/image_filter.hpp"
 #include "skiff/image/reference.hpp"
@@ -20,21 +19,6 @@ constexpr const char *kStates[] = {"created", "restarting", "running", "removing
 
 Error invalid(const std::string &key, const std::string &value) {
   return make_error(Errc::invalid, "invalid filter '{}={}'", key, value);
-}
-
-// Docker's Args.Match: the value exactly, or as a regular expression
-// found anywhere (one that does not compile matches nothing).
-bool match(const std::vector<std::string> &patterns, const std::string &s) {
-  for (const auto &p : patterns) {
-    if (p == s)
-      return true;
-    try {
-      if (std::regex_search(s, std::regex(p)))
-        return true;
-    } catch (const std::regex_error &) {
-    }
-  }
-  return false;
 }
 
 // A container by full ID, ID prefix or name, as idOrNameFilter finds it.
@@ -105,11 +89,11 @@ bool ContainerFilter::matches(const ContainerView &v) const {
   for (const auto &[key, vals] : values) {
     bool ok = true;
     if (key == "name")
-      ok = match(vals, c.name) || match(vals, "/" + c.name);
+      ok = any_value_matches(vals, c.name) || any_value_matches(vals, "/" + c.name);
     else if (key == "id")
       ok = std::any_of(vals.begin(), vals.end(), [&](const auto &p) { return c.id.rfind(p, 0) == 0; });
     else if (key == "status")
-      ok = match(vals, status_name(v.state.status));
+      ok = any_value_matches(vals, status_name(v.state.status));
     else if (key == "label")
       ok = labels_match(vals, c.labels);
     else if (key == "exited")
@@ -118,7 +102,7 @@ bool ContainerFilter::matches(const ContainerView &v) const {
     else if (key == "is-task")
       ok = std::find(vals.begin(), vals.end(), "false") != vals.end();  // no swarm: no container is a task
     else if (key == "isolation")
-      ok = match(vals, "default");  // Linux has one
+      ok = any_value_matches(vals, "default");  // Linux has one
     else if (key == "network")
       ok = std::any_of(vals.begin(), vals.end(), [&](const auto &n) { return n == network_name(c.network); });
     else if (key == "volume")

@@ -1,6 +1,7 @@
 #include "skiff/engine/image_filter.hpp"
 
 #include <algorithm>
+#include <regex>
 
 #include "skiff/util/strings.hpp"
 #include "skiff/util/timefmt.hpp"
@@ -111,6 +112,18 @@ Result<bool> reference_matches(std::string_view pattern, const image::Reference 
   if (TRY(glob_match(pattern, ref.familiar())))
     return true;
   return glob_match(pattern, ref.familiar_repository());
+}
+
+bool any_value_matches(const std::vector<std::string> &patterns, const std::string &s) {
+  return std::any_of(patterns.begin(), patterns.end(), [&](const std::string &p) {
+    if (p == s)
+      return true;
+    try {
+      return std::regex_search(s, std::regex(p));
+    } catch (const std::regex_error &) {
+      return false;
+    }
+  });
 }
 
 bool labels_match(const std::vector<std::string> &conditions, const std::map<std::string, std::string> &labels) {

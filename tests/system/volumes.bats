@@ -331,3 +331,35 @@ PY
   [ -z "$output" ]
   [ -z "$(ls -A "$BATS_TEST_TMPDIR/root/volumes")" ]
 }
+
+@test "volume ls --filter name, driver, label, dangling and volume prune --filter label as moby's" {
+  # moby volume/service/convert.go (acceptedFilters), api/types/filters.
+  load_busybox
+  skiff volume create -l tier=db -l env=prod vdb >/dev/null
+  skiff volume create -l tier=web vweb >/dev/null
+  skiff volume create vplain >/dev/null
+  skiff create --name user -v vweb:/w busybox >/dev/null
+  f() { skiff volume ls -q "$@" | tr '\n' ' '; }
+  [ "$(f --filter name=vdb)" = "vdb " ]
+  [ "$(f --filter name=^v.*b$)" = "vdb vweb " ]
+  [ "$(f -f name=vdb -f name=vplain)" = "vdb vplain " ]
+  [ "$(f --filter driver=local)" = "vdb vplain vweb " ]
+  [ "$(f --filter label=tier)" = "vdb vweb " ]
+  [ "$(f --filter label=tier --filter label=env=prod)" = "vdb " ]
+  [ "$(f --filter dangling=true)" = "vdb vplain " ]
+  [ "$(f --filter dangling=0)" = "vweb " ]
+  run skiff volume ls --format '{{.Name}} {{.Labels}}' --filter name=vdb
+  [ "$output" = "vdb env=prod,tier=db" ]
+  run skiff volume ls --filter bogus=1
+  assert_error 1 "invalid filter 'bogus'"
+  run skiff volume ls --filter dangling=maybe
+  assert_error 1 "invalid filter 'dangling=maybe'"
+  run skiff volume prune -f --filter name=x
+  assert_error 1 "invalid filter 'name'"
+  run skiff volume prune -a -f --filter 'label!=tier'
+  [ "$status" -eq 0 ]
+  [ "$(f)" = "vdb vweb " ]
+  run skiff volume prune -a -f --filter label=env=prod
+  [[ "$output" == *vdb* ]]
+  [ "$(f)" = "vweb " ]
+}

@@ -42,6 +42,10 @@ Result<bool> glob_match(std::string_view pattern, std::string_view name);
 // Docker's FamiliarMatch: the pattern against "busybox:latest", then "busybox".
 Result<bool> reference_matches(std::string_view pattern, const image::Reference &ref);
 
+// Docker's Args.Match: one of `patterns` equals `s` or, as a regular
+// expression, is found in it (one that does not compile matches nothing).
+bool any_value_matches(const std::vector<std::string> &patterns, const std::string &s);
+
 // All "KEY" / "KEY=VALUE" conditions hold for `labels`.
 bool labels_match(const std::vector<std::string> &conditions, const std::map<std::string, std::string> &labels);
 

@@ -1,9 +1,13 @@
 // volume create, ls, inspect, rm, prune.
+#include <functional>
+#include <map>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "../registry.hpp"
 #include "skiff/cli/output.hpp"
+#include "skiff/engine/volume_filter.hpp"
 #include "skiff/util/ids.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
@@ -30,11 +34,45 @@ static int run_volume_create(Context &ctx, const Args &a) {
   return 0;
 }
 
+namespace {
+
+std::map<std::string, std::string> labels_of(const json &v) {
+  std::map<std::string, std::string> out;
+  if (auto it = v.find("Labels"); it != v.end() && it->is_object())
+    for (const auto &[k, val] : it->items())
+      if (val.is_string())
+        out[k] = val.get<std::string>();
+  return out;
+}
+
+// The volumes `filter` keeps; `in_use` is asked only when it matters.
+Result<std::vector<json>> filtered_volumes(engine::Engine &eng, const engine::VolumeFilter &filter,
+                                           const std::function<bool(const json &)> &extra = nullptr) {
+  auto list = TRY(eng.volumes());
+  std::vector<json> out;
+  for (auto &v : list) {
+    std::string name = v.value("Name", "");
+    bool in_use = false;
+    if (filter.dangling) {
+      auto users = TRY(eng.volume_users(name));
+      in_use = !users.empty();
+    }
+    if (filter.matches(name, v.value("Driver", "local"), labels_of(v), in_use) && (!extra || extra(v)))
+      out.push_back(std::move(v));
+  }
+  return out;
+}
+
+} // namespace
+
 static int run_volume_ls(Context &ctx, const Args &a) {
+  auto filter = engine::parse_volume_filter(a.all("filter"), {"name", "driver", "label", "dangling"});
+  if (!filter)
+    return fail(filter.error());
   auto eng = ctx.engine();
   if (!eng)
     return fail(eng.error());
-  auto list = (*eng)->volumes();
+  auto list = filtered_volumes(**eng, *filter);
   if (!list)
     return fail(list.error());
   if (a.flag("quiet")) {
@@ -43,10 +81,14 @@ static int run_volume_ls(Context &ctx, const Args &a) {
     return 0;
   }
   std::vector<json> rows;
-  for (const auto &v : *list)
+  for (const auto &v : *list) {
+    std::vector<std::string> labels;
+    for (const auto &[k, val] : labels_of(v))
+      labels.push_back(k + "=" + val);
     rows.push_back({{"Driver", v.value("Driver", "local")}, {"Name", v.value("Name", "")},
                     {"Mountpoint", v.value("Mountpoint", "")}, {"Scope", "local"},
-                    {"CreatedAt", v.value("CreatedAt", "")}, {"Labels", ""}});
+                    {"CreatedAt", v.value("CreatedAt", "")}, {"Labels", str::join(labels, ",")}});
+  }
   std::string format = a.get("format", "table {{.Driver}}\t{{.Name}}");
   if (format == "table")
     format = "table {{.Driver}}\t{{.Name}}";
@@ -98,6 +140,9 @@ static int run_volume_rm(Context &ctx, const Args &a) {
 }
 
 static int run_volume_prune(Context &ctx, const Args &a) {
+  auto filter = engine::parse_volume_filter(a.all("filter"), {"label", "label!"});
+  if (!filter)
+    return fail(filter.error());
   if (!a.flag("force") &&
       !confirm(a.flag("all") ? "WARNING! This will remove all local volumes not used by at least one container."
                              : "WARNING! This will remove anonymous local volumes not used by at least one container."))
@@ -105,7 +150,7 @@ static int run_volume_prune(Context &ctx, const Args &a) {
   auto eng = ctx.engine();
   if (!eng)
     return fail(eng.error());
-  auto list = (*eng)->volumes();
+  auto list = filtered_volumes(**eng, *filter);
   if (!list)
     return fail(list.error());
   bool all = a.flag("all");
@@ -138,7 +183,8 @@ Command cmd_volume_create() {
 
 Command cmd_volume_ls() {
   return {"volume ls", "[OPTIONS]", "List volumes",
-          {{"format", 0, FlagKind::value, "Format output using a custom template", "none", "string"},
+          {{"filter", 'f', FlagKind::list, "Provide filter values (e.g. \"dangling=true\")", "volume-filters", "filter"},
+           {"format", 0, FlagKind::value, "Format output using a custom template", "none", "string"},
            {"quiet", 'q', FlagKind::boolean, "Only display volume names"}},
           "", true, false, 0, 0, {"volume list"}, run_volume_ls};
 }
@@ -158,6 +204,7 @@ Command cmd_volume_rm() {
 Command cmd_volume_prune() {
   return {"volume prune", "[OPTIONS]", "Remove unused local volumes",
           {{"all", 'a', FlagKind::boolean, "Remove all unused volumes, not just anonymous ones"},
+           {"filter", 0, FlagKind::list, "Provide filter values (e.g. \"label=<label>\")", "volume-prune-filters", "filter"},
            {"force", 'f', FlagKind::boolean, "Do not prompt for confirmation"}},
           "", true, true, 0, 0, {}, run_volume_prune};
 }
