@@ -50,3 +50,54 @@ GR
   [ "$output" = "uid=1000(user) gid=1000(user) groups=50(staff),1000(user)" ]
   skiff rm -f "$id" >/dev/null
 }
+
+@test "run: /.dockerenv and /run/.containerenv are empty files, /etc/mtab links to /proc/mounts" {
+  run skiff run --rm --network none busybox sh -c \
+    'stat -c "%n %s %a %U" /.dockerenv /run/.containerenv; ls -l /etc/mtab | sed "s/.* \/etc/\/etc/"; head -1 /etc/mtab | cut -d" " -f2'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "/.dockerenv 0 755 root" ]
+  [ "${lines[1]}" = "/run/.containerenv 0 644 root" ]
+  [ "${lines[2]}" = "/etc/mtab -> /proc/mounts" ]
+  [ "${lines[3]}" = "/" ]
+  # With a read-only root too: they are there before it turns read-only.
+  run skiff run --rm --network none --read-only busybox sh -c 'test -f /.dockerenv && readlink /etc/mtab'
+  [ "$output" = "/proc/mounts" ]
+}
+
+@test "run: an image's own /etc/mtab gives way to the link, as Docker's init layer does" {
+  local dir="$BATS_TEST_TMPDIR/mtab"
+  mkdir -p "$dir/etc"
+  echo "stale" >"$dir/etc/mtab"
+  cp "$(busybox_tar)" "$dir/image.tar"
+  tar --numeric-owner --owner=0 --group=0 -C "$dir" -rf "$dir/image.tar" ./etc/mtab
+  skiff import "$dir/image.tar" mtab:1 >/dev/null
+  run skiff run --rm --network none mtab:1 readlink /etc/mtab
+  [ "$status" -eq 0 ]
+  [ "$output" = "/proc/mounts" ]
+  # A symlink the image made (escaping or not) is replaced, never followed.
+  rm "$dir/etc/mtab"
+  ln -s ../../../../../../tmp/skiff-mtab-escape "$dir/etc/mtab"
+  cp "$(busybox_tar)" "$dir/image2.tar"
+  tar --numeric-owner --owner=0 --group=0 -C "$dir" -rf "$dir/image2.tar" ./etc/mtab
+  skiff import "$dir/image2.tar" mtab:2 >/dev/null
+  run skiff run --rm --network none mtab:2 readlink /etc/mtab
+  [ "$output" = "/proc/mounts" ]
+  [ ! -e /tmp/skiff-mtab-escape ]
+}
+
+@test "run: a volume at /run gets no .containerenv written into it" {
+  local dir="$BATS_TEST_TMPDIR/runvol"
+  mkdir -p "$dir"
+  run skiff run --rm --network none -v "$dir:/run" busybox sh -c 'ls -A /run; test -f /.dockerenv && echo dockerenv'
+  [ "$status" -eq 0 ]
+  [ "$output" = "dockerenv" ]
+  [ -z "$(ls -A "$dir")" ]
+}
+
+@test "exec sees the same /.dockerenv and /etc/mtab" {
+  local id
+  id=$(skiff run -d --network none busybox sleep 60)
+  run skiff exec "$id" sh -c 'test -f /.dockerenv && test -f /run/.containerenv && readlink /etc/mtab'
+  [ "$output" = "/proc/mounts" ]
+  skiff rm -f "$id" >/dev/null
+}
