@@ -101,3 +101,14 @@ GR
   [ "$output" = "/proc/mounts" ]
   skiff rm -f "$id" >/dev/null
 }
+
+@test "run --init: PID 1 is docker-init, run as Docker runs tini" {
+  local script='cat /proc/1/comm; echo "$(tr "\0" " " </proc/1/cmdline | sed "s/ *$//")"; ps -o pid,comm,args | sed -n 2p'
+  run skiff run --rm --network none --init busybox sh -c "$script"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "docker-init" ]
+  # (The kernel pads cmdline with the zeros left of the CLI's arguments;
+  # ps trims them as it does for any process.)
+  [ "${lines[1]}" = "/sbin/docker-init -- sh -c $script" ]
+  [ "$(echo "${lines[2]}" | tr -s ' ' | sed 's/^ //')" = "1 docker-init /sbin/docker-init -- sh -c $script" ]
+}

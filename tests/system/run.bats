@@ -555,7 +555,7 @@ EOF
   run skiff_run --rm --init busybox sh -c \
     'cat /proc/1/comm; echo pid=$$; (sleep 0.1 &); sleep 1; ps -o stat,comm | grep -c "^Z" || true'
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" = "init" ]
+  [ "${lines[0]}" = "docker-init" ]
   [ "${lines[1]}" != "pid=1" ]
   [ "${lines[2]}" = "0" ]
   run skiff_run --rm busybox sh -c 'cat /proc/1/comm; echo pid=$$'
