@@ -112,3 +112,13 @@ GR
   [ "${lines[1]}" = "/sbin/docker-init -- sh -c $script" ]
   [ "$(echo "${lines[2]}" | tr -s ' ' | sed 's/^ //')" = "1 docker-init /sbin/docker-init -- sh -c $script" ]
 }
+
+@test "ps: the COMMAND column quotes arguments with spaces and cuts as Docker" {
+  skiff create --name q busybox sh -c 'echo "a b"; sleep 9' >/dev/null
+  run skiff ps -a --format '{{.Command}}'
+  [ "$output" = "\"sh -c 'echo \\\"a b\\\"; …\"" ]
+  run skiff ps -a --no-trunc --format '{{.Command}}'
+  [ "$output" = "\"sh -c 'echo \\\"a b\\\"; sleep 9'\"" ]
+  run skiff ps -a
+  [[ "${lines[1]}" == *"   \"sh -c 'echo \\\"a b\\\"; …\"   "* ]]
+}

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "../image/views.hpp"
+#include "skiff/cli/ps_command.hpp"
 #include "skiff/image/reference.hpp"
 #include "skiff/util/strings.hpp"
 #include "skiff/util/timefmt.hpp"
@@ -57,10 +58,6 @@ static std::string image_display(const engine::ContainerView &v) {
   return v.config.image_id.substr(0, 12);
 }
 
-static std::string shell_words(const std::vector<std::string> &argv) {
-  return str::join(argv, " ");
-}
-
 json ps_headers() {
   return {{"ID", "CONTAINER ID"}, {"Image", "IMAGE"},       {"Command", "COMMAND"},
           {"CreatedAt", "CREATED AT"}, {"RunningFor", "CREATED"}, {"Ports", "PORTS"},
@@ -71,9 +68,6 @@ json ps_headers() {
 
 json ps_row(const engine::ContainerView &v, bool no_trunc, int64_t now) {
   const auto &c = v.config;
-  std::string cmd = shell_words(c.argv());
-  if (!no_trunc && cmd.size() > 20)
-    cmd = cmd.substr(0, 19) + "…";
   std::vector<std::string> labels, mounts;
   for (const auto &[k, val] : c.labels)
     labels.push_back(k + "=" + val);
@@ -92,7 +86,7 @@ json ps_row(const engine::ContainerView &v, bool no_trunc, int64_t now) {
   std::string network = network_name(c.network);
   return {{"ID", no_trunc ? c.id : c.id.substr(0, 12)},
           {"Image", image_display(v)},
-          {"Command", "\"" + cmd + "\""},
+          {"Command", cli::ps_command(c.argv(), no_trunc)},
           {"CreatedAt", created_at},
           {"RunningFor", timefmt::human_duration(now - c.created) + " ago"},
           {"Ports", ""},
