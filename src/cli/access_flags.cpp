@@ -14,7 +14,7 @@ std::vector<Flag> registry_access_flags() {
            "Use the certificates in this directory (*.crt, *.cert, *.key) for the registry", "files",
            "string"},
           {"tls-verify", 0, FlagKind::boolean,
-           "Require HTTPS and verify certificates (--tls-verify=false also allows plain HTTP; default: true unless registries.conf marks the registry insecure)"}};
+           "Require HTTPS and verify certificates (--tls-verify=false also allows plain HTTP; default: true unless the registry is on this machine (127.0.0.0/8, ::1) or registries.conf marks it insecure)"}};
 }
 
 engine::RegistryAccess registry_access(const Args &a) {

@@ -1,5 +1,7 @@
 #include "registry_access.hpp"
 
+#include <netdb.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -7,6 +9,7 @@
 
 #include "skiff/registry/auth_file.hpp"
 #include "skiff/registry/certs.hpp"
+#include "skiff/registry/local.hpp"
 #include "skiff/util/fs.hpp"
 
 namespace skiff::engine {
@@ -14,6 +17,28 @@ namespace skiff::engine {
 static std::string env(const char *name) {
   const char *v = std::getenv(name);
   return v ? std::string(v) : std::string();
+}
+
+// The addresses a registry's host resolves to, as Docker looks them up to
+// tell a local registry; none when it does not resolve (the connection
+// will say why).
+static std::vector<std::string> host_addresses(std::string_view domain) {
+  std::string host = registry::domain_host(domain);
+  if (domain == "docker.io" || registry::is_loopback_address(host))
+    return {};
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo *res = nullptr;
+  if (::getaddrinfo(host.c_str(), nullptr, &hints, &res) != 0)
+    return {};
+  std::vector<std::string> out;
+  for (auto *ai = res; ai; ai = ai->ai_next) {
+    char buf[NI_MAXHOST];
+    if (::getnameinfo(ai->ai_addr, ai->ai_addrlen, buf, sizeof buf, nullptr, 0, NI_NUMERICHOST) == 0)
+      out.emplace_back(buf);
+  }
+  ::freeaddrinfo(res);
+  return out;
 }
 
 // The registries.conf entry for a repository, refusing what it forbids
@@ -40,7 +65,12 @@ Result<registry::ClientOptions> client_options(std::string_view repository, cons
   auto conf = TRY(registries_conf());
   const auto *entry = TRY(conf_entry(conf, repository));
   registry::ClientOptions o;
-  o.tls_verify = a.tls_verify.value_or(!(entry && entry->insecure));
+  // Unless --tls-verify says otherwise: insecure as registries.conf says,
+  // or else, as in Docker, when the registry is on this machine.
+  bool insecure = entry && entry->insecure_set
+                      ? entry->insecure
+                      : registry::insecure_by_default(domain, host_addresses(domain));
+  o.tls_verify = a.tls_verify.value_or(!insecure);
   o.credentials = std::move(creds);
   auto roots = registry::cert_roots(env("HOME"), env("XDG_CONFIG_HOME"), root);
   o.tls = TRY(registry::load_tls_options(registry::api_host(domain), a.cert_dir, roots, o.tls_verify));

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "lexer.hpp"
+#include "skiff/gotmpl/template.hpp"
 
 namespace skiff::gotmpl::detail {
 
@@ -71,6 +72,14 @@ std::string go_quote(std::string_view s, char quote, bool ascii_only) {
   out += quote;
   return out;
 }
+
+} // namespace skiff::gotmpl::detail
+
+namespace skiff::gotmpl {
+std::string quote(std::string_view s) { return detail::go_quote(s); }
+} // namespace skiff::gotmpl
+
+namespace skiff::gotmpl::detail {
 
 Decimal shortest_decimal(double v) {
   Decimal d;

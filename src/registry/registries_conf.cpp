@@ -63,6 +63,7 @@ Result<RegistryEntry> entry(const toml::node &n, std::string_view name) {
   e.location = TRY(text(t, "location", name));
   e.prefix = TRY(text(t, "prefix", name));
   e.insecure = TRY(boolean(t, "insecure", name));
+  e.insecure_set = t.contains("insecure");
   e.blocked = TRY(boolean(t, "blocked", name));
   while (!e.location.empty() && e.location.back() == '/')
     e.location.pop_back();
@@ -110,8 +111,10 @@ Status parse_v1(const toml::node &n, RegistriesConf &c, std::string_view name) {
     }
     (*it).*field = true;
   };
-  for (const auto &r : TRY(list("insecure")))
+  for (const auto &r : TRY(list("insecure"))) {
     mark(r, &RegistryEntry::insecure);
+    mark(r, &RegistryEntry::insecure_set);
+  }
   for (const auto &r : TRY(list("block")))
     mark(r, &RegistryEntry::blocked);
   return {};

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <string>
 
 #include "process_setup.hpp"
 #include "skiff/runtime/caps.hpp"
@@ -136,10 +137,14 @@ void init_child(const InitSpec &p, int go_fd, const sys::ChildChannel &ch) {
       // This process was never exec'd: it still holds the CLI's fds, its
       // command line and environment. Drop the fds, blank the strings, and
       // make it non-dumpable so the container cannot ptrace it or read its
-      // /proc entries.
+      // /proc entries. It shows as Docker's tini does: `docker-init`, run
+      // as `/sbin/docker-init -- COMMAND...` (cut to the room argv had).
       ::close_range(3, ~0U, 0);
-      sys::set_proc_title("init");
-      ::prctl(PR_SET_NAME, "init");
+      std::string title("/sbin/docker-init\0--", 20);
+      for (const auto &arg : p.argv)
+        title += '\0' + arg;
+      sys::set_proc_title(title);
+      ::prctl(PR_SET_NAME, "docker-init");
       ::prctl(PR_SET_DUMPABLE, 0);
       run_as_init(child);
     }

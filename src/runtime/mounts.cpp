@@ -212,6 +212,35 @@ static Status mount_cgroups(sys::MountOps &ops, int root_fd, const InitSpec &p) 
   return {};
 }
 
+// The files Docker's init layer puts in every container: an empty
+// /.dockerenv, and /etc/mtab a link to /proc/mounts whatever the image
+// had there (bar a directory); and Podman's /run/.containerenv, empty as
+// it is for an unprivileged container. Made in the container's own layer
+// through fds opened in the root, before anything is mounted, so neither
+// an image's symlinks nor a volume can take the writes elsewhere.
+static Status make_engine_files(sys::MountOps &ops, int root_fd) {
+  auto empty_file = [&](const std::string &path, mode_t mode) -> Status {
+    auto dir = TRY(ops.mkdir_in_root(root_fd, fs::dirname(path)));
+    std::string name = fs::basename(path);
+    UniqueFd f = ops.openat(dir.get(), name.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (!f && errno != EEXIST)
+      return sys_error("creating {}", path);
+    return {};
+  };
+  TRY_STATUS(empty_file("/.dockerenv", 0755));
+  TRY_STATUS(empty_file("/run/.containerenv", 0644));
+  auto etc = TRY(ops.mkdir_in_root(root_fd, "/etc"));
+  if (ops.symlinkat("/proc/mounts", etc.get(), "mtab") == 0)
+    return {};
+  if (errno != EEXIST)
+    return sys_error("creating /etc/mtab");
+  if (ops.unlinkat(etc.get(), "mtab", 0) < 0)
+    return errno == EISDIR ? Status{} : Status(sys_error("replacing /etc/mtab"));
+  if (ops.symlinkat("/proc/mounts", etc.get(), "mtab") < 0)
+    return sys_error("creating /etc/mtab");
+  return {};
+}
+
 Status mount_all(sys::MountOps &ops, const InitSpec &p) {
   UniqueFd root = ops.open(p.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (!root)
@@ -221,6 +250,7 @@ Status mount_all(sys::MountOps &ops, const InitSpec &p) {
   for (const auto &m : p.mounts)
     if (m.fill_from_root && ops.dir_empty(m.source))
       TRY_STATUS(fill_volume(ops, root.get(), m));
+  TRY_STATUS(make_engine_files(ops, root.get()));
   for (const auto &m : p.mounts) {
     using K = MountOp::Kind;
     bool file = false;

@@ -1,5 +1,7 @@
 #include "skiff/runtime/user.hpp"
 
+#include <algorithm>
+
 #include "skiff/util/strings.hpp"
 
 namespace skiff::runtime {
@@ -86,12 +88,16 @@ Result<ExecUser> resolve_user(std::string_view spec, std::string_view passwd,
       if (e.f.size() < 4)
         continue;
       for (const auto &m : str::split(e.f[3], ','))
-        if (m == user_name) {
-          if (auto g = number(e.f[2]); g && *g != u.gid)
+        if (m == user_name)
+          if (auto g = number(e.f[2]))
             u.groups.push_back(*g);
-        }
     }
   }
+  // Docker lists the primary group among the additional ones and runc
+  // sets them as a set; the kernel keeps them sorted.
+  u.groups.push_back(u.gid);
+  std::sort(u.groups.begin(), u.groups.end());
+  u.groups.erase(std::unique(u.groups.begin(), u.groups.end()), u.groups.end());
   return u;
 }
 

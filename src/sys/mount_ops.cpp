@@ -69,6 +69,9 @@ public:
   int symlinkat(const char *target, int dir_fd, const char *name) override {
     return ::symlinkat(target, dir_fd, name);
   }
+  int unlinkat(int dir_fd, const char *name, int flags) override {
+    return ::unlinkat(dir_fd, name, flags);
+  }
   int fstatvfs(int fd, struct statvfs *sv) override { return ::fstatvfs(fd, sv); }
   Status copy_tree(int src_dir_fd, int dst_dir_fd) override {
     return fs::copy_tree(src_dir_fd, dst_dir_fd);

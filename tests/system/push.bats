@@ -325,3 +325,33 @@ every_layer() {
   [ "$(skiff2 image inspect --format '{{.Id}}' "$REG_TLS/killed/big:1")" = \
     "$(skiff image inspect --format '{{.Id}}' big:1)" ]
 }
+
+# As Docker: a registry on this machine (127.0.0.0/8, ::1, a name such as
+# localhost resolving there) takes plain HTTP, or a certificate nobody
+# signed, with no flag and no configuration.
+@test "push: a registry on 127.0.0.1 or localhost needs no flag or configuration" {
+  unset CONTAINERS_REGISTRIES_CONF
+  local local_plain=localhost:${REG_PLAIN#*:}
+  load_app "$REG_PLAIN/local/app:1" "$local_plain/local/app:2" "$REG_TLS/local/app:3"
+  run skiff push "$REG_PLAIN/local/app:1"
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ "${lines[0]}" = "The push refers to repository [$REG_PLAIN/local/app]" ]
+  [[ "${lines[-1]}" == "1: digest: sha256:"* ]]
+  run skiff push -q "$local_plain/local/app:2"
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ "$output" = "$local_plain/local/app:2" ]
+  curl -sf "http://$REG_PLAIN/v2/local/app/tags/list" | jq -e '(.tags | sort) == ["1", "2"]' >/dev/null
+  # The TLS registry's CA is known nowhere: its certificate goes unchecked.
+  printf %s "$REG_PASS" | skiff login -u "$REG_USER" --password-stdin "$REG_TLS"
+  run skiff push -q "$REG_TLS/local/app:3"
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ "$output" = "$REG_TLS/local/app:3" ]
+  # --tls-verify=true still insists.
+  run skiff push --tls-verify=true "$REG_PLAIN/local/app:1"
+  assert_error 1 "cannot reach registry $REG_PLAIN"
+  # And so does registries.conf saying insecure = false.
+  export CONTAINERS_REGISTRIES_CONF=$BATS_TEST_TMPDIR/registries.conf
+  printf '[[registry]]\nlocation = "%s"\ninsecure = false\n' "$local_plain" >"$CONTAINERS_REGISTRIES_CONF"
+  run skiff push "$local_plain/local/app:2"
+  assert_error 1 "cannot reach registry $local_plain"
+}

@@ -8,6 +8,11 @@
 #              skiff as --cert-dir and to skopeo as --dest-cert-dir
 #   REG_CERTS_D  its parent: a certs.d tree with one directory per host:port
 #   REG_TLS_STORAGE  the TLS registry's storage root (tests corrupt blobs)
+#   CONTAINERS_REGISTRIES_CONF  a registries.conf marking these registries
+#              `insecure = false`: on 127.0.0.1 they would otherwise be
+#              insecure by default, as in Docker, and the tests of
+#              certificates and of plain HTTP refused would prove nothing.
+#              Tests of that default unset it (local_registry_default).
 # and, only where a file calls start_token_registry:
 #   REG_TOKEN  host:port of a TLS registry with token (Bearer) auth, whose
 #              tokens come from tests/system/token-server (TOKEN_DIR)
@@ -90,6 +95,8 @@ start_registries() {
   export REG_CERTS_D=$REG_DIR/certs.d
   export REG_CERTS=$REG_CERTS_D/$REG_TLS
   export REG_TLS_STORAGE=$REG_DIR/tls/storage
+  export CONTAINERS_REGISTRIES_CONF=$REG_DIR/registries.conf
+  printf '[[registry]]\nlocation = "%s"\ninsecure = false\n' "$REG_TLS" "$REG_PLAIN" >"$CONTAINERS_REGISTRIES_CONF"
   mkdir -p "$REG_CERTS"
   cp "$REG_DIR/ca.crt" "$REG_CERTS/ca.crt"
 }
@@ -116,6 +123,7 @@ start_token_registry() {
   local port
   port=$(start_registry token token) || return 1
   export TOKEN_DIR TOKEN_REALM REG_TOKEN=127.0.0.1:$port
+  printf '[[registry]]\nlocation = "%s"\ninsecure = false\n' "$REG_TOKEN" >>"$CONTAINERS_REGISTRIES_CONF"
   mkdir -p "$REG_CERTS_D/$REG_TOKEN"
   cp "$REG_DIR/ca.crt" "$REG_CERTS_D/$REG_TOKEN/ca.crt"
 }

@@ -109,8 +109,9 @@ stored_layers() {
   local auth=$XDG_RUNTIME_DIR/containers/auth.json
   [ "$(stat -c %a "$auth")" = 600 ]
   [ "$(jq -r --arg r "$REG_TLS" '.auths[$r].auth' "$auth" | base64 -d)" = "$REG_USER:$REG_PASS" ]
+  # The registry logged in to, and those registries.conf names.
   run skiff __complete logout ''
-  [ "$output" = "$REG_TLS" ]
+  [ "$output" = "$(printf '%s\n' "$REG_PLAIN" "$REG_TLS" | sort)" ]
 
   run pull_tls "$REG_TLS/busybox"
   [ "$status" -eq 0 ]
@@ -307,6 +308,25 @@ EOF
   [ "$output" = "$REG_PLAIN/busybox:latest" ]
   run skiff run --rm "$REG_PLAIN/busybox" echo plain
   [ "$output" = plain ]
+}
+
+# As Docker: a registry on this machine needs no flag or configuration.
+@test "pull: a registry on 127.0.0.1 or localhost needs no flag or configuration" {
+  unset CONTAINERS_REGISTRIES_CONF
+  local local_plain=localhost:${REG_PLAIN#*:}
+  run skiff pull -q "$REG_PLAIN/busybox"
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ "$output" = "$REG_PLAIN/busybox:latest" ]
+  run skiff pull -q "$local_plain/busybox"
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ "$output" = "$local_plain/busybox:latest" ]
+  run skiff run --rm --network none "$local_plain/busybox" echo plain
+  [ "$output" = plain ]
+  # A certificate no CA here signed is not checked either.
+  printf %s "$REG_PASS" | skiff login -u "$REG_USER" --password-stdin "$REG_TLS"
+  run skiff pull -q "$REG_TLS/busybox"
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ "$output" = "$REG_TLS/busybox:latest" ]
 }
 
 @test "pull: zstd layers" {
@@ -506,6 +526,7 @@ EOF
   cp "$REG_CERTS/ca.crt" "$HOME/.config/containers/certs.d/$REG_TLS/"
   login_tls >/dev/null
   # The user's file, found without being named.
+  unset CONTAINERS_REGISTRIES_CONF
   cat > "$HOME/.config/containers/registries.conf" <<EOF
 # a test's registries
 unqualified-search-registries = ["$REG_PLAIN", "$REG_TLS"]
@@ -548,8 +569,9 @@ EOF
 @test "registries.conf: CONTAINERS_REGISTRIES_CONF, blocked registries, errors naming the file" {
   local conf=$BATS_TEST_TMPDIR/registries.conf
   export CONTAINERS_REGISTRIES_CONF=$conf
-  # Without an insecure entry a plain-HTTP registry is refused.
-  printf '[[registry]]\nlocation = "%s"\n' "$REG_PLAIN" > "$conf"
+  # An entry saying insecure = false refuses plain HTTP, even from a
+  # registry on this machine.
+  printf '[[registry]]\nlocation = "%s"\ninsecure = false\n' "$REG_PLAIN" > "$conf"
   run skiff pull "$REG_PLAIN/busybox"
   assert_error 1 "cannot reach registry $REG_PLAIN"
   [[ $output == *"mark it insecure in registries.conf"* ]]

@@ -39,7 +39,6 @@ teardown_file() {
 
 setup() {
   own_home
-  unset CONTAINERS_REGISTRIES_CONF
 }
 
 login_tls() {
@@ -107,8 +106,8 @@ login_tls() {
 
 @test "search: a short term searches the registries.conf search list" {
   export CONTAINERS_REGISTRIES_CONF=$BATS_TEST_TMPDIR/registries.conf
-  printf 'unqualified-search-registries = ["%s", "%s"]\n[[registry]]\nlocation = "%s"\ninsecure = true\n' \
-    "$REG_PLAIN" "$REG_TLS" "$REG_PLAIN" > "$CONTAINERS_REGISTRIES_CONF"
+  printf 'unqualified-search-registries = ["%s", "%s"]\n[[registry]]\nlocation = "%s"\ninsecure = true\n[[registry]]\nlocation = "%s"\ninsecure = false\n' \
+    "$REG_PLAIN" "$REG_TLS" "$REG_PLAIN" "$REG_TLS" > "$CONTAINERS_REGISTRIES_CONF"
   # The TLS registry cannot be searched (its CA is unknown): a warning, and
   # the plain one's results.
   run --separate-stderr skiff search --format '{{.Name}}' busy

@@ -146,6 +146,9 @@ public:
   int symlinkat(const char *target, int dir_fd, const char *name) override {
     return record({"symlinkat", child(dir_fd, name), target, "", 0, ""});
   }
+  int unlinkat(int dir_fd, const char *name, int flags) override {
+    return record({"unlinkat", child(dir_fd, name), "", "", static_cast<unsigned long>(flags), ""});
+  }
   int fstatvfs(int fd, struct statvfs *sv) override {
     *sv = {};
     auto f = statvfs_flags.find(fd_paths_[fd]);

@@ -203,6 +203,57 @@ TEST_CASE("mount sequence: the vfs copy root is bound, fuse-overlayfs mounted an
   CHECK(sent < at(ops, "mount", "/proc"));
 }
 
+TEST_CASE("mount sequence: Docker's and Podman's files made in the root before any mount",
+          "[mount_sequence]") {
+  auto in = inputs();
+  in.config.mounts = {{"volume", "data", "/run", false, false, {}}};
+  in.volume_dirs = {{"data", "/s/volumes/data/_data"}};
+  auto ops = host();
+  REQUIRE(run(ops, spec(in)));
+
+  const unsigned long create = O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC;
+  const auto dockerenv = ops.calls[at(ops, "openat", "/.dockerenv")];
+  CHECK(dockerenv.flags == create);
+  CHECK(dockerenv.data == "755");
+  const auto containerenv = ops.calls[at(ops, "openat", "/run/.containerenv")];
+  CHECK(containerenv.flags == create);
+  CHECK(containerenv.data == "644");
+  CHECK(ops.calls[at(ops, "symlinkat", "/etc/mtab")].source == "/proc/mounts");
+  CHECK_FALSE(called(ops, "unlinkat", "/etc/mtab"));
+  // In the container's layer: after the volume at /run is filled (so it
+  // does not get .containerenv) and before it or anything else is mounted.
+  CHECK(at(ops, "copy_tree", "/s/volumes/data/_data") < at(ops, "openat", "/.dockerenv"));
+  CHECK(at(ops, "mount", kRoot) < at(ops, "openat", "/.dockerenv"));
+  CHECK(at(ops, "symlinkat", "/etc/mtab") < at(ops, "mount", "/proc"));
+  CHECK(at(ops, "openat", "/run/.containerenv") < at(ops, "mount", "/run"));
+}
+
+TEST_CASE("mount sequence: an image's /etc/mtab is replaced by the link, bar a directory",
+          "[mount_sequence]") {
+  auto ops = host();
+  ops.fail("symlinkat", "/etc/mtab", EEXIST);
+  REQUIRE(run(ops, spec(inputs())));
+  auto links = ops.of("symlinkat");
+  CHECK(std::count_if(links.begin(), links.end(), [](const MountCall &c) {
+          return c.target == "/etc/mtab" && c.source == "/proc/mounts";
+        }) == 2);
+  size_t unlink = at(ops, "unlinkat", "/etc/mtab");
+  CHECK(ops.calls[unlink - 1].op == "symlinkat");
+  CHECK(ops.calls[unlink + 1].op == "symlinkat");
+
+  auto dir = host();
+  dir.fail("symlinkat", "/etc/mtab", EEXIST);
+  dir.fail("unlinkat", "/etc/mtab", EISDIR);
+  REQUIRE(run(dir, spec(inputs())));
+  CHECK(called(dir, "unlinkat", "/etc/mtab"));
+  CHECK(dir.of("symlinkat").size() == links.size() - 1);
+
+  // An already existing /.dockerenv is left as it is.
+  auto env = host();
+  env.fail("openat", "/.dockerenv", EEXIST);
+  REQUIRE(run(env, spec(inputs())));
+}
+
 TEST_CASE("mount sequence: binds and volumes after their parents, volumes filled first",
           "[mount_sequence]") {
   auto in = inputs();

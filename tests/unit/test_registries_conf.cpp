@@ -65,6 +65,13 @@ blocked = true
   CHECK(c.registries[2].prefix == "evil.example");
   CHECK(c.registries[2].blocked);
   CHECK_FALSE(c.registries[2].insecure);
+  // Whether `insecure` was written: an explicit false keeps a local
+  // registry verified.
+  CHECK(c.registries[0].insecure_set);
+  CHECK_FALSE(c.registries[2].insecure_set);
+  auto secure = conf("[[registry]]\nlocation = \"localhost:5000\"\ninsecure = false\n");
+  CHECK(secure.registries.at(0).insecure_set);
+  CHECK_FALSE(secure.registries.at(0).insecure);
 }
 
 TEST_CASE("registries.conf: the longest prefix on whole components", "[registries]") {
@@ -119,7 +126,9 @@ registries = ['b.example']
   CHECK(c.search == std::vector<std::string>{"a.example", "docker.io"});
   REQUIRE(c.registries.size() == 2);
   CHECK(c.find("a.example/x")->insecure);
+  CHECK(c.find("a.example/x")->insecure_set);
   CHECK(c.find("b.example/x")->blocked);
+  CHECK_FALSE(c.find("b.example/x")->insecure_set);
 }
 
 TEST_CASE("registries.conf: drop-ins replace the search list and same-prefix entries", "[registries]") {

@@ -19,6 +19,9 @@ namespace detail {
 struct Tree;
 }
 
+// Go's strconv.Quote, which docker/cli applies to some columns.
+std::string quote(std::string_view s);
+
 // A parsed template. Copies share the immutable parse tree.
 class Template {
 public:

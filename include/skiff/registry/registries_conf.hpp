@@ -19,6 +19,9 @@ struct RegistryEntry {
   std::string location;  // where they are pulled from; empty for a wildcard prefix
   bool insecure = false; // plain HTTP and unverified certificates allowed
   bool blocked = false;  // pulls refused
+  // `insecure` was written (true or false): it then decides, where
+  // otherwise a registry on this machine is insecure (registry/local.hpp).
+  bool insecure_set = false;
 };
 
 struct RegistriesConf {

@@ -15,7 +15,10 @@ namespace skiff::runtime {
 struct ExecUser {
   uid_t uid = 0;
   gid_t gid = 0;
-  std::vector<gid_t> groups;  // supplementary groups from /etc/group
+  // Supplementary groups, sorted and unique: the primary group and, when
+  // no group was named, every /etc/group entry listing the user by name
+  // (moby's getUser, runc's GetExecUser).
+  std::vector<gid_t> groups;
   std::string home = "/";
 };
 

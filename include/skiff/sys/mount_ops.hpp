@@ -53,6 +53,7 @@ public:
   virtual int fchmodat(int dir_fd, const char *name, mode_t mode) = 0;
   virtual int fchownat(int dir_fd, const char *name, uid_t uid, gid_t gid) = 0;
   virtual int symlinkat(const char *target, int dir_fd, const char *name) = 0;
+  virtual int unlinkat(int dir_fd, const char *name, int flags) = 0;
   virtual int fstatvfs(int fd, struct statvfs *sv) = 0;
   // fs::copy_tree: a volume filled from the image.
   virtual Status copy_tree(int src_dir_fd, int dst_dir_fd) = 0;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "../image/views.hpp"
+#include "skiff/cli/ps_command.hpp"
 #include "skiff/engine/container_filter.hpp"
 #include "skiff/image/reference.hpp"
 #include "skiff/util/strings.hpp"
@@ -47,10 +48,6 @@ static std::string image_display(const engine::ContainerView &v) {
   return v.config.image_id.substr(0, 12);
 }
 
-static std::string shell_words(const std::vector<std::string> &argv) {
-  return str::join(argv, " ");
-}
-
 json ps_headers() {
   return {{"ID", "CONTAINER ID"}, {"Image", "IMAGE"},       {"Command", "COMMAND"},
           {"CreatedAt", "CREATED AT"}, {"RunningFor", "CREATED"}, {"Ports", "PORTS"},
@@ -61,9 +58,6 @@ json ps_headers() {
 
 json ps_row(const engine::ContainerView &v, bool no_trunc, int64_t now) {
   const auto &c = v.config;
-  std::string cmd = shell_words(c.argv());
-  if (!no_trunc && cmd.size() > 20)
-    cmd = cmd.substr(0, 19) + "…";
   std::vector<std::string> labels, mounts;
   for (const auto &[k, val] : c.labels)
     labels.push_back(k + "=" + val);
@@ -82,7 +76,7 @@ json ps_row(const engine::ContainerView &v, bool no_trunc, int64_t now) {
   std::string network = engine::network_name(c.network);
   return {{"ID", no_trunc ? c.id : c.id.substr(0, 12)},
           {"Image", image_display(v)},
-          {"Command", "\"" + cmd + "\""},
+          {"Command", cli::ps_command(c.argv(), no_trunc)},
           {"CreatedAt", created_at},
           {"RunningFor", timefmt::human_duration(now - c.created) + " ago"},
           {"Ports", ""},

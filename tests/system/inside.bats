@@ -1,0 +1,124 @@
+#!/usr/bin/env bats
+# What a process sees inside a container, as Docker 24+ sets it up: its
+# supplementary groups, /.dockerenv and /run/.containerenv, /etc/mtab, the
+# --init process at PID 1; and how `ps` shows the command.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+setup() {
+  load_busybox
+}
+
+# An image with Alpine's /etc/group, where Docker's `id` lists root in
+# eleven groups: its primary one and every group naming it. Rootless too,
+# as rootless Docker and Podman: the groups are in the subgid range.
+@test "run: the supplementary groups are Docker's, from the image's /etc/group" {
+  local dir="$BATS_TEST_TMPDIR/alpinegroups"
+  mkdir -p "$dir/etc"
+  cat >"$dir/etc/group" <<'GR'
+root:x:0:root
+bin:x:1:root,bin,daemon
+daemon:x:2:root,bin,daemon
+sys:x:3:root,bin,adm
+adm:x:4:root,adm,daemon
+tty:x:5:
+disk:x:6:root,adm
+wheel:x:10:root
+floppy:x:11:root
+dialout:x:20:root
+tape:x:26:root
+video:x:27:root
+staff:x:50:user
+user:x:1000:
+GR
+  cp "$(busybox_tar)" "$dir/image.tar"
+  tar --numeric-owner --owner=0 --group=0 -C "$dir" -rf "$dir/image.tar" ./etc/group
+  skiff import --change 'CMD ["sh"]' "$dir/image.tar" alpinegroups:1 >/dev/null
+  run skiff run --network none --rm alpinegroups:1 id
+  [ "$status" -eq 0 ]
+  [ "$output" = "uid=0(root) gid=0(root) groups=0(root),1(bin),2(daemon),3(sys),4(adm),6(disk),10(wheel),11(floppy),20(dialout),26(tape),27(video)" ]
+  run skiff run --network none --rm -u user alpinegroups:1 id
+  [ "$output" = "uid=1000(user) gid=1000(user) groups=50(staff),1000(user)" ]
+  run skiff run --network none --rm -u 4242 alpinegroups:1 id
+  [ "$output" = "uid=4242 gid=0(root) groups=0(root)" ]
+  local id
+  id=$(skiff run -d --network none alpinegroups:1 sleep 60)
+  run skiff exec "$id" id
+  [ "$output" = "uid=0(root) gid=0(root) groups=0(root),1(bin),2(daemon),3(sys),4(adm),6(disk),10(wheel),11(floppy),20(dialout),26(tape),27(video)" ]
+  run skiff exec -u user "$id" id
+  [ "$output" = "uid=1000(user) gid=1000(user) groups=50(staff),1000(user)" ]
+  skiff rm -f "$id" >/dev/null
+}
+
+@test "run: /.dockerenv and /run/.containerenv are empty files, /etc/mtab links to /proc/mounts" {
+  run skiff run --rm --network none busybox sh -c \
+    'stat -c "%n %s %a %U" /.dockerenv /run/.containerenv; ls -l /etc/mtab | sed "s/.* \/etc/\/etc/"; head -1 /etc/mtab | cut -d" " -f2'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "/.dockerenv 0 755 root" ]
+  [ "${lines[1]}" = "/run/.containerenv 0 644 root" ]
+  [ "${lines[2]}" = "/etc/mtab -> /proc/mounts" ]
+  [ "${lines[3]}" = "/" ]
+  # With a read-only root too: they are there before it turns read-only.
+  run skiff run --rm --network none --read-only busybox sh -c 'test -f /.dockerenv && readlink /etc/mtab'
+  [ "$output" = "/proc/mounts" ]
+}
+
+@test "run: an image's own /etc/mtab gives way to the link, as Docker's init layer does" {
+  local dir="$BATS_TEST_TMPDIR/mtab"
+  mkdir -p "$dir/etc"
+  echo "stale" >"$dir/etc/mtab"
+  cp "$(busybox_tar)" "$dir/image.tar"
+  tar --numeric-owner --owner=0 --group=0 -C "$dir" -rf "$dir/image.tar" ./etc/mtab
+  skiff import "$dir/image.tar" mtab:1 >/dev/null
+  run skiff run --rm --network none mtab:1 readlink /etc/mtab
+  [ "$status" -eq 0 ]
+  [ "$output" = "/proc/mounts" ]
+  # A symlink the image made (escaping or not) is replaced, never followed.
+  rm "$dir/etc/mtab"
+  ln -s ../../../../../../tmp/skiff-mtab-escape "$dir/etc/mtab"
+  cp "$(busybox_tar)" "$dir/image2.tar"
+  tar --numeric-owner --owner=0 --group=0 -C "$dir" -rf "$dir/image2.tar" ./etc/mtab
+  skiff import "$dir/image2.tar" mtab:2 >/dev/null
+  run skiff run --rm --network none mtab:2 readlink /etc/mtab
+  [ "$output" = "/proc/mounts" ]
+  [ ! -e /tmp/skiff-mtab-escape ]
+}
+
+@test "run: a volume at /run gets no .containerenv written into it" {
+  local dir="$BATS_TEST_TMPDIR/runvol"
+  mkdir -p "$dir"
+  run skiff run --rm --network none -v "$dir:/run" busybox sh -c 'ls -A /run; test -f /.dockerenv && echo dockerenv'
+  [ "$status" -eq 0 ]
+  [ "$output" = "dockerenv" ]
+  [ -z "$(ls -A "$dir")" ]
+}
+
+@test "exec sees the same /.dockerenv and /etc/mtab" {
+  local id
+  id=$(skiff run -d --network none busybox sleep 60)
+  run skiff exec "$id" sh -c 'test -f /.dockerenv && test -f /run/.containerenv && readlink /etc/mtab'
+  [ "$output" = "/proc/mounts" ]
+  skiff rm -f "$id" >/dev/null
+}
+
+@test "run --init: PID 1 is docker-init, run as Docker runs tini" {
+  local script='cat /proc/1/comm; echo "$(tr "\0" " " </proc/1/cmdline | sed "s/ *$//")"; ps -o pid,comm,args | sed -n 2p'
+  run skiff run --rm --network none --init busybox sh -c "$script"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "docker-init" ]
+  # (The kernel pads cmdline with the zeros left of the CLI's arguments;
+  # ps trims them as it does for any process.)
+  [ "${lines[1]}" = "/sbin/docker-init -- sh -c $script" ]
+  [ "$(echo "${lines[2]}" | tr -s ' ' | sed 's/^ //')" = "1 docker-init /sbin/docker-init -- sh -c $script" ]
+}
+
+@test "ps: the COMMAND column quotes arguments with spaces and cuts as Docker" {
+  skiff create --name q busybox sh -c 'echo "a b"; sleep 9' >/dev/null
+  run skiff ps -a --format '{{.Command}}'
+  [ "$output" = "\"sh -c 'echo \\\"a b\\\"; …\"" ]
+  run skiff ps -a --no-trunc --format '{{.Command}}'
+  [ "$output" = "\"sh -c 'echo \\\"a b\\\"; sleep 9'\"" ]
+  run skiff ps -a
+  [[ "${lines[1]}" == *"   \"sh -c 'echo \\\"a b\\\"; …\"   "* ]]
+}
