@@ -175,12 +175,15 @@ static int run_rmi(Context &ctx, const Args &a) {
   auto eng = ctx.engine();
   if (!eng)
     return fail(eng.error());
+  // With -f an image that is not there is reported but is no failure,
+  // as in docker/cli image/remove.go; any other error still is.
   int rc = 0;
   for (const auto &name : a.positional) {
     auto lines = (*eng)->remove_image(name, a.flag("force"));
     if (!lines) {
       fail(lines.error());
-      rc = 1;
+      if (!a.flag("force") || lines.error().code != Errc::not_found)
+        rc = 1;
       continue;
     }
     for (const auto &l : *lines)
