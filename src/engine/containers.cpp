@@ -173,6 +173,13 @@ Result<std::string> Engine::create_container(const spec::CreateOptions &o, const
     return make_error(Errc::invalid,
                       "invalid container name \"{}\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
                       c.name);
+  // Docker checks a --mount bind's source when the container is created
+  // (moby volume/mounts linux_parser.go); a -v one is made at start.
+  for (const auto &m : c.mounts)
+    if (m.type == "bind" && !m.create_source && !fs::exists(m.source))
+      return make_error(Errc::invalid,
+                        "invalid mount config for type \"bind\": bind source path does not exist: {}",
+                        m.source);
   finish_removals();
   auto lock = TRY(store_.lock_containers());
   if (!c.name.empty()) {

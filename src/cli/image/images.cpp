@@ -239,9 +239,10 @@ static int run_load(Context &ctx, const Args &a) {
   auto lines = (*eng)->load_images(fd->get());
   if (!lines)
     return fail(lines.error());
-  if (!a.flag("quiet"))
-    for (const auto &l : *lines)
-      fmt::print("{}\n", l);
+  // The Loaded image lines come with or without -q, as Docker's do (its
+  // -q only quiets the progress, which skiff does not show).
+  for (const auto &l : *lines)
+    fmt::print("{}\n", l);
   return 0;
 }
 
