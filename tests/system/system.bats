@@ -172,7 +172,7 @@ teardown() {
     run --rm busybox echo via-docker-name
   [ "$output" = "via-docker-name" ]
   run "$BATS_TEST_TMPDIR/bin/docker" bogus
-  [ "$status" -eq 125 ]
+  [ "$status" -eq 1 ]
   [[ "${lines[0]}" == "skiff: "*"'bogus'"* ]]
 }
 
