@@ -116,14 +116,23 @@ Result<Args> parse_args(const Command &cmd, const std::vector<std::string> &argv
       break;
     }
   }
+  // A wrong argument count is a plain error in docker/cli (cli/required.go,
+  // v24): its message, then the usage line and summary, and exit 1, not
+  // the 125 of a bad flag.
+  auto bad_count = [&](std::string msg) {
+    return Error{Errc::invalid,
+                 fmt::format("{}\nSee 'skiff {} --help'.\n\nUsage:  skiff {} {}\n\n{}", msg,
+                             cmd.name, cmd.name, cmd.usage, cmd.summary),
+                 1};
+  };
   if (a.positional.size() < static_cast<size_t>(cmd.min_args))
-    return bad(fmt::format("\"skiff {}\" requires at least {} argument{}.", cmd.name, cmd.min_args,
-                           cmd.min_args == 1 ? "" : "s"));
+    return bad_count(fmt::format("\"skiff {}\" requires at least {} argument{}.", cmd.name,
+                                 cmd.min_args, cmd.min_args == 1 ? "" : "s"));
   if (cmd.max_args >= 0 && a.positional.size() > static_cast<size_t>(cmd.max_args))
-    return bad(cmd.max_args == 0
-                   ? fmt::format("\"skiff {}\" accepts no arguments.", cmd.name)
-                   : fmt::format("\"skiff {}\" requires at most {} argument{}.", cmd.name,
-                                 cmd.max_args, cmd.max_args == 1 ? "" : "s"));
+    return bad_count(cmd.max_args == 0
+                         ? fmt::format("\"skiff {}\" accepts no arguments.", cmd.name)
+                         : fmt::format("\"skiff {}\" requires at most {} argument{}.", cmd.name,
+                                       cmd.max_args, cmd.max_args == 1 ? "" : "s"));
   return a;
 }
 

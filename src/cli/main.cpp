@@ -104,11 +104,14 @@ int main(int argc, char **argv) {
       if (args[i] == g) {
         if (i + 1 < args.size() && args[i + 1] != "--help")
           return fail_text(fmt::format("'{} {}' is not a skiff command.\nSee 'skiff {} --help'", g,
-                                       args[i + 1], g));
+                                       args[i + 1], g),
+                           1);
         print_group(g);
         return 0;
       }
-    return fail_text(fmt::format("'{}' is not a skiff command.\nSee 'skiff --help'", args[i]));
+    // docker/cli (cmd/docker/docker.go, v24) returns a plain error here:
+    // exit 1, where a bad flag exits 125.
+    return fail_text(fmt::format("'{}' is not a skiff command.\nSee 'skiff --help'", args[i]), 1);
   }
   std::vector<std::string> rest(args.begin() + static_cast<long>(i + words), args.end());
   for (const auto &r : rest) {

@@ -59,11 +59,12 @@ Status Engine::remove_container(const std::string &id, bool force, bool volumes)
   {
     auto lock = TRY(store_.lock_containers());
     auto clock = TRY(store_.lock_container(id));
-    if (!force && active(TRY(store_.read_state(id))))
+    // Docker's words, which scripts grep for (moby daemon/delete.go).
+    if (auto st = TRY(store_.read_state(id)); !force && active(st))
       return make_error(Errc::conflict,
-                        "cannot remove container \"{}\": container is running: stop the container "
-                        "before removing or force remove (-f)",
-                        v.config.name);
+                        "You cannot remove a {} container {}. Stop the container before "
+                        "attempting removal or force remove",
+                        storage::status_name(st.status), id);
     // An --rm container's anonymous volumes go with it whoever removes it.
     volumes = volumes || v.config.auto_remove;
     TRY_STATUS(store_.begin_removal(v.config, volumes));

@@ -54,7 +54,7 @@ Result<std::string> Engine::find_container(std::string_view text) {
     if (!found.empty())
       return found;
   }
-  return make_error(Errc::not_found, "container \"{}\" not found", text);
+  return make_error(Errc::not_found, "No such container: {}", text);
 }
 
 void Engine::repair_state(const std::string &id, ContainerState &st) {
@@ -173,16 +173,23 @@ Result<std::string> Engine::create_container(const spec::CreateOptions &o, const
     return make_error(Errc::invalid,
                       "invalid container name \"{}\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
                       c.name);
+  // Docker checks a --mount bind's source when the container is created
+  // (moby volume/mounts linux_parser.go); a -v one is made at start.
+  for (const auto &m : c.mounts)
+    if (m.type == "bind" && !m.create_source && !fs::exists(m.source))
+      return make_error(Errc::invalid,
+                        "invalid mount config for type \"bind\": bind source path does not exist: {}",
+                        m.source);
   finish_removals();
   auto lock = TRY(store_.lock_containers());
   if (!c.name.empty()) {
     if (auto other = store_.id_for_name(c.name);
         other && fs::exists(store_.container_dir(*other) + "/config.json")) {
-      if (!replace)
-        return make_error(Errc::exists,
-                          "the container name \"{}\" is already in use by container {}: remove or "
-                          "rename that container, or use --replace",
-                          c.name, ids::short_id(*other));
+      if (!replace) {
+        Error e = storage::Store::name_in_use(c.name, *other);
+        e.message += " Or use --replace.";
+        return e;
+      }
       lock.release();
       TRY_STATUS(remove_container(*other, true, false));
       lock = TRY(store_.lock_containers());

@@ -57,8 +57,8 @@ Result<Engine::FoundImage> Engine::lookup_image(std::string_view text) {
   // Neither a name nor an ID: Docker's "invalid reference format".
   if (auto ref = image::parse_reference(text); !ref)
     return std::move(ref).error();
-  return Error{Errc::not_found, fmt::format("image \"{}\" not found (load or import it first)", text),
-               kExitRuntime};
+  // Docker's words, which scripts grep for (moby daemon/images errors.go).
+  return make_error(Errc::not_found, "No such image: {}", text);
 }
 
 Result<image::ImageConfig> Engine::image_config(const ImageRecord &img) {

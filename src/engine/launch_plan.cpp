@@ -152,7 +152,8 @@ void add_user_mounts(InitSpec &p, const LaunchInputs &in) {
     }
     bool nocopy = std::find(m.options.begin(), m.options.end(), "nocopy") != m.options.end();
     p.mounts.push_back({MountOp::Kind::bind, src, m.destination, 0, "", m.readonly, true,
-                        m.type == "volume" && !nocopy, bind_propagation(m.options)});
+                        m.type == "volume" && !nocopy, bind_propagation(m.options),
+                        m.type == "bind" && m.create_source});
   }
 }
 

@@ -45,7 +45,7 @@ Result<json> Engine::volume(const std::string &name) {
   std::string path = store_.volume_dir(name) + "/volume.json";
   auto text = fs::read_file(path);
   if (!text || name.find('/') != std::string::npos)
-    return make_error(Errc::not_found, "volume \"{}\" not found", name);
+    return make_error(Errc::not_found, "No such volume: {}", name);
   // Shown as it is by inspect: the fields other commands read are checked.
   auto doc = TRY(JsonDoc::parse(*text, path, Errc::failed));
   JsonField v = doc.root();

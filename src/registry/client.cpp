@@ -236,8 +236,20 @@ Result<FetchedManifest> Client::manifest(const std::string &path, const std::str
   std::string name = fmt::format("{}/{}{}{}", domain_, path, ref.rfind("sha256:", 0) == 0 ? "@" : ":", ref);
   if (resp.status == 404)
     return response_error(resp, fmt::format("manifest for {} not found", name));
-  if (resp.status != 200)
-    return response_error(resp, fmt::format("fetching the manifest of {}", name));
+  if (resp.status != 200) {
+    Error e = response_error(resp, fmt::format("fetching the manifest of {}", name));
+    // A pull refused for want of access: Docker's words, which scripts
+    // grep for (moby distribution/errors.go), then the registry's.
+    if ((resp.status == 401 && !opts_.credentials) || resp.status == 403) {
+      std::string repo = path;
+      if (domain_ == "docker.io" && repo.rfind("library/", 0) == 0)
+        repo.erase(0, 8);
+      e.message = fmt::format("pull access denied for {}{}, repository does not exist or may require "
+                              "'docker login': {}",
+                              domain_ == "docker.io" ? "" : domain_ + "/", repo, e.message);
+    }
+    return e;
+  }
   FetchedManifest m{std::move(resp.body), resp.header("content-type"), ""};
   m.digest = sha256_digest(m.body);
   if (ref.rfind("sha256:", 0) == 0 && m.digest != ref)

@@ -256,6 +256,8 @@ Status mount_all(sys::MountOps &ops, const InitSpec &p) {
     bool file = false;
     if (m.kind == K::bind) {
       struct stat st;
+      if (ops.stat(m.source.c_str(), &st) < 0 && errno == ENOENT && m.create_source)
+        TRY_STATUS(ops.mkdir_p(m.source));
       if (ops.stat(m.source.c_str(), &st) < 0)
         return sys_error("bind source {}", m.source);
       file = !S_ISDIR(st.st_mode);

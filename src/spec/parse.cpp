@@ -51,6 +51,7 @@ Result<MountConfig> parse_volume(const std::string &spec, const std::string &cwd
     bool bind = parts[0][0] == '/' || parts[0][0] == '.';
     m.type = bind ? "bind" : "volume";
     m.source = bind ? host_path(parts[0], cwd) : parts[0];
+    m.create_source = bind;
     for (const auto &o : parts.size() == 3 ? str::split(parts[2], ',') : std::vector<std::string>{}) {
       if (o == "ro")
         m.readonly = true;

@@ -16,7 +16,8 @@ std::vector<std::string> ContainerConfig::argv() const {
 
 static json mount_json(const MountConfig &m) {
   return {{"type", m.type},         {"source", m.source},       {"destination", m.destination},
-          {"readonly", m.readonly}, {"anonymous", m.anonymous}, {"options", m.options}};
+          {"readonly", m.readonly}, {"anonymous", m.anonymous}, {"options", m.options},
+          {"create_source", m.create_source}};
 }
 
 json ContainerConfig::to_json() const {
@@ -130,7 +131,8 @@ Result<ContainerConfig> ContainerConfig::parse(std::string_view text, const std:
     c.log_driver = j["log_driver"].as_string();
   for (const auto &m : j["mounts"].elements())
     c.mounts.push_back({m["type"].as_string(), m["source"].as_string(), m["destination"].as_string(),
-                        m["readonly"].as_bool(), m["anonymous"].as_bool(), m["options"].as_strings()});
+                        m["readonly"].as_bool(), m["anonymous"].as_bool(), m["options"].as_strings(),
+                        m["create_source"].as_bool()});
   for (const auto &u : j["ulimits"].elements())
     c.ulimits.push_back({u["name"].as_string(), u["soft"].as_int<int64_t>(), u["hard"].as_int<int64_t>()});
   for (const auto &d : j["devices"].elements())

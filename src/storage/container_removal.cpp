@@ -56,7 +56,7 @@ Status Store::begin_removal(const ContainerConfig &c, bool volumes) const {
   std::string marker = dir + "/" + removal_marker_name({::getpid(), volumes});
   if (::rename((dir + "/config.json").c_str(), marker.c_str()) < 0) {
     if (errno == ENOENT)
-      return make_error(Errc::not_found, "container \"{}\" not found", c.name);
+      return make_error(Errc::not_found, "No such container: {}", c.name);
     return sys_error("removing container {}", c.name);
   }
   if (auto owner = id_for_name(c.name); owner && *owner == c.id)

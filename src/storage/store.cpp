@@ -310,7 +310,7 @@ Result<ContainerRecord> Store::read_container(const std::string &id) const {
   std::string path = container_dir(id) + "/config.json";
   auto text = fs::read_file(path);
   if (!text)
-    return make_error(Errc::not_found, "container \"{}\" not found", id);
+    return make_error(Errc::not_found, "No such container: {}", id);
   ContainerRecord r{TRY(ContainerConfig::parse(*text, path)), {}};
   r.state = TRY(read_state(id));
   return r;
@@ -350,10 +350,16 @@ Status Store::claim_name(const std::string &name, const std::string &id) const {
       if (::symlink(id.c_str(), p.c_str()) == 0)
         return {};
     }
-    return make_error(Errc::exists, "the container name \"{}\" is already in use by {}", name,
-                      owner.value_or("another container"));
+    return name_in_use(name, owner.value_or("another container"));
   }
   return sys_error("claiming name {}", name);
+}
+
+Error Store::name_in_use(const std::string &name, const std::string &owner) {
+  return make_error(Errc::exists,
+                    "Conflict. The container name \"/{}\" is already in use by container \"{}\". You "
+                    "have to remove (or rename) that container to be able to reuse that name.",
+                    name, owner);
 }
 
 Status Store::release_name(const std::string &name) const {

@@ -47,6 +47,7 @@ public:
   }
   Result<std::string> read_file(const std::string &path) override { return fs::read_file(path); }
   bool dir_empty(const std::string &path) override { return fs::dir_empty(path); }
+  Status mkdir_p(const std::string &path) override { return fs::mkdir_p(path, 0755); }
 
   Result<UniqueFd> open_in_root(int root_fd, std::string_view rel, int flags) override {
     return fs::open_in_root(root_fd, rel, flags);

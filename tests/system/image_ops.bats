@@ -42,7 +42,7 @@ load_layered() {
   mv "$dir/config.json" "$dir/$cfg.json"
   jq -n --arg c "$cfg.json" '[{Config:$c, RepoTags:["layered:1"], Layers:["l1.tar","l2.tar"]}]' > "$dir/manifest.json"
   tar -C "$dir" -cf "$BATS_TEST_TMPDIR/layered.tar" manifest.json "$cfg.json" l1.tar l2.tar
-  skiff load -q -i "$BATS_TEST_TMPDIR/layered.tar"
+  skiff load -q -i "$BATS_TEST_TMPDIR/layered.tar" >/dev/null
 }
 
 id_of() { skiff image inspect --format '{{.Id}}' "$1"; }

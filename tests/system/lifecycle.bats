@@ -160,7 +160,7 @@ TRAP_TERM='trap "echo got-term; exit 0" TERM; echo ready; while :; do sleep 0.1;
   run skiff rm busy
   [ "$status" -ne 0 ]
   [[ "$output" == "skiff: "* ]]
-  [[ "$output" == *"-f"* ]]
+  [[ "$output" == *"Stop the container before attempting removal or force remove" ]]
   run skiff ps --format '{{.Names}}'
   [ "$output" = "busy" ]
   run skiff rm -f busy

@@ -101,6 +101,6 @@ store_state() {
   assert_error 1 'invalid reference format "INVALID::ref"'
   # inspect looks for any kind of object: none is called that.
   run skiff inspect 'INVALID::ref'
-  assert_error 1 "no such object: INVALID::ref"
+  assert_error 1 "No such object: INVALID::ref"
   [ "$(skiff images -q | wc -l)" -eq 1 ]
 }

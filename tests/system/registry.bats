@@ -83,8 +83,12 @@ stored_layers() {
   find "$BATS_TEST_TMPDIR/root/layers" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | wc -l
 }
 
+# moby distribution/errors.go: a pull refused for want of access begins
+# "pull access denied for NAME, repository does not exist or may require
+# 'docker login'", which scripts grep for.
 @test "pull: a registry asking for credentials without any is a clear error, nothing stored" {
   run pull_tls "$REG_TLS/busybox"
+  assert_error 1 "pull access denied for $REG_TLS/busybox, repository does not exist or may require 'docker login': "
   assert_error 1 "authentication required: log in first with skiff login $REG_TLS"
   [ "$(echo "$output" | grep -c '^skiff: ')" -eq 1 ]
   run skiff images -q

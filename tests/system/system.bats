@@ -105,11 +105,28 @@ teardown() {
   [ "$output" = "$expected" ]
 }
 
-@test "unknown command: one skiff: line, exit 125" {
+# docker/cli cmd/docker/docker.go (v24): "docker: 'foo' is not a docker
+# command." is a plain error, so exit 1 (only flag errors exit 125).
+@test "unknown command: Docker's line, exit 1" {
   run skiff bogus
-  [ "$status" -eq 125 ]
-  [[ "${lines[0]}" == "skiff: "*"'bogus'"* ]]
+  [ "$status" -eq 1 ]
+  [ "${lines[0]}" = "skiff: 'bogus' is not a skiff command." ]
+  [ "${lines[1]}" = "See 'skiff --help'" ]
   [ "$(grep -c '^skiff:' <<<"$output")" -eq 1 ]
+}
+
+# docker/cli cli/required.go (v24) RequiresMinArgs: the count, the help
+# hint, the usage line and summary; a plain error, so exit 1.
+@test "run with no image: Docker's usage error, exit 1" {
+  run skiff run
+  [ "$status" -eq 1 ]
+  [ "${lines[0]}" = 'skiff: "skiff run" requires at least 1 argument.' ]
+  [ "${lines[1]}" = "See 'skiff run --help'." ]
+  [ "${lines[2]}" = "Usage:  skiff run [OPTIONS] IMAGE [COMMAND] [ARG...]" ]
+  [ "$(grep -c '^skiff:' <<<"$output")" -eq 1 ]
+  run skiff rename onlyone
+  [ "$status" -eq 1 ]
+  [ "${lines[0]}" = 'skiff: "skiff rename" requires at least 2 arguments.' ]
 }
 
 @test "unknown flag: one skiff: line, exit 125" {
@@ -130,13 +147,13 @@ teardown() {
   [ "$status" -eq 125 ]
   [[ "${lines[0]}" == "skiff: flag needs an argument: --format" ]]
   run skiff tag onlyone
-  [ "$status" -eq 125 ]
+  [ "$status" -eq 1 ]
   [[ "${lines[0]}" == "skiff: "*"requires at least 2 arguments"* ]]
 }
 
 @test "unknown subcommand of a management command is an error" {
   run skiff volume bogus
-  [ "$status" -eq 125 ] || { echo "BUG: 'skiff volume bogus' exits $status without an error: $output"; false; }
+  [ "$status" -eq 1 ] || { echo "BUG: 'skiff volume bogus' exits $status without an error: $output"; false; }
   [[ "${lines[0]}" == "skiff: "*"bogus"* ]]
 }
 
@@ -155,7 +172,7 @@ teardown() {
     run --rm busybox echo via-docker-name
   [ "$output" = "via-docker-name" ]
   run "$BATS_TEST_TMPDIR/bin/docker" bogus
-  [ "$status" -eq 125 ]
+  [ "$status" -eq 1 ]
   [[ "${lines[0]}" == "skiff: "*"'bogus'"* ]]
 }
 

@@ -114,6 +114,12 @@ public:
     return c->second;
   }
   bool dir_empty(const std::string &path) override { return !not_empty.count(path); }
+  Status mkdir_p(const std::string &path) override {
+    if (record({"mkdir_p", path, "", "", 0, ""}) < 0)
+      return sys_error("creating {}", path);
+    missing.erase(path);
+    return {};
+  }
 
   Result<UniqueFd> open_in_root(int, std::string_view rel, int flags) override {
     std::string path = fs::clean_path(rel);

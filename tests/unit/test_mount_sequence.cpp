@@ -480,6 +480,24 @@ TEST_CASE("mount sequence: a failure stops it, naming what failed, unless it can
     auto ops = host();
     ops.missing.insert("/host/gone");
     CHECK(failure(ops, spec(in)) == "bind source /host/gone: No such file or directory");
+    CHECK_FALSE(called(ops, "mkdir_p", "/host/gone"));
+  }
+  SECTION("a -v bind's missing source is made, then bound (Docker's -v)") {
+    auto in = inputs();
+    in.config.mounts = {{"bind", "/host/new", "/app", false, false, {}, true}};
+    auto ops = host();
+    ops.missing.insert("/host/new");
+    REQUIRE(run(ops, spec(in)));
+    CHECK(at(ops, "mkdir_p", "/host/new") < at(ops, "mount", "/app"));
+  }
+  SECTION("a -v bind's source that cannot be made") {
+    auto in = inputs();
+    in.config.mounts = {{"bind", "/host/new", "/app", false, false, {}, true}};
+    auto ops = host();
+    ops.missing.insert("/host/new");
+    ops.fail("mkdir_p", "/host/new", EACCES);
+    CHECK(failure(ops, spec(in)) == "creating /host/new: Permission denied");
+    CHECK_FALSE(called(ops, "mount", "/app"));
   }
   SECTION("devpts without gid=5 where group 5 is not mapped, as runc") {
     auto ops = host();

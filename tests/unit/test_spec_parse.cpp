@@ -14,7 +14,8 @@ namespace {
 
 bool same(const MountConfig &a, const MountConfig &b) {
   return a.type == b.type && a.source == b.source && a.destination == b.destination &&
-         a.readonly == b.readonly && a.anonymous == b.anonymous && a.options == b.options;
+         a.readonly == b.readonly && a.anonymous == b.anonymous && a.options == b.options &&
+         a.create_source == b.create_source;
 }
 
 std::string error_of(const Result<MountConfig> &r) { return r ? std::string("(no error)") : r.error().message; }
@@ -25,11 +26,11 @@ TEST_CASE("spec: -v makes anonymous volumes, named volumes and binds", "[spec]")
   CHECK(same(*spec::parse_volume("/data/", "/cwd"), {"volume", "", "/data", false, true, {}}));
   CHECK(same(*spec::parse_volume("vol:/data:ro", "/cwd"), {"volume", "vol", "/data", true, false, {}}));
   CHECK(same(*spec::parse_volume("vol:/data:nocopy", "/cwd"), {"volume", "vol", "/data", false, false, {"nocopy"}}));
-  CHECK(same(*spec::parse_volume("/host//x:/ctr", "/cwd"), {"bind", "/host/x", "/ctr", false, false, {}}));
+  CHECK(same(*spec::parse_volume("/host//x:/ctr", "/cwd"), {"bind", "/host/x", "/ctr", false, false, {}, true}));
   // Docker 23+: a source starting with "." is relative to the caller's cwd.
   CHECK(same(*spec::parse_volume("./sub/../d:/ctr:rshared,ro", "/work/dir"),
-             {"bind", "/work/dir/d", "/ctr", true, false, {"rshared"}}));
-  CHECK(same(*spec::parse_volume("/h:/c:rw,z,Z,cached", "/"), {"bind", "/h", "/c", false, false, {}}));
+             {"bind", "/work/dir/d", "/ctr", true, false, {"rshared"}, true}));
+  CHECK(same(*spec::parse_volume("/h:/c:rw,z,Z,cached", "/"), {"bind", "/h", "/c", false, false, {}, true}));
 }
 
 TEST_CASE("spec: bad -v values give Docker's message", "[spec]") {

@@ -35,6 +35,9 @@ struct MountOp {
   // A bind's propagation (MS_PRIVATE, MS_SHARED or MS_SLAVE, with MS_REC
   // for the r- forms); 0 keeps what the bind inherited.
   unsigned long propagation = 0;
+  // A -v bind whose host path is missing: made as a directory first, by
+  // the container's root (rootless: the user), as Docker does.
+  bool create_source = false;
 };
 
 struct InitSpec {

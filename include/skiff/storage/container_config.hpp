@@ -25,6 +25,9 @@ struct MountConfig {
   bool readonly = false;
   bool anonymous = false;   // volume made for this container (removed by rm -v)
   std::vector<std::string> options;  // tmpfs: "size=64m", "mode=1777"; bind: propagation
+  // A -v bind: a missing host path is made as a directory at start, as
+  // Docker does; a --mount bind's source must exist.
+  bool create_source = false;
 };
 
 // --device: a host node (or directory of nodes) made at a path in the

@@ -147,6 +147,9 @@ public:
   Status write_config(const ContainerConfig &c) const;
   // Name index: names/<name> is a symlink to the ID (atomic claim).
   Status claim_name(const std::string &name, const std::string &id) const;
+  // Docker's refusal of a name `owner` holds (moby daemon/names.go), the
+  // words scripts grep for.
+  static Error name_in_use(const std::string &name, const std::string &owner);
   Status release_name(const std::string &name) const;
   std::optional<std::string> id_for_name(const std::string &name) const;
   // Removal (removal.hpp). begin_removal renames config.json to this

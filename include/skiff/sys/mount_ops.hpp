@@ -43,6 +43,7 @@ public:
   virtual Result<std::string> real_path(const std::string &path) = 0;
   virtual Result<std::string> read_file(const std::string &path) = 0;
   virtual bool dir_empty(const std::string &path) = 0;
+  virtual Status mkdir_p(const std::string &path) = 0;  // mode 0755, as Docker makes a -v source
 
   // Inside the root (fs::open_in_root, fs::mkdir_in_root) and relative to
   // directories opened there.

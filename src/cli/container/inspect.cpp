@@ -36,7 +36,9 @@ static Result<nlohmann::json> inspect_one(engine::Engine &eng, const Context &ct
   }
   if (!type.empty() && type != "container" && type != "image" && type != "volume")
     return make_error(Errc::invalid, "\"{}\" is not a valid value for --type", type);
-  return make_error(Errc::not_found, "no such object: {}", name);
+  // Docker's words (docker/cli client errors.go): the kind asked for, or
+  // "object" when any kind would do.
+  return make_error(Errc::not_found, "No such {}: {}", type.empty() ? "object" : type, name);
 }
 
 static int inspect_with_type(Context &ctx, const Args &a, const std::string &type) {

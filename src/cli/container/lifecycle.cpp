@@ -12,8 +12,11 @@
 namespace skiff::cli {
 
 // Runs `action` on each named container; prints the name on success as
-// Docker does and keeps going after a failure (exit 1 then).
-template <typename F> static int each_container(Context &ctx, const Args &a, F action) {
+// Docker does and keeps going after a failure (exit 1 then). With
+// `ignore_missing` a container that does not exist is passed over in
+// silence.
+template <typename F>
+static int each_container(Context &ctx, const Args &a, F action, bool ignore_missing = false) {
   auto eng = ctx.engine();
   if (!eng)
     return fail(eng.error());
@@ -21,6 +24,8 @@ template <typename F> static int each_container(Context &ctx, const Args &a, F a
   for (const auto &name : a.positional) {
     auto id = (*eng)->find_container(name);
     Status s = id ? action(**eng, *id) : Status(id.error());
+    if (!s && ignore_missing && s.error().code == Errc::not_found)
+      continue;
     if (!s) {
       fail(s.error());
       rc = 1;
@@ -69,10 +74,16 @@ static int run_kill(Context &ctx, const Args &a) {
   });
 }
 
+// `rm -f` of a container that is not there succeeds and says nothing, as
+// Docker's does (docker/cli container/rm.go, commit ee4c249, v29.7), so
+// `rm -f NAME` cleans up whether NAME exists or not.
 static int run_rm(Context &ctx, const Args &a) {
-  return each_container(ctx, a, [&](engine::Engine &e, const std::string &id) {
-    return e.remove_container(id, a.flag("force"), a.flag("volumes"));
-  });
+  return each_container(
+      ctx, a,
+      [&](engine::Engine &e, const std::string &id) {
+        return e.remove_container(id, a.flag("force"), a.flag("volumes"));
+      },
+      a.flag("force"));
 }
 
 static int run_wait(Context &ctx, const Args &a) {

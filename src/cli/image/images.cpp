@@ -175,12 +175,15 @@ static int run_rmi(Context &ctx, const Args &a) {
   auto eng = ctx.engine();
   if (!eng)
     return fail(eng.error());
+  // With -f an image that is not there is reported but is no failure,
+  // as in docker/cli image/remove.go; any other error still is.
   int rc = 0;
   for (const auto &name : a.positional) {
     auto lines = (*eng)->remove_image(name, a.flag("force"));
     if (!lines) {
       fail(lines.error());
-      rc = 1;
+      if (!a.flag("force") || lines.error().code != Errc::not_found)
+        rc = 1;
       continue;
     }
     for (const auto &l : *lines)
@@ -236,9 +239,10 @@ static int run_load(Context &ctx, const Args &a) {
   auto lines = (*eng)->load_images(fd->get());
   if (!lines)
     return fail(lines.error());
-  if (!a.flag("quiet"))
-    for (const auto &l : *lines)
-      fmt::print("{}\n", l);
+  // The Loaded image lines come with or without -q, as Docker's do (its
+  // -q only quiets the progress, which skiff does not show).
+  for (const auto &l : *lines)
+    fmt::print("{}\n", l);
   return 0;
 }
 
