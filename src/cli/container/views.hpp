@@ -2,6 +2,8 @@
 // inspect JSON (Engine API ContainerJSON shape).
 #pragma once
 
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
 #include "skiff/engine/info.hpp"
@@ -14,8 +16,17 @@ nlohmann::json ps_row(const engine::ContainerView &v, bool no_trunc, int64_t now
 nlohmann::json ps_headers();
 // One ps filter (name=, id=, status=, label=, exited=, ancestor=).
 Result<bool> filter_matches(const engine::ContainerView &v, const std::string &filter);
-// `driver`: the container's GraphDriver (its name is also Driver).
+// `driver`: the container's GraphDriver (its name is also Driver);
+// `size`: SizeRw and SizeRootFs, shown when asked for (--size).
 nlohmann::json inspect_json(const engine::ContainerView &v, const engine::Options &opts,
-                            const engine::GraphDriver &driver);
+                            const engine::GraphDriver &driver, const std::optional<engine::ContainerSize> &size);
+
+// CapAdd and CapDrop as Docker records them.
+struct DockerCaps {
+  std::vector<std::string> add, drop;
+};
+DockerCaps docker_caps(const std::vector<std::string> &add, const std::vector<std::string> &drop);
+// HostConfig.MemorySwap as Docker records it.
+int64_t docker_memory_swap(const storage::Limits &l);
 
 } // namespace skiff::cli
