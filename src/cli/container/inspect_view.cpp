@@ -46,12 +46,13 @@ bool has_option(const storage::MountConfig &m, const char *o) {
   return std::find(m.options.begin(), m.options.end(), o) != m.options.end();
 }
 
-// MountPoint: what is mounted where. Docker shows a -v named volume's
-// empty mode as "z" (moby's setBindModeIfNull), binds default to rprivate.
+// MountPoint: what is mounted where. Docker shows the empty mode of a
+// named -v volume or a --mount volume as "z" (moby's setBindModeIfNull),
+// not an anonymous -v or image one's; binds default to rprivate.
 json mount_point(const storage::MountConfig &m, const std::string &root) {
   std::string origin = origin_of(m);
   std::string mode = m.mode;
-  if (origin == "volume" && m.type == "volume" && !m.anonymous && mode.empty())
+  if (m.type == "volume" && mode.empty() && (origin == "mount" || (origin == "volume" && !m.anonymous)))
     mode = "z";
   std::string propagation = propagation_of(m);
   json j = {{"Type", m.type},
