@@ -9,6 +9,7 @@
 #include <set>
 
 #include "../image/views.hpp"
+#include "skiff/cli/inspect_values.hpp"
 #include "skiff/engine/launch_plan.hpp"
 #include "skiff/util/strings.hpp"
 #include "skiff/util/timefmt.hpp"
@@ -279,8 +280,6 @@ json network_settings(const storage::ContainerConfig &c) {
 
 } // namespace
 
-// As docker/cli's EffectiveCapAddCapDrop: upper case with CAP_ (ALL as
-// it is), sorted, each once; one both added and dropped is only added.
 DockerCaps docker_caps(const std::vector<std::string> &add, const std::vector<std::string> &drop) {
   auto normalize = [](const std::vector<std::string> &caps) {
     std::set<std::string> out;
@@ -303,8 +302,7 @@ DockerCaps docker_caps(const std::vector<std::string> &add, const std::vector<st
   return caps;
 }
 
-// Docker's daemon records twice --memory as the swap limit when only
-// --memory is given; skiff applies the same.
+// skiff applies the same swap limit (runtime's memory_swap_total).
 int64_t docker_memory_swap(const storage::Limits &l) {
   if (l.memory_swap && *l.memory_swap != 0)
     return *l.memory_swap;

@@ -21,12 +21,4 @@ Result<bool> filter_matches(const engine::ContainerView &v, const std::string &f
 nlohmann::json inspect_json(const engine::ContainerView &v, const engine::Options &opts,
                             const engine::GraphDriver &driver, const std::optional<engine::ContainerSize> &size);
 
-// CapAdd and CapDrop as Docker records them.
-struct DockerCaps {
-  std::vector<std::string> add, drop;
-};
-DockerCaps docker_caps(const std::vector<std::string> &add, const std::vector<std::string> &drop);
-// HostConfig.MemorySwap as Docker records it.
-int64_t docker_memory_swap(const storage::Limits &l);
-
 } // namespace skiff::cli

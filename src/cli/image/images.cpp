@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "../registry.hpp"
+#include "skiff/cli/inspect_values.hpp"
 #include "skiff/cli/output.hpp"
 #include "skiff/engine/image_list.hpp"
 #include "skiff/image/reference.hpp"

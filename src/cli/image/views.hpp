@@ -10,9 +10,6 @@ namespace skiff::cli {
 // Docker's GraphDriver object, for images and containers: Data is null
 // when the driver has no directories to show.
 nlohmann::json graph_driver_json(const engine::GraphDriver &g);
-// Docker's container.Config as inspect shows it: `given`'s keys over
-// Docker's empty values for those it always emits.
-nlohmann::json docker_config_json(const nlohmann::json &given);
 nlohmann::json image_inspect_json(engine::Engine &eng, const engine::ImageRecord &img);
 
 } // namespace skiff::cli
