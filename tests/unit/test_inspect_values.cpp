@@ -24,7 +24,7 @@ TEST_CASE("inspect: CapAdd and CapDrop as docker/cli records them", "[inspect]")
 }
 
 TEST_CASE("inspect: MemorySwap is twice --memory unless given", "[inspect]") {
-  storage::Limits l;
+  engine::Limits l;
   CHECK(cli::docker_memory_swap(l) == 0);
   l.memory = 64 << 20;
   CHECK(cli::docker_memory_swap(l) == 128 << 20);

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "skiff/storage/container_config.hpp"
+#include "skiff/engine/types.hpp"
 
 namespace skiff::cli {
 
@@ -22,7 +22,7 @@ DockerCaps docker_caps(const std::vector<std::string> &add, const std::vector<st
 
 // HostConfig.MemorySwap: the one given, else twice --memory (moby's
 // adaptContainerSettings), else 0.
-int64_t docker_memory_swap(const storage::Limits &l);
+int64_t docker_memory_swap(const engine::Limits &l);
 
 // Docker's container.Config as inspect shows it: `given`'s keys over
 // Docker's empty values for those it always emits.

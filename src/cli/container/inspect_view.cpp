@@ -30,27 +30,27 @@ std::string network_name(const std::string &mode) { return mode == "default" ? "
 json strings_or_null(const std::vector<std::string> &v) { return v.empty() ? json(nullptr) : json(v); }
 
 // Configs written before mounts recorded their flag: what the type says.
-std::string origin_of(const storage::MountConfig &m) {
+std::string origin_of(const engine::MountConfig &m) {
   if (!m.origin.empty())
     return m.origin;
   return m.type == "tmpfs" ? "tmpfs" : "volume";
 }
 
-std::string propagation_of(const storage::MountConfig &m) {
+std::string propagation_of(const engine::MountConfig &m) {
   for (const char *p : {"private", "rprivate", "shared", "rshared", "slave", "rslave"})
     if (std::find(m.options.begin(), m.options.end(), p) != m.options.end())
       return p;
   return "";
 }
 
-bool has_option(const storage::MountConfig &m, const char *o) {
+bool has_option(const engine::MountConfig &m, const char *o) {
   return std::find(m.options.begin(), m.options.end(), o) != m.options.end();
 }
 
 // MountPoint: what is mounted where. Docker shows the empty mode of a
 // named -v volume or a --mount volume as "z" (moby's setBindModeIfNull),
 // not an anonymous -v or image one's; binds default to rprivate.
-json mount_point(const storage::MountConfig &m, const std::string &root) {
+json mount_point(const engine::MountConfig &m, const std::string &root) {
   std::string origin = origin_of(m);
   std::string mode = m.mode;
   if (m.type == "volume" && mode.empty() && (origin == "mount" || (origin == "volume" && !m.anonymous)))
@@ -78,7 +78,7 @@ std::optional<long> octal(const std::string &s) {
 }
 
 // HostConfig.Mounts: a --mount as the API's mount.Mount.
-json api_mount(const storage::MountConfig &m) {
+json api_mount(const engine::MountConfig &m) {
   json j = {{"Type", m.type}, {"Target", m.destination}};
   if (!m.source.empty() && !m.anonymous)
     j["Source"] = m.source;
@@ -104,7 +104,7 @@ json api_mount(const storage::MountConfig &m) {
   return j;
 }
 
-json security_opt(const storage::ContainerConfig &c) {
+json security_opt(const engine::ContainerConfig &c) {
   json out = json::array();
   if (c.no_new_privileges)
     out.push_back("no-new-privileges");
@@ -113,7 +113,7 @@ json security_opt(const storage::ContainerConfig &c) {
   return out.empty() ? json(nullptr) : out;
 }
 
-json host_config(const storage::ContainerConfig &c) {
+json host_config(const engine::ContainerConfig &c) {
   json binds = json::array(), mounts = json::array();
   std::map<std::string, std::string> tmpfs;
   for (const auto &m : c.mounts) {
@@ -209,7 +209,7 @@ json host_config(const storage::ContainerConfig &c) {
   return h;
 }
 
-json config_json(const storage::ContainerConfig &c) {
+json config_json(const engine::ContainerConfig &c) {
   json exposed = json::object();
   for (const auto &p : c.exposed_ports)
     exposed[p] = json::object();
@@ -249,7 +249,7 @@ json config_json(const storage::ContainerConfig &c) {
 
 // Docker's NetworkSettings of the one network a container is on; its
 // top-level addresses are the default network's (Docker's "bridge").
-json network_settings(const storage::ContainerConfig &c) {
+json network_settings(const engine::ContainerConfig &c) {
   std::string net = network_name(c.network);
   auto a = engine::network_addresses(c.network);
   json endpoint = {{"IPAMConfig", nullptr},   {"Links", nullptr},         {"Aliases", nullptr},
@@ -303,7 +303,7 @@ DockerCaps docker_caps(const std::vector<std::string> &add, const std::vector<st
 }
 
 // skiff applies the same swap limit (runtime's memory_swap_total).
-int64_t docker_memory_swap(const storage::Limits &l) {
+int64_t docker_memory_swap(const engine::Limits &l) {
   if (l.memory_swap && *l.memory_swap != 0)
     return *l.memory_swap;
   return l.memory && *l.memory > 0 ? 2 * *l.memory : 0;
