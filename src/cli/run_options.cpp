@@ -71,6 +71,9 @@ Result<spec::CreateOptions> create_options(const Args &a, const std::vector<std:
   o.userns = a.get("userns");
   o.tty = a.flag("tty");
   o.open_stdin = a.flag("interactive");
+  bool detach = a.flag("detach");  // create has no -d: it attaches as a foreground run
+  o.attach_stdout = o.attach_stderr = !detach;
+  o.attach_stdin = o.open_stdin && !detach;
   o.init = a.flag("init");
   o.read_only = a.flag("read-only");
   o.privileged = a.flag("privileged");

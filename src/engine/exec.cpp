@@ -5,6 +5,7 @@
 #include "skiff/runtime/caps.hpp"
 #include "skiff/runtime/cgroups.hpp"
 #include "skiff/runtime/seccomp_cache.hpp"
+#include "skiff/spec/merge.hpp"
 
 namespace skiff::engine {
 
@@ -16,7 +17,7 @@ Result<runtime::ExecProcess> Engine::exec_container(const std::string &id, const
   runtime::ExecSpec s;
   s.target = v.state.pid;
   s.argv = r.argv;
-  s.env = c.env;
+  s.env = spec::process_env(c.env, false);  // exec -t adds TERM below
   for (const auto &e : r.env) {
     auto key = e.substr(0, e.find('='));
     std::erase_if(s.env, [&](const std::string &x) { return x.substr(0, x.find('=')) == key; });

@@ -1,6 +1,9 @@
-// info's counts, inspect's GraphDriver and network addresses.
+// info's counts, inspect's GraphDriver, sizes and network addresses.
 #include "skiff/engine/info.hpp"
 
+#include <algorithm>
+
+#include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 #include "store_access.hpp"
 
@@ -46,6 +49,17 @@ GraphDriver container_graph_driver(Engine &eng, const ContainerView &v) {
   std::string dir = store.container_dir(v.config.id);
   g.data = {{"LowerDir", str::join(lower, ":")}, {"UpperDir", dir + "/upper"}, {"WorkDir", dir + "/work"}};
   return g;
+}
+
+ContainerSize container_size(Engine &eng, const ContainerView &v) {
+  const auto &store = store_of(eng);
+  int64_t image = v.image.size;
+  int64_t rw;
+  if (storage::layer_driver(store.driver_of(v.config)).copies_root)
+    rw = std::max<int64_t>(0, static_cast<int64_t>(fs::tree_size(store.root_copy_dir(v.config.id))) - image);
+  else
+    rw = static_cast<int64_t>(fs::tree_size(store.container_dir(v.config.id) + "/upper"));
+  return {rw, rw + image};
 }
 
 NetworkAddresses network_addresses(const std::string &network_mode) {

@@ -12,6 +12,7 @@
 #include "skiff/network/user_net.hpp"
 #include "skiff/runtime/caps.hpp"
 #include "skiff/runtime/seccomp_cache.hpp"
+#include "skiff/spec/merge.hpp"
 
 namespace skiff::engine {
 
@@ -178,7 +179,7 @@ Result<InitSpec> plan_init(const LaunchInputs &in, std::vector<runtime::DeviceRu
   p.argv = c.argv();
   if (p.argv.empty())
     return make_error(Errc::invalid, "no command specified");
-  p.env = c.env;
+  p.env = spec::process_env(c.env, c.tty);
   p.cwd = c.working_dir.empty() ? "/" : c.working_dir;
   p.user = c.user;
   p.tty = c.tty;

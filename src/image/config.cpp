@@ -2,6 +2,8 @@
 
 #include <sys/utsname.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "skiff/util/json_read.hpp"
@@ -55,6 +57,15 @@ Result<ImageConfig> ImageConfig::parse(std::string_view text, const std::string 
       unmodeled[k] = v;
   if (unmodeled.is_object())
     c.extra = std::make_shared<const json>(std::move(unmodeled));
+  static const char *const kModeled[] = {"User",         "Env",        "Entrypoint", "Cmd",    "WorkingDir",
+                                         "Volumes",      "ExposedPorts", "StopSignal", "Labels", "Healthcheck"};
+  json config_unmodeled;
+  if (cfg.raw().is_object())
+    for (const auto &[k, v] : cfg.raw().items())
+      if (std::find(std::begin(kModeled), std::end(kModeled), k) == std::end(kModeled))
+        config_unmodeled[k] = v;
+  if (config_unmodeled.is_object())
+    c.config_extra = std::make_shared<const json>(std::move(config_unmodeled));
   return c;
 }
 

@@ -35,7 +35,7 @@ UserNetAddresses user_net_addresses(const std::string &helper) {
   // slirp4netns's fixed network; pasta copies the host's addresses and
   // answers DNS on a link-local address of its own.
   if (helper == "slirp4netns" || helper == "slirp")
-    return {"10.0.2.100", "10.0.2.2", "10.0.2.3"};
+    return {"10.0.2.100", "10.0.2.2", "10.0.2.3", 24};
   if (helper == "pasta")
     return {"", "", kPastaDns};
   return {};

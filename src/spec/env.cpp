@@ -37,27 +37,40 @@ Result<std::vector<std::string>> parse_env_file(const std::string &content,
   return out;
 }
 
-static void set_env(std::vector<std::string> &env, const std::string &kv) {
-  auto key = kv.substr(0, kv.find('='));
-  std::erase_if(env, [&](const std::string &e) { return e.substr(0, e.find('=')) == key; });
-  env.push_back(kv);
-}
+static std::string env_key(const std::string &kv) { return kv.substr(0, kv.find('=')); }
 
 Result<std::vector<std::string>> container_env(const CreateOptions &o,
                                                const std::vector<std::string> &image_env) {
-  std::vector<std::string> env = image_env;
-  if (std::none_of(env.begin(), env.end(), [](const auto &e) { return e.rfind("PATH=", 0) == 0; }))
-    env.insert(env.begin(), "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  std::vector<std::string> env;
   for (const auto &content : o.env_files)
-    for (const auto &kv : TRY(parse_env_file(content, o.host_env)))
-      set_env(env, kv);
+    for (auto &kv : TRY(parse_env_file(content, o.host_env)))
+      env.push_back(std::move(kv));
   for (const auto &e : o.env) {
     if (e.empty() || e[0] == '=')
       return invalid(fmt::format("invalid environment variable \"{}\": no name", e));
     if (e.find('=') != std::string::npos)
-      set_env(env, e);
+      env.push_back(e);
     else if (auto v = host_value(o.host_env, e))
-      set_env(env, e + "=" + *v);
+      env.push_back(e + "=" + *v);
+  }
+  size_t given = env.size();
+  for (const auto &e : image_env)
+    if (std::none_of(env.begin(), env.begin() + static_cast<std::ptrdiff_t>(given),
+                     [&](const std::string &x) { return env_key(x) == env_key(e); }))
+      env.push_back(e);
+  return env;
+}
+
+std::vector<std::string> process_env(const std::vector<std::string> &config_env, bool tty) {
+  std::vector<std::string> env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"};
+  if (tty)
+    env.push_back("TERM=xterm");
+  for (const auto &e : config_env) {
+    auto it = std::find_if(env.begin(), env.end(), [&](const std::string &x) { return env_key(x) == env_key(e); });
+    if (it != env.end())
+      *it = e;
+    else
+      env.push_back(e);
   }
   return env;
 }

@@ -15,12 +15,6 @@ namespace skiff::spec {
 
 using storage::MountConfig;
 
-static bool has_key(const std::vector<std::string> &env, std::string_view key) {
-  return std::any_of(env.begin(), env.end(), [&](const std::string &e) {
-    return e.size() > key.size() && e.compare(0, key.size(), key) == 0 && e[key.size()] == '=';
-  });
-}
-
 // The options' mounts, then the image's VOLUMEs where nothing else is.
 static Result<std::vector<MountConfig>> container_mounts(const CreateOptions &o,
                                                          const std::vector<std::string> &image_volumes) {
@@ -28,7 +22,7 @@ static Result<std::vector<MountConfig>> container_mounts(const CreateOptions &o,
   for (const auto &v : image_volumes) {
     std::string dest = fs::clean_path(v);
     if (std::none_of(mounts.begin(), mounts.end(), [&](const auto &m) { return m.destination == dest; }))
-      mounts.push_back({"volume", "", dest, false, true, {}});
+      mounts.push_back({"volume", "", dest, false, true, {}, "image", ""});
   }
   for (size_t i = 0; i < mounts.size(); i++)
     for (size_t j = i + 1; j < mounts.size(); j++)
@@ -92,8 +86,6 @@ Result<storage::ContainerConfig> container_config(const CreateOptions &o, const 
 
   c.env = TRY(container_env(o, d.env));
   c.tty = o.tty;
-  if (c.tty && !has_key(c.env, "TERM"))
-    c.env.push_back("TERM=xterm");
 
   c.network = o.network.empty() || o.network == "bridge" ? "default" : o.network;
   if (c.network != "default" && c.network != "none" && c.network != "host" && c.network != "slirp4netns" &&
@@ -114,11 +106,17 @@ Result<storage::ContainerConfig> container_config(const CreateOptions &o, const 
   if (c.log_driver != "json-file" && c.log_driver != "none")
     return invalid(fmt::format("logger: no log driver named '{}' is registered", c.log_driver));
   c.stop_signal = o.stop_signal.empty() ? d.stop_signal : o.stop_signal;
-  if (o.stop_timeout)
+  if (o.stop_timeout) {
     c.stop_timeout = *o.stop_timeout;
+    c.stop_timeout_set = true;
+  }
   c.healthcheck = container_healthcheck(o.healthcheck, d.healthcheck);
 
   c.open_stdin = o.open_stdin;
+  c.attach_stdin = o.attach_stdin;
+  c.attach_stdout = o.attach_stdout;
+  c.attach_stderr = o.attach_stderr;
+  c.stdin_once = o.stdin_once;
   c.init = o.init;
   c.read_only = o.read_only;
   c.privileged = o.privileged;

@@ -36,6 +36,7 @@ Result<MountConfig> parse_volume(const std::string &spec, const std::string &cwd
     return invalid(fmt::format("invalid volume specification: '{}'{}{}", spec, why.empty() ? "" : ": ", why));
   };
   MountConfig m;
+  m.origin = "volume";
   if (parts.size() == 1) {
     if (parts[0].empty() || parts[0][0] != '/')
       return bad("a container path must be absolute");
@@ -52,6 +53,7 @@ Result<MountConfig> parse_volume(const std::string &spec, const std::string &cwd
     m.type = bind ? "bind" : "volume";
     m.source = bind ? host_path(parts[0], cwd) : parts[0];
     m.create_source = bind;
+    m.mode = parts.size() == 3 ? parts[2] : "";
     for (const auto &o : parts.size() == 3 ? str::split(parts[2], ',') : std::vector<std::string>{}) {
       if (o == "ro")
         m.readonly = true;
@@ -73,6 +75,7 @@ Result<MountConfig> parse_volume(const std::string &spec, const std::string &cwd
 Result<MountConfig> parse_mount(const std::string &spec, const std::string &cwd) {
   MountConfig m;
   m.type = "volume";
+  m.origin = "mount";
   auto bad = [&](std::string_view why) { return invalid(fmt::format("invalid mount \"{}\": {}", spec, why)); };
   std::string propagation;
   bool nocopy = false, volume_option = false;
@@ -145,7 +148,7 @@ Result<MountConfig> parse_mount(const std::string &spec, const std::string &cwd)
 
 Result<MountConfig> parse_tmpfs(const std::string &spec) {
   auto kv = str::cut(spec, ':');
-  MountConfig m{"tmpfs", "", kv ? kv->first : spec, false, false, {}};
+  MountConfig m{"tmpfs", "", kv ? kv->first : spec, false, false, {}, "tmpfs", ""};
   if (m.destination.empty() || m.destination[0] != '/')
     return invalid(fmt::format("invalid tmpfs \"{}\": the path must be absolute", spec));
   for (const auto &o : kv ? str::split(kv->second, ',') : std::vector<std::string>{})

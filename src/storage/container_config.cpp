@@ -17,7 +17,7 @@ std::vector<std::string> ContainerConfig::argv() const {
 static json mount_json(const MountConfig &m) {
   return {{"type", m.type},         {"source", m.source},       {"destination", m.destination},
           {"readonly", m.readonly}, {"anonymous", m.anonymous}, {"options", m.options},
-          {"create_source", m.create_source}};
+          {"create_source", m.create_source}, {"origin", m.origin},       {"mode", m.mode}};
 }
 
 json ContainerConfig::to_json() const {
@@ -52,6 +52,11 @@ json ContainerConfig::to_json() const {
       {"restart", {{"name", restart.name}, {"max_retries", restart.max_retries}}},
       {"stop_signal", stop_signal},
       {"stop_timeout", stop_timeout},
+      {"stop_timeout_set", stop_timeout_set},
+      {"attach_stdin", attach_stdin},
+      {"attach_stdout", attach_stdout},
+      {"attach_stderr", attach_stderr},
+      {"stdin_once", stdin_once},
       {"exposed_ports", exposed_ports},
       {"log_driver", log_driver},
   };
@@ -125,6 +130,11 @@ Result<ContainerConfig> ContainerConfig::parse(std::string_view text, const std:
   c.stop_signal = j["stop_signal"].as_string();
   if (j["stop_timeout"].present())
     c.stop_timeout = j["stop_timeout"].as_int<int>();
+  c.stop_timeout_set = j["stop_timeout_set"].as_bool();
+  c.attach_stdin = j["attach_stdin"].as_bool();
+  c.attach_stdout = j["attach_stdout"].as_bool();
+  c.attach_stderr = j["attach_stderr"].as_bool();
+  c.stdin_once = j["stdin_once"].as_bool();
   c.exposed_ports = j["exposed_ports"].as_strings();
   c.healthcheck = image::Healthcheck::read(j["healthcheck"]);
   if (j["log_driver"].present())
@@ -132,7 +142,7 @@ Result<ContainerConfig> ContainerConfig::parse(std::string_view text, const std:
   for (const auto &m : j["mounts"].elements())
     c.mounts.push_back({m["type"].as_string(), m["source"].as_string(), m["destination"].as_string(),
                         m["readonly"].as_bool(), m["anonymous"].as_bool(), m["options"].as_strings(),
-                        m["create_source"].as_bool()});
+                        m["origin"].as_string(), m["mode"].as_string(), m["create_source"].as_bool()});
   for (const auto &u : j["ulimits"].elements())
     c.ulimits.push_back({u["name"].as_string(), u["soft"].as_int<int64_t>(), u["hard"].as_int<int64_t>()});
   for (const auto &d : j["devices"].elements())

@@ -113,3 +113,38 @@ TEST_CASE("container config: the healthcheck round-trips; a config.json without 
   REQUIRE_FALSE(back);
   CHECK(back.error().message == "config.json: healthcheck.Retries: expected an integer, got a string");
 }
+
+TEST_CASE("image config: config keys not modeled are kept for inspect", "[image]") {
+  auto c = image::ImageConfig::parse(
+      image_doc({{"Cmd", {"sh"}}, {"Image", "sha256:abc"}, {"OnBuild", {"RUN true"}}, {"Env", {"A=1"}}}).dump(), "x");
+  REQUIRE(c);
+  REQUIRE(c->config_extra);
+  CHECK(*c->config_extra == json({{"Image", "sha256:abc"}, {"OnBuild", {"RUN true"}}}));
+  c = image::ImageConfig::parse(image_doc({{"Cmd", {"sh"}}}).dump(), "x");
+  REQUIRE(c);
+  CHECK_FALSE(c->config_extra);
+}
+
+TEST_CASE("container config: what inspect shows as Docker round-trips", "[storage]") {
+  storage::ContainerConfig c;
+  c.id = "abc";
+  c.name = "n";
+  c.attach_stdout = c.attach_stderr = c.stdin_once = true;
+  c.stop_timeout = 7;
+  c.stop_timeout_set = true;
+  c.mounts.push_back({"volume", "v", "/v", true, false, {}, "volume", "ro"});
+  auto back = storage::ContainerConfig::parse(c.to_json().dump(), "config.json");
+  REQUIRE(back);
+  CHECK(back->attach_stdout);
+  CHECK(back->attach_stderr);
+  CHECK_FALSE(back->attach_stdin);
+  CHECK(back->stdin_once);
+  CHECK(back->stop_timeout_set);
+  CHECK(back->mounts.at(0).origin == "volume");
+  CHECK(back->mounts.at(0).mode == "ro");
+  // A config written before these were recorded reads as nothing set.
+  auto old = storage::ContainerConfig::parse(R"({"id":"abc","name":"n","stop_timeout":10})", "config.json");
+  REQUIRE(old);
+  CHECK_FALSE(old->stop_timeout_set);
+  CHECK_FALSE(old->attach_stdout);
+}

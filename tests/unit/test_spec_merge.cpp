@@ -86,7 +86,7 @@ TEST_CASE("spec merge: ENTRYPOINT and CMD as Docker combines them", "[spec]") {
   }
 }
 
-TEST_CASE("spec merge: env is the image's, then env files, then -e", "[spec]") {
+TEST_CASE("spec merge: env is the env files', then -e, as given, then the image's not set", "[spec]") {
   auto img = image_with({}, {"sh"});
   img.config.env = {"PATH=/img/bin", "A=image", "B=image", "C=image"};
   auto o = options();
@@ -94,15 +94,23 @@ TEST_CASE("spec merge: env is the image's, then env files, then -e", "[spec]") {
   o.env = {"C=flag", "D=flag", "E", "UNSET"};
   o.host_env = {"E=host-e", "FROMHOST=host-f"};
   auto c = merged(o, img);
-  CHECK(c.env == Strings{"PATH=/img/bin", "A=image", "B=file1", "FROMHOST=host-f", "C=flag", "D=flag", "E=host-e"});
+  // As Docker's Config.Env: what was given in order (repeats kept), then the image's.
+  CHECK(c.env == Strings{"B=file1", "D=file1", "D=file2", "FROMHOST=host-f", "C=flag", "D=flag", "E=host-e",
+                         "PATH=/img/bin", "A=image"});
+  // The processes get each KEY once, the last given winning, at its first place.
+  CHECK(spec::process_env(c.env, false) ==
+        Strings{"PATH=/img/bin", "B=file1", "D=flag", "FROMHOST=host-f", "C=flag", "E=host-e", "A=image"});
 
-  // No PATH in the image: Docker's default comes first; a terminal gets TERM.
+  // No PATH in the image: none in the config, Docker's default for the
+  // processes; a terminal gets TERM there.
   img.config.env = {"A=1"};
   o = options();
   o.tty = true;
-  CHECK(merged(o, img).env == Strings{kDefaultPath, "A=1", "TERM=xterm"});
+  CHECK(merged(o, img).env == Strings{"A=1"});
+  CHECK(spec::process_env(merged(o, img).env, true) == Strings{kDefaultPath, "TERM=xterm", "A=1"});
   o.env = {"TERM=dumb"};
-  CHECK(merged(o, img).env == Strings{kDefaultPath, "A=1", "TERM=dumb"});
+  CHECK(merged(o, img).env == Strings{"TERM=dumb", "A=1"});
+  CHECK(spec::process_env(merged(o, img).env, true) == Strings{kDefaultPath, "TERM=dumb", "A=1"});
 
   o.env = {"=x"};
   CHECK(error_of(o, img) == "invalid environment variable \"=x\": no name");

@@ -33,6 +33,14 @@ GraphDriver image_graph_driver(Engine &eng, const ImageRecord &img);
 // container's mount namespace, never on the host.
 GraphDriver container_graph_driver(Engine &eng, const ContainerView &v);
 
+// Docker's SizeRw (what the container wrote: its upper directory, or what
+// its copied root grew by) and SizeRootFs (that and its image's layers).
+struct ContainerSize {
+  int64_t rw = 0;
+  int64_t root_fs = 0;
+};
+ContainerSize container_size(Engine &eng, const ContainerView &v);
+
 // What a container on `network_mode` sees of its network (empty strings
 // where its helper copies the host's addresses).
 using NetworkAddresses = network::UserNetAddresses;

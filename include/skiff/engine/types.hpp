@@ -13,6 +13,7 @@ namespace skiff::engine {
 using ContainerConfig = storage::ContainerConfig;
 using ContainerState = storage::ContainerState;
 using MountConfig = storage::MountConfig;
+using Limits = storage::Limits;  // --memory, --memory-swap, --cpus, --pids-limit
 using RunStatus = storage::RunStatus;
 using storage::status_name;  // "running", "exited", ... as ps and inspect show them
 

@@ -50,6 +50,9 @@ struct ImageConfig {
   // Fields we do not model, kept on rewrite (an object, or none). Shared
   // and never changed, so that this header needs only json_fwd.hpp.
   std::shared_ptr<const nlohmann::json> extra;
+  // Keys of "config" we do not model (Image, OnBuild, Hostname, ...), for
+  // inspect to show as they are (an object, or none).
+  std::shared_ptr<const nlohmann::json> config_extra;
 
   // Every field is checked by type; a problem names `source` (the file or
   // blob the text came from) and the field.

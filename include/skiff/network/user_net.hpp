@@ -19,6 +19,7 @@ namespace skiff::network {
 // and inspect. Empty strings where the helper copies the host's addresses.
 struct UserNetAddresses {
   std::string address, gateway, dns;
+  int prefix_len = 0;  // of `address`'s network
 };
 
 // The helper behind a container's network mode: "slirp" (libslirp, for

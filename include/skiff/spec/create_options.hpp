@@ -51,6 +51,13 @@ struct CreateOptions {
 
   bool tty = false;
   bool open_stdin = false;
+  // Docker's Config.Attach*: a foreground run (and create) attaches
+  // stdout and stderr, and stdin with -i; a foreground run -i closes
+  // stdin when its client goes (StdinOnce).
+  bool attach_stdin = false;
+  bool attach_stdout = false;
+  bool attach_stderr = false;
+  bool stdin_once = false;
   bool init = false;
   bool read_only = false;
   bool privileged = false;

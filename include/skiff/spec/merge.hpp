@@ -20,9 +20,10 @@ namespace skiff::spec {
 // - ENTRYPOINT/CMD: `--entrypoint` replaces the image's ENTRYPOINT and
 //   drops its CMD ("" clears it); otherwise the image's ENTRYPOINT stays
 //   and a command given replaces its CMD. Nothing to run is an error.
-// - Env: the image's (with Docker's default PATH when it sets none), then
-//   the env files, then `env`, a later KEY replacing an earlier one;
-//   TERM=xterm with a terminal unless set.
+// - Env, as Docker records it in Config.Env: the env files' then `env`'s
+//   entries as given (a bare KEY takes the caller's value, or is dropped),
+//   then the image's whose KEY they do not set. process_env() adds
+//   Docker's defaults when the container runs.
 // - User, working directory, stop signal: the option, else the image's.
 // - Labels: the image's, the options' over them.
 // - Mounts: the options', then each image VOLUME nothing else is mounted
@@ -33,8 +34,13 @@ namespace skiff::spec {
 Result<storage::ContainerConfig> container_config(const CreateOptions &o, const image::ImageConfig &image,
                                                   const std::string &image_id);
 
-// The environment alone, by the rules above (without TERM).
+// The environment alone, by the rules above.
 Result<std::vector<std::string>> container_env(const CreateOptions &o,
                                                const std::vector<std::string> &image_env);
+
+// What a container's processes get, as Docker builds it: its default PATH
+// and, with a terminal, TERM=xterm, each entry of `config_env` replacing
+// the one of its KEY or appended (a later one wins).
+std::vector<std::string> process_env(const std::vector<std::string> &config_env, bool tty);
 
 } // namespace skiff::spec

@@ -25,6 +25,12 @@ struct MountConfig {
   bool readonly = false;
   bool anonymous = false;   // volume made for this container (removed by rm -v)
   std::vector<std::string> options;  // tmpfs: "size=64m", "mode=1777"; bind: propagation
+  // Which flag asked for it, as inspect shows each apart (Binds or
+  // Config.Volumes, HostConfig.Mounts, HostConfig.Tmpfs): "volume"
+  // (-v), "mount" (--mount), "tmpfs" (--tmpfs), "image" (a VOLUME of the
+  // image). Empty in configs written before it was recorded.
+  std::string origin;
+  std::string mode;  // -v's third field as written ("ro", "ro,rshared")
   // A -v bind: a missing host path is made as a directory at start, as
   // Docker does; a --mount bind's source must exist.
   bool create_source = false;
@@ -92,8 +98,14 @@ struct ContainerConfig {
   std::vector<std::string> device_cgroup_rules;  // "c 1:3 rwm"
   Limits limits;
   RestartPolicy restart;
-  std::string stop_signal;  // "SIGTERM" unless set
+  std::string stop_signal;  // empty: not set (SIGTERM)
   int stop_timeout = 10;
+  bool stop_timeout_set = false;  // --stop-timeout given (Docker shows StopTimeout then only)
+  // The streams `run`/`create` attached, as Docker records them in Config.
+  bool attach_stdin = false;
+  bool attach_stdout = false;
+  bool attach_stderr = false;
+  bool stdin_once = false;
   std::vector<std::string> exposed_ports;
   std::optional<image::Healthcheck> healthcheck;  // none: no HEALTHCHECK (none in older configs)
   std::string log_driver = "json-file";  // or "none": no log is kept

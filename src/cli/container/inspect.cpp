@@ -9,12 +9,15 @@
 namespace skiff::cli {
 
 static Result<nlohmann::json> inspect_one(engine::Engine &eng, const Context &ctx, const std::string &name,
-                                          const std::string &type) {
+                                          const std::string &type, bool size) {
   if (type.empty() || type == "container") {
     auto id = eng.find_container(name);
     if (id) {
       auto v = TRY(eng.container(*id));
-      return inspect_json(v, ctx.options(), engine::container_graph_driver(eng, v));
+      std::optional<engine::ContainerSize> sizes;
+      if (size)
+        sizes = engine::container_size(eng, v);
+      return inspect_json(v, ctx.options(), engine::container_graph_driver(eng, v), sizes);
     }
     if (id.error().code != Errc::not_found)
       return std::move(id).error();  // an ambiguous prefix says so
@@ -48,7 +51,7 @@ static int inspect_with_type(Context &ctx, const Args &a, const std::string &typ
   std::vector<nlohmann::json> objs;
   int rc = 0;
   for (const auto &name : a.positional) {
-    auto j = inspect_one(**eng, ctx, name, type);
+    auto j = inspect_one(**eng, ctx, name, type, a.flag("size"));
     if (!j) {
       fail(j.error());
       rc = 1;
@@ -69,13 +72,15 @@ static int run_container_inspect(Context &ctx, const Args &a) { return inspect_w
 Command cmd_inspect() {
   return {"inspect", "[OPTIONS] NAME|ID [NAME|ID...]", "Return low-level information on Docker objects",
           {{"format", 'f', FlagKind::value, "Format output using a custom template", "none", "string"},
+           {"size", 's', FlagKind::boolean, "Display total file sizes if the type is container"},
            {"type", 0, FlagKind::value, "Return JSON for specified type (container, image, volume)", "inspect-types", "string"}},
           "containers-and-images", true, false, 1, -1, {}, run_inspect};
 }
 
 Command cmd_container_inspect() {
   return {"container inspect", "[OPTIONS] CONTAINER [CONTAINER...]", "Display detailed information on one or more containers",
-          {{"format", 'f', FlagKind::value, "Format output using a custom template", "none", "string"}},
+          {{"format", 'f', FlagKind::value, "Format output using a custom template", "none", "string"},
+           {"size", 's', FlagKind::boolean, "Display total file sizes"}},
           "containers", true, false, 1, -1, {}, run_container_inspect};
 }
 

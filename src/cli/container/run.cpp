@@ -30,12 +30,15 @@ static std::vector<std::string> host_environment() {
 // The container's options from the flags, then its image, pulled first as
 // --pull says (the pull talks on stderr, as stdout is for the container or
 // create's ID); the engine merges the two.
-static Result<std::string> create_from_args(engine::Engine &eng, const Args &a, engine::PullPolicy policy) {
+// `run`: a run, whose foreground -i closes stdin with its client.
+static Result<std::string> create_from_args(engine::Engine &eng, const Args &a, engine::PullPolicy policy,
+                                            bool run) {
   std::error_code ec;
   std::string cwd = std::filesystem::current_path(ec).string();
   if (ec)
     return make_error(Errc::failed, "finding the working directory: {}", ec.message());
   auto options = TRY(create_options(a, host_environment(), cwd));
+  options.stdin_once = run && options.attach_stdin;
   engine::ImageRequest req{options.image, policy, registry_access(a)};
   bool quiet = a.flag("quiet");
   auto display = progress_display(stderr);
@@ -93,7 +96,7 @@ static int run_run(Context &ctx, const Args &a) {
   auto eng = ctx.engine();
   if (!eng)
     return fail(eng.error());
-  auto id = create_from_args(**eng, a, *policy);
+  auto id = create_from_args(**eng, a, *policy, true);
   if (!id)
     return fail(id.error());
   if (detach) {
@@ -123,7 +126,7 @@ static int run_create(Context &ctx, const Args &a) {
   auto eng = ctx.engine();
   if (!eng)
     return fail(eng.error());
-  auto id = create_from_args(**eng, a, *policy);
+  auto id = create_from_args(**eng, a, *policy, false);
   if (!id)
     return fail(id.error());
   fmt::print("{}\n", *id);

@@ -2,6 +2,8 @@
 // inspect JSON (Engine API ContainerJSON shape).
 #pragma once
 
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
 #include "skiff/engine/info.hpp"
@@ -12,8 +14,9 @@ namespace skiff::cli {
 std::string status_text(const engine::ContainerState &s, int64_t now_ns);
 nlohmann::json ps_row(const engine::ContainerView &v, bool no_trunc, int64_t now_ns);
 nlohmann::json ps_headers();
-// `driver`: the container's GraphDriver (its name is also Driver).
+// `driver`: the container's GraphDriver (its name is also Driver);
+// `size`: SizeRw and SizeRootFs, shown when asked for (--size).
 nlohmann::json inspect_json(const engine::ContainerView &v, const engine::Options &opts,
-                            const engine::GraphDriver &driver);
+                            const engine::GraphDriver &driver, const std::optional<engine::ContainerSize> &size);
 
 } // namespace skiff::cli

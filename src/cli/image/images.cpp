@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "../registry.hpp"
+#include "skiff/cli/inspect_values.hpp"
 #include "skiff/cli/output.hpp"
 #include "skiff/engine/image_list.hpp"
 #include "skiff/image/reference.hpp"
@@ -24,6 +25,20 @@ json graph_driver_json(const engine::GraphDriver &g) {
   return {{"Name", g.name}, {"Data", g.data.empty() ? json(nullptr) : json(g.data)}};
 }
 
+json docker_config_json(const json &given) {
+  // Docker's container.Config: these keys always, the others (ExposedPorts,
+  // Healthcheck, StopSignal, Shell, ...) only when set.
+  json j = {{"Hostname", ""},     {"Domainname", ""},   {"User", ""},          {"AttachStdin", false},
+            {"AttachStdout", false}, {"AttachStderr", false}, {"Tty", false}, {"OpenStdin", false},
+            {"StdinOnce", false}, {"Env", nullptr},     {"Cmd", nullptr},      {"Image", ""},
+            {"Volumes", nullptr}, {"WorkingDir", ""},   {"Entrypoint", nullptr}, {"OnBuild", nullptr},
+            {"Labels", nullptr}};
+  if (given.is_object())
+    for (const auto &[k, v] : given.items())
+      j[k] = v;
+  return j;
+}
+
 json image_inspect_json(engine::Engine &eng, const engine::ImageRecord &img) {
   json tags = json::array(), digests = json::array();
   for (const auto &n : img.names)
@@ -31,12 +46,26 @@ json image_inspect_json(engine::Engine &eng, const engine::ImageRecord &img) {
       tags.push_back(r->familiar());
   for (const auto &d : img.digests)
     digests.push_back(d);
+  // Docker's ImageInspect (API 1.43): every key, Docker's empty values
+  // where the image says nothing. No parent chain is kept, no tag time.
   json j = {{"Id", "sha256:" + img.id},
             {"RepoTags", tags},
             {"RepoDigests", digests},
-            {"Size", img.size},
+            {"Parent", ""},
+            {"Comment", ""},
             {"Created", timefmt::rfc3339nano(img.created)},
-            {"GraphDriver", graph_driver_json(engine::image_graph_driver(eng, img))}};
+            {"Container", ""},
+            {"ContainerConfig", docker_config_json(json::object())},
+            {"DockerVersion", ""},
+            {"Author", ""},
+            {"Config", docker_config_json(json::object())},
+            {"Architecture", ""},
+            {"Os", ""},
+            {"Size", img.size},
+            {"VirtualSize", img.size},
+            {"GraphDriver", graph_driver_json(engine::image_graph_driver(eng, img))},
+            {"RootFS", {{"Type", "layers"}}},
+            {"Metadata", {{"LastTagTime", "0001-01-01T00:00:00Z"}}}};
   if (auto cfg = eng.image_config(img)) {
     json layers = json::array();
     for (const auto &d : cfg->diff_ids)
@@ -45,10 +74,27 @@ json image_inspect_json(engine::Engine &eng, const engine::ImageRecord &img) {
     j["Os"] = cfg->os;
     j["Author"] = cfg->author;
     j["Comment"] = cfg->comment;
-    j["Config"] = cfg->run_defaults_json();
-    j["RootFS"] = {{"Type", "layers"}, {"Layers", layers}};
+    json given = cfg->config_extra ? *cfg->config_extra : json::object();
+    given.update(cfg->run_defaults_json());
+    j["Config"] = docker_config_json(given);
+    if (!layers.empty())
+      j["RootFS"]["Layers"] = layers;
     if (!cfg->created.empty())
       j["Created"] = cfg->created;
+    // What Docker's builder recorded, kept in the image's config as Docker shows it.
+    const json extra = cfg->extra ? *cfg->extra : json::object();
+    auto text = [&](const char *key) {
+      auto it = extra.find(key);
+      return it != extra.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    j["Container"] = text("container");
+    j["DockerVersion"] = text("docker_version");
+    if (auto v = text("variant"); !v.empty())
+      j["Variant"] = v;
+    if (auto v = text("os.version"); !v.empty())
+      j["OsVersion"] = v;
+    if (auto it = extra.find("container_config"); it != extra.end())
+      j["ContainerConfig"] = docker_config_json(*it);
   }
   return j;
 }
