@@ -484,7 +484,7 @@ TEST_CASE("mount sequence: a failure stops it, naming what failed, unless it can
   }
   SECTION("a -v bind's missing source is made, then bound (Docker's -v)") {
     auto in = inputs();
-    in.config.mounts = {{"bind", "/host/new", "/app", false, false, {}, true}};
+    in.config.mounts = {{"bind", "/host/new", "/app", false, false, {}, "volume", "", true}};
     auto ops = host();
     ops.missing.insert("/host/new");
     REQUIRE(run(ops, spec(in)));
@@ -492,7 +492,7 @@ TEST_CASE("mount sequence: a failure stops it, naming what failed, unless it can
   }
   SECTION("a -v bind's source that cannot be made") {
     auto in = inputs();
-    in.config.mounts = {{"bind", "/host/new", "/app", false, false, {}, true}};
+    in.config.mounts = {{"bind", "/host/new", "/app", false, false, {}, "volume", "", true}};
     auto ops = host();
     ops.missing.insert("/host/new");
     ops.fail("mkdir_p", "/host/new", EACCES);

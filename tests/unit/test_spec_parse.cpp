@@ -26,11 +26,11 @@ TEST_CASE("spec: -v makes anonymous volumes, named volumes and binds", "[spec]")
   CHECK(same(*spec::parse_volume("/data/", "/cwd"), {"volume", "", "/data", false, true, {}}));
   CHECK(same(*spec::parse_volume("vol:/data:ro", "/cwd"), {"volume", "vol", "/data", true, false, {}}));
   CHECK(same(*spec::parse_volume("vol:/data:nocopy", "/cwd"), {"volume", "vol", "/data", false, false, {"nocopy"}}));
-  CHECK(same(*spec::parse_volume("/host//x:/ctr", "/cwd"), {"bind", "/host/x", "/ctr", false, false, {}, true}));
+  CHECK(same(*spec::parse_volume("/host//x:/ctr", "/cwd"), {"bind", "/host/x", "/ctr", false, false, {}, "", "", true}));
   // Docker 23+: a source starting with "." is relative to the caller's cwd.
   CHECK(same(*spec::parse_volume("./sub/../d:/ctr:rshared,ro", "/work/dir"),
-             {"bind", "/work/dir/d", "/ctr", true, false, {"rshared"}, true}));
-  CHECK(same(*spec::parse_volume("/h:/c:rw,z,Z,cached", "/"), {"bind", "/h", "/c", false, false, {}, true}));
+             {"bind", "/work/dir/d", "/ctr", true, false, {"rshared"}, "", "", true}));
+  CHECK(same(*spec::parse_volume("/h:/c:rw,z,Z,cached", "/"), {"bind", "/h", "/c", false, false, {}, "", "", true}));
 }
 
 TEST_CASE("spec: bad -v values give Docker's message", "[spec]") {
