@@ -12,8 +12,8 @@ namespace {
 
 // moby's acceptedPsFilterTags, less health, publish and expose, which
 // need health checks and published ports skiff does not have yet.
-constexpr const char *kAccepted[] = {"ancestor", "before", "exited", "id",     "isolation", "is-task",
-                                     "label",    "name",   "network", "since", "status",    "volume"};
+const std::vector<std::string_view> kAccepted{"ancestor", "before",  "exited", "id",     "isolation", "is-task",
+                                              "label",    "name",    "network", "since", "status",    "volume"};
 
 constexpr const char *kStates[] = {"created", "restarting", "running", "removing", "paused", "exited", "dead"};
 
@@ -49,14 +49,10 @@ Result<ContainerFilter> parse_container_filter(const std::vector<std::string> &w
                                                const std::vector<ContainerView> &all) {
   ContainerFilter f;
   for (const auto &w : words) {
-    auto kv = str::cut(w, '=');
-    if (!kv)
-      return make_error(Errc::invalid, "bad format of filter (expected name=value)");
-    f.values[kv->first].push_back(kv->second);
+    auto kv = TRY(filter_word(w, kAccepted));
+    f.values[kv.first].push_back(kv.second);
   }
   for (const auto &[key, values] : f.values) {
-    if (std::find(std::begin(kAccepted), std::end(kAccepted), key) == std::end(kAccepted))
-      return make_error(Errc::invalid, "invalid filter '{}'", key);
     for (const auto &v : values) {
       if (key == "status") {
         if (std::find(std::begin(kStates), std::end(kStates), v) == std::end(kStates))

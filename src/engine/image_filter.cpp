@@ -114,6 +114,16 @@ Result<bool> reference_matches(std::string_view pattern, const image::Reference 
   return glob_match(pattern, ref.familiar_repository());
 }
 
+Result<std::pair<std::string, std::string>> filter_word(const std::string &word,
+                                                        const std::vector<std::string_view> &accepted) {
+  auto kv = str::cut(word, '=');
+  if (!kv)
+    return make_error(Errc::invalid, "bad format of filter (expected name=value)");
+  if (std::find(accepted.begin(), accepted.end(), kv->first) == accepted.end())
+    return make_error(Errc::invalid, "invalid filter '{}'", kv->first);
+  return std::pair<std::string, std::string>(kv->first, kv->second);
+}
+
 bool any_value_matches(const std::vector<std::string> &patterns, const std::string &s) {
   return std::any_of(patterns.begin(), patterns.end(), [&](const std::string &p) {
     if (p == s)

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "skiff/engine/image_filter.hpp"
-#include "skiff/util/strings.hpp"
 
 namespace skiff::engine {
 
@@ -11,12 +10,8 @@ Result<VolumeFilter> parse_volume_filter(const std::vector<std::string> &words,
                                          const std::vector<std::string_view> &accepted) {
   VolumeFilter f;
   for (const auto &w : words) {
-    auto kv = str::cut(w, '=');
-    if (!kv)
-      return make_error(Errc::invalid, "bad format of filter (expected name=value)");
-    const auto &[key, value] = *kv;
-    if (std::find(accepted.begin(), accepted.end(), key) == accepted.end())
-      return make_error(Errc::invalid, "invalid filter '{}'", key);
+    auto kv = TRY(filter_word(w, accepted));
+    const auto &[key, value] = kv;
     if (key == "name")
       f.names.push_back(value);
     else if (key == "driver")

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "skiff/image/reference.hpp"
@@ -41,6 +42,11 @@ Result<bool> glob_match(std::string_view pattern, std::string_view name);
 
 // Docker's FamiliarMatch: the pattern against "busybox:latest", then "busybox".
 Result<bool> reference_matches(std::string_view pattern, const image::Reference &ref);
+
+// One --filter word of `ps` or `volume ls`/`prune` split into key and
+// value, the key one of `accepted`: Docker's errors otherwise.
+Result<std::pair<std::string, std::string>> filter_word(const std::string &word,
+                                                        const std::vector<std::string_view> &accepted);
 
 // Docker's Args.Match: one of `patterns` equals `s` or, as a regular
 // expression, is found in it (one that does not compile matches nothing).
