@@ -8,6 +8,7 @@
 #include "skiff/sys/userns.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/ids.hpp"
+#include "entry_process.hpp"
 #include "store_access.hpp"
 
 namespace skiff::engine {
@@ -39,8 +40,8 @@ Result<UniqueFd> open_root(Engine &eng, const ContainerView &v, Scratch &scratch
       return sys_error("opening the root of container {}", ids::short_id(v.config.id));
     return fd;
   }
-  if (v.state.status == storage::RunStatus::running && v.state.pid > 0) {
-    auto live = runtime::open_live_root(v.state.pid, v.state.pid_start);
+  if (auto entry = entry_process(v)) {
+    auto live = runtime::open_live_root(entry->pid, entry->start);
     if (live || live.error().code != Errc::conflict)
       return live;
     // It stopped meanwhile: its layers are free to stack.

@@ -1,6 +1,7 @@
 // exec: a new process in a running container.
 #include <algorithm>
 
+#include "entry_process.hpp"
 #include "skiff/engine/engine.hpp"
 #include "skiff/runtime/caps.hpp"
 #include "skiff/runtime/cgroups.hpp"
@@ -11,11 +12,10 @@ namespace skiff::engine {
 
 Result<runtime::ExecProcess> Engine::exec_container(const std::string &id, const ExecRequest &r) {
   auto v = TRY(container(id));
-  if (v.state.status != storage::RunStatus::running)
-    return make_error(Errc::conflict, "container {} is not running", v.config.name);
+  auto entry = TRY(entry_process(v));
   const auto &c = v.config;
   runtime::ExecSpec s;
-  s.target = v.state.pid;
+  s.target = entry.pid;
   s.argv = r.argv;
   s.env = spec::process_env(c.env, false);  // exec -t adds TERM below
   for (const auto &e : r.env) {

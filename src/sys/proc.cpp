@@ -1,5 +1,6 @@
 #include "skiff/sys/proc.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -59,6 +60,37 @@ bool process_alive(pid_t pid, uint64_t start_time) {
     }
   }
   return start_time == 0 || now == start_time;
+}
+
+std::vector<pid_t> child_processes(pid_t parent) {
+  std::vector<pid_t> out;
+  DIR *d = ::opendir("/proc");
+  if (!d)
+    return out;
+  while (auto *e = ::readdir(d)) {
+    char *end = nullptr;
+    long pid = std::strtol(e->d_name, &end, 10);
+    if (pid <= 0 || *end != '\0')
+      continue;
+    char path[64];
+    auto pend = fmt::format_to_n(path, sizeof path - 1, "/proc/{}/stat", pid);
+    *pend.out = '\0';
+    int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+      continue;
+    char buf[512];
+    ssize_t n = ::read(fd, buf, sizeof buf - 1);
+    ::close(fd);
+    if (n <= 0)
+      continue;
+    buf[n] = '\0';
+    // After the name's last ')': " STATE PPID ...".
+    char *p = std::strrchr(buf, ')');
+    if (p && p[1] == ' ' && p[2] && p[3] == ' ' && std::strtol(p + 4, nullptr, 10) == parent)
+      out.push_back(static_cast<pid_t>(pid));
+  }
+  ::closedir(d);
+  return out;
 }
 
 } // namespace skiff::sys

@@ -113,6 +113,18 @@ GR
   [ "$(echo "${lines[2]}" | tr -s ' ' | sed 's/^ //')" = "1 docker-init /sbin/docker-init -- sh -c $script" ]
 }
 
+@test "exec and export reach a running --init container, root and rootless" {
+  # docker-init is not dumpable: the way in is through its command.
+  skiff run -d --network none --init --name initx busybox sh -c 'echo here >/marker; sleep 60' >/dev/null
+  run skiff exec initx sh -c 'cat /proc/1/comm; cat /marker'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "docker-init" ]
+  [ "${lines[1]}" = "here" ]
+  skiff export -o "$BATS_TEST_TMPDIR/initx.tar" initx
+  [ "$(tar -xOf "$BATS_TEST_TMPDIR/initx.tar" marker)" = "here" ]
+  skiff rm -f initx >/dev/null
+}
+
 @test "ps: the COMMAND column quotes arguments with spaces and cuts as Docker" {
   skiff create --name q busybox sh -c 'echo "a b"; sleep 9' >/dev/null
   run skiff ps -a --format '{{.Command}}'

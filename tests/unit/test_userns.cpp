@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
@@ -141,4 +143,20 @@ TEST_CASE("userns holder: stays while its namespace is shared, then removes its 
   CHECK(WIFEXITED(st));
   CHECK(::access(h.record.c_str(), F_OK) < 0);
   CHECK(fs::remove_all(dir));
+}
+
+TEST_CASE("child_processes: the children of a process, and none of a process without", "[proc]") {
+  pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    ::pause();
+    ::_exit(0);
+  }
+  auto mine = skiff::sys::child_processes(::getpid());
+  CHECK(std::find(mine.begin(), mine.end(), child) != mine.end());
+  CHECK(skiff::sys::child_processes(child).empty());
+  ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
+  mine = skiff::sys::child_processes(::getpid());
+  CHECK(std::find(mine.begin(), mine.end(), child) == mine.end());
 }

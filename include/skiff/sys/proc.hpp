@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <vector>
 
 namespace skiff::sys {
 
@@ -12,5 +13,10 @@ namespace skiff::sys {
 // start time is the same process, not a reused number.
 uint64_t process_start_time(pid_t pid);
 bool process_alive(pid_t pid, uint64_t start_time);
+
+// The processes whose parent is `parent` (field 4 of each /proc/PID/stat),
+// in /proc's order. A scan of /proc: this kernel has no
+// /proc/PID/task/TID/children.
+std::vector<pid_t> child_processes(pid_t parent);
 
 } // namespace skiff::sys
