@@ -24,6 +24,7 @@ std::vector<Flag> container_create_flags() {
       {"entrypoint", 0, K::value, "Overwrite the default ENTRYPOINT of the image", "none", "string"},
       {"env", 'e', K::list, "Set environment variables", "none", "list"},
       {"env-file", 0, K::list, "Read in a file of environment variables", "files", "list"},
+      {"group-add", 0, K::list, "Add additional groups to join", "none", "list"},
       {"hostname", 'h', K::value, "Container host name", "none", "string"},
       {"init", 0, K::boolean, "Run an init inside the container that forwards signals and reaps processes"},
       {"interactive", 'i', K::boolean, "Keep STDIN open even if not attached"},
@@ -67,6 +68,7 @@ Result<spec::CreateOptions> create_options(const Args &a, const std::vector<std:
   o.name = a.get("name");
   o.hostname = a.get("hostname");
   o.user = a.get("user");
+  o.group_add = a.all("group-add");
   o.workdir = a.get("workdir");
   o.userns = a.get("userns");
   o.tty = a.flag("tty");

@@ -27,6 +27,7 @@ Result<runtime::ExecProcess> Engine::exec_container(const std::string &id, const
     s.env.push_back("TERM=xterm");
   s.cwd = !r.workdir.empty() ? r.workdir : c.working_dir.empty() ? "/" : c.working_dir;
   s.user = r.user.empty() ? c.user : r.user;
+  s.group_add = c.group_add;
   bool privileged = c.privileged || r.privileged;
   auto caps = TRY(runtime::effective_caps(c.cap_add, c.cap_drop, privileged));
   s.caps = runtime::cap_numbers(caps);

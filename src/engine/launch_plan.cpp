@@ -182,6 +182,7 @@ Result<InitSpec> plan_init(const LaunchInputs &in, std::vector<runtime::DeviceRu
   p.env = spec::process_env(c.env, c.tty);
   p.cwd = c.working_dir.empty() ? "/" : c.working_dir;
   p.user = c.user;
+  p.group_add = c.group_add;
   p.tty = c.tty;
   p.init = c.init;
   p.read_only = c.read_only;

@@ -28,7 +28,7 @@ constexpr std::pair<const char *, int> kNamespaces[] = {
 [[noreturn]] void exec_child(const ExecSpec &s, const sys::ChildChannel &ch) {
   sys::reset_signals();
   std::vector<std::string> env = s.env;
-  auto user = detail::container_user(s.user, env);
+  auto user = detail::container_user(s.user, s.group_add, env);
   if (!user)
     child_fail(ch, user.error());
   if (::chdir(s.cwd.c_str()) < 0)

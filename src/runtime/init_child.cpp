@@ -97,7 +97,7 @@ void init_child(const InitSpec &p, int go_fd, const sys::ChildChannel &ch) {
     loopback_up();
 
   std::vector<std::string> env = p.env;
-  auto user = container_user(p.user, env);
+  auto user = container_user(p.user, p.group_add, env);
   if (!user)
     sys::child_fail(ch, user.error());
 

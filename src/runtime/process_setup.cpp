@@ -89,10 +89,11 @@ Status setup_tty(int console, uid_t uid) {
   return {};
 }
 
-Result<ExecUser> container_user(const std::string &spec, std::vector<std::string> &env) {
+Result<ExecUser> container_user(const std::string &spec, const std::vector<std::string> &group_add,
+                                std::vector<std::string> &env) {
   auto passwd = fs::read_file("/etc/passwd");
   auto group = fs::read_file("/etc/group");
-  auto user = TRY(resolve_user(spec, passwd ? *passwd : "", group ? *group : ""));
+  auto user = TRY(resolve_user(spec, passwd ? *passwd : "", group ? *group : "", group_add));
   if (env_value(env, "HOME").empty())
     env.push_back("HOME=" + user.home);
   return user;

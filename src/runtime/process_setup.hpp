@@ -19,7 +19,8 @@ std::string env_value(const std::vector<std::string> &env, const std::string &ke
 // Resolves `spec` against the /etc/passwd and /etc/group now at "/" (the
 // container's, after pivot_root or setns) and adds HOME to `env` from the
 // user's entry when it is not set.
-Result<ExecUser> container_user(const std::string &spec, std::vector<std::string> &env);
+Result<ExecUser> container_user(const std::string &spec, const std::vector<std::string> &group_add,
+                                std::vector<std::string> &env);
 // Finds argv[0] as execvp would, with the container's PATH; errors carry
 // Docker's words and exit codes (127 not found, 126 not executable).
 Result<std::string> find_executable(const std::string &cmd, const std::vector<std::string> &env);

@@ -31,7 +31,7 @@ std::optional<uint32_t> number(std::string_view s) {
 } // namespace
 
 Result<ExecUser> resolve_user(std::string_view spec, std::string_view passwd,
-                              std::string_view group) {
+                              std::string_view group, const std::vector<std::string> &group_add) {
   ExecUser u;
   std::string user_part(spec), group_part;
   if (auto c = str::cut(spec, ':')) {
@@ -92,6 +92,21 @@ Result<ExecUser> resolve_user(std::string_view spec, std::string_view passwd,
           if (auto g = number(e.f[2]))
             u.groups.push_back(*g);
     }
+  }
+  for (const auto &name : group_add) {
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const Entry &e) {
+      return e.f.size() >= 3 && (e.f[0] == name || e.f[2] == name);
+    });
+    if (it != groups.end()) {
+      u.groups.push_back(number(it->f[2]).value_or(0));
+      continue;
+    }
+    auto n = str::to_int(name);
+    if (!n)
+      return make_error(Errc::invalid, "Unable to find group {}: no matching entries in group file", name);
+    if (*n < 0 || *n > 0x7fffffffLL)
+      return make_error(Errc::invalid, "uids and gids must be in range 0-2147483647");
+    u.groups.push_back(static_cast<gid_t>(*n));
   }
   // Docker lists the primary group among the additional ones and runc
   // sets them as a set; the kernel keeps them sorted.

@@ -76,6 +76,7 @@ Result<storage::ContainerConfig> container_config(const CreateOptions &o, const 
   if (!c.working_dir.empty() && c.working_dir[0] != '/')
     return invalid(fmt::format("the working directory \"{}\" is invalid: it needs to be an absolute path", c.working_dir));
   c.user = o.user.empty() ? d.user : o.user;
+  c.group_add = o.group_add;
   c.userns = o.userns == "host" ? "" : o.userns;  // no remapping is what skiff does anyway
   if (!c.userns.empty() && c.userns != "keep-id")
     return invalid(fmt::format("invalid --userns \"{}\": use host or keep-id", c.userns));

@@ -33,6 +33,7 @@ json ContainerConfig::to_json() const {
       {"env", env},
       {"working_dir", working_dir},
       {"user", user},
+      {"group_add", group_add},
       {"hostname", hostname},
       {"labels", labels},
       {"tty", tty},
@@ -107,6 +108,7 @@ Result<ContainerConfig> ContainerConfig::parse(std::string_view text, const std:
   c.env = j["env"].as_strings();
   c.working_dir = j["working_dir"].as_string();
   c.user = j["user"].as_string();
+  c.group_add = j["group_add"].as_strings();
   c.hostname = j["hostname"].as_string();
   c.labels = j["labels"].as_string_map();
   c.tty = j["tty"].as_bool();

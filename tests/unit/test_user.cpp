@@ -72,3 +72,22 @@ TEST_CASE("resolve_user: unknown names are Docker's errors", "[user]") {
   REQUIRE_FALSE(g);
   CHECK(g.error().message == "unable to find group nogroup: no matching entries in group file");
 }
+
+TEST_CASE("resolve_user: --group-add joins groups by name or ID, any ID without an entry", "[user]") {
+  auto u = resolve_user("app:app", kPasswd, kGroup, {"tty", "26", "4242", "0"});
+  REQUIRE(u);
+  CHECK(u->gid == 1000);
+  CHECK(u->groups == std::vector<gid_t>{0, 5, 26, 1000, 4242});
+  u = resolve_user("app", kPasswd, kGroup, {"wheel"});
+  REQUIRE(u);
+  CHECK(u->groups == std::vector<gid_t>{10, 50, 1000});
+}
+
+TEST_CASE("resolve_user: --group-add of an unknown name or an ID out of range fails as runc does", "[user]") {
+  auto u = resolve_user("", kPasswd, kGroup, {"nosuch"});
+  REQUIRE(!u);
+  CHECK(u.error().message == "Unable to find group nosuch: no matching entries in group file");
+  u = resolve_user("", kPasswd, kGroup, {"2147483648"});
+  REQUIRE(!u);
+  CHECK(u.error().message == "uids and gids must be in range 0-2147483647");
+}

@@ -19,6 +19,7 @@ struct ExecSpec {
   std::vector<std::string> argv, env;
   std::string cwd = "/";
   std::string user;
+  std::vector<std::string> group_add;  // the container's --group-add
   std::vector<int> caps;
   std::vector<sock_filter> seccomp;
   bool no_new_privileges = false;

@@ -65,6 +65,7 @@ struct InitSpec {
   std::vector<std::string> argv, env;
   std::string cwd = "/";
   std::string user;
+  std::vector<std::string> group_add;  // more supplementary groups (--group-add)
   std::vector<int> caps;
   std::vector<sock_filter> seccomp;  // empty: unconfined
   std::vector<storage::Ulimit> ulimits;

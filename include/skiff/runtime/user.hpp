@@ -22,7 +22,11 @@ struct ExecUser {
   std::string home = "/";
 };
 
+// `group_add` (--group-add) joins more supplementary groups, each a group
+// name or ID of `group`, or any ID in 0..2^31-1 (runc's
+// GetAdditionalGroups).
 Result<ExecUser> resolve_user(std::string_view spec, std::string_view passwd,
-                              std::string_view group);
+                              std::string_view group,
+                              const std::vector<std::string> &group_add = {});
 
 } // namespace skiff::runtime

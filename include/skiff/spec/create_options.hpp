@@ -31,6 +31,7 @@ struct CreateOptions {
   std::vector<std::string> host_env;   // the caller's environment, "KEY=value"
 
   std::string user;     // empty: the image's
+  std::vector<std::string> group_add;  // --group-add: group names or IDs, resolved at start
   std::string workdir;  // empty: the image's
   std::string hostname; // empty: the container's short ID
   std::map<std::string, std::string> labels;  // over the image's

@@ -76,6 +76,7 @@ struct ContainerConfig {
   std::vector<std::string> env;         // image env merged with -e, --env-file
   std::string working_dir;
   std::string user;
+  std::vector<std::string> group_add;  // names or IDs, resolved in the container at start
   std::string hostname;
   std::map<std::string, std::string> labels;
   bool tty = false;

@@ -150,7 +150,7 @@ json host_config(const engine::ContainerConfig &c) {
       {"DnsOptions", json::array()},
       {"DnsSearch", json::array()},
       {"ExtraHosts", nullptr},
-      {"GroupAdd", nullptr},
+      {"GroupAdd", strings_or_null(c.group_add)},
       {"IpcMode", "private"},
       {"Cgroup", ""},
       {"Links", nullptr},
