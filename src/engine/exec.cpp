@@ -1,5 +1,5 @@
 // exec: a new process in a running container.
-#include <algorithm>
+#include <unistd.h>
 
 #include "entry_process.hpp"
 #include "skiff/engine/engine.hpp"
@@ -17,14 +17,17 @@ Result<runtime::ExecProcess> Engine::exec_container(const std::string &id, const
   runtime::ExecSpec s;
   s.target = entry.pid;
   s.argv = r.argv;
-  s.env = spec::process_env(c.env, false);  // exec -t adds TERM below
-  for (const auto &e : r.env) {
-    auto key = e.substr(0, e.find('='));
-    std::erase_if(s.env, [&](const std::string &x) { return x.substr(0, x.find('=')) == key; });
-    s.env.push_back(e);
+  // Docker's order: its defaults (TERM with exec -t), the container's env,
+  // then exec's -e over them.
+  auto env = c.env;
+  env.insert(env.end(), r.env.begin(), r.env.end());
+  std::string hostname = c.hostname;
+  if (c.network == "host") {
+    char name[256] = {};
+    ::gethostname(name, sizeof name - 1);
+    hostname = name;
   }
-  if (r.tty && std::none_of(s.env.begin(), s.env.end(), [](const auto &e) { return e.rfind("TERM=", 0) == 0; }))
-    s.env.push_back("TERM=xterm");
+  s.env = spec::process_env(env, r.tty, hostname);
   s.cwd = !r.workdir.empty() ? r.workdir : c.working_dir.empty() ? "/" : c.working_dir;
   s.user = r.user.empty() ? c.user : r.user;
   s.group_add = c.group_add;

@@ -179,7 +179,7 @@ Result<InitSpec> plan_init(const LaunchInputs &in, std::vector<runtime::DeviceRu
   p.argv = c.argv();
   if (p.argv.empty())
     return make_error(Errc::invalid, "no command specified");
-  p.env = spec::process_env(c.env, c.tty);
+  p.env = spec::process_env(c.env, c.tty, c.network == "host" ? in.host.hostname : c.hostname);
   p.cwd = c.working_dir.empty() ? "/" : c.working_dir;
   p.user = c.user;
   p.group_add = c.group_add;

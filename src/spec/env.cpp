@@ -52,6 +52,8 @@ Result<std::vector<std::string>> container_env(const CreateOptions &o,
       env.push_back(e);
     else if (auto v = host_value(o.host_env, e))
       env.push_back(e + "=" + *v);
+    else
+      env.push_back(e);  // kept bare, as Docker records it: it unsets the KEY
   }
   size_t given = env.size();
   for (const auto &e : image_env)
@@ -61,15 +63,20 @@ Result<std::vector<std::string>> container_env(const CreateOptions &o,
   return env;
 }
 
-std::vector<std::string> process_env(const std::vector<std::string> &config_env, bool tty) {
-  std::vector<std::string> env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"};
+std::vector<std::string> process_env(const std::vector<std::string> &config_env, bool tty,
+                                     const std::string &hostname) {
+  std::vector<std::string> env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                                  "HOSTNAME=" + hostname};
   if (tty)
     env.push_back("TERM=xterm");
   for (const auto &e : config_env) {
     auto it = std::find_if(env.begin(), env.end(), [&](const std::string &x) { return env_key(x) == env_key(e); });
-    if (it != env.end())
+    bool bare = e.find('=') == std::string::npos;
+    if (it != env.end() && bare)
+      env.erase(it);
+    else if (it != env.end())
       *it = e;
-    else
+    else if (!bare)
       env.push_back(e);
   }
   return env;

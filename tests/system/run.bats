@@ -102,6 +102,23 @@ all_caps_mask() {
   [ "$output" = "/bin" ]
 }
 
+@test "run and exec: the environment in Docker's order, HOSTNAME set, a bare -e NAME the caller lacks unsets it" {
+  unset SKIFF_T_UNSET
+  run skiff_run --rm -h envhost -e A=1 busybox env
+  [ "$output" = "$(printf '%s\n' PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOSTNAME=envhost A=1 HOME=/root)" ]
+  # Kept bare in Config.Env, as Docker records it; it removes the default.
+  skiff create --name envbare --network none -e HOSTNAME -e SKIFF_T_UNSET busybox env >/dev/null
+  run skiff inspect --format '{{json .Config.Env}}' envbare
+  [ "$output" = '["HOSTNAME","SKIFF_T_UNSET"]' ]
+  run skiff start -a envbare
+  [ "$output" = "$(printf '%s\n' PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root)" ]
+  local id
+  id=$(skiff_run -d -e A=1 busybox sleep 60)
+  run skiff exec -e B=2 -e A "$id" env
+  [ "$output" = "$(printf '%s\n' PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "HOSTNAME=${id:0:12}" B=2 HOME=/root)" ]
+  skiff rm -f "$id" envbare >/dev/null
+}
+
 @test "run --env-file reads variables, skips comments, and -e wins" {
   export SKIFF_T_PASS=passed
   cat > "$BATS_TEST_TMPDIR/env" <<'EOF'

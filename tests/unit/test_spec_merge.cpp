@@ -95,11 +95,18 @@ TEST_CASE("spec merge: env is the env files', then -e, as given, then the image'
   o.host_env = {"E=host-e", "FROMHOST=host-f"};
   auto c = merged(o, img);
   // As Docker's Config.Env: what was given in order (repeats kept), then the image's.
+  // A -e KEY the caller has not set stays bare (an env file's is dropped).
   CHECK(c.env == Strings{"B=file1", "D=file1", "D=file2", "FROMHOST=host-f", "C=flag", "D=flag", "E=host-e",
-                         "PATH=/img/bin", "A=image"});
-  // The processes get each KEY once, the last given winning, at its first place.
-  CHECK(spec::process_env(c.env, false) ==
-        Strings{"PATH=/img/bin", "B=file1", "D=flag", "FROMHOST=host-f", "C=flag", "E=host-e", "A=image"});
+                         "UNSET", "PATH=/img/bin", "A=image"});
+  // The processes get each KEY once, the last given winning, at its first
+  // place, after Docker's PATH and HOSTNAME; a bare KEY sets nothing.
+  CHECK(spec::process_env(c.env, false, "h1") == Strings{"PATH=/img/bin", "HOSTNAME=h1", "B=file1", "D=flag",
+                                                          "FROMHOST=host-f", "C=flag", "E=host-e", "A=image"});
+  // A bare KEY keeps the image's value out and removes Docker's default.
+  o = options();
+  o.env = {"A", "PATH", "HOSTNAME"};
+  CHECK(merged(o, img).env == Strings{"A", "PATH", "HOSTNAME", "B=image", "C=image"});
+  CHECK(spec::process_env(merged(o, img).env, false, "h1") == Strings{"B=image", "C=image"});
 
   // No PATH in the image: none in the config, Docker's default for the
   // processes; a terminal gets TERM there.
@@ -107,10 +114,11 @@ TEST_CASE("spec merge: env is the env files', then -e, as given, then the image'
   o = options();
   o.tty = true;
   CHECK(merged(o, img).env == Strings{"A=1"});
-  CHECK(spec::process_env(merged(o, img).env, true) == Strings{kDefaultPath, "TERM=xterm", "A=1"});
+  CHECK(spec::process_env(merged(o, img).env, true, "h2") ==
+        Strings{kDefaultPath, "HOSTNAME=h2", "TERM=xterm", "A=1"});
   o.env = {"TERM=dumb"};
   CHECK(merged(o, img).env == Strings{"TERM=dumb", "A=1"});
-  CHECK(spec::process_env(merged(o, img).env, true) == Strings{kDefaultPath, "TERM=dumb", "A=1"});
+  CHECK(spec::process_env(merged(o, img).env, true, "h2") == Strings{kDefaultPath, "HOSTNAME=h2", "TERM=dumb", "A=1"});
 
   o.env = {"=x"};
   CHECK(error_of(o, img) == "invalid environment variable \"=x\": no name");

@@ -21,7 +21,8 @@ namespace skiff::spec {
 //   drops its CMD ("" clears it); otherwise the image's ENTRYPOINT stays
 //   and a command given replaces its CMD. Nothing to run is an error.
 // - Env, as Docker records it in Config.Env: the env files' then `env`'s
-//   entries as given (a bare KEY takes the caller's value, or is dropped),
+//   entries as given (a bare KEY takes the caller's value; one the caller
+//   has not set stays bare from -e, and is dropped from an env file),
 //   then the image's whose KEY they do not set. process_env() adds
 //   Docker's defaults when the container runs.
 // - User, working directory, stop signal: the option, else the image's.
@@ -38,9 +39,11 @@ Result<storage::ContainerConfig> container_config(const CreateOptions &o, const 
 Result<std::vector<std::string>> container_env(const CreateOptions &o,
                                                const std::vector<std::string> &image_env);
 
-// What a container's processes get, as Docker builds it: its default PATH
-// and, with a terminal, TERM=xterm, each entry of `config_env` replacing
-// the one of its KEY or appended (a later one wins).
-std::vector<std::string> process_env(const std::vector<std::string> &config_env, bool tty);
+// What a container's processes get, as Docker builds it: its default PATH,
+// HOSTNAME and, with a terminal, TERM=xterm, each entry of `config_env`
+// replacing the one of its KEY or appended (a later one wins), a bare KEY
+// (`-e KEY` the caller had not set) removing it.
+std::vector<std::string> process_env(const std::vector<std::string> &config_env, bool tty,
+                                     const std::string &hostname);
 
 } // namespace skiff::spec

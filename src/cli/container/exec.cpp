@@ -25,6 +25,8 @@ static int run_exec(Context &ctx, const Args &a) {
       r.env.push_back(e);
     else if (const char *v = std::getenv(e.c_str()))
       r.env.push_back(e + "=" + v);  // "-e NAME" takes the caller's value, as run does
+    else
+      r.env.push_back(e);  // and unsets NAME when the caller has none
   }
   r.user = a.get("user");
   r.workdir = a.get("workdir");
