@@ -83,6 +83,9 @@ Server:
  docker-init:
   Version:          $v
   GitCommit:        $c" ]
+  # Docker's templates name the Go fields: APIVersion where the JSON says ApiVersion.
+  run skiff version --format '{{.Server.APIVersion}} {{.Client.APIVersion}} {{"{{.APIVersion}}"}}'
+  [ "$output" = '1.43 1.43 {{.APIVersion}}' ]
   run skiff version --format json
   [ "$(jq -r .Server.Version <<<"$output")" = "$v" ]
   [ "${#lines[@]}" -eq 1 ]
@@ -163,6 +166,8 @@ Server:
     [ "$stderr" = "WARNING: Running in rootless-mode without cgroups. To enable cgroups in rootless-mode, you need to boot the system in cgroup v2 mode." ]
     [[ "$output" != *WARNING* ]]
   fi
+  run skiff info --format '{{.CPUCfsPeriod}} {{.HTTPProxy}}|{{range $k, $v := .Runtimes}}{{$k}} {{$v.Path}}{{end}}'
+  [ "$output" = "$(jq -r .CpuCfsPeriod <<<"$json") |skiff $(jq -r .Runtimes.skiff.path <<<"$json")" ]
   run skiff info --format '{{.ServerVersion}} {{.Driver}} {{.ClientInfo.Context}}'
   [ "$output" = "$(skiff version --format '{{.Client.Version}}') $(jq -r .Driver <<<"$json") default" ]
   # A registry registries.conf calls insecure is among IndexConfigs.

@@ -17,4 +17,10 @@ struct Rendered {
 };
 Rendered render_format(const std::string &format, const nlohmann::json &data);
 
+// Docker's templates reach these objects' fields by their Go names, ours
+// by the JSON keys: the few Go names that differ (.Server.APIVersion,
+// .HTTPProxy, .CPUCfsPeriod, ...) are turned into the keys inside the
+// template's actions, outside its string literals.
+std::string go_field_names_to_keys(const std::string &format);
+
 } // namespace skiff::cli
