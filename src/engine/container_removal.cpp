@@ -48,7 +48,12 @@ static void stop_processes(const ContainerState &st, bool hard) {
 Status Engine::finish_removal(const std::string &id, const storage::ContainerConfig *config,
                               bool volumes, bool hard) {
   stop_processes(store_.read_state(id).value_or(ContainerState{}), hard);
-  return tear_down(store_, id, {true, volumes ? config : nullptr});
+  TRY_STATUS(tear_down(store_, id, {true, volumes ? config : nullptr}));
+  // The layers of a deleted image that only this container kept go now;
+  // were this cut short, the next gc takes them.
+  if (config && !config->image_layers.empty())
+    (void)store_.gc_layers();
+  return {};
 }
 
 Status Engine::remove_container(const std::string &id, bool force, bool volumes) {

@@ -81,14 +81,28 @@ void Engine::repair_state(const std::string &id, ContainerState &st) {
   (void)store_.write_state(id, st);
 }
 
+// The image a container was made from: its record, or once `rmi -f`
+// deleted it, what the container kept of it (no names, as Docker's ps
+// then shows the image ID).
+static ImageRecord image_of(const storage::ContainerConfig &c, const std::vector<ImageRecord> &images) {
+  for (const auto &img : images)
+    if (img.id == c.image_id)
+      return img;
+  ImageRecord kept;
+  if (!c.image_layers.empty()) {
+    kept.id = c.image_id;
+    kept.layers = c.image_layers;
+    kept.size = c.image_size;
+  }
+  return kept;
+}
+
 Result<ContainerView> Engine::container(const std::string &id) {
   auto rec = TRY(store_.read_container(id));
   ContainerView v{rec.config, rec.state, {}};
   repair_state(id, v.state);
   if (auto images = store_.images())
-    for (const auto &img : *images)
-      if (img.id == v.config.image_id)
-        v.image = img;
+    v.image = image_of(v.config, *images);
   return v;
 }
 
@@ -113,9 +127,7 @@ Result<std::vector<ContainerView>> Engine::containers() {
       return std::move(rec).error();
     ContainerView v{std::move(rec->config), rec->state, {}};
     repair_state(ids[i], v.state);
-    for (const auto &img : images)
-      if (img.id == v.config.image_id)
-        v.image = img;
+    v.image = image_of(v.config, images);
     out.push_back(std::move(v));
   }
   return out;

@@ -10,6 +10,7 @@
 #include "image_records.hpp"
 #include "skiff/engine/changes.hpp"
 #include "skiff/engine/engine.hpp"
+#include "skiff/engine/image_removal.hpp"
 #include "skiff/engine/pull.hpp"
 #include "skiff/image/layer.hpp"
 #include "skiff/image/reference.hpp"
@@ -130,9 +131,20 @@ Status Engine::tag_image(std::string_view source, std::string_view target) {
 
 Result<std::vector<std::string>> Engine::remove_image(std::string_view text, bool force) {
   auto [img, by_name] = TRY(lookup_image(text));
-  std::vector<std::string> lines;
-  // Removing one of several names only untags.
-  if (!by_name.empty() && img.names.size() > 1) {
+  ImageRemovalInput in{std::string(text), !by_name.empty(), img.names.size(), img.id, {}, force};
+  std::vector<ContainerView> stopped;
+  for (auto &c : TRY(containers())) {
+    if (c.config.image_id != img.id)
+      continue;
+    bool running = c.state.status == storage::RunStatus::running ||
+                   c.state.status == storage::RunStatus::paused ||
+                   c.state.status == storage::RunStatus::restarting;
+    in.users.push_back({c.config.id, running});
+    if (!running)
+      stopped.push_back(std::move(c));
+  }
+  auto plan = TRY(plan_image_removal(in));
+  if (plan == ImageRemoval::untag) {
     TRY_STATUS(store_.update_images([&](std::vector<ImageRecord> &list) -> Status {
       for (auto &i : list)
         if (i.id == img.id)
@@ -141,44 +153,24 @@ Result<std::vector<std::string>> Engine::remove_image(std::string_view text, boo
     }));
     return std::vector<std::string>{"Untagged: " + TRY(image::parse_reference(by_name)).familiar()};
   }
-  if (by_name.empty() && img.names.size() > 1 && !force)
-    return make_error(Errc::conflict,
-                      "conflict: unable to delete {} (must be forced) - image is referenced in "
-                      "multiple repositories",
-                      img.id.substr(0, 12));
-  std::string user;
-  for (const auto &c : TRY(containers())) {
-    if (c.config.image_id != img.id)
+  // The stopped containers keep the layers, as Docker's keep theirs: each
+  // records them (durably, as nothing else will) before the image goes.
+  for (auto &c : stopped) {
+    if (!c.config.image_layers.empty())
       continue;
-    if (c.state.status == storage::RunStatus::running || c.state.status == storage::RunStatus::restarting)
-      return make_error(Errc::conflict,
-                        "conflict: unable to delete {} (cannot be forced) - image is being used by "
-                        "running container {}",
-                        img.id.substr(0, 12), ids::short_id(c.config.id));
-    if (user.empty())
-      user = c.config.id;
+    c.config.image_layers = img.layers;
+    c.config.image_size = img.size;
+    TRY_STATUS(store_.write_config(c.config, true));
   }
-  if (!user.empty()) {
-    if (!force)
-      return make_error(Errc::conflict,
-                        "conflict: unable to remove repository reference \"{}\" (must force) - "
-                        "container {} is using its referenced image {}",
-                        text, ids::short_id(user), img.id.substr(0, 12));
-    // Forced while stopped containers use it: untag, keep the content.
-    TRY_STATUS(store_.update_images([&](std::vector<ImageRecord> &list) -> Status {
-      for (auto &i : list)
-        if (i.id == img.id)
-          i.names.clear();
-      return {};
-    }));
-    for (const auto &n : img.names)
-      lines.push_back("Untagged: " + TRY(image::parse_reference(n)).familiar());
-    return lines;
-  }
-  TRY(store_.remove_images([&](const ImageRecord &i) -> Result<bool> { return i.id == img.id; }));
+  auto removed = TRY(store_.remove_images([&](const ImageRecord &i) -> Result<bool> { return i.id == img.id; }));
+  std::vector<std::string> lines;
   for (const auto &n : img.names)
     lines.push_back("Untagged: " + TRY(image::parse_reference(n)).familiar());
   lines.push_back("Deleted: sha256:" + img.id);
+  // Then each layer that went with it, top first, as Docker lists them.
+  for (auto l = img.layers.rbegin(); l != img.layers.rend(); ++l)
+    if (std::find(removed.layers.begin(), removed.layers.end(), *l) != removed.layers.end())
+      lines.push_back("Deleted: sha256:" + *l);
   return lines;
 }
 

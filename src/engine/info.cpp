@@ -1,4 +1,4 @@
-// info's counts, inspect's GraphDriver, sizes and network addresses.
+// inspect's GraphDriver, sizes and network addresses.
 #include "skiff/engine/info.hpp"
 
 #include <algorithm>
@@ -8,17 +8,6 @@
 #include "store_access.hpp"
 
 namespace skiff::engine {
-
-SystemInfo system_info(Engine &eng) {
-  SystemInfo info;
-  for (const auto &c : eng.containers().value_or({})) {
-    info.containers++;
-    (c.state.status == RunStatus::running ? info.running : info.stopped)++;
-  }
-  info.images = store_of(eng).images().value_or({}).size();
-  info.driver = storage::driver_name(store_of(eng).driver());
-  return info;
-}
 
 // Data: the directories of a driver that stacks layers, none for one that
 // copies them.

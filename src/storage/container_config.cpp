@@ -61,6 +61,10 @@ json ContainerConfig::to_json() const {
       {"exposed_ports", exposed_ports},
       {"log_driver", log_driver},
   };
+  if (!image_layers.empty()) {
+    j["image_layers"] = image_layers;
+    j["image_size"] = image_size;
+  }
   j["mounts"] = json::array();
   for (const auto &m : mounts)
     j["mounts"].push_back(mount_json(m));
@@ -141,6 +145,8 @@ Result<ContainerConfig> ContainerConfig::parse(std::string_view text, const std:
   c.healthcheck = image::Healthcheck::read(j["healthcheck"]);
   if (j["log_driver"].present())
     c.log_driver = j["log_driver"].as_string();
+  c.image_layers = j["image_layers"].as_strings();
+  c.image_size = j["image_size"].as_int<int64_t>();
   for (const auto &m : j["mounts"].elements())
     c.mounts.push_back({m["type"].as_string(), m["source"].as_string(), m["destination"].as_string(),
                         m["readonly"].as_bool(), m["anonymous"].as_bool(), m["options"].as_strings(),

@@ -189,7 +189,7 @@ Result<Store::RemovedImages> Store::remove_images(
       out.images.push_back(std::move(img));
     }
   }
-  out.freed = TRY(gc_layers());
+  out.freed = TRY(gc_layers(&out.layers));
   // The records left behind are skipped already; an index that cannot be
   // rewritten now is tidied by the next change.
   (void)update_images([](std::vector<ImageRecord> &) -> Status { return {}; });
@@ -200,11 +200,25 @@ Result<FileLock> Store::lock_layer_adds() const {
   return FileLock::acquire(root_ + "/layers.lock", FileLock::Mode::shared);
 }
 
-Result<uint64_t> Store::gc_layers() {
+// The layers containers keep for themselves once their image was deleted.
+Result<std::vector<std::string>> Store::pinned_layers() const {
+  std::vector<std::string> out;
+  for (const auto &id : TRY(container_ids())) {
+    auto text = fs::read_file(container_dir(id) + "/config.json");
+    if (!text)
+      continue;  // removed meanwhile, or not yet written
+    // A config that does not parse is a container nothing can start.
+    if (auto c = ContainerConfig::parse(*text, id))
+      out.insert(out.end(), c->image_layers.begin(), c->image_layers.end());
+  }
+  return out;
+}
+
+Result<uint64_t> Store::gc_layers(std::vector<std::string> *removed) {
   auto adds = TRY(FileLock::acquire(root_ + "/layers.lock"));
   auto lock = TRY(FileLock::acquire(images_lock(root_)));
   auto list = TRY(images());
-  std::vector<std::string> keep;
+  std::vector<std::string> keep = TRY(pinned_layers());
   for (const auto &img : list)
     keep.insert(keep.end(), img.layers.begin(), img.layers.end());
   sweep_temps(root_ + "/layers", kLayerTemp);
@@ -219,6 +233,8 @@ Result<uint64_t> Store::gc_layers() {
     auto rec = read_layer(n);
     TRY_STATUS(remove_layer(n));
     freed += rec ? static_cast<uint64_t>(rec->size) : 0;
+    if (removed)
+      removed->push_back(n);
   }
   if (!fs::exists(root_ + "/blob-info.json"))
     return freed;
@@ -237,7 +253,9 @@ Status Store::discard(const std::vector<std::string> &chains, const std::vector<
     return {};
   auto adds = TRY(FileLock::acquire(root_ + "/layers.lock"));
   auto lock = TRY(FileLock::acquire(images_lock(root_)));
-  std::set<std::string> used_layers, used_configs;
+  std::set<std::string> used_configs;
+  auto pinned = TRY(pinned_layers());
+  std::set<std::string> used_layers(pinned.begin(), pinned.end());
   for (const auto &img : TRY(images())) {
     used_layers.insert(img.layers.begin(), img.layers.end());
     used_configs.insert("sha256:" + img.id);
@@ -330,11 +348,11 @@ Status Store::write_state(const std::string &id, const ContainerState &s) const 
   return fs::write_file_atomic(container_dir(id) + "/state.json", s.to_json().dump(), false, 0600);
 }
 
-Status Store::write_config(const ContainerConfig &c) const {
-  // Renamed into place but not fsynced: a process crash cannot tear it,
-  // and on power loss a container created a moment before may be lost,
-  // which is cheaper than two fsyncs on every run.
-  return fs::write_file_atomic(container_dir(c.id) + "/config.json", c.to_json().dump(), false,
+Status Store::write_config(const ContainerConfig &c, bool durable) const {
+  // Renamed into place but not fsynced unless asked: a process crash
+  // cannot tear it, and on power loss a container created a moment before
+  // may be lost, which is cheaper than two fsyncs on every run.
+  return fs::write_file_atomic(container_dir(c.id) + "/config.json", c.to_json().dump(), durable,
                                0600);
 }
 

@@ -230,16 +230,68 @@ id_of() { skiff image inspect --format '{{.Id}}' "$1"; }
 
 # --- rmi of an image in use ------------------------------------------------------------
 
-@test "rmi of an image a stopped container uses: Docker's conflict message; -f untags" {
+# Docker (checked against its engine): without -f the last name of an
+# image a container uses stays; rmi -f NAME of an image only stopped
+# containers use untags and deletes it (no `<none>` left), the containers
+# keep its layers and still start, and ps shows the image's short ID.
+@test "rmi -f of an image a stopped container uses deletes it; the container keeps its layers and starts" {
   load_busybox
   id=$(id_of busybox)
-  cid=$(skiff create busybox true)
+  cid=$(skiff create busybox echo still-here)
   run skiff rmi busybox
   [ "$status" -eq 1 ]
   [ "$output" = "skiff: conflict: unable to remove repository reference \"busybox\" (must force) - container ${cid:0:12} is using its referenced image ${id:7:12}" ]
+  run skiff rmi "${id:7:12}"
+  [ "$status" -eq 1 ]
+  [ "$output" = "skiff: conflict: unable to delete ${id:7:12} (must be forced) - image is being used by stopped container ${cid:0:12}" ]
+  run skiff rmi -f busybox
+  [ "$status" -eq 0 ]
+  [ "$output" = "Untagged: busybox:latest
+Deleted: $id" ]
+  run skiff images -a -q
+  [ -z "$output" ]
+  run skiff image inspect "${id:7:12}"
+  [ "$status" -eq 1 ]
+  run skiff info --format '{{.Images}}'
+  [ "$output" = "0" ]
+  run skiff ps -a --format '{{.Image}} {{.Status}}'
+  [ "$output" = "${id:7:12} Created" ]
+  run skiff start -a "$cid"
+  [ "$status" -eq 0 ]
+  [ "$output" = "still-here" ]
+  run skiff inspect --format '{{.Image}}' "$cid"
+  [ "$output" = "$id" ]
+  # Another image's gc leaves the container's layers alone; its rm frees them.
+  skiff import "$(busybox_tar)" other:1 >/dev/null
+  skiff rmi other:1 >/dev/null
+  run skiff start -a "$cid"
+  [ "$output" = "still-here" ]
+  [ -n "$(ls "$BATS_TEST_TMPDIR/root/layers")" ]
+  skiff rm "$cid" >/dev/null
+  [ -z "$(ls "$BATS_TEST_TMPDIR/root/layers")" ]
+}
+
+@test "rmi of an image a running container uses: never by ID; -f NAME untags and keeps it as <none>" {
+  load_busybox
+  id=$(id_of busybox)
+  cid=$(skiff run -d busybox sleep 60)
+  run skiff rmi busybox
+  [ "$status" -eq 1 ]
+  [ "$output" = "skiff: conflict: unable to remove repository reference \"busybox\" (must force) - container ${cid:0:12} is using its referenced image ${id:7:12}" ]
+  for f in "" -f; do
+    run skiff rmi $f "${id:7:12}"
+    [ "$status" -eq 1 ]
+    [ "$output" = "skiff: conflict: unable to delete ${id:7:12} (cannot be forced) - image is being used by running container ${cid:0:12}" ]
+  done
   run skiff rmi -f busybox
   [ "$status" -eq 0 ]
   [ "$output" = "Untagged: busybox:latest" ]
-  run skiff image exists "${id:7:12}"
+  run skiff images --format '{{.Repository}}:{{.Tag}} {{.ID}}'
+  [ "$output" = "<none>:<none> ${id:7:12}" ]
+  run skiff ps --format '{{.Image}}'
+  [ "$output" = "${id:7:12}" ]
+  skiff rm -f "$cid" >/dev/null
+  run skiff rmi "${id:7:12}"
   [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == "Deleted: $id" ]]
 }

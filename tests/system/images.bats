@@ -399,9 +399,11 @@ podman_save() {
   [ "$output" = "busybox:latest" ]
   run skiff rmi busybox
   [ "$status" -eq 0 ]
+  # And the layer that went with it, as Docker lists it (its chain ID).
   [ "${lines[0]}" = "Untagged: busybox:latest" ]
   [ "${lines[1]}" = "Deleted: $id" ]
-  [ "${#lines[@]}" -eq 2 ]
+  [[ "${lines[2]}" =~ ^Deleted:\ sha256:[0-9a-f]{64}$ ]]
+  [ "${#lines[@]}" -eq 3 ]
   run skiff images -q
   [ -z "$output" ]
   run skiff image inspect busybox
@@ -469,12 +471,13 @@ podman_save() {
   [ "$output" = "busybox:latest" ]
 }
 
-@test "rmi -f is refused while a running container uses the image" {
+# Docker's engine untags then, and keeps the image (as <none>) for the
+# running container: a running user is a conflict -f cannot override, so
+# only the name goes (moby image_delete.go; checked against its engine).
+@test "rmi -f NAME while a running container uses the image only untags it" {
   load_busybox
+  id=$(skiff image inspect --format '{{.Id}}' busybox)
   running=$(skiff run -d busybox sleep 60)
-  run skiff rmi -f busybox
-  [ "$status" -ne 0 ]
-  [[ "$output" == "skiff: "*"running container ${running:0:12}"* ]]
   # Also when a stopped container using it comes first in the store's
   # directory order: stopped ones are made until one does (on a hashed
   # directory the running one stays first after n of them with chance
@@ -485,10 +488,10 @@ podman_save() {
     [ "$first" = "$running" ] || break
   done
   run skiff rmi -f busybox
-  [ "$status" -ne 0 ] || { echo "BUG: rmi -f untagged an image a running container uses: $output"; false; }
-  [[ "$output" == "skiff: "*"running"* ]]
-  run skiff images --format '{{.Repository}}:{{.Tag}}'
-  [ "$output" = "busybox:latest" ]
+  [ "$status" -eq 0 ]
+  [ "$output" = "Untagged: busybox:latest" ] || { echo "BUG: rmi -f deleted an image a running container uses: $output"; false; }
+  run skiff images -q --no-trunc
+  [ "$output" = "$id" ]
 }
 
 @test "rmi -f with a stopped container untags; the container still runs" {

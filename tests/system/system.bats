@@ -4,6 +4,8 @@
 
 load helpers
 
+bats_require_minimum_version 1.5.0
+
 # helpers.bash's teardown, kept under another name so this file can add to it.
 eval "$(declare -f teardown | sed '1s/^teardown/helpers_teardown/')"
 
@@ -23,11 +25,6 @@ teardown() {
   [[ "$output" =~ ^[0-9]+\.[0-9]+\.[0-9]+ ]]
   [ "${#lines[@]}" -eq 1 ]
   v=$output
-  run skiff version
-  [ "$status" -eq 0 ]
-  [ "${lines[0]}" = "Client:" ]
-  [[ "$output" == *" Version:    $v"* ]]
-  [[ "$output" == *"OS/Arch:    linux/amd64"* ]]
   run skiff version --format '{{.Server.Version}} {{.Client.Os}}'
   [ "$output" = "$v linux" ]
   run skiff version --format '{{json .Client}}'
@@ -37,6 +34,65 @@ teardown() {
   [ "$output" = "skiff version $v" ]
   run skiff -v
   [ "$output" = "skiff version $v" ]
+}
+
+# The keys of Docker 24+'s `docker version --format '{{json .}}'`: docker/cli's
+# clientVersion and the Engine API's Version, with an Engine component
+# holding the server's details (Platform.Name empty, as Docker's
+# reference build here has it).
+@test "version: Docker's JSON keys, its Engine component and its text layout" {
+  run skiff version --format '{{json .}}'
+  [ "$status" -eq 0 ]
+  json=$output
+  [ "$(jq -c '.Client | keys' <<<"$json")" = '["ApiVersion","Arch","BuildTime","Context","DefaultAPIVersion","GitCommit","GoVersion","Os","Version"]' ]
+  [ "$(jq -c '.Server | keys' <<<"$json")" = '["ApiVersion","Arch","BuildTime","Components","GitCommit","GoVersion","KernelVersion","MinAPIVersion","Os","Platform","Version"]' ]
+  [ "$(jq -c '[.Server.Components[].Name]' <<<"$json")" = '["Engine","docker-init"]' ]
+  [ "$(jq -c '.Server.Components[0].Details | keys' <<<"$json")" = '["ApiVersion","Arch","BuildTime","Experimental","GitCommit","GoVersion","KernelVersion","MinAPIVersion","Os"]' ]
+  [ "$(jq -r '.Server.ApiVersion + " " + .Server.MinAPIVersion + " " + .Client.ApiVersion' <<<"$json")" = "1.43 1.12 1.43" ]
+  [ "$(jq -r .Server.KernelVersion <<<"$json")" = "$(uname -r)" ]
+  [ "$(jq -r .Server.Arch <<<"$json")" = amd64 ]
+  [[ "$(jq -r .Server.GoVersion <<<"$json")" =~ ^(g\+\+|clang)\ [0-9] ]]
+  [[ "$(jq -r .Server.GitCommit <<<"$json")" =~ ^[0-9a-f]{7,}$ ]]
+  # The Engine API's build time, and the CLI's (Go's ANSIC) of the same moment.
+  [[ "$(jq -r .Server.BuildTime <<<"$json")" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.000000000\+00:00$ ]]
+  [ "$(jq -r .Client.BuildTime <<<"$json")" = "$(date -u -d "$(jq -r .Server.BuildTime <<<"$json")" '+%a %b %e %H:%M:%S %Y')" ]
+  v=$(jq -r .Client.Version <<<"$json")
+  c=$(jq -r .Client.GitCommit <<<"$json")
+  g=$(jq -r .Client.GoVersion <<<"$json")
+  b=$(jq -r .Client.BuildTime <<<"$json")
+  run skiff version
+  [ "$status" -eq 0 ]
+  [ "$output" = "Client:
+ Version:           $v
+ API version:       1.43
+ Go version:        $g
+ Git commit:        $c
+ Built:             $b
+ OS/Arch:           linux/amd64
+ Context:           default
+
+Server:
+ Engine:
+  Version:          $v
+  API version:      1.43 (minimum version 1.12)
+  Go version:       $g
+  Git commit:       $c
+  Built:            $b
+  OS/Arch:          linux/amd64
+  Experimental:     false
+ docker-init:
+  Version:          $v
+  GitCommit:        $c" ]
+  # Docker's templates name the Go fields: APIVersion where the JSON says ApiVersion.
+  run skiff version --format '{{.Server.APIVersion}} {{.Client.APIVersion}} {{"{{.APIVersion}}"}}'
+  [ "$output" = '1.43 1.43 {{.APIVersion}}' ]
+  run skiff version --format json
+  [ "$(jq -r .Server.Version <<<"$output")" = "$v" ]
+  [ "${#lines[@]}" -eq 1 ]
+  # docker/cli exits 64 for a template that does not parse.
+  run skiff version --format '{{.Server.Version'
+  [ "$status" -eq 64 ]
+  [[ "$output" == "skiff: template parsing error: template: "*"unclosed action"* ]]
 }
 
 @test "info counts the containers and images this test made" {
@@ -51,25 +107,106 @@ teardown() {
   # Two images (busybox with two names, and other:1), two containers.
   run skiff info --format '{{.Images}}'
   [ "$output" = "2" ]
-  run skiff info --format '{{.Containers}} {{.ContainersRunning}} {{.ContainersStopped}}'
-  [ "$output" = "2 1 1" ]
+  run skiff info --format '{{.Containers}} {{.ContainersRunning}} {{.ContainersPaused}} {{.ContainersStopped}}'
+  [ "$output" = "2 1 0 1" ]
   run skiff info
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" = "Server:" ]
-  [[ "$output" == *" Containers: 2"* ]]
-  [[ "$output" == *"  Running: 1"* ]]
-  [[ "$output" == *"  Stopped: 1"* ]]
-  [[ "$output" == *" Images: 2"* ]]
-  if rootless; then
-    [[ "$output" == *"Rootless: true"* ]]
-  else
-    [[ "$output" == *"Rootless: false"* ]]
-  fi
+  [[ "$output" == *$'\n Containers: 2\n  Running: 1\n  Paused: 0\n  Stopped: 1\n Images: 2\n'* ]]
   run skiff info --format '{{.DockerRootDir}}'
   [ "$output" = "$BATS_TEST_TMPDIR/root" ]
   run skiff info --format '{{json .}}'
   [ "$(jq -r .Images <<<"$output")" = "2" ]
   [ "$(jq -r .ServerVersion <<<"$output")" = "$(skiff version --format '{{.Client.Version}}')" ]
+}
+
+# Every key of Docker 24+'s Info (moby api/types/system; KernelMemory and
+# KernelMemoryTCP are omitempty there and skiff has no kernel memory
+# limits, so they are absent as on a 24+ engine without them), plus the
+# ClientInfo docker/cli adds; the values a script reads.
+@test "info: Docker's JSON keys and values from this host" {
+  run skiff info --format '{{json .}}'
+  [ "$status" -eq 0 ]
+  json=$output
+  [ "$(jq -c keys <<<"$json")" = '["Architecture","CDISpecDirs","CPUSet","CPUShares","CgroupDriver","CgroupVersion","ClientInfo","ContainerdCommit","Containers","ContainersPaused","ContainersRunning","ContainersStopped","CpuCfsPeriod","CpuCfsQuota","Debug","DefaultRuntime","DockerRootDir","Driver","DriverStatus","ExperimentalBuild","GenericResources","HttpProxy","HttpsProxy","ID","IPv4Forwarding","Images","IndexServerAddress","InitBinary","InitCommit","Isolation","KernelVersion","Labels","LiveRestoreEnabled","LoggingDriver","MemTotal","MemoryLimit","NCPU","NEventsListener","NFd","NGoroutines","Name","NoProxy","OSType","OSVersion","OomKillDisable","OperatingSystem","PidsLimit","Plugins","RegistryConfig","RuncCommit","Runtimes","SecurityOptions","ServerVersion","SwapLimit","Swarm","SystemTime","Warnings"]' ]
+  [ "$(jq -c '.ClientInfo | keys' <<<"$json")" = '["Arch","BuildTime","Context","Debug","DefaultAPIVersion","GitCommit","GoVersion","Os","Plugins","Version","Warnings"]' ]
+  [ "$(jq -c '.Swarm | keys' <<<"$json")" = '["ControlAvailable","Error","LocalNodeState","NodeAddr","NodeID","RemoteManagers"]' ]
+  [ "$(jq -c '.Plugins | keys' <<<"$json")" = '["Authorization","Log","Network","Volume"]' ]
+  [ "$(jq -c '.RegistryConfig | keys' <<<"$json")" = '["IndexConfigs","InsecureRegistryCIDRs","Mirrors"]' ]
+  [ "$(jq -c '.RegistryConfig.IndexConfigs["docker.io"]' <<<"$json")" = '{"Mirrors":[],"Name":"docker.io","Official":true,"Secure":true}' ]
+  [ "$(jq -c .RegistryConfig.InsecureRegistryCIDRs <<<"$json")" = '["::1/128","127.0.0.0/8"]' ]
+  [ "$(jq -r '.OSType + " " + .Architecture + " " + .Name' <<<"$json")" = "linux $(uname -m) $(hostname)" ]
+  [ "$(jq -r .KernelVersion <<<"$json")" = "$(uname -r)" ]
+  [ "$(jq -r .OperatingSystem <<<"$json")" = "$(. /etc/os-release && echo "$PRETTY_NAME")" ]
+  [ "$(jq -r .OSVersion <<<"$json")" = "$(. /etc/os-release && echo "$VERSION_ID")" ]
+  [ "$(jq -r .NCPU <<<"$json")" = "$(nproc)" ]
+  [ "$(jq -r .MemTotal <<<"$json")" = "$(( $(awk '/^MemTotal:/ {print $2}' /proc/meminfo) * 1024 ))" ]
+  [ "$(jq -r '.LoggingDriver + " " + .DefaultRuntime + " " + .InitBinary' <<<"$json")" = "json-file skiff docker-init" ]
+  [ "$(jq -r '.Runtimes.skiff.path' <<<"$json")" = "$SKIFF_BIN" ] || [ "$(jq -r '.Runtimes.skiff.path' <<<"$json")" = "$(readlink -f "$SKIFF_BIN")" ]
+  [ "$(jq -r .Driver <<<"$json")" = "$(cat "$BATS_TEST_TMPDIR/root/driver" 2>/dev/null || jq -r .Driver <<<"$json")" ]
+  if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then cgv=2; else cgv=1; fi
+  [ "$(jq -r .CgroupVersion <<<"$json")" = "$cgv" ]
+  # The engine ID is a UUID kept in the store: the same on every call.
+  id=$(jq -r .ID <<<"$json")
+  [[ "$id" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$ ]]
+  [ "$(skiff info --format '{{.ID}}')" = "$id" ]
+  if rootless; then
+    [ "$(jq -c .SecurityOptions <<<"$json")" = '["name=seccomp,profile=builtin","name=rootless","name=cgroupns"]' ]
+    [ "$(jq -r '.DriverStatus | map(select(.[0] == "userxattr"))[0][1] // "none"' <<<"$json")" != false ]
+  else
+    [ "$(jq -c .SecurityOptions <<<"$json")" = '["name=seccomp,profile=builtin","name=cgroupns"]' ]
+    [ "$(jq -r .CgroupDriver <<<"$json")" = cgroupfs ]
+    [ "$(jq -r .MemoryLimit <<<"$json")" = true ]
+  fi
+  # Rootless on cgroup v1 skiff makes no cgroups: Docker's driver "none"
+  # and its warning, on stderr in the text form.
+  if rootless && [ "$cgv" = 1 ]; then
+    [ "$(jq -r .CgroupDriver <<<"$json")" = none ]
+    [ "$(jq -r '.Warnings[0]' <<<"$json")" = "WARNING: Running in rootless-mode without cgroups. To enable cgroups in rootless-mode, you need to boot the system in cgroup v2 mode." ]
+    run --separate-stderr skiff info
+    [ "$stderr" = "WARNING: Running in rootless-mode without cgroups. To enable cgroups in rootless-mode, you need to boot the system in cgroup v2 mode." ]
+    [[ "$output" != *WARNING* ]]
+  fi
+  run skiff info --format '{{.CPUCfsPeriod}} {{.HTTPProxy}}|{{range $k, $v := .Runtimes}}{{$k}} {{$v.Path}}{{end}}'
+  [ "$output" = "$(jq -r .CpuCfsPeriod <<<"$json") |skiff $(jq -r .Runtimes.skiff.path <<<"$json")" ]
+  run skiff info --format '{{.ServerVersion}} {{.Driver}} {{.ClientInfo.Context}}'
+  [ "$output" = "$(skiff version --format '{{.Client.Version}}') $(jq -r .Driver <<<"$json") default" ]
+  # A registry registries.conf calls insecure is among IndexConfigs.
+  export CONTAINERS_REGISTRIES_CONF=$BATS_TEST_TMPDIR/registries.conf
+  printf '[[registry]]\nlocation = "reg.example:5000"\ninsecure = true\n' >"$CONTAINERS_REGISTRIES_CONF"
+  run skiff info --format '{{json .RegistryConfig.IndexConfigs}}'
+  [ "$(jq -c '.["reg.example:5000"]' <<<"$output")" = '{"Mirrors":[],"Name":"reg.example:5000","Official":false,"Secure":false}' ]
+  run skiff info
+  [[ "$output" == *$'\n Insecure Registries:\n  reg.example:5000\n  ::1/128\n  127.0.0.0/8\n Live Restore Enabled: false'* ]]
+  run skiff info --format '{{.Driver'
+  [ "$status" -eq 64 ]
+}
+
+# docker/cli's prettyPrintInfo: a Client section, then the Server's lines
+# in Docker's order and words.
+@test "info: Docker's text layout" {
+  run --separate-stderr skiff info
+  [ "$status" -eq 0 ]
+  v=$(skiff version --format '{{.Client.Version}}')
+  [ "${lines[0]}" = "Client:" ]
+  [ "${lines[1]}" = " Version:    $v" ]
+  [ "${lines[2]}" = " Context:    default" ]
+  [ "${lines[3]}" = " Debug Mode: false" ]
+  [ "${lines[4]}" = "Server:" ]
+  [[ "$output" == *$'\n\nServer:\n Containers: 0\n'* ]]
+  # The labels, in Docker's order.
+  labels=$(grep -o '^ *[A-Za-z][A-Za-z_ ]*:' <<<"$output" | tr -d ' ' | tr '\n' ' ')
+  driver_lines=$(skiff info --format '{{json .DriverStatus}}' | jq -r '(. // []) | map((.[0] | gsub(" "; "")) + ": ") | join("")')
+  echo "labels: $labels"
+  [ "$labels" = "Client: Version: Context: DebugMode: Server: Containers: Running: Paused: Stopped: Images: ServerVersion: StorageDriver: $driver_lines""LoggingDriver: CgroupDriver: CgroupVersion: Plugins: Volume: Network: Log: Swarm: Runtimes: DefaultRuntime: InitBinary: containerdversion: runcversion: initversion: SecurityOptions: Profile: KernelVersion: OperatingSystem: OSType: Architecture: CPUs: TotalMemory: Name: ID: DockerRootDir: DebugMode: Experimental: InsecureRegistries: LiveRestoreEnabled: " ]
+  [[ "$output" == *$'\n Plugins:\n  Volume: local\n  Network: bridge host null pasta slirp4netns\n  Log: json-file\n Swarm: inactive\n Runtimes: skiff\n Default Runtime: skiff\n Init Binary: docker-init\n'* ]]
+  if rootless; then
+    [[ "$output" == *$'\n Security Options:\n  seccomp\n   Profile: builtin\n  rootless\n  cgroupns\n Kernel Version: '* ]]
+  else
+    [[ "$output" == *$'\n Security Options:\n  seccomp\n   Profile: builtin\n  cgroupns\n Kernel Version: '* ]]
+  fi
+  [[ "$output" == *$'\n Operating System: '"$(. /etc/os-release && echo "$PRETTY_NAME")"$'\n OSType: linux\n'* ]]
+  [[ "$output" == *$'\n Total Memory: '[0-9]*GiB$'\n'* ]]
+  [[ "$output" == *$'\n Docker Root Dir: '"$BATS_TEST_TMPDIR/root"$'\n Debug Mode: false\n Experimental: false\n'* ]]
 }
 
 @test "skiff --help lists the commands; each command's --help shows its usage" {

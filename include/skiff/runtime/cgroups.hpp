@@ -71,6 +71,16 @@ std::vector<CgroupMount> container_cgroup_mounts(bool rootless);
 // other mount there; nullopt when it does not exist.
 std::optional<CgroupVersion> detect_cgroup_version();
 
+// Which of skiff's limits cgroups can apply here, for `info`: --memory,
+// its swap part, --cpus (the CFS period and quota) and --pids-limit. As
+// root, what the mounted controllers offer; rootless, nothing on v1 and
+// what is delegated to the user's own cgroup on v2.
+struct CgroupSupport {
+  bool memory = false, swap = false, cpu_cfs = false, pids = false;
+  bool any() const { return memory || cpu_cfs || pids; }
+};
+CgroupSupport cgroup_support(bool rootless);
+
 // The cgroup of one container: one directory on v2, one per hierarchy on v1.
 // A plain value; nothing is removed unless destroy() is called.
 class Cgroup {

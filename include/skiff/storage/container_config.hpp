@@ -110,6 +110,12 @@ struct ContainerConfig {
   std::vector<std::string> exposed_ports;
   std::optional<image::Healthcheck> healthcheck;  // none: no HEALTHCHECK (none in older configs)
   std::string log_driver = "json-file";  // or "none": no log is kept
+  // The image's layers (chain IDs, bottom first) and their size, kept here
+  // once `rmi -f` deleted the image while this stopped container uses it,
+  // as Docker's container keeps its layers: gc keeps them, start mounts
+  // them. Empty while the image record exists.
+  std::vector<std::string> image_layers;
+  int64_t image_size = 0;
 
   std::vector<std::string> argv() const;  // entrypoint + cmd
   nlohmann::json to_json() const;

@@ -91,10 +91,12 @@ public:
   // Held shared while layers are added and not yet referenced by an image,
   // so gc (which takes it exclusively) never sweeps them away.
   Result<FileLock> lock_layer_adds() const;
-  // Removes layers no image references, debris of crashed commands, and
-  // what blob info knows of layers no longer stored; called after images
-  // change. Returns the bytes of the layers removed.
-  Result<uint64_t> gc_layers();
+  // Removes layers no image references (nor a container whose image was
+  // deleted under it: ContainerConfig::image_layers), debris of crashed
+  // commands, and what blob info knows of layers no longer stored; called
+  // after images change. Returns the bytes of the layers removed, and adds
+  // their chain IDs to `removed` when given.
+  Result<uint64_t> gc_layers(std::vector<std::string> *removed = nullptr);
   // Removes the images `which` picks (asked under the images lock) so
   // that it works on a full disk: each config blob is deleted first (no
   // space needed; from then on the image is gone for every reader, as
@@ -103,6 +105,7 @@ public:
   struct RemovedImages {
     std::vector<ImageRecord> images;
     uint64_t freed = 0;  // bytes of the layers removed
+    std::vector<std::string> layers;  // chain IDs of the layers removed
   };
   Result<RemovedImages> remove_images(const std::function<Result<bool>(const ImageRecord &)> &which);
   // Takes out layers (chain IDs) and blobs (digests) that a command which
@@ -143,8 +146,11 @@ public:
   Result<std::vector<std::string>> container_ids() const;
   Result<ContainerRecord> read_container(const std::string &id) const;
   Result<ContainerState> read_state(const std::string &id) const;
+  // The layers containers keep for themselves (ContainerConfig::image_layers).
+  Result<std::vector<std::string>> pinned_layers() const;
   Status write_state(const std::string &id, const ContainerState &s) const;
-  Status write_config(const ContainerConfig &c) const;
+  // `durable`: fsynced, for a config that alone keeps what it refers to.
+  Status write_config(const ContainerConfig &c, bool durable = false) const;
   // Name index: names/<name> is a symlink to the ID (atomic claim).
   Status claim_name(const std::string &name, const std::string &id) const;
   // Docker's refusal of a name `owner` holds (moby daemon/names.go), the
