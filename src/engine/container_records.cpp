@@ -2,6 +2,7 @@
 
 #include "skiff/util/fs.hpp"
 #include "teardown.hpp"
+#include "volume_mounts.hpp"
 
 namespace skiff::engine {
 
@@ -30,7 +31,13 @@ bool StoreRecords::forget() {
   if (!store_.begin_removal(config_, true))
     return false;
   (void)store_.remove_anonymous_volumes(config_);
+  // Before the exit reaches `run --rm`, as Docker's: the volumes' mounts.
+  release_volume_mounts(store_, config_.id);
   return true;
+}
+
+Status StoreRecords::prepare_run() {
+  return shared_volume_mounts_ ? acquire_volume_mounts(store_, config_) : Status{};
 }
 
 void StoreRecords::tear_down(bool files) { (void)engine::tear_down(store_, config_.id, {files, nullptr}); }

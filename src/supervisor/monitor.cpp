@@ -110,9 +110,13 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
     in_r.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   }
   auto cgroup = TRY(runtime::Cgroup::create(plan_.cgroup.name, plan_.cgroup.limits));
+  if (auto s = records_.prepare_run(); !s) {
+    (void)cgroup.destroy();
+    return std::move(s).error();
+  }
   auto pending = runtime::clone_init(plan_.init, in_r.get(), out_w.get(), err_w.get());
   if (!pending) {
-    (void)cgroup.destroy();
+    records_.tear_down(false);
     return std::move(pending).error();
   }
   out_w.reset();
@@ -374,6 +378,8 @@ int Monitor::run() {
       report(code, pid.error().message);
       finish(code);
       clean_up(net_.stop());
+      if (!removing_)
+        records_.tear_down(false);  // what the failed start took
       return 1;
     }
     if (!log_.enabled() && !plan_.log_path.empty())

@@ -4,10 +4,13 @@
 // looking up the host's device nodes it names.
 #pragma once
 
+#include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "skiff/engine/volume_options.hpp"
 #include "skiff/runtime/cgroups.hpp"
 #include "skiff/storage/container_config.hpp"
 #include "skiff/storage/layer_driver.hpp"
@@ -30,6 +33,13 @@ struct LaunchInputs {
   storage::ContainerConfig config;
   std::vector<std::string> layers;  // the image's layer dirs, bottom first
   std::vector<std::pair<std::string, std::string>> volume_dirs;  // volume name, its _data dir
+  // Volumes whose mount keeps nothing once released (a tmpfs): Docker's
+  // fill at create is lost, so they are not filled from the image.
+  std::set<std::string> unfilled_volumes;
+  // Volumes with driver options, by name: what is mounted for them. As
+  // root it is mounted on their _data (volume_mounts.hpp) and bound like
+  // any volume; rootless it is mounted in the container itself.
+  std::map<std::string, VolumeMount> volume_mounts;
   std::string container_dir;        // upper/, work/, hosts, hostname, resolv.conf, ctr.log
   std::string run_dir;              // rootfs/ (mount point), attach.sock
   storage::DriverKind driver = storage::DriverKind::overlay;  // the one that made the container's root
