@@ -36,8 +36,8 @@ bool StoreRecords::forget() {
   return true;
 }
 
-Status StoreRecords::prepare_run() {
-  return shared_volume_mounts_ ? acquire_volume_mounts(store_, config_) : Status{};
+Result<std::vector<std::pair<std::string, UniqueFd>>> StoreRecords::prepare_run() {
+  return acquire_volume_mounts(store_, config_, volume_place_);
 }
 
 void StoreRecords::tear_down(bool files) { (void)engine::tear_down(store_, config_.id, {files, nullptr}); }

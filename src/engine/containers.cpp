@@ -268,6 +268,8 @@ static LaunchInputs launch_inputs(const storage::Store &store, const ContainerVi
   h.in_user_namespace = sys::in_user_namespace();
   h.rootless = ::geteuid() != 0 || h.in_user_namespace;
   h.cgroup_mounts = runtime::container_cgroup_mounts(h.rootless);
+  if (!in.volume_mounts.empty())
+    in.volume_place = volume_mount_place();
   return in;
 }
 
@@ -281,8 +283,7 @@ Result<pid_t> Engine::start_container(const std::string &id, int attach_fd) {
   auto inputs = launch_inputs(store_, v);
   auto plan = plan_launch(inputs);
   bool auto_remove = v.config.auto_remove;
-  // Rootless, each container mounts its volumes itself (plan_launch).
-  StoreRecords records(store_, std::move(v.config), !inputs.host.rootless);
+  StoreRecords records(store_, std::move(v.config), inputs.volume_place);
   if (!plan) {
     // As the supervisor ends a start that fails: recorded, and an --rm
     // container forgotten.

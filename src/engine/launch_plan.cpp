@@ -147,9 +147,7 @@ void add_user_mounts(InitSpec &p, const LaunchInputs &in) {
     }
     std::string src = m.source;
     if (auto own = in.volume_mounts.find(m.source);
-        m.type == "volume" && in.host.rootless && own != in.volume_mounts.end()) {
-      // Rootless there is no mount namespace the containers share and
-      // the commands do not: each container mounts the volume itself.
+        m.type == "volume" && in.volume_place == VolumeMountPlace::container && own != in.volume_mounts.end()) {
       const VolumeMount &vm = own->second;
       bool ro = m.readonly || (vm.flags & MS_RDONLY);
       if (vm.flags & MS_BIND)

@@ -5,8 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "skiff/runtime/userns_holder.hpp"
 #include "skiff/sys/mount_ops.hpp"
 #include "skiff/sys/mount_point.hpp"
+#include "skiff/sys/mount_tree.hpp"
+#include "skiff/sys/userns.hpp"
 #include "skiff/sys/proc.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/json_read.hpp"
@@ -14,7 +17,19 @@
 
 namespace skiff::engine {
 
+VolumeOptions recorded_volume_options(const storage::Store &store, const std::string &name) {
+  std::string path = store.volume_dir(name) + "/volume.json";
+  auto text = fs::read_file(path);
+  if (!text)
+    return {};
+  auto doc = JsonDoc::parse(*text, path, Errc::failed);
+  if (!doc)
+    return {};
+  return doc->root()["Options"].as_string_map();
+}
+
 namespace {
+
 
 std::string users_dir(const storage::Store &store, const std::string &name) {
   return store.volume_dir(name) + "/users";
@@ -87,28 +102,34 @@ Status mount_data(const VolumeMount &m, const std::string &data) {
   return {};
 }
 
-} // namespace
 
-VolumeOptions recorded_volume_options(const storage::Store &store, const std::string &name) {
-  std::string path = store.volume_dir(name) + "/volume.json";
-  auto text = fs::read_file(path);
-  if (!text)
-    return {};
-  auto doc = JsonDoc::parse(*text, path, Errc::failed);
-  if (!doc)
-    return {};
-  return doc->root()["Options"].as_string_map();
+// Runs `fn` where this process's volume mounts live; gives the fds it
+// gives.
+Result<std::vector<UniqueFd>> in_place(VolumeMountPlace place,
+                                       const std::function<Result<std::vector<UniqueFd>>()> &fn) {
+  if (place != VolumeMountPlace::holder)
+    return fn();
+  auto ns = TRY(runtime::holder_mount_namespace());
+  return sys::in_mount_namespace(ns.get(), fn);
 }
 
-Status acquire_volume_mounts(const storage::Store &store, const storage::ContainerConfig &c) {
-  std::string me = fmt::format("{} {}\n", ::getpid(), sys::process_start_time(::getpid()));
+Result<std::vector<UniqueFd>> no_fds(Status s) {
+  if (!s)
+    return std::move(s).error();
+  return std::vector<UniqueFd>{};
+}
+
+// Under the volumes' lock, in the mounts' namespace (perhaps in a child):
+// records `me` as a user, gives the _data dirs that need a mount, and with
+// `clone` a detached clone of each mount.
+Status acquire_in_place(const storage::Store &store, const storage::ContainerConfig &c, const std::string &me,
+                        bool clone, std::vector<std::string> &dirs, std::vector<UniqueFd> &trees) {
   std::vector<std::string> taken;
   auto undo = [&](Error e) {
     for (const auto &name : taken)
       ::unlink((users_dir(store, name) + "/" + c.id).c_str());
     return e;
   };
-  auto lock = TRY(store.lock_volumes());
   for (const auto &m : c.mounts) {
     if (m.type != "volume")
       continue;
@@ -127,17 +148,66 @@ Status acquire_volume_mounts(const storage::Store &store, const storage::Contain
     auto mounted = sys::is_mount_point(data);
     if (!mounted)
       return undo(std::move(mounted).error());
-    if (*mounted && live)
-      continue;
     // Mounted with no live user: what a killed run left, which Docker's
     // daemon would have unmounted at its restart. A fresh mount instead.
-    if (*mounted)
+    if (*mounted && !live)
       if (auto s = unmount_data(data); !s)
         return undo(std::move(s).error());
-    if (auto s = mount_data(**want, data); !s)
-      return undo(std::move(s).error());
+    if (!(*mounted && live))
+      if (auto s = mount_data(**want, data); !s)
+        return undo(std::move(s).error());
+    dirs.push_back(data);
+    if (clone) {
+      auto tree = sys::clone_mount_tree(data);
+      if (!tree)
+        return undo(std::move(tree).error());
+      trees.push_back(std::move(*tree));
+    }
   }
   return {};
+}
+
+} // namespace
+
+VolumeMountPlace volume_mount_place() {
+  if (::geteuid() == 0 && !sys::in_user_namespace())
+    return VolumeMountPlace::host;
+  return runtime::holder_mount_namespace() ? VolumeMountPlace::holder : VolumeMountPlace::container;
+}
+
+Result<std::vector<std::pair<std::string, UniqueFd>>> acquire_volume_mounts(const storage::Store &store,
+                                                                            const storage::ContainerConfig &c,
+                                                                            VolumeMountPlace place) {
+  std::vector<std::pair<std::string, UniqueFd>> trees;
+  bool any = false;
+  for (const auto &m : c.mounts)
+    any = any || (m.type == "volume" && !recorded_volume_options(store, m.source).empty());
+  if (!any || place == VolumeMountPlace::container)
+    return trees;
+  auto lock = TRY(store.lock_volumes());
+  // The user is this process (the supervisor), not a child that mounts.
+  std::string me = fmt::format("{} {}\n", ::getpid(), sys::process_start_time(::getpid()));
+  bool clone = place == VolumeMountPlace::holder;
+  std::vector<std::string> dirs;  // in the order of the trees
+  auto fds = TRY(in_place(place, [&]() -> Result<std::vector<UniqueFd>> {
+    std::vector<UniqueFd> out;
+    TRY_STATUS(acquire_in_place(store, c, me, clone, dirs, out));
+    return out;
+  }));
+  if (clone) {
+    // Made in a child: the same walk over the mounts names them here.
+    dirs.clear();
+    for (const auto &m : c.mounts)
+      if (m.type == "volume")
+        if (auto want = volume_mount(recorded_volume_options(store, m.source)); want && *want)
+          dirs.push_back(store.volume_dir(m.source) + "/_data");
+    if (dirs.size() != fds.size())
+      return make_error(Errc::failed, "mounting the volumes of container {}: {} mounts for {} volumes", c.id,
+                        fds.size(), dirs.size());
+    for (size_t i = 0; i < fds.size(); i++)
+      trees.emplace_back(dirs[i], std::move(fds[i]));
+  }
+  return trees;
 }
 
 void release_volume_mounts(const storage::Store &store, const std::string &id) {
@@ -145,6 +215,7 @@ void release_volume_mounts(const storage::Store &store, const std::string &id) {
   if (!names)
     return;
   std::optional<FileLock> lock;
+  std::vector<std::string> unused;
   for (const auto &name : *names) {
     std::string mine = users_dir(store, name) + "/" + id;
     if (::access(mine.c_str(), F_OK) != 0)
@@ -157,14 +228,29 @@ void release_volume_mounts(const storage::Store &store, const std::string &id) {
     }
     ::unlink(mine.c_str());
     if (!prune_users(store, name))
-      (void)unmount_data(store.volume_dir(name) + "/_data");
+      unused.push_back(store.volume_dir(name) + "/_data");
   }
+  // Where the namespace cannot be reached (a rootless command outside the
+  // user namespace), the mount stays until the next acquire finds it
+  // unused, or, rootless, until the holder and its namespace end.
+  if (!unused.empty())
+    (void)in_place(volume_mount_place(), [&] {
+      for (const auto &data : unused)
+        (void)unmount_data(data);
+      return no_fds({});
+    });
 }
 
 Status unmount_unused_volume(const storage::Store &store, const std::string &name) {
   if (prune_users(store, name))
     return make_error(Errc::conflict, "remove {}: volume has active mounts", name);
-  return unmount_data(store.volume_dir(name) + "/_data");
+  auto place = volume_mount_place();
+  if (place == VolumeMountPlace::container)
+    return {};
+  auto done = in_place(place, [&] { return no_fds(unmount_data(store.volume_dir(name) + "/_data")); });
+  if (!done)
+    return std::move(done).error();
+  return {};
 }
 
 } // namespace skiff::engine

@@ -269,7 +269,12 @@ Status mount_all(sys::MountOps &ops, const InitSpec &p) {
     switch (m.kind) {
     case K::bind: {
       unsigned long f = MS_BIND | (m.recursive ? MS_REC : 0);
-      TRY_STATUS(mount_at(ops, m.source.c_str(), tfd, nullptr, f, "", m.destination));
+      if (m.tree_fd >= 0) {
+        if (ops.move_mount_tree(m.tree_fd, fd_path(tfd).c_str()) < 0)
+          return sys_error("mounting {}", m.destination);
+      } else {
+        TRY_STATUS(mount_at(ops, m.source.c_str(), tfd, nullptr, f, "", m.destination));
+      }
       if (m.readonly || m.flags) {
         auto again = TRY(ops.open_in_root(root.get(), m.destination, O_PATH));
         unsigned long rf = MS_REMOUNT | MS_BIND | m.flags | locked_flags(ops, again.get()) |

@@ -110,11 +110,22 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
     in_r.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   }
   auto cgroup = TRY(runtime::Cgroup::create(plan_.cgroup.name, plan_.cgroup.limits));
-  if (auto s = records_.prepare_run(); !s) {
+  auto trees = records_.prepare_run();
+  if (!trees) {
     (void)cgroup.destroy();
-    return std::move(s).error();
+    return std::move(trees).error();
   }
-  auto pending = runtime::clone_init(plan_.init, in_r.get(), out_w.get(), err_w.get());
+  const runtime::InitSpec *spec = &plan_.init;
+  runtime::InitSpec with_trees;
+  if (!trees->empty()) {
+    with_trees = plan_.init;
+    for (auto &m : with_trees.mounts)
+      for (const auto &[source, fd] : *trees)
+        if (m.kind == runtime::MountOp::Kind::bind && m.source == source)
+          m.tree_fd = fd.get();
+    spec = &with_trees;
+  }
+  auto pending = runtime::clone_init(*spec, in_r.get(), out_w.get(), err_w.get());
   if (!pending) {
     records_.tear_down(false);
     return std::move(pending).error();

@@ -41,6 +41,9 @@ struct MountOp {
   // the container's root (rootless: the user), as Docker does.
   bool create_source = false;
   std::string fs_type;  // filesystem
+  // A bind whose source is shared through a detached mount of it (a
+  // rootless volume with driver options): that tree is attached instead.
+  int tree_fd = -1;
 };
 
 struct InitSpec {

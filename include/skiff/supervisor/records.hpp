@@ -5,9 +5,13 @@
 #pragma once
 
 #include <functional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "skiff/storage/container_config.hpp"
 #include "skiff/storage/exit_record.hpp"
+#include "skiff/util/fd.hpp"
 #include "skiff/util/result.hpp"
 
 namespace skiff::supervisor {
@@ -31,8 +35,11 @@ public:
   virtual bool forget() = 0;
   // Takes what a run needs outside the supervisor's own processes before
   // its container is made: the mounts of volumes made with driver options
-  // (this process counted as their user). tear_down gives it back.
-  virtual Status prepare_run() = 0;
+  // (this process counted as their user). tear_down gives it back. Gives
+  // detached mounts (open_tree) by source path that the container
+  // attaches instead of binding that path (rootless: the mounts live in
+  // another mount namespace).
+  virtual Result<std::vector<std::pair<std::string, UniqueFd>>> prepare_run() = 0;
   // Releases what a run holds outside the supervisor's own processes (its
   // cgroup, network helpers left by PID file, volume mounts) and, with `files`, the
   // container's files: the engine's one teardown path.
