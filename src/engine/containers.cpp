@@ -223,7 +223,7 @@ Result<std::string> Engine::create_container(const spec::CreateOptions &o, const
       m.anonymous = true;
     }
     if (!fs::exists(store_.volume_dir(m.source) + "/volume.json"))
-      if (auto v = create_volume(m.source, {}); !v)
+      if (auto v = create_volume(m.source, {}, m.volume_driver, m.volume_options); !v)
         return undo(std::move(v).error());
   }
   if (auto s = store_.prepare_root(c, img); !s)

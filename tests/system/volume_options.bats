@@ -178,3 +178,28 @@ state_of() { jq -r ".$2" "$BATS_TEST_TMPDIR/root/containers/$(skiff inspect -f '
   [ -z "$output" ]
   not_mounted tmp
 }
+
+@test "--mount volume-opt and volume-driver: the volume the mount makes gets them" {
+  skiff run --name m --mount 'type=volume,target=/data,volume-driver=local,volume-opt=type=tmpfs,volume-opt=device=tmpfs,"volume-opt=o=size=5m,mode=700"' \
+    busybox sh -c 'df -k /data | tail -1; stat -c %a /data' >"$BATS_TEST_TMPDIR/out"
+  [ "$(awk 'NR==1 {print $2}' "$BATS_TEST_TMPDIR/out")" = 5120 ]
+  [ "$(sed -n 2p "$BATS_TEST_TMPDIR/out")" = 700 ]
+  run skiff inspect -f '{{json .HostConfig.Mounts}}' m
+  [ "$output" = '[{"Target":"/data","Type":"volume","VolumeOptions":{"DriverConfig":{"Name":"local","Options":{"device":"tmpfs","o":"size=5m,mode=700","type":"tmpfs"}}}}]' ]
+  vol=$(skiff inspect -f '{{(index .Mounts 0).Name}}' m)
+  run skiff volume inspect -f '{{json .Options}}' "$vol"
+  [ "$output" = '{"device":"tmpfs","o":"size=5m,mode=700","type":"tmpfs"}' ]
+  not_mounted "$vol"
+  skiff rm -v m >/dev/null
+  # Refused as Docker refuses them, and no volume is left.
+  run skiff run --rm --mount type=volume,target=/data,volume-opt=bogus=1 busybox true
+  [ "$status" -eq 125 ]
+  [[ "$output" =~ ^skiff:\ create\ [0-9a-f]{64}:\ invalid\ option:\ \"bogus\"$ ]]
+  run skiff run --rm --mount type=volume,target=/data,volume-driver=foo busybox true
+  [ "$status" -eq 125 ]
+  [[ "$output" == *'error looking up volume plugin foo: plugin "foo" not found' ]]
+  run skiff run --rm --mount type=bind,src=/tmp,target=/data,volume-opt=a=b busybox true
+  assert_error 125 "cannot mix 'volume-*' options with mount type 'bind'"
+  run skiff volume ls -q
+  [ -z "$output" ]
+}
