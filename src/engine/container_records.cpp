@@ -30,9 +30,10 @@ bool StoreRecords::forget() {
   auto clock = store_.lock_container(config_.id);
   if (!store_.begin_removal(config_, true))
     return false;
-  (void)store_.remove_anonymous_volumes(config_);
-  // Before the exit reaches `run --rm`, as Docker's: the volumes' mounts.
+  // Before the exit reaches `run --rm`, as Docker's, and before its
+  // anonymous volumes go: the volumes' mounts.
   release_volume_mounts(store_, config_.id);
+  (void)store_.remove_anonymous_volumes(config_);
   return true;
 }
 

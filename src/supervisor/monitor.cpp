@@ -127,8 +127,8 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
   }
   auto pending = runtime::clone_init(*spec, in_r.get(), out_w.get(), err_w.get());
   if (!pending) {
-    records_.tear_down(false);
-    return std::move(pending).error();
+    (void)cgroup.destroy();
+    return std::move(pending).error();  // run() releases what prepare_run took
   }
   out_w.reset();
   err_w.reset();

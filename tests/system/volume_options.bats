@@ -58,6 +58,8 @@ state_of() { jq -r ".$2" "$BATS_TEST_TMPDIR/root/containers/$(skiff inspect -f '
   [ "$output" = null ]
   run skiff volume ls
   [ "$output" = "$(printf 'DRIVER    VOLUME NAME\nlocal     bnd\nlocal     odd\nlocal     plain\nlocal     tmp')" ]
+  run skiff __complete volume create --opt ''
+  [ "$output" = "$(printf 'device=\no=\nsize=\ntype=')" ]
   # Nothing is mounted at create: Docker mounts at first use.
   not_mounted tmp
   not_mounted bnd
@@ -140,6 +142,17 @@ state_of() { jq -r ".$2" "$BATS_TEST_TMPDIR/root/containers/$(skiff inspect -f '
   skiff volume rm bnd robnd >/dev/null
   [ "$(cat "$host/f")" = from-host ]
   [ "$(cat "$host/g")" = from-ctr ]
+  # An anonymous bind volume goes with its --rm container (or rm -v): the
+  # host directory stays as it is.
+  skiff run --rm --mount "type=volume,target=/data,volume-opt=type=none,volume-opt=o=bind,volume-opt=device=$host" \
+    busybox sh -c 'echo again > /data/h' >/dev/null
+  skiff run --name keep --mount "type=volume,target=/data,volume-opt=type=none,volume-opt=o=bind,volume-opt=device=$host" \
+    busybox cat /data/h >/dev/null
+  skiff rm -v keep >/dev/null
+  run skiff volume ls -q
+  [ -z "$output" ]
+  [ "$(cat "$host/f")" = from-host ]
+  [ "$(cat "$host/h")" = again ]
 }
 
 @test "a volume that cannot be mounted fails the start in Docker's words, and leaves no mount" {
