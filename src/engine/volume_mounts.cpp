@@ -102,7 +102,6 @@ Status mount_data(const VolumeMount &m, const std::string &data) {
   return {};
 }
 
-
 // Runs `fn` where this process's volume mounts live; gives the fds it
 // gives.
 Result<std::vector<UniqueFd>> in_place(VolumeMountPlace place,
@@ -120,14 +119,17 @@ Result<std::vector<UniqueFd>> no_fds(Status s) {
 }
 
 // Under the volumes' lock, in the mounts' namespace (perhaps in a child):
-// records `me` as a user, gives the _data dirs that need a mount, and with
-// `clone` a detached clone of each mount.
+// records `me` as a user of each volume that needs a mount, mounts it if
+// needed, and with `clone` gives a detached clone of each mount.
 Status acquire_in_place(const storage::Store &store, const storage::ContainerConfig &c, const std::string &me,
-                        bool clone, std::vector<std::string> &dirs, std::vector<UniqueFd> &trees) {
+                        bool clone, std::vector<UniqueFd> &trees) {
   std::vector<std::string> taken;
   auto undo = [&](Error e) {
-    for (const auto &name : taken)
+    for (const auto &name : taken) {
       ::unlink((users_dir(store, name) + "/" + c.id).c_str());
+      if (!prune_users(store, name))
+        (void)unmount_data(store.volume_dir(name) + "/_data");
+    }
     return e;
   };
   for (const auto &m : c.mounts) {
@@ -156,7 +158,6 @@ Status acquire_in_place(const storage::Store &store, const storage::ContainerCon
     if (!(*mounted && live))
       if (auto s = mount_data(**want, data); !s)
         return undo(std::move(s).error());
-    dirs.push_back(data);
     if (clone) {
       auto tree = sys::clone_mount_tree(data);
       if (!tree)
@@ -188,15 +189,14 @@ Result<std::vector<std::pair<std::string, UniqueFd>>> acquire_volume_mounts(cons
   // The user is this process (the supervisor), not a child that mounts.
   std::string me = fmt::format("{} {}\n", ::getpid(), sys::process_start_time(::getpid()));
   bool clone = place == VolumeMountPlace::holder;
-  std::vector<std::string> dirs;  // in the order of the trees
   auto fds = TRY(in_place(place, [&]() -> Result<std::vector<UniqueFd>> {
     std::vector<UniqueFd> out;
-    TRY_STATUS(acquire_in_place(store, c, me, clone, dirs, out));
+    TRY_STATUS(acquire_in_place(store, c, me, clone, out));
     return out;
   }));
   if (clone) {
-    // Made in a child: the same walk over the mounts names them here.
-    dirs.clear();
+    // Made in a child, in the order of the mounts: the same walk names them.
+    std::vector<std::string> dirs;
     for (const auto &m : c.mounts)
       if (m.type == "volume")
         if (auto want = volume_mount(recorded_volume_options(store, m.source)); want && *want)

@@ -162,6 +162,10 @@ state_of() { jq -r ".$2" "$BATS_TEST_TMPDIR/root/containers/$(skiff inspect -f '
   assert_error 127 "error while mounting volume '$(mountpoint_of bad)': failed to mount local volume: mount /nonexistent-skiff-dir:$(mountpoint_of bad), flags: 0x1000: no such file or directory"
   not_mounted bad
   [ -z "$(ls -A "$BATS_TEST_TMPDIR/root/volumes/bad/users" 2>/dev/null || true)" ]
+  # A volume mounted for the same start before the one that failed is let go.
+  skiff volume create -o type=tmpfs -o device=tmpfs good >/dev/null
+  run -127 skiff run --rm -v good:/a -v bad:/b busybox true
+  not_mounted good
   # Docker reports a device type it cannot mount the same way.
   skiff volume create -o type=ext4 -o device=/dev/skiff-no-such-disk e4 >/dev/null
   # No such device as root (127, as docker/cli words it), no permission rootless.
