@@ -78,6 +78,10 @@ static std::vector<std::string> static_values(const std::string &kind) {
             "name=", "network=", "since=", "status=", "volume="};
   if (kind == "volume-filters")
     return {"dangling=", "driver=", "label=", "name="};
+  if (kind == "volume-drivers")
+    return {"local"};
+  if (kind == "volume-options")
+    return {"device=", "o=", "size=", "type="};
   if (kind == "volume-prune-filters")
     return {"label=", "label!="};
   if (kind == "detach-keys") {

@@ -2,6 +2,7 @@
 
 #include "skiff/util/fs.hpp"
 #include "teardown.hpp"
+#include "volume_mounts.hpp"
 
 namespace skiff::engine {
 
@@ -29,8 +30,15 @@ bool StoreRecords::forget() {
   auto clock = store_.lock_container(config_.id);
   if (!store_.begin_removal(config_, true))
     return false;
+  // Before the exit reaches `run --rm`, as Docker's, and before its
+  // anonymous volumes go: the volumes' mounts.
+  release_volume_mounts(store_, config_.id);
   (void)store_.remove_anonymous_volumes(config_);
   return true;
+}
+
+Result<std::vector<std::pair<std::string, UniqueFd>>> StoreRecords::prepare_run() {
+  return acquire_volume_mounts(store_, config_, volume_place_);
 }
 
 void StoreRecords::tear_down(bool files) { (void)engine::tear_down(store_, config_.id, {files, nullptr}); }

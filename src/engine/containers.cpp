@@ -28,6 +28,7 @@
 #include "skiff/util/strings.hpp"
 #include "skiff/util/timefmt.hpp"
 #include "teardown.hpp"
+#include "volume_mounts.hpp"
 
 namespace skiff::engine {
 
@@ -234,7 +235,7 @@ Result<std::string> Engine::create_container(const spec::CreateOptions &o, const
       m.anonymous = true;
     }
     if (!fs::exists(store_.volume_dir(m.source) + "/volume.json"))
-      if (auto v = create_volume(m.source, {}); !v)
+      if (auto v = create_volume(m.source, {}, m.volume_driver, m.volume_options); !v)
         return undo(std::move(v).error());
   }
   if (auto s = store_.prepare_root(c, img); !s)
@@ -253,8 +254,15 @@ static LaunchInputs launch_inputs(const storage::Store &store, const ContainerVi
   for (const auto &l : v.image.layers)
     in.layers.push_back(store.layer_dir(l) + "/diff");
   for (const auto &m : v.config.mounts)
-    if (m.type == "volume")
+    if (m.type == "volume") {
       in.volume_dirs.emplace_back(m.source, store.volume_dir(m.source) + "/_data");
+      auto mount = volume_mount(recorded_volume_options(store, m.source));
+      if (mount && *mount) {
+        in.volume_mounts[m.source] = **mount;
+        if (!keeps_content_unmounted((*mount)->type))
+          in.unfilled_volumes.insert(m.source);
+      }
+    }
   in.container_dir = store.container_dir(v.config.id);
   in.run_dir = store.container_run_dir(v.config.id);
   in.driver = store.driver_of(v.config);
@@ -272,6 +280,8 @@ static LaunchInputs launch_inputs(const storage::Store &store, const ContainerVi
   h.in_user_namespace = sys::in_user_namespace();
   h.rootless = ::geteuid() != 0 || h.in_user_namespace;
   h.cgroup_mounts = runtime::container_cgroup_mounts(h.rootless);
+  if (!in.volume_mounts.empty())
+    in.volume_place = volume_mount_place();
   return in;
 }
 
@@ -282,9 +292,10 @@ Result<pid_t> Engine::start_container(const std::string &id, int attach_fd) {
     return v.state.pid;
   if (v.image.id.empty())
     return make_error(Errc::not_found, "the image of container \"{}\" was removed", v.config.name);
-  auto plan = plan_launch(launch_inputs(store_, v));
+  auto inputs = launch_inputs(store_, v);
+  auto plan = plan_launch(inputs);
   bool auto_remove = v.config.auto_remove;
-  StoreRecords records(store_, std::move(v.config));
+  StoreRecords records(store_, std::move(v.config), inputs.volume_place);
   if (!plan) {
     // As the supervisor ends a start that fails: recorded, and an --rm
     // container forgotten.

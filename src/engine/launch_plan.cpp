@@ -146,12 +146,25 @@ void add_user_mounts(InitSpec &p, const LaunchInputs &in) {
       continue;
     }
     std::string src = m.source;
+    if (auto own = in.volume_mounts.find(m.source);
+        m.type == "volume" && in.volume_place == VolumeMountPlace::container && own != in.volume_mounts.end()) {
+      const VolumeMount &vm = own->second;
+      bool ro = m.readonly || (vm.flags & MS_RDONLY);
+      if (vm.flags & MS_BIND)
+        p.mounts.push_back({MountOp::Kind::bind, vm.device, m.destination, 0, "", ro, (vm.flags & MS_REC) != 0,
+                            false, vm.propagation, false});
+      else
+        p.mounts.push_back({MountOp::Kind::filesystem, vm.device, m.destination, vm.flags & ~(MS_RDONLY | MS_REC),
+                            vm.data, ro, false, false, vm.propagation, false, vm.type});
+      continue;
+    }
     if (m.type == "volume") {
       for (const auto &[name, dir] : in.volume_dirs)
         if (name == m.source)
           src = dir;
     }
-    bool nocopy = std::find(m.options.begin(), m.options.end(), "nocopy") != m.options.end();
+    bool nocopy = std::find(m.options.begin(), m.options.end(), "nocopy") != m.options.end() ||
+                  (m.type == "volume" && in.unfilled_volumes.count(m.source));
     p.mounts.push_back({MountOp::Kind::bind, src, m.destination, 0, "", m.readonly, true,
                         m.type == "volume" && !nocopy, bind_propagation(m.options),
                         m.type == "bind" && m.create_source});

@@ -16,7 +16,8 @@ struct Teardown {
 
 // Releases what a container's run holds outside its processes, once those
 // are gone: network helpers found by their PID files (the supervisor stops
-// its own first; these are a dead one's), the cgroup, and with `what` the
+// its own first; these are a dead one's), the cgroup, its use of volumes
+// with driver options (unmounted once nobody uses them), and with `what` the
 // anonymous volumes and files. Called by the supervisor after each run and
 // for an --rm container (through ContainerRecords::tear_down), by
 // repair_state for a supervisor that died, and by every removal. Each step

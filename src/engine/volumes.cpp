@@ -4,9 +4,11 @@
 #include <nlohmann/json.hpp>
 
 #include "skiff/engine/engine.hpp"
+#include "skiff/engine/volume_options.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/json_read.hpp"
 #include "skiff/util/timefmt.hpp"
+#include "volume_mounts.hpp"
 
 namespace skiff::engine {
 
@@ -20,8 +22,9 @@ static bool valid_volume_name(const std::string &n) {
   });
 }
 
-Result<json> Engine::create_volume(const std::string &name,
-                                   const std::map<std::string, std::string> &labels) {
+Result<json> Engine::create_volume(const std::string &name, const std::map<std::string, std::string> &labels,
+                                   const std::string &driver, const std::map<std::string, std::string> &options) {
+  TRY_STATUS(check_volume_driver(name, driver));
   if (!valid_volume_name(name))
     return make_error(Errc::invalid,
                       "invalid volume name \"{}\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", name);
@@ -29,13 +32,14 @@ Result<json> Engine::create_volume(const std::string &name,
   std::string dir = store_.volume_dir(name);
   if (fs::exists(dir + "/volume.json"))
     return volume(name);
+  TRY_STATUS(check_volume_options(name, options));
   TRY_STATUS(fs::mkdir_p(dir + "/_data", 0755));
   json v = {{"CreatedAt", timefmt::rfc3339nano(timefmt::now_ns()).substr(0, 19) + "Z"},
             {"Driver", "local"},
             {"Labels", labels.empty() ? json(nullptr) : json(labels)},
             {"Mountpoint", dir + "/_data"},
             {"Name", name},
-            {"Options", nullptr},
+            {"Options", options.empty() ? json(nullptr) : json(options)},
             {"Scope", "local"}};
   TRY_STATUS(fs::write_file_atomic(dir + "/volume.json", v.dump(), true, 0600));
   return v;
@@ -91,6 +95,8 @@ Status Engine::remove_volume(const std::string &name, bool force) {
   if (!users.empty())
     return make_error(Errc::conflict, "remove {}: volume is in use - [{}]", name, users.front());
   auto lock = TRY(store_.lock_volumes());
+  // Never into what is mounted there: a bind volume's host directory.
+  TRY_STATUS(unmount_unused_volume(store_, name));
   return fs::remove_all(store_.volume_dir(name));
 }
 

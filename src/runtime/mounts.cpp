@@ -269,7 +269,12 @@ Status mount_all(sys::MountOps &ops, const InitSpec &p) {
     switch (m.kind) {
     case K::bind: {
       unsigned long f = MS_BIND | (m.recursive ? MS_REC : 0);
-      TRY_STATUS(mount_at(ops, m.source.c_str(), tfd, nullptr, f, "", m.destination));
+      if (m.tree_fd >= 0) {
+        if (ops.move_mount_tree(m.tree_fd, fd_path(tfd).c_str()) < 0)
+          return sys_error("mounting {}", m.destination);
+      } else {
+        TRY_STATUS(mount_at(ops, m.source.c_str(), tfd, nullptr, f, "", m.destination));
+      }
       if (m.readonly || m.flags) {
         auto again = TRY(ops.open_in_root(root.get(), m.destination, O_PATH));
         unsigned long rf = MS_REMOUNT | MS_BIND | m.flags | locked_flags(ops, again.get()) |
@@ -305,6 +310,16 @@ Status mount_all(sys::MountOps &ops, const InitSpec &p) {
     case K::mqueue:
       TRY_STATUS(mount_at(ops, "mqueue", tfd, "mqueue", m.flags, "", m.destination));
       break;
+    case K::filesystem: {
+      TRY_STATUS(mount_at(ops, m.source.c_str(), tfd, m.fs_type.c_str(), m.flags | (m.readonly ? MS_RDONLY : 0),
+                          m.data, m.destination));
+      if (m.propagation) {
+        auto again = TRY(ops.open_in_root(root.get(), m.destination, O_PATH));
+        if (ops.mount(nullptr, fd_path(again.get()).c_str(), nullptr, m.propagation, nullptr) < 0)
+          return sys_error("setting the propagation of {}", m.destination);
+      }
+      break;
+    }
     }
   }
   TRY_STATUS(mount_cgroups(ops, root.get(), p));

@@ -134,7 +134,9 @@ Status make_holder(const detail::Holder &h, const Maps &want, const std::string 
     return sys_error("creating a pipe");
   UniqueFd wait_end(verdict[0]), verdict_end(verdict[1]);
   // Not sharing this process's memory: the holder outlives it.
-  sys::SpawnOptions opts{.namespaces = CLONE_NEWUSER,
+  // A mount namespace of its own too, for the mounts of volumes that
+  // containers share (holder_mount_namespace).
+  sys::SpawnOptions opts{.namespaces = CLONE_NEWUSER | CLONE_NEWNS,
                          .what = "creating a user namespace (are unprivileged user namespaces enabled?)"};
   auto child = TRY(sys::spawn(opts, [&](const sys::ChildChannel &) {
     ::setsid();
@@ -197,6 +199,32 @@ std::string user_runtime_dir() {
   if (xdg && *xdg == '/' && ::access(xdg, W_OK) == 0)
     return std::string(xdg) + "/skiff";
   return fmt::format("/tmp/skiff-{}", ::getuid());
+}
+
+Result<UniqueFd> holder_mount_namespace() {
+  auto none = [] {
+    return make_error(Errc::not_found, "no skiff-userns holds a mount namespace for this user's volumes");
+  };
+  auto text = fs::read_file(user_runtime_dir() + "/userns.pid");
+  if (!text)
+    return none();
+  auto fields = str::split(str::trim(*text), ' ');
+  auto pid = fields.size() == 2 ? str::to_int(fields[0]) : std::nullopt;
+  auto start = fields.size() == 2 ? str::to_int(fields[1]) : std::nullopt;
+  if (!pid || !start || *pid <= 0)
+    return none();
+  UniqueFd ns(::open(fmt::format("/proc/{}/ns/mnt", *pid).c_str(), O_RDONLY | O_CLOEXEC));
+  if (!ns || !sys::process_alive(static_cast<pid_t>(*pid), static_cast<uint64_t>(*start)))
+    return none();
+  auto same = [&](const char *kind) {
+    struct stat a {}, b {};
+    return ::stat(fmt::format("/proc/{}/ns/{}", *pid, kind).c_str(), &a) == 0 &&
+           ::stat(fmt::format("/proc/self/ns/{}", kind).c_str(), &b) == 0 && a.st_ino == b.st_ino &&
+           a.st_dev == b.st_dev;
+  };
+  if (!same("user") || same("mnt"))
+    return none();
+  return ns;
 }
 
 Status enter_rootless_userns() {

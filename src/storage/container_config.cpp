@@ -15,9 +15,14 @@ std::vector<std::string> ContainerConfig::argv() const {
 }
 
 static json mount_json(const MountConfig &m) {
-  return {{"type", m.type},         {"source", m.source},       {"destination", m.destination},
-          {"readonly", m.readonly}, {"anonymous", m.anonymous}, {"options", m.options},
-          {"create_source", m.create_source}, {"origin", m.origin},       {"mode", m.mode}};
+  json j = {{"type", m.type},         {"source", m.source},       {"destination", m.destination},
+            {"readonly", m.readonly}, {"anonymous", m.anonymous}, {"options", m.options},
+            {"create_source", m.create_source}, {"origin", m.origin},       {"mode", m.mode}};
+  if (!m.volume_driver.empty())
+    j["volume_driver"] = m.volume_driver;
+  if (!m.volume_options.empty())
+    j["volume_options"] = m.volume_options;
+  return j;
 }
 
 json ContainerConfig::to_json() const {
@@ -150,7 +155,8 @@ Result<ContainerConfig> ContainerConfig::parse(std::string_view text, const std:
   for (const auto &m : j["mounts"].elements())
     c.mounts.push_back({m["type"].as_string(), m["source"].as_string(), m["destination"].as_string(),
                         m["readonly"].as_bool(), m["anonymous"].as_bool(), m["options"].as_strings(),
-                        m["origin"].as_string(), m["mode"].as_string(), m["create_source"].as_bool()});
+                        m["origin"].as_string(), m["mode"].as_string(), m["create_source"].as_bool(),
+                        m["volume_driver"].as_string(), m["volume_options"].as_string_map()});
   for (const auto &u : j["ulimits"].elements())
     c.ulimits.push_back({u["name"].as_string(), u["soft"].as_int<int64_t>(), u["hard"].as_int<int64_t>()});
   for (const auto &d : j["devices"].elements())

@@ -8,6 +8,7 @@
 #include <charconv>
 
 #include "skiff/storage/store.hpp"
+#include "skiff/sys/mount_point.hpp"
 #include "skiff/util/fs.hpp"
 
 namespace skiff::storage {
@@ -66,8 +67,14 @@ Status Store::begin_removal(const ContainerConfig &c, bool volumes) const {
 
 Status Store::remove_anonymous_volumes(const ContainerConfig &c) const {
   for (const auto &m : c.mounts)
-    if (m.type == "volume" && m.anonymous)
+    if (m.type == "volume" && m.anonymous) {
+      // A volume made with driver options is unmounted first (by the
+      // teardown); one still mounted is kept rather than emptied through
+      // its mount (a bind's host directory).
+      if (sys::is_mount_point(volume_dir(m.source) + "/_data").value_or(false))
+        return make_error(Errc::conflict, "volume {} is still mounted", m.source);
       TRY_STATUS(fs::remove_all(volume_dir(m.source)));
+    }
   return {};
 }
 

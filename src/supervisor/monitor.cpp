@@ -110,10 +110,25 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
     in_r.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   }
   auto cgroup = TRY(runtime::Cgroup::create(plan_.cgroup.name, plan_.cgroup.limits));
-  auto pending = runtime::clone_init(plan_.init, in_r.get(), out_w.get(), err_w.get());
+  auto trees = records_.prepare_run();
+  if (!trees) {
+    (void)cgroup.destroy();
+    return std::move(trees).error();
+  }
+  const runtime::InitSpec *spec = &plan_.init;
+  runtime::InitSpec with_trees;
+  if (!trees->empty()) {
+    with_trees = plan_.init;
+    for (auto &m : with_trees.mounts)
+      for (const auto &[source, fd] : *trees)
+        if (m.kind == runtime::MountOp::Kind::bind && m.source == source)
+          m.tree_fd = fd.get();
+    spec = &with_trees;
+  }
+  auto pending = runtime::clone_init(*spec, in_r.get(), out_w.get(), err_w.get());
   if (!pending) {
     (void)cgroup.destroy();
-    return std::move(pending).error();
+    return std::move(pending).error();  // run() releases what prepare_run took
   }
   out_w.reset();
   err_w.reset();
@@ -374,6 +389,8 @@ int Monitor::run() {
       report(code, pid.error().message);
       finish(code);
       clean_up(net_.stop());
+      if (!removing_)
+        records_.tear_down(false);  // what the failed start took
       return 1;
     }
     if (!log_.enabled() && !plan_.log_path.empty())

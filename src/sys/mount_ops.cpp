@@ -22,6 +22,10 @@ public:
     return ::mount(source, target, type, flags, data);
   }
   int umount2(const char *target, int flags) override { return ::umount2(target, flags); }
+  int move_mount_tree(int tree_fd, const char *target) override {
+    // The target is a /proc/self/fd/N link: followed.
+    return ::move_mount(tree_fd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_SYMLINKS);
+  }
   int pivot_root(const char *new_root, const char *put_old) override {
     return static_cast<int>(::syscall(SYS_pivot_root, new_root, put_old));
   }

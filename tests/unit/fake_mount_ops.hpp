@@ -71,6 +71,9 @@ public:
   int umount2(const char *target, int flags) override {
     return record({"umount2", path_of(target), "", "", static_cast<unsigned long>(flags), ""});
   }
+  int move_mount_tree(int tree_fd, const char *target) override {
+    return record({"move_mount", std::to_string(tree_fd), path_of(target), "", 0, ""});
+  }
   int pivot_root(const char *new_root, const char *put_old) override {
     return record({"pivot_root", new_root, put_old, "", 0, ""});
   }

@@ -54,6 +54,20 @@ TEST_CASE("spec: --mount fields", "[spec]") {
              {"volume", "v", "/d", false, false, {"nocopy"}}));
   CHECK(same(*spec::parse_mount("type=tmpfs,dst=/t,tmpfs-size=64m,tmpfs-mode=1777", "/"),
              {"tmpfs", "", "/t", false, false, {"size=64m", "mode=1777"}}));
+  // Fields are CSV, as docker/cli reads them: a comma inside quotes.
+  auto opts = spec::parse_mount("dst=/d,volume-driver=local,\"volume-opt=o=size=5m,uid=1\"", "/");
+  REQUIRE(opts);
+  CHECK(opts->volume_driver == "local");
+  CHECK(opts->volume_options == std::map<std::string, std::string>{{"o", "size=5m,uid=1"}});
+  CHECK(error_of(spec::parse_mount("dst=/d,volume-opt=o=size=5m,uid=1", "/")) ==
+        "invalid mount \"dst=/d,volume-opt=o=size=5m,uid=1\": unknown field \"uid\"");
+  CHECK(error_of(spec::parse_mount("dst=/d,\"volume-opt=a", "/")) ==
+        "invalid mount \"dst=/d,\"volume-opt=a\": extraneous or missing \" in quoted-field");
+  auto plain = spec::parse_mount("dst=/d,volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=flag", "/");
+  REQUIRE(plain);
+  CHECK(plain->volume_options == std::map<std::string, std::string>{{"type", "tmpfs"}, {"device", "tmpfs"}, {"flag", ""}});
+  CHECK(error_of(spec::parse_mount("type=bind,src=/a,dst=/b,volume-opt=a=b", "/")) ==
+        "invalid mount \"type=bind,src=/a,dst=/b,volume-opt=a=b\": cannot mix 'volume-*' options with mount type 'bind'");
   CHECK(error_of(spec::parse_mount("type=bind,src=/a,dst=/b,volume-nocopy", "/")) ==
         "invalid mount \"type=bind,src=/a,dst=/b,volume-nocopy\": cannot mix 'volume-*' options with mount type 'bind'");
   CHECK(error_of(spec::parse_mount("type=volume,dst=/b,bind-propagation=shared", "/")) ==

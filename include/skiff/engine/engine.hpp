@@ -99,8 +99,13 @@ public:
   Result<int> wait_container(const std::string &id);
 
   // Volumes.
+  // `driver` must be local (or empty); `options` are its options
+  // (engine/volume_options.hpp), checked as Docker's local driver does.
+  // A volume that exists is returned as it is.
   Result<nlohmann::json> create_volume(const std::string &name,
-                                       const std::map<std::string, std::string> &labels);
+                                       const std::map<std::string, std::string> &labels,
+                                       const std::string &driver = "local",
+                                       const std::map<std::string, std::string> &options = {});
   Result<std::vector<nlohmann::json>> volumes();
   Result<nlohmann::json> volume(const std::string &name);
   Status remove_volume(const std::string &name, bool force);

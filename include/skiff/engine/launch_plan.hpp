@@ -4,10 +4,13 @@
 // looking up the host's device nodes it names.
 #pragma once
 
+#include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "skiff/engine/volume_options.hpp"
 #include "skiff/runtime/cgroups.hpp"
 #include "skiff/storage/container_config.hpp"
 #include "skiff/storage/layer_driver.hpp"
@@ -26,10 +29,27 @@ struct HostFacts {
   std::vector<runtime::CgroupMount> cgroup_mounts;  // what /sys/fs/cgroup shows
 };
 
+enum class VolumeMountPlace {
+  host,       // root: the host's mount namespace
+  holder,     // rootless: the mount namespace skiff-userns keeps
+  container,  // neither reachable (skiff in someone else's user namespace,
+              // a holder made by an older skiff): each container mounts
+              // its volumes itself, shared by nobody
+};
+
 struct LaunchInputs {
   storage::ContainerConfig config;
   std::vector<std::string> layers;  // the image's layer dirs, bottom first
   std::vector<std::pair<std::string, std::string>> volume_dirs;  // volume name, its _data dir
+  // Volumes whose mount keeps nothing once released (a tmpfs): Docker's
+  // fill at create is lost, so they are not filled from the image.
+  std::set<std::string> unfilled_volumes;
+  // Volumes with driver options, by name: what is mounted for them, and
+  // where (src/engine/volume_mounts.hpp): on their _data, shared by the
+  // containers that bind it (host; holder, through a detached mount the
+  // supervisor gets), or by each container for itself (container).
+  std::map<std::string, VolumeMount> volume_mounts;
+  VolumeMountPlace volume_place = VolumeMountPlace::host;
   std::string container_dir;        // upper/, work/, hosts, hostname, resolv.conf, ctr.log
   std::string run_dir;              // rootfs/ (mount point), attach.sock
   storage::DriverKind driver = storage::DriverKind::overlay;  // the one that made the container's root

@@ -21,7 +21,9 @@
 namespace skiff::runtime {
 
 struct MountOp {
-  enum class Kind { bind, tmpfs, proc, sysfs, devpts, mqueue };
+  // filesystem: `fs_type` mounted from `source` (a volume's driver options
+  // mounted for this container alone, rootless).
+  enum class Kind { bind, tmpfs, proc, sysfs, devpts, mqueue, filesystem };
   Kind kind = Kind::bind;
   std::string source;       // host path (bind)
   std::string destination;  // absolute path in the container
@@ -38,6 +40,10 @@ struct MountOp {
   // A -v bind whose host path is missing: made as a directory first, by
   // the container's root (rootless: the user), as Docker does.
   bool create_source = false;
+  std::string fs_type;  // filesystem
+  // A bind whose source is shared through a detached mount of it (a
+  // rootless volume with driver options): that tree is attached instead.
+  int tree_fd = -1;
 };
 
 struct InitSpec {

@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "skiff/util/fd.hpp"
 #include "skiff/util/result.hpp"
 
 namespace skiff::runtime {
@@ -21,6 +22,13 @@ std::string user_runtime_dir();
 // /etc/subuid and /etc/subgid, and becomes root in it. A missing range is
 // an error naming the line to add.
 Status enter_rootless_userns();
+
+// The mount namespace the holder of this process's user namespace keeps
+// (it is made with one of its own): where rootless volumes with driver
+// options are mounted, so that containers share them while commands keep
+// seeing the host's mounts. An error if this process is in no holder's
+// namespace or the holder has none (one made by an older skiff).
+Result<UniqueFd> holder_mount_namespace();
 
 namespace detail {
 

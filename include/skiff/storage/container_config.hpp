@@ -34,6 +34,10 @@ struct MountConfig {
   // A -v bind: a missing host path is made as a directory at start, as
   // Docker does; a --mount bind's source must exist.
   bool create_source = false;
+  // --mount's volume-driver and volume-opt: how a volume this mount makes
+  // is created (Docker's VolumeOptions.DriverConfig).
+  std::string volume_driver{};
+  std::map<std::string, std::string> volume_options{};
 };
 
 // --device: a host node (or directory of nodes) made at a path in the

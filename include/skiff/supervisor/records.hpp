@@ -5,9 +5,13 @@
 #pragma once
 
 #include <functional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "skiff/storage/container_config.hpp"
 #include "skiff/storage/exit_record.hpp"
+#include "skiff/util/fd.hpp"
 #include "skiff/util/result.hpp"
 
 namespace skiff::supervisor {
@@ -26,10 +30,18 @@ public:
   // An rm has begun: the container is no longer there to restart or record.
   virtual bool removed() = 0;
   // --rm after the exit: forgets the container (config gone, name free,
-  // anonymous volumes removed); false if an rm began first.
+  // anonymous volumes removed, volume mounts released); false if an rm
+  // began first.
   virtual bool forget() = 0;
+  // Takes what a run needs outside the supervisor's own processes before
+  // its container is made: the mounts of volumes made with driver options
+  // (this process counted as their user). tear_down gives it back. Gives
+  // detached mounts (open_tree) by source path that the container
+  // attaches instead of binding that path (rootless: the mounts live in
+  // another mount namespace).
+  virtual Result<std::vector<std::pair<std::string, UniqueFd>>> prepare_run() = 0;
   // Releases what a run holds outside the supervisor's own processes (its
-  // cgroup, network helpers left by PID file) and, with `files`, the
+  // cgroup, network helpers left by PID file, volume mounts) and, with `files`, the
   // container's files: the engine's one teardown path.
   virtual void tear_down(bool files) = 0;
 };

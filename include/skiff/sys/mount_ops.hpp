@@ -30,6 +30,8 @@ public:
   virtual int mount(const char *source, const char *target, const char *type, unsigned long flags,
                     const char *data) = 0;
   virtual int umount2(const char *target, int flags) = 0;
+  // move_mount(2) of a detached tree (an fd from open_tree) onto `target`.
+  virtual int move_mount_tree(int tree_fd, const char *target) = 0;
   virtual int pivot_root(const char *new_root, const char *put_old) = 0;
   virtual int chdir(const char *path) = 0;
   virtual int fchdir(int fd) = 0;

@@ -83,8 +83,18 @@ json api_mount(const engine::MountConfig &m) {
     j["ReadOnly"] = true;
   if (auto p = propagation_of(m); !p.empty())
     j["BindOptions"] = {{"Propagation", p}};
+  json volume = json::object();
   if (has_option(m, "nocopy"))
-    j["VolumeOptions"] = {{"NoCopy", true}};
+    volume["NoCopy"] = true;
+  json driver = json::object();
+  if (!m.volume_driver.empty())
+    driver["Name"] = m.volume_driver;
+  if (!m.volume_options.empty())
+    driver["Options"] = m.volume_options;
+  if (!driver.empty())
+    volume["DriverConfig"] = driver;
+  if (!volume.empty())
+    j["VolumeOptions"] = volume;
   if (m.type == "tmpfs") {
     json t = json::object();
     for (const auto &o : m.options) {

@@ -26,8 +26,14 @@ static int run_volume_create(Context &ctx, const Args &a) {
     auto kv = str::cut(l, '=');
     labels[kv ? kv->first : l] = kv ? kv->second : "";
   }
+  // KEY=VALUE, or KEY alone for an empty value (docker/cli's MapOpts).
+  std::map<std::string, std::string> options;
+  for (const auto &o : a.all("opt")) {
+    auto kv = str::cut(o, '=');
+    options[kv ? kv->first : o] = kv ? kv->second : "";
+  }
   std::string name = a.positional.empty() ? a.get("name", ids::random_id()) : a.positional[0];
-  auto v = (*eng)->create_volume(name, labels);
+  auto v = (*eng)->create_volume(name, labels, a.get("driver", "local"), options);
   if (!v)
     return fail(v.error());
   fmt::print("{}\n", name);
@@ -176,8 +182,10 @@ static int run_volume_prune(Context &ctx, const Args &a) {
 
 Command cmd_volume_create() {
   return {"volume create", "[OPTIONS] [VOLUME]", "Create a volume",
-          {{"label", 'l', FlagKind::list, "Set metadata for a volume", "none", "list"},
-           {"name", 0, FlagKind::value, "Specify volume name", "none", "string"}},
+          {{"driver", 'd', FlagKind::value, "Specify volume driver name", "volume-drivers", "string"},
+           {"label", 'l', FlagKind::list, "Set metadata for a volume", "none", "list"},
+           {"name", 0, FlagKind::value, "Specify volume name", "none", "string"},
+           {"opt", 'o', FlagKind::list, "Set driver specific options", "volume-options", "map"}},
           "", true, false, 0, 1, {}, run_volume_create};
 }
 
