@@ -150,7 +150,7 @@ Result<Value> fn_index(const std::vector<Value> &a) {
       if (x == n)
         return fail("index out of range: " + std::to_string(x));
       // A string index is a byte, which Go prints as a number.
-      v = j.is_array() ? v.child(j[x])
+      v = j.is_array() ? v.element(j[x])
                        : of(static_cast<unsigned char>(j.get_ref<const std::string &>()[x]));
     } else if (j.is_object()) {
       if (is_nil(a[k]))
@@ -158,7 +158,7 @@ Result<Value> fn_index(const std::vector<Value> &a) {
       if (!a[k]->is_string())
         return fail("value has type " + type_name(*a[k]) + "; should be string");
       auto it = j.find(str(a[k]));
-      v = it == j.end() ? Value() : v.child(*it);
+      v = it == j.end() ? Value() : v.member(str(a[k]), *it);
     } else {
       return fail("can't index item of type " + type_name(j));
     }
@@ -201,7 +201,29 @@ Result<Value> fn_printf(const std::vector<Value> &a) {
   return of(sprintf(str(a[0]), std::vector<Value>(a.begin() + 1, a.end())));
 }
 
-Result<Value> fn_json(const std::vector<Value> &a) { return of(json_encode(*a[0])); }
+// docker/cli's formatter contexts marshal themselves: their methods with
+// arguments left out, through encoding/json's HTML escaping.
+Result<Value> fn_json(const std::vector<Value> &a) {
+  const Types *types = a[0].types();
+  if (!types || !a[0].path().empty() || !types->escapes_html)
+    return of(json_encode(*a[0]));
+  json j = *a[0];
+  if (j.is_object())
+    for (const auto &m : types->methods)
+      j.erase(m);
+  std::string out;
+  for (char c : json_encode(j)) {
+    if (c == '<')
+      out += "\\u003c";
+    else if (c == '>')
+      out += "\\u003e";
+    else if (c == '&')
+      out += "\\u0026";
+    else
+      out += c;
+  }
+  return of(std::move(out));
+}
 
 Result<Value> fn_split(const std::vector<Value> &a) {
   const std::string &s = str(a[0]);
