@@ -254,7 +254,9 @@ private:
       return Value();
     }
     const json &j = *receiver;
-    if (j.is_object())
+    // A typed map that is null is Go's nil map, which has no keys.
+    bool nil_map = j.is_null() && receiver.types() && receiver.is_map();
+    if (j.is_object() || nil_map)
       return receiver.is_map() ? map_key(name, args, final, receiver)
                                : struct_field(dot, name, args, final, receiver);
     if (j.is_null())

@@ -454,6 +454,9 @@ TEST_CASE("json of a formatter context leaves methods out and escapes HTML", "[g
 TEST_CASE("typed data: maps give no value, structs errors, omitted fields their Go value", "[gotmpl]") {
   CHECK(typed_ok("{{.Config.Labels.nope}}|{{.Config.Labels.a}}", kInspect, kInspectTypes) == "<no value>|1");
   CHECK(typed_ok("{{.NetworkSettings.Networks.nope}}", kInspect, kInspectTypes) == "<no value>");
+  // A null map is Go's nil map.
+  CHECK(typed_ok("{{.Config.Labels.nope}}", json{{"Config", {{"Labels", nullptr}}}}, kInspectTypes) ==
+        "<no value>");
   CHECK(typed_ok("{{.NetworkSettings.Networks.bridge.IPAddress}}", kInspect, kInspectTypes) == "10.0.0.2");
   CHECK(typed_error("{{.NetworkSettings.Networks.bridge.Nope}}", kInspect, kInspectTypes) ==
         R"(template: :1:18: executing "" at <.NetworkSettings.Networks.bridge.Nope>: can't evaluate field Nope in type struct)");
