@@ -1,0 +1,186 @@
+#!/usr/bin/env bats
+# --format templates over Docker's typed data: a field that does not exist
+# is an error, as docker/cli's (checked against Docker's CLI 28.2); a key a
+# Go map lacks is "<no value>"; listing rows' JSON has Docker's keys.
+
+load helpers
+
+setup() {
+  load_busybox
+}
+
+# Runs skiff with stdout and stderr kept apart: $out, $err, $status.
+run_split() {
+  local e="$BATS_TEST_TMPDIR/stderr"
+  set +e
+  out=$(skiff "$@" 2>"$e")
+  status=$?
+  set -e
+  err=$(cat "$e")
+}
+
+@test "ps: a field ContainerContext lacks fails before listing, with or without containers" {
+  run_split ps --format '{{.Nope}}'
+  [ "$status" -eq 1 ]
+  [ -z "$out" ]
+  [ "$err" = 'skiff: failed to execute template: template: :1:2: executing "" at <.Nope>: can'"'"'t evaluate field Nope in type *formatter.ContainerContext' ]
+  # The whole format is checked, "table" included (hence column 8).
+  run_split ps -a --format 'table {{.Nope}}'
+  [ "$status" -eq 1 ]
+  [ "$err" = 'skiff: failed to execute template: template: :1:8: executing "" at <.Nope>: can'"'"'t evaluate field Nope in type *formatter.ContainerContext' ]
+  # -q ignores the format, with Docker's warning, but still checks it.
+  run_split ps -q --format '{{.Nope}}'
+  [ "$status" -eq 1 ]
+  [ "${err%%$'\n'*}" = 'WARNING: Ignoring custom format, because both --format and --quiet are set.' ]
+}
+
+@test "ps: a failure on a row prints nothing, as docker's 'template parsing error'" {
+  skiff run -d --name t1 busybox sleep 100
+  # Not reached on the empty row docker checks first, reached on t1's.
+  run_split ps --format '{{.ID}}{{if .Names}}{{.Nope}}{{end}}'
+  [ "$status" -eq 1 ]
+  [ -z "$out" ]
+  [ "$err" = 'skiff: template parsing error: template: :1:22: executing "" at <.Nope>: can'"'"'t evaluate field Nope in type *formatter.ContainerContext' ]
+  run_split ps --format '{{.Names.Nope}}'
+  [ "$status" -eq 1 ]
+  [ "$err" = 'skiff: failed to execute template: template: :1:8: executing "" at <.Names.Nope>: can'"'"'t evaluate field Nope in type string' ]
+  # .Label is a method of one argument.
+  skiff rm -f t1 >/dev/null
+  skiff run -d --name t2 -l a=b busybox sleep 100
+  run_split ps --format '{{.Label "a"}}|{{.Label "zz"}}|{{.Names}}'
+  [ "$status" -eq 0 ]
+  [ "$out" = "b||t2" ]
+  run_split ps --format '{{.Label}}'
+  [ "$status" -eq 1 ]
+  [ "$err" = 'skiff: failed to execute template: template: :1:2: executing "" at <.Label>: wrong number of args for Label: want 1 got 0' ]
+  skiff rm -f t2 >/dev/null
+}
+
+@test "images, volume ls, history: a missing field fails on the first row, and not without rows" {
+  run_split images --format '{{.Nope}}'
+  [ "$status" -eq 1 ]
+  [ -z "$out" ]
+  [ "$err" = 'skiff: template parsing error: template: :1:2: executing "" at <.Nope>: can'"'"'t evaluate field Nope in type *formatter.imageContext' ]
+  run_split images --format '{{.Nope}}' nosuchrepo
+  [ "$status" -eq 0 ]
+  [ -z "$out$err" ]
+  run_split volume ls --format '{{.Nope}}'
+  [ "$status" -eq 0 ]
+  [ -z "$out$err" ]
+  skiff volume create tv >/dev/null
+  run_split volume ls --format '{{.Nope}}'
+  [ "$status" -eq 1 ]
+  [ "$err" = 'skiff: template parsing error: template: :1:2: executing "" at <.Nope>: can'"'"'t evaluate field Nope in type *formatter.volumeContext' ]
+  # volume ls knows no ID field, though its header map names one.
+  run_split volume ls --format 'table {{.ID}}'
+  [ "$status" -eq 1 ]
+  [ "$err" = 'skiff: template parsing error: template: :1:2: executing "" at <.ID>: can'"'"'t evaluate field ID in type *formatter.volumeContext' ]
+  run_split history --format '{{.ID}}{{.Nope}}' busybox
+  [ "$status" -eq 1 ]
+  [ "$err" = 'skiff: template parsing error: template: :1:9: executing "" at <.Nope>: can'"'"'t evaluate field Nope in type *image.historyContext' ]
+  # A syntax error is docker's "template parsing error" too.
+  run_split images --format '{{.Nope'
+  [ "$status" -eq 1 ]
+  [ "$err" = 'skiff: template parsing error: template: :1: unclosed action' ]
+  # A format of one's own beats -q, as in docker/cli.
+  run_split volume ls -q --format '{{.Driver}}:{{.Name}}'
+  [ "$out" = "local:tv" ]
+  run_split images -q --format '{{.Repository}}'
+  [ "$out" = "busybox" ]
+}
+
+@test "inspect: a missing field is 'map has no entry', a Go map's missing key <no value>" {
+  skiff run -d --name i1 -l a=b busybox sleep 100
+  run_split inspect -f '{{.Nope}}' i1
+  [ "$status" -eq 1 ]
+  # docker/cli prints a bare newline when no object printed.
+  [ "$out" = "" ]
+  [ "$(skiff inspect -f '{{.Nope}}' i1 2>/dev/null | od -An -c | tr -d ' ')" = '\n' ]
+  [ "$err" = 'skiff: template parsing error: template: :1:2: executing "" at <.Nope>: map has no entry for key "Nope"' ]
+  run_split inspect -f '{{.Config.Nope}}' i1
+  [ "$err" = 'skiff: template parsing error: template: :1:9: executing "" at <.Config.Nope>: map has no entry for key "Nope"' ]
+  # Health is a nil pointer Docker's JSON leaves out.
+  run_split inspect -f '{{.State.Health.Status}}' i1
+  [ "$status" -eq 1 ]
+  [ "$err" = 'skiff: template parsing error: template: :1:8: executing "" at <.State.Health.Status>: map has no entry for key "Health"' ]
+  run_split inspect -f '{{.State.Health}}|{{if .State.Health}}h{{else}}n{{end}}|{{.SizeRw}}' i1
+  [ "$status" -eq 0 ]
+  [ "$out" = "<nil>|n|<nil>" ]
+  # Maps: labels, networks, ports, the graph driver's data.
+  run_split container inspect -f '{{.Config.Labels.nope}} {{.Config.Labels.a}} {{.NetworkSettings.Networks.nope}} {{.NetworkSettings.Ports.nope}} {{.GraphDriver.Data.nope}}' i1
+  [ "$status" -eq 0 ]
+  [ "$out" = "<no value> b <no value> <no value> <no value>" ]
+  # Each object on its own: the one that fails prints nothing.
+  run_split inspect -f '{{.Name}} {{.Config.Image}}' i1 busybox
+  [ "$status" -eq 1 ]
+  [ "$out" = "/i1 busybox" ]
+  [ "$err" = 'skiff: template parsing error: template: :1:2: executing "" at <.Name>: map has no entry for key "Name"' ]
+  # A template that does not parse: exit 64, as docker/cli's inspect.
+  run_split inspect -f '{{.Nope' i1
+  [ "$status" -eq 64 ]
+  [ "$err" = 'skiff: template parsing error: template: :1: unclosed action' ]
+  skiff rm -f i1 >/dev/null
+}
+
+@test "image and volume inspect: typed as Docker's, volume inspect without the raw fallback" {
+  run_split image inspect -f '{{.Config.Labels.x}} {{.GraphDriver.Data.x}}' busybox
+  [ "$status" -eq 0 ]
+  [ "$out" = "<no value> <no value>" ]
+  run_split image inspect -f '{{.Nope}}' busybox
+  [ "$status" -eq 1 ]
+  [ "$err" = 'skiff: template parsing error: template: :1:2: executing "" at <.Nope>: map has no entry for key "Nope"' ]
+  skiff volume create iv >/dev/null
+  run_split volume inspect -f '{{.Options.nope}} {{.Labels.x}} {{.Name}}' iv
+  [ "$status" -eq 0 ]
+  [ "$out" = "<no value> <no value> iv" ]
+  run_split volume inspect -f '{{.Nope}}' iv
+  [ "$status" -eq 1 ]
+  [ "$err" = 'skiff: template parsing error: template: :1:2: executing "" at <.Nope>: can'"'"'t evaluate field Nope in type volume.Volume' ]
+  # The generic inspect of a volume falls back on its raw JSON.
+  run_split inspect -f '{{.Nope}}' iv
+  [ "$err" = 'skiff: template parsing error: template: :1:2: executing "" at <.Nope>: map has no entry for key "Nope"' ]
+  # --format json is compact, as docker/cli's JSON inspector.
+  run_split volume inspect --format json iv
+  [ "${out:0:2}" = '[{' ]
+  [ "$(echo "$out" | wc -l)" -eq 1 ]
+}
+
+@test "ps, images, volume ls: {{json .}} has Docker's keys, in Docker's order, all strings" {
+  skiff volume create jv >/dev/null
+  skiff run -d --name j1 -l k=v -v jv:/data busybox sleep 100
+  local line
+  line=$(skiff ps --format '{{json .}}')
+  [ "$(jq -c keys_unsorted <<<"$line")" = '["Command","CreatedAt","ID","Image","Labels","LocalVolumes","Mounts","Names","Networks","Platform","Ports","RunningFor","Size","State","Status"]' ]
+  [ "$(jq -c '[.Command, .Image, .Labels, .LocalVolumes, .Mounts, .Names, .Platform, .State]' <<<"$line")" = '["\"sleep 100\"","busybox","k=v","1","jv","j1",null,"running"]' ]
+  [[ "$(jq -r .CreatedAt <<<"$line")" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}\ [0-9:]{8}\ \+0000\ UTC$ ]]
+  # {{json .}} prints .Size, which asks for sizes; --format json does not.
+  [[ "$(jq -r .Size <<<"$line")" =~ ^[0-9.]+k?B\ \(virtual\ [0-9.]+[kM]B\)$ ]]
+  [ "$(skiff ps --format json | jq -r .Size)" = "0B" ]
+  [ "$(skiff ps --format json | jq -c keys_unsorted)" = "$(jq -c keys_unsorted <<<"$line")" ]
+  line=$(skiff images --format '{{json .}}')
+  [ "$(jq -c keys_unsorted <<<"$line")" = '["Containers","CreatedAt","CreatedSince","Digest","ID","Repository","SharedSize","Size","Tag","UniqueSize","VirtualSize"]' ]
+  [ "$(jq -c '[.Containers, .Digest, .Repository, .SharedSize, .Tag, .UniqueSize]' <<<"$line")" = '["N/A","<none>","busybox","N/A","latest","N/A"]' ]
+  # The formatter context marshals itself, HTML escaped, as Docker's.
+  [[ "$line" == *'"Digest":"\u003cnone\u003e"'* ]]
+  line=$(skiff volume ls --format '{{json .}}')
+  [ "$(jq -c keys_unsorted <<<"$line")" = '["Availability","Driver","Group","Labels","Links","Mountpoint","Name","Scope","Size","Status"]' ]
+  [ "$(jq -c '[.Availability, .Driver, .Group, .Links, .Name, .Scope, .Size, .Status]' <<<"$line")" = '["N/A","local","N/A","N/A","jv","local","N/A","N/A"]' ]
+  [ "$(skiff volume ls --format json)" = "$line" ]
+  skiff rm -f j1 >/dev/null
+}
+
+@test "ps -s: the writable layer's size and the virtual size, as Docker's SIZE" {
+  skiff run -d --name s1 busybox sh -c 'printf hello-world! >/f; sleep 100'
+  wait_for skiff exec s1 test -f /f
+  local image
+  image=$(skiff images --format '{{.Size}}' busybox)
+  run_split ps -s
+  [ "$status" -eq 0 ]
+  [[ "${out%%$'\n'*}" == *NAMES*SIZE ]]
+  [[ "$out" == *"s1        12B (virtual $image)"* ]]
+  [ "$(skiff ps --size --format '{{.Size}}')" = "12B (virtual $image)" ]
+  # .Size in the format asks for sizes itself; --size=false does not.
+  [ "$(skiff ps --format '{{.Names}} {{.Size}}')" = "s1 12B (virtual $image)" ]
+  [ "$(skiff ps --size=false --format '{{.Size}}')" = "0B" ]
+  skiff rm -f s1 >/dev/null
+}
