@@ -5,144 +5,136 @@
 
 load helpers
 
+bats_require_minimum_version 1.5.0
+
 setup() {
   load_busybox
 }
 
-# Runs skiff with stdout and stderr kept apart: $out, $err, $status.
-run_split() {
-  local e="$BATS_TEST_TMPDIR/stderr"
-  set +e
-  out=$(skiff "$@" 2>"$e")
-  status=$?
-  set -e
-  err=$(cat "$e")
-}
-
 @test "ps: a field ContainerContext lacks fails before listing, with or without containers" {
-  run_split ps --format '{{.Nope}}'
+  run --separate-stderr skiff ps --format '{{.Nope}}'
   [ "$status" -eq 1 ]
-  [ -z "$out" ]
-  [ "$err" = 'skiff: failed to execute template: template: :1:2: executing "" at <.Nope>: can'"'"'t evaluate field Nope in type *formatter.ContainerContext' ]
+  [ -z "$output" ]
+  [ "$stderr" = 'skiff: failed to execute template: template: :1:2: executing "" at <.Nope>: can'"'"'t evaluate field Nope in type *formatter.ContainerContext' ]
   # The whole format is checked, "table" included (hence column 8).
-  run_split ps -a --format 'table {{.Nope}}'
+  run --separate-stderr skiff ps -a --format 'table {{.Nope}}'
   [ "$status" -eq 1 ]
-  [ "$err" = 'skiff: failed to execute template: template: :1:8: executing "" at <.Nope>: can'"'"'t evaluate field Nope in type *formatter.ContainerContext' ]
+  [ "$stderr" = 'skiff: failed to execute template: template: :1:8: executing "" at <.Nope>: can'"'"'t evaluate field Nope in type *formatter.ContainerContext' ]
   # -q ignores the format, with Docker's warning, but still checks it.
-  run_split ps -q --format '{{.Nope}}'
+  run --separate-stderr skiff ps -q --format '{{.Nope}}'
   [ "$status" -eq 1 ]
-  [ "${err%%$'\n'*}" = 'WARNING: Ignoring custom format, because both --format and --quiet are set.' ]
+  [ "${stderr%%$'\n'*}" = 'WARNING: Ignoring custom format, because both --format and --quiet are set.' ]
 }
 
 @test "ps: a failure on a row prints nothing, as docker's 'template parsing error'" {
   skiff run -d --name t1 busybox sleep 100
   # Not reached on the empty row docker checks first, reached on t1's.
-  run_split ps --format '{{.ID}}{{if .Names}}{{.Nope}}{{end}}'
+  run --separate-stderr skiff ps --format '{{.ID}}{{if .Names}}{{.Nope}}{{end}}'
   [ "$status" -eq 1 ]
-  [ -z "$out" ]
-  [ "$err" = 'skiff: template parsing error: template: :1:22: executing "" at <.Nope>: can'"'"'t evaluate field Nope in type *formatter.ContainerContext' ]
-  run_split ps --format '{{.Names.Nope}}'
+  [ -z "$output" ]
+  [ "$stderr" = 'skiff: template parsing error: template: :1:22: executing "" at <.Nope>: can'"'"'t evaluate field Nope in type *formatter.ContainerContext' ]
+  run --separate-stderr skiff ps --format '{{.Names.Nope}}'
   [ "$status" -eq 1 ]
-  [ "$err" = 'skiff: failed to execute template: template: :1:8: executing "" at <.Names.Nope>: can'"'"'t evaluate field Nope in type string' ]
+  [ "$stderr" = 'skiff: failed to execute template: template: :1:8: executing "" at <.Names.Nope>: can'"'"'t evaluate field Nope in type string' ]
   # .Label is a method of one argument.
   skiff rm -f t1 >/dev/null
   skiff run -d --name t2 -l a=b busybox sleep 100
-  run_split ps --format '{{.Label "a"}}|{{.Label "zz"}}|{{.Names}}'
+  run --separate-stderr skiff ps --format '{{.Label "a"}}|{{.Label "zz"}}|{{.Names}}'
   [ "$status" -eq 0 ]
-  [ "$out" = "b||t2" ]
-  run_split ps --format '{{.Label}}'
+  [ "$output" = "b||t2" ]
+  run --separate-stderr skiff ps --format '{{.Label}}'
   [ "$status" -eq 1 ]
-  [ "$err" = 'skiff: failed to execute template: template: :1:2: executing "" at <.Label>: wrong number of args for Label: want 1 got 0' ]
+  [ "$stderr" = 'skiff: failed to execute template: template: :1:2: executing "" at <.Label>: wrong number of args for Label: want 1 got 0' ]
   skiff rm -f t2 >/dev/null
 }
 
 @test "images, volume ls, history: a missing field fails on the first row, and not without rows" {
-  run_split images --format '{{.Nope}}'
+  run --separate-stderr skiff images --format '{{.Nope}}'
   [ "$status" -eq 1 ]
-  [ -z "$out" ]
-  [ "$err" = 'skiff: template parsing error: template: :1:2: executing "" at <.Nope>: can'"'"'t evaluate field Nope in type *formatter.imageContext' ]
-  run_split images --format '{{.Nope}}' nosuchrepo
+  [ -z "$output" ]
+  [ "$stderr" = 'skiff: template parsing error: template: :1:2: executing "" at <.Nope>: can'"'"'t evaluate field Nope in type *formatter.imageContext' ]
+  run --separate-stderr skiff images --format '{{.Nope}}' nosuchrepo
   [ "$status" -eq 0 ]
-  [ -z "$out$err" ]
-  run_split volume ls --format '{{.Nope}}'
+  [ -z "$output$stderr" ]
+  run --separate-stderr skiff volume ls --format '{{.Nope}}'
   [ "$status" -eq 0 ]
-  [ -z "$out$err" ]
+  [ -z "$output$stderr" ]
   skiff volume create tv >/dev/null
-  run_split volume ls --format '{{.Nope}}'
+  run --separate-stderr skiff volume ls --format '{{.Nope}}'
   [ "$status" -eq 1 ]
-  [ "$err" = 'skiff: template parsing error: template: :1:2: executing "" at <.Nope>: can'"'"'t evaluate field Nope in type *formatter.volumeContext' ]
+  [ "$stderr" = 'skiff: template parsing error: template: :1:2: executing "" at <.Nope>: can'"'"'t evaluate field Nope in type *formatter.volumeContext' ]
   # volume ls knows no ID field, though its header map names one.
-  run_split volume ls --format 'table {{.ID}}'
+  run --separate-stderr skiff volume ls --format 'table {{.ID}}'
   [ "$status" -eq 1 ]
-  [ "$err" = 'skiff: template parsing error: template: :1:2: executing "" at <.ID>: can'"'"'t evaluate field ID in type *formatter.volumeContext' ]
-  run_split history --format '{{.ID}}{{.Nope}}' busybox
+  [ "$stderr" = 'skiff: template parsing error: template: :1:2: executing "" at <.ID>: can'"'"'t evaluate field ID in type *formatter.volumeContext' ]
+  run --separate-stderr skiff history --format '{{.ID}}{{.Nope}}' busybox
   [ "$status" -eq 1 ]
-  [ "$err" = 'skiff: template parsing error: template: :1:9: executing "" at <.Nope>: can'"'"'t evaluate field Nope in type *image.historyContext' ]
+  [ "$stderr" = 'skiff: template parsing error: template: :1:9: executing "" at <.Nope>: can'"'"'t evaluate field Nope in type *image.historyContext' ]
   # A syntax error is docker's "template parsing error" too.
-  run_split images --format '{{.Nope'
+  run --separate-stderr skiff images --format '{{.Nope'
   [ "$status" -eq 1 ]
-  [ "$err" = 'skiff: template parsing error: template: :1: unclosed action' ]
+  [ "$stderr" = 'skiff: template parsing error: template: :1: unclosed action' ]
   # A format of one's own beats -q, as in docker/cli.
-  run_split volume ls -q --format '{{.Driver}}:{{.Name}}'
-  [ "$out" = "local:tv" ]
-  run_split images -q --format '{{.Repository}}'
-  [ "$out" = "busybox" ]
+  run --separate-stderr skiff volume ls -q --format '{{.Driver}}:{{.Name}}'
+  [ "$output" = "local:tv" ]
+  run --separate-stderr skiff images -q --format '{{.Repository}}'
+  [ "$output" = "busybox" ]
 }
 
 @test "inspect: a missing field is 'map has no entry', a Go map's missing key <no value>" {
   skiff run -d --name i1 -l a=b busybox sleep 100
-  run_split inspect -f '{{.Nope}}' i1
+  run --separate-stderr skiff inspect -f '{{.Nope}}' i1
   [ "$status" -eq 1 ]
   # docker/cli prints a bare newline when no object printed.
-  [ "$out" = "" ]
+  [ "$output" = "" ]
   [ "$(skiff inspect -f '{{.Nope}}' i1 2>/dev/null | od -An -c | tr -d ' ')" = '\n' ]
-  [ "$err" = 'skiff: template parsing error: template: :1:2: executing "" at <.Nope>: map has no entry for key "Nope"' ]
-  run_split inspect -f '{{.Config.Nope}}' i1
-  [ "$err" = 'skiff: template parsing error: template: :1:9: executing "" at <.Config.Nope>: map has no entry for key "Nope"' ]
+  [ "$stderr" = 'skiff: template parsing error: template: :1:2: executing "" at <.Nope>: map has no entry for key "Nope"' ]
+  run --separate-stderr skiff inspect -f '{{.Config.Nope}}' i1
+  [ "$stderr" = 'skiff: template parsing error: template: :1:9: executing "" at <.Config.Nope>: map has no entry for key "Nope"' ]
   # Health is a nil pointer Docker's JSON leaves out.
-  run_split inspect -f '{{.State.Health.Status}}' i1
+  run --separate-stderr skiff inspect -f '{{.State.Health.Status}}' i1
   [ "$status" -eq 1 ]
-  [ "$err" = 'skiff: template parsing error: template: :1:8: executing "" at <.State.Health.Status>: map has no entry for key "Health"' ]
-  run_split inspect -f '{{.State.Health}}|{{if .State.Health}}h{{else}}n{{end}}|{{.SizeRw}}' i1
+  [ "$stderr" = 'skiff: template parsing error: template: :1:8: executing "" at <.State.Health.Status>: map has no entry for key "Health"' ]
+  run --separate-stderr skiff inspect -f '{{.State.Health}}|{{if .State.Health}}h{{else}}n{{end}}|{{.SizeRw}}' i1
   [ "$status" -eq 0 ]
-  [ "$out" = "<nil>|n|<nil>" ]
+  [ "$output" = "<nil>|n|<nil>" ]
   # Maps: labels, networks, ports, the graph driver's data.
-  run_split container inspect -f '{{.Config.Labels.nope}} {{.Config.Labels.a}} {{.NetworkSettings.Networks.nope}} {{.NetworkSettings.Ports.nope}} {{.GraphDriver.Data.nope}}' i1
+  run --separate-stderr skiff container inspect -f '{{.Config.Labels.nope}} {{.Config.Labels.a}} {{.NetworkSettings.Networks.nope}} {{.NetworkSettings.Ports.nope}} {{.GraphDriver.Data.nope}}' i1
   [ "$status" -eq 0 ]
-  [ "$out" = "<no value> b <no value> <no value> <no value>" ]
+  [ "$output" = "<no value> b <no value> <no value> <no value>" ]
   # Each object on its own: the one that fails prints nothing.
-  run_split inspect -f '{{.Name}} {{.Config.Image}}' i1 busybox
+  run --separate-stderr skiff inspect -f '{{.Name}} {{.Config.Image}}' i1 busybox
   [ "$status" -eq 1 ]
-  [ "$out" = "/i1 busybox" ]
-  [ "$err" = 'skiff: template parsing error: template: :1:2: executing "" at <.Name>: map has no entry for key "Name"' ]
+  [ "$output" = "/i1 busybox" ]
+  [ "$stderr" = 'skiff: template parsing error: template: :1:2: executing "" at <.Name>: map has no entry for key "Name"' ]
   # A template that does not parse: exit 64, as docker/cli's inspect.
-  run_split inspect -f '{{.Nope' i1
+  run --separate-stderr skiff inspect -f '{{.Nope' i1
   [ "$status" -eq 64 ]
-  [ "$err" = 'skiff: template parsing error: template: :1: unclosed action' ]
+  [ "$stderr" = 'skiff: template parsing error: template: :1: unclosed action' ]
   skiff rm -f i1 >/dev/null
 }
 
 @test "image and volume inspect: typed as Docker's, volume inspect without the raw fallback" {
-  run_split image inspect -f '{{.Config.Labels.x}} {{.GraphDriver.Data.x}}' busybox
+  run --separate-stderr skiff image inspect -f '{{.Config.Labels.x}} {{.GraphDriver.Data.x}}' busybox
   [ "$status" -eq 0 ]
-  [ "$out" = "<no value> <no value>" ]
-  run_split image inspect -f '{{.Nope}}' busybox
+  [ "$output" = "<no value> <no value>" ]
+  run --separate-stderr skiff image inspect -f '{{.Nope}}' busybox
   [ "$status" -eq 1 ]
-  [ "$err" = 'skiff: template parsing error: template: :1:2: executing "" at <.Nope>: map has no entry for key "Nope"' ]
+  [ "$stderr" = 'skiff: template parsing error: template: :1:2: executing "" at <.Nope>: map has no entry for key "Nope"' ]
   skiff volume create iv >/dev/null
-  run_split volume inspect -f '{{.Options.nope}} {{.Labels.x}} {{.Name}}' iv
+  run --separate-stderr skiff volume inspect -f '{{.Options.nope}} {{.Labels.x}} {{.Name}}' iv
   [ "$status" -eq 0 ]
-  [ "$out" = "<no value> <no value> iv" ]
-  run_split volume inspect -f '{{.Nope}}' iv
+  [ "$output" = "<no value> <no value> iv" ]
+  run --separate-stderr skiff volume inspect -f '{{.Nope}}' iv
   [ "$status" -eq 1 ]
-  [ "$err" = 'skiff: template parsing error: template: :1:2: executing "" at <.Nope>: can'"'"'t evaluate field Nope in type volume.Volume' ]
+  [ "$stderr" = 'skiff: template parsing error: template: :1:2: executing "" at <.Nope>: can'"'"'t evaluate field Nope in type volume.Volume' ]
   # The generic inspect of a volume falls back on its raw JSON.
-  run_split inspect -f '{{.Nope}}' iv
-  [ "$err" = 'skiff: template parsing error: template: :1:2: executing "" at <.Nope>: map has no entry for key "Nope"' ]
+  run --separate-stderr skiff inspect -f '{{.Nope}}' iv
+  [ "$stderr" = 'skiff: template parsing error: template: :1:2: executing "" at <.Nope>: map has no entry for key "Nope"' ]
   # --format json is compact, as docker/cli's JSON inspector.
-  run_split volume inspect --format json iv
-  [ "${out:0:2}" = '[{' ]
-  [ "$(echo "$out" | wc -l)" -eq 1 ]
+  run --separate-stderr skiff volume inspect --format json iv
+  [ "${output:0:2}" = '[{' ]
+  [ "$(echo "$output" | wc -l)" -eq 1 ]
 }
 
 @test "ps, images, volume ls: {{json .}} has Docker's keys, in Docker's order, all strings" {
@@ -174,10 +166,10 @@ run_split() {
   wait_for skiff exec s1 test -f /f
   local image
   image=$(skiff images --format '{{.Size}}' busybox)
-  run_split ps -s
+  run --separate-stderr skiff ps -s
   [ "$status" -eq 0 ]
-  [[ "${out%%$'\n'*}" == *NAMES*SIZE ]]
-  [[ "$out" == *"s1        12B (virtual $image)"* ]]
+  [[ "${output%%$'\n'*}" == *NAMES*SIZE ]]
+  [[ "$output" == *"s1        12B (virtual $image)"* ]]
   [ "$(skiff ps --size --format '{{.Size}}')" = "12B (virtual $image)" ]
   # .Size in the format asks for sizes itself; --size=false does not.
   [ "$(skiff ps --format '{{.Names}} {{.Size}}')" = "s1 12B (virtual $image)" ]
