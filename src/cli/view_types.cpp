@@ -11,10 +11,14 @@ using gotmpl::Types;
 
 namespace {
 
+// The zero value of a map[string]string's elements.
+const std::string kString = "\"\"";
+
 // container.Config's maps and omitempty fields, under `at`.
 void add_config(Types &t, const std::string &at) {
-  for (const char *m : {"ExposedPorts", "Volumes", "Labels"})
-    t.maps.insert(at + "." + m);
+  // index of a missing port gives no value: a string is no nat.Port, so
+  // docker falls back on the raw JSON.
+  t.maps.insert({{at + ".ExposedPorts", ""}, {at + ".Volumes", "{}"}, {at + ".Labels", kString}});
   t.omitted.insert({{at + ".ExposedPorts", "{}"},
                     {at + ".Healthcheck", "null"},
                     {at + ".ArgsEscaped", "false"},
@@ -28,21 +32,20 @@ void add_config(Types &t, const std::string &at) {
 Types make_container() {
   Types t;
   t.root = "container.InspectResponse";
-  t.maps = {"HostConfig.LogConfig.Config",
-            "HostConfig.PortBindings",
-            "HostConfig.StorageOpt",
-            "HostConfig.Tmpfs",
-            "HostConfig.Sysctls",
-            "HostConfig.Annotations",
-            "HostConfig.Mounts.[].VolumeOptions.Labels",
-            "HostConfig.Mounts.[].VolumeOptions.DriverConfig.Options",
-            "NetworkSettings.Ports",
-            "NetworkSettings.Networks",
-            "NetworkSettings.Networks.*.DriverOpts",
-            "GraphDriver.Data"};
+  t.maps = {{"HostConfig.LogConfig.Config", kString},
+            {"HostConfig.PortBindings", ""},
+            {"HostConfig.StorageOpt", kString},
+            {"HostConfig.Tmpfs", kString},
+            {"HostConfig.Sysctls", kString},
+            {"HostConfig.Annotations", kString},
+            {"HostConfig.Mounts.[].VolumeOptions.Labels", kString},
+            {"HostConfig.Mounts.[].VolumeOptions.DriverConfig.Options", kString},
+            {"NetworkSettings.Ports", ""},
+            {"NetworkSettings.Networks", "null"},
+            {"NetworkSettings.Networks.*.DriverOpts", kString},
+            {"GraphDriver.Data", kString}};
   t.omitted = {{"SizeRw", "null"},
                {"SizeRootFs", "null"},
-               {"Node", "null"},
                {"ImageManifestDescriptor", "null"},
                {"State.Health", "null"},
                {"Mounts.[].Name", "\"\""},
@@ -55,7 +58,7 @@ Types make_container() {
 Types make_image() {
   Types t;
   t.root = "image.InspectResponse";
-  t.maps = {"GraphDriver.Data"};
+  t.maps = {{"GraphDriver.Data", kString}};
   t.omitted = {{"Parent", "\"\""},     {"Container", "\"\""},  {"ContainerConfig", "null"},
                {"DockerVersion", "\"\""}, {"Variant", "\"\""}, {"OsVersion", "\"\""},
                {"VirtualSize", "0"},    {"Descriptor", "null"}, {"Manifests", "[]"}};
@@ -67,7 +70,7 @@ Types make_image() {
 Types make_volume() {
   Types t;
   t.root = "volume.Volume";
-  t.maps = {"Labels", "Options", "Status"};
+  t.maps = {{"Labels", kString}, {"Options", kString}, {"Status", ""}};
   t.omitted = {{"ClusterVolume", "null"}, {"Status", "{}"}, {"UsageData", "null"}};
   return t;
 }

@@ -136,12 +136,24 @@ Result<size_t> index_arg(const Value &i, size_t cap) {
   return static_cast<size_t>(x);
 }
 
+// The zero value of a typed map's elements, which index gives for a key
+// the map lacks; no value when the map is untyped.
+Value map_zero(const Value &map) {
+  if (!map.types())
+    return Value();
+  auto it = map.types()->maps.find(map.path());
+  if (it == map.types()->maps.end() || it->second.empty())
+    return Value();
+  return of(json::parse(it->second));
+}
+
 Result<Value> fn_index(const std::vector<Value> &a) {
   Value v = a[0];
-  if (is_nil(v))
+  if (is_nil(v) && !(v.valid() && v.types() && v.is_map()))
     return fail("index of untyped nil");
   for (size_t k = 1; k < a.size(); ++k) {
-    if (is_nil(v))
+    bool nil_map = v.valid() && v->is_null() && v.types() && v.is_map();
+    if (is_nil(v) && !nil_map)
       return fail("index of nil pointer");
     const json &j = *v;
     if (j.is_array() || j.is_string()) {
@@ -152,13 +164,13 @@ Result<Value> fn_index(const std::vector<Value> &a) {
       // A string index is a byte, which Go prints as a number.
       v = j.is_array() ? v.element(j[x])
                        : of(static_cast<unsigned char>(j.get_ref<const std::string &>()[x]));
-    } else if (j.is_object()) {
+    } else if (j.is_object() || nil_map) {
       if (is_nil(a[k]))
         return fail("value is nil; should be of type string");
       if (!a[k]->is_string())
         return fail("value has type " + type_name(*a[k]) + "; should be string");
       auto it = j.find(str(a[k]));
-      v = it == j.end() ? Value() : v.member(str(a[k]), *it);
+      v = it == j.end() ? map_zero(v) : v.member(str(a[k]), *it);
     } else {
       return fail("can't index item of type " + type_name(j));
     }

@@ -389,7 +389,7 @@ using skiff::gotmpl::Types;
 const Types kRowTypes = {"*formatter.ContainerContext", {}, {}, {"Label"}, true};
 const json kRow = {{"ID", "abc"}, {"Names", "web"}, {"Ports", "0.0.0.0:80->80/tcp"},
                    {"Label", {{"a", "1"}}}};
-const Types kInspectTypes = {"", {"Config.Labels", "NetworkSettings.Networks", "Mounts.[].Options"},
+const Types kInspectTypes = {"", {{"Config.Labels", "\"\""}, {"NetworkSettings.Networks", "null"}, {"Mounts.[].Options", ""}},
                              {{"State.Health", "null"}, {"SizeRw", "null"}}, {}, false};
 const json kInspect = json::parse(R"({
   "Id": "abc",
@@ -454,6 +454,10 @@ TEST_CASE("json of a formatter context leaves methods out and escapes HTML", "[g
 TEST_CASE("typed data: maps give no value, structs errors, omitted fields their Go value", "[gotmpl]") {
   CHECK(typed_ok("{{.Config.Labels.nope}}|{{.Config.Labels.a}}", kInspect, kInspectTypes) == "<no value>|1");
   CHECK(typed_ok("{{.NetworkSettings.Networks.nope}}", kInspect, kInspectTypes) == "<no value>");
+  // index of a missing key gives the zero value of the map's elements.
+  CHECK(typed_ok(R"({{index .Config.Labels "nope"}}|{{index .NetworkSettings.Networks "x"}}|{{index (index .Mounts 0).Options "x"}})",
+                 kInspect, kInspectTypes) == "|<nil>|<no value>");
+  CHECK(typed_ok(R"({{index .Config.Labels "nope"}})", json{{"Config", {{"Labels", nullptr}}}}, kInspectTypes) == "");
   // A null map is Go's nil map.
   CHECK(typed_ok("{{.Config.Labels.nope}}", json{{"Config", {{"Labels", nullptr}}}}, kInspectTypes) ==
         "<no value>");

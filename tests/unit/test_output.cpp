@@ -16,7 +16,7 @@ using skiff::gotmpl::Types;
 namespace {
 
 const Types kRow = {"*formatter.imageContext", {}, {}, {}, true};
-const Types kVolume = {"volume.Volume", {"Labels", "Options"}, {}, {}, false};
+const Types kVolume = {"volume.Volume", {{"Labels", "\"\""}, {"Options", "\"\""}}, {}, {}, false};
 const json kHeaders = {{"ID", "IMAGE ID"}, {"Size", "SIZE"}};
 
 } // namespace

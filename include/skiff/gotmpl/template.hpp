@@ -34,8 +34,11 @@ std::string quote(std::string_view s);
 struct Types {
   // The root's Go type, for errors: "*formatter.ContainerContext".
   std::string root;
-  // The objects that are Go maps; every other object is a struct.
-  std::set<std::string> maps;
+  // The objects that are Go maps (every other object is a struct), with
+  // the JSON of their elements' zero value, which `index` gives for a
+  // missing key ("\"\"" for a map[string]string); "" when it gives no value
+  // (an interface{}, or a key type a string does not convert to).
+  std::map<std::string, std::string> maps;
   // Struct fields JSON leaves out when empty (omitempty), with the JSON of
   // the Go value they hold then: "null" for a nil pointer.
   std::map<std::string, std::string> omitted;
