@@ -102,6 +102,9 @@ setup() {
   run --separate-stderr skiff container inspect -f '{{.Config.Labels.nope}} {{.Config.Labels.a}} {{.NetworkSettings.Networks.nope}} {{.NetworkSettings.Ports.nope}} {{.GraphDriver.Data.nope}}' i1
   [ "$status" -eq 0 ]
   [ "$output" = "<no value> b <no value> <no value> <no value>" ]
+  # index gives a map's zero value: "" for labels, as Go's index does.
+  run --separate-stderr skiff inspect -f '{{index .Config.Labels "nope"}}|{{index .Config.Labels "a"}}' i1
+  [ "$output" = "|b" ]
   # Each object on its own: the one that fails prints nothing.
   run --separate-stderr skiff inspect -f '{{.Name}} {{.Config.Image}}' i1 busybox
   [ "$status" -eq 1 ]
@@ -144,7 +147,12 @@ setup() {
   line=$(skiff ps --format '{{json .}}')
   [ "$(jq -c keys_unsorted <<<"$line")" = '["Command","CreatedAt","ID","Image","Labels","LocalVolumes","Mounts","Names","Networks","Platform","Ports","RunningFor","Size","State","Status"]' ]
   [ "$(jq -c '[.Command, .Image, .Labels, .LocalVolumes, .Mounts, .Names, .Platform, .State]' <<<"$line")" = '["\"sleep 100\"","busybox","k=v","1","jv","j1",null,"running"]' ]
-  [[ "$(jq -r .CreatedAt <<<"$line")" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}\ [0-9:]{8}\ \+0000\ UTC$ ]]
+  [[ "$(jq -r .CreatedAt <<<"$line")" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}\ [0-9:]{8}\ [-+][0-9]{4}\ [-+A-Z0-9]+$ ]]
+  # In the local time zone, as docker/cli prints Go times.
+  [[ "$(TZ=UTC skiff ps --format '{{.CreatedAt}}')" =~ ^[0-9-]{10}\ [0-9:]{8}\ \+0000\ UTC$ ]]
+  [[ "$(TZ=America/St_Johns skiff ps --format '{{.CreatedAt}}')" =~ ^[0-9-]{10}\ [0-9:]{8}\ -0330\ NST$ ]]
+  [[ "$(TZ=America/St_Johns skiff images --format '{{.CreatedAt}}')" =~ ^[0-9-]{10}\ [0-9:]{8}\ -0330\ NST$ ]]
+  [[ "$(TZ=America/St_Johns skiff history --format '{{.CreatedAt}}' busybox)" =~ ^[0-9-]{10}T[0-9:]{8}-03:30$ ]]
   # {{json .}} prints .Size, which asks for sizes; --format json does not.
   [[ "$(jq -r .Size <<<"$line")" =~ ^[0-9.]+k?B\ \(virtual\ [0-9.]+[kM]B\)$ ]]
   [ "$(skiff ps --format json | jq -r .Size)" = "0B" ]

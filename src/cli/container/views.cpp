@@ -58,14 +58,6 @@ json ps_headers() {
           {"Networks", "NETWORKS"}, {"LocalVolumes", "LOCAL VOLUMES"}, {"Platform", "PLATFORM"}};
 }
 
-static std::string created_at(int64_t ns) {
-  time_t secs = static_cast<time_t>(ns / 1'000'000'000);
-  tm t;
-  gmtime_r(&secs, &t);
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02} +0000 UTC", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday,
-                     t.tm_hour, t.tm_min, t.tm_sec);
-}
-
 // docker/cli's ContainerContext.Size: the writable layer, and with it the
 // virtual size (the image's added) once the daemon was asked for sizes.
 static std::string size_text(const std::optional<engine::ContainerSize> &size) {
@@ -118,14 +110,14 @@ json ps_row(const engine::ContainerView &v, bool no_trunc, int64_t now,
     mounts.push_back(no_trunc ? name : ellipsis(name, 15));
   }
   return ps_json(no_trunc ? c.id : c.id.substr(0, 12), image_display(v), cli::ps_command(c.argv(), no_trunc),
-                 created_at(c.created), timefmt::human_duration(now - c.created) + " ago",
+                 timefmt::go_local_time(c.created / 1'000'000'000), timefmt::human_duration(now - c.created) + " ago",
                  engine::status_name(v.state.status), status_text(v.state, now), size_text(size), c.name,
                  c.labels, str::join(mounts, ","), engine::network_name(c.network), local_volumes);
 }
 
 json ps_empty_row() {
   // What docker/cli's empty ContainerContext answers.
-  return ps_json("", "<no image>", "\"\"", created_at(0), "", "", "", "0B", "", {}, "", "", 0);
+  return ps_json("", "<no image>", "\"\"", timefmt::go_local_time(0), "", "", "", "0B", "", {}, "", "", 0);
 }
 
 } // namespace skiff::cli

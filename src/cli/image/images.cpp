@@ -165,15 +165,11 @@ static int run_images(Context &ctx, const Args &a) {
     if (names.empty())
       names.emplace_back("<none>", "<none>", "<none>");
     for (const auto &[repo, tag, digest] : names) {
-      time_t secs = static_cast<time_t>(img.created / 1'000'000'000);
-      tm t;
-      gmtime_r(&secs, &t);
       // docker/cli's imageContext. The daemon counts containers and
       // shared sizes only for `system df`: N/A here, as in Docker.
       auto size = static_cast<double>(img.size);
       rows.push_back({{"Containers", "N/A"},
-                      {"CreatedAt", fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02} +0000 UTC", t.tm_year + 1900,
-                                                t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec)},
+                      {"CreatedAt", timefmt::go_local_time(img.created / 1'000'000'000)},
                       {"CreatedSince", timefmt::human_duration(now - img.created) + " ago"},
                       {"Digest", digest},
                       {"ID", id},
