@@ -1,5 +1,7 @@
 #include "skiff/cli/output.hpp"
 
+#include <set>
+
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -78,18 +80,16 @@ Result<std::string> render_rows(const std::string &format, const std::vector<jso
   return table ? gotmpl::tabwrite(out) : out;
 }
 
-Result<bool> check_rows_format(const std::string &format, json empty_row, const gotmpl::Types &types,
+Result<bool> check_rows_format(const std::string &format, const json &empty_row, const gotmpl::Types &types,
                                const std::string &field) {
   auto tmpl = gotmpl::Template::parse(format);
   if (!tmpl)
     return make_error(Errc::invalid, "failed to parse template: {}", tmpl.error().message);
-  empty_row[field] = "";
-  auto without = tmpl->render(empty_row, {&types});
-  if (!without)
-    return make_error(Errc::invalid, "failed to execute template: {}", without.error().message);
-  empty_row[field] = "x";
-  auto with = tmpl->render(empty_row, {&types});
-  return !with || *with != *without;
+  std::set<std::string> read;
+  auto out = tmpl->render(empty_row, {&types, false, &read});
+  if (!out)
+    return make_error(Errc::invalid, "failed to execute template: {}", out.error().message);
+  return read.count(field) > 0;
 }
 
 Result<std::string> render_inspect(const std::string &format, const std::vector<json> &objs) {

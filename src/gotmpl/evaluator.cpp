@@ -4,6 +4,7 @@
 // node being evaluated as Go's do ("executing "" at <.A.B>: ...").
 #include <algorithm>
 #include <optional>
+#include <set>
 #include <span>
 
 #include <fmt/format.h>
@@ -25,7 +26,8 @@ using Final = std::optional<Value>; // the previous command's result, if any
 class Exec {
 public:
   Exec(const Tree &tree, const json &dot, const RenderOptions &opts)
-      : tree_(tree), root_(Value::borrow(dot, opts.types)), missing_key_error_(opts.missing_key_error) {
+      : tree_(tree), root_(Value::borrow(dot, opts.types)), missing_key_error_(opts.missing_key_error),
+        read_(opts.root_fields_read) {
     vars_.emplace_back("$", root_);
   }
 
@@ -279,6 +281,8 @@ private:
                              const Value &receiver) {
     const Types &types = *receiver.types();
     std::string path = Value::join(receiver.path(), name);
+    if (read_ && receiver.path().empty())
+      read_->insert(name);
     auto it = receiver->find(name);
     if (types.methods.count(path) && it != receiver->end()) {
       // A method of one string: the key it looks up ("" if absent, as
@@ -336,6 +340,9 @@ private:
       argv.push_back(TRY(typed_arg(dot, param(i), *args[i])));
     if (final)
       argv.push_back(TRY(convert(*final, param(num_in - 1))));
+    if (read_ && id.name == "json" && argv[0].types() && argv[0].path().empty() && argv[0]->is_object())
+      for (const auto &item : argv[0]->items())
+        read_->insert(item.key());
     auto r = fn->call(argv);
     if (!r) {
       at(cmd);
@@ -421,6 +428,7 @@ private:
   const Tree &tree_;
   Value root_;
   bool missing_key_error_;
+  std::set<std::string> *read_;
   std::string out_;
   const Node *node_ = nullptr;
   std::vector<std::pair<std::string, Value>> vars_;

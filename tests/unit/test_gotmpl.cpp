@@ -1,6 +1,7 @@
 // Unit tests for gotmpl: Go text/template semantics over JSON data.
 #include <catch2/catch.hpp>
 
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -477,6 +478,18 @@ TEST_CASE("typed data: maps give no value, structs errors, omitted fields their 
   CHECK(typed_ok("{{.State.Health}}|{{if .State.Health}}h{{else}}n{{end}}|{{.SizeRw}}", kInspect,
                  kInspectTypes) == "<nil>|n|<nil>");
   CHECK_FALSE(typed("{{.State.Health.Status}}", kInspect, kInspectTypes));
+}
+
+TEST_CASE("the root fields an execution read", "[gotmpl]") {
+  auto t = Template::parse(R"({{.ID}}{{if .Names}}{{.Ports}}{{end}}{{with .Label "a"}}{{end}})");
+  REQUIRE(t);
+  std::set<std::string> read;
+  REQUIRE(t->render(kRow, RenderOptions{&kRowTypes, false, &read}));
+  CHECK(read == std::set<std::string>{"ID", "Names", "Ports", "Label"});
+  auto j = Template::parse("{{json .}}");
+  read.clear();
+  REQUIRE(j->render(kRow, RenderOptions{&kRowTypes, false, &read}));
+  CHECK(read == std::set<std::string>{"ID", "Names", "Ports", "Label"});
 }
 
 TEST_CASE("missingkey=error: a map's missing key is an error", "[gotmpl]") {

@@ -51,6 +51,7 @@ TEST_CASE("check_rows_format: docker/cli's check on an empty row, and whether a 
   CHECK(*check_rows_format("{{.Size}}", empty, kRow, "Size") == true);
   CHECK(*check_rows_format("{{if .Size}}x{{end}}", empty, kRow, "Size") == true);
   CHECK(*check_rows_format("{{json .}}", empty, kRow, "Size") == true);
+  CHECK(*check_rows_format(R"({{if eq .Size "0B"}}none{{end}})", empty, kRow, "Size") == true);
   // Not reached on the empty row: docker's check passes it too.
   CHECK(*check_rows_format("{{if .ID}}{{.Nope}}{{end}}", empty, kRow, "Size") == false);
 }

@@ -21,10 +21,10 @@ Result<std::string> render_rows(const std::string &format, const std::vector<nlo
 
 // docker/cli's ps checks --format before it lists: the whole string (a
 // "table" prefix included) executed on an empty row ("failed to execute
-// template: ..."). Says whether `field` changes what it prints (ps then
-// asks for sizes when .Size is used).
-Result<bool> check_rows_format(const std::string &format, nlohmann::json empty_row, const gotmpl::Types &types,
-                               const std::string &field);
+// template: ..."). Says whether it read `field` (ps then asks for sizes
+// when .Size is read).
+Result<bool> check_rows_format(const std::string &format, const nlohmann::json &empty_row,
+                               const gotmpl::Types &types, const std::string &field);
 
 // inspect-style output: a pretty JSON array, or the template per object,
 // untyped (info, version).

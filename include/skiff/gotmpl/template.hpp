@@ -55,6 +55,10 @@ struct RenderOptions {
   const Types *types = nullptr;
   // Go's missingkey=error: a key a map lacks is an error, not "<no value>".
   bool missing_key_error = false;
+  // When set, collects the fields of the typed root the execution read
+  // (every one for {{json .}}, which calls docker/cli's every method):
+  // docker/cli's ps asks for sizes when .Size is read.
+  std::set<std::string> *root_fields_read = nullptr;
 };
 
 // A parsed template. Copies share the immutable parse tree.
