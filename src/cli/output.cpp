@@ -69,8 +69,12 @@ Result<std::string> render_rows(const std::string &format, const std::vector<jso
   if (!tmpl)
     return make_error(Errc::invalid, "template parsing error: {}", tmpl.error().message);
   std::string out;
-  if (table)
-    out += TRY(tmpl->render(headers)) + "\n";
+  if (table) {
+    // docker/cli ignores the header's errors, keeping what it printed.
+    std::string partial;
+    auto header = tmpl->render(headers, {nullptr, false, nullptr, true, &partial});
+    out += (header ? *header : partial) + "\n";
+  }
   for (const auto &r : rows) {
     auto line = tmpl->render(r, {&types});
     if (!line)

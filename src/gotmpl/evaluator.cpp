@@ -27,12 +27,17 @@ class Exec {
 public:
   Exec(const Tree &tree, const json &dot, const RenderOptions &opts)
       : tree_(tree), root_(Value::borrow(dot, opts.types)), missing_key_error_(opts.missing_key_error),
-        read_(opts.root_fields_read) {
+        read_(opts.root_fields_read), header_(opts.header_functions), partial_(opts.partial) {
     vars_.emplace_back("$", root_);
   }
 
   Result<std::string> run() {
-    TRY(walk(root_, *tree_.root));
+    auto done = walk(root_, *tree_.root);
+    if (!done) {
+      if (partial_)
+        *partial_ = std::move(out_);
+      return std::move(done).error();
+    }
     return std::move(out_);
   }
 
@@ -310,7 +315,7 @@ private:
   Result<Value> eval_function(const Value &dot, const IdentifierNode &id, const Node &cmd,
                               Args args, const Final &final) {
     at(id);
-    const Function *fn = find_function(id.name);
+    const Function *fn = find_function(id.name, header_);
     if (!fn)
       return errorf("\"" + id.name + "\" is not a defined function");
     if (!args.empty())
@@ -429,6 +434,8 @@ private:
   Value root_;
   bool missing_key_error_;
   std::set<std::string> *read_;
+  bool header_;
+  std::string *partial_;
   std::string out_;
   const Node *node_ = nullptr;
   std::vector<std::pair<std::string, Value>> vars_;

@@ -356,9 +356,27 @@ const Function kFunctions[] = {
     {"truncate", {P::string, P::integer}, false, fn_truncate},
 };
 
+// docker/cli's HeaderFunctions: a table's header keeps its column titles
+// as they are, so these give back their first argument, a string.
+Result<Value> fn_first(const std::vector<Value> &a) { return a[0]; }
+
+const Function kHeaderFunctions[] = {
+    {"json", {P::string}, false, fn_first},
+    {"split", {P::string, P::string}, false, fn_first},
+    {"join", {P::string, P::string}, false, fn_first},
+    {"title", {P::string}, false, fn_first},
+    {"lower", {P::string}, false, fn_first},
+    {"upper", {P::string}, false, fn_first},
+    {"truncate", {P::string, P::integer}, false, fn_first},
+};
+
 } // namespace
 
-const Function *find_function(std::string_view name) {
+const Function *find_function(std::string_view name, bool header) {
+  if (header)
+    for (const Function &f : kHeaderFunctions)
+      if (f.name == name)
+        return &f;
   for (const Function &f : kFunctions)
     if (f.name == name)
       return &f;

@@ -74,6 +74,10 @@ setup() {
   run --separate-stderr skiff images --format '{{.Nope'
   [ "$status" -eq 1 ]
   [ "$stderr" = 'skiff: template parsing error: template: :1: unclosed action' ]
+  # The header row uses docker/cli's header functions: titles stay as they are.
+  run --separate-stderr skiff images --format 'table {{lower .Repository}}\t{{json .Tag}}\t{{truncate .ID 3}}'
+  [ "${lines[0]}" = 'REPOSITORY   TAG        IMAGE ID' ]
+  [ "${lines[1]:0:23}" = 'busybox      "latest"   ' ]
   # A format of one's own beats -q, as in docker/cli.
   run --separate-stderr skiff volume ls -q --format '{{.Driver}}:{{.Name}}'
   [ "$output" = "local:tv" ]

@@ -33,6 +33,11 @@ TEST_CASE("render_rows: a field the row type lacks is docker's template parsing 
   CHECK(*render_rows("table {{.Nope}}", {}, kHeaders, kRow) == "<no value>\n");
   CHECK(*render_rows("table {{.ID}}\\t{{.Size}}  ", rows, kHeaders, kRow) == "IMAGE ID   SIZE\nabc        1B\n");
   CHECK(*render_rows("json", {{{"ID", "<a>"}}}, kHeaders, kRow) == "{\"ID\":\"\\u003ca\\u003e\"}\n");
+  // The header's errors are ignored, keeping what it printed before.
+  CHECK(*render_rows("table {{.ID}} {{lower .Nope}} x", {}, kHeaders, kRow) == "IMAGE ID \n");
+  // Header functions keep the column titles as they are; pad still pads.
+  CHECK(*render_rows("table {{lower .ID}}|{{truncate .Size 1}}|{{json .ID}}|{{pad .Size 1 0}}", rows, kHeaders, kRow) ==
+        "IMAGE ID|SIZE|IMAGE ID| SIZE\nabc|1|\"abc\"| 1B\n");
   auto bad = render_rows("{{.ID", rows, kHeaders, kRow);
   REQUIRE_FALSE(bad);
   CHECK(bad.error().message == "template parsing error: template: :1: unclosed action");

@@ -59,6 +59,12 @@ struct RenderOptions {
   // (every one for {{json .}}, which calls docker/cli's every method):
   // docker/cli's ps asks for sizes when .Size is read.
   std::set<std::string> *root_fields_read = nullptr;
+  // docker/cli's HeaderFunctions, for a table's header row: json, split,
+  // join, title, lower, upper and truncate give back their first argument.
+  bool header_functions = false;
+  // When set, receives what an execution that failed had printed before
+  // (Go's Execute writes as it goes).
+  std::string *partial = nullptr;
 };
 
 // A parsed template. Copies share the immutable parse tree.
