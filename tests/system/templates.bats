@@ -77,7 +77,7 @@ setup() {
   # The header row uses docker/cli's header functions: titles stay as they are.
   run --separate-stderr skiff images --format 'table {{lower .Repository}}\t{{json .Tag}}\t{{truncate .ID 3}}'
   [ "${lines[0]}" = 'REPOSITORY   TAG        IMAGE ID' ]
-  [ "${lines[1]:0:23}" = 'busybox      "latest"   ' ]
+  [ "${lines[1]:0:24}" = 'busybox      "latest"   ' ]
   # A format of one's own beats -q, as in docker/cli.
   run --separate-stderr skiff volume ls -q --format '{{.Driver}}:{{.Name}}'
   [ "$output" = "local:tv" ]
