@@ -16,6 +16,10 @@ setup() {
   [ "$status" -eq 1 ]
   [ -z "$output" ]
   [ "$stderr" = 'skiff: failed to execute template: template: :1:2: executing "" at <.Nope>: can'"'"'t evaluate field Nope in type *formatter.ContainerContext' ]
+  # Checked before anything else, a bad filter included.
+  run --separate-stderr skiff ps --filter nope=1 --format '{{.Nope}}'
+  [ "$status" -eq 1 ]
+  [[ "$stderr" == 'skiff: failed to execute template: '* ]]
   # The whole format is checked, "table" included (hence column 8).
   run --separate-stderr skiff ps -a --format 'table {{.Nope}}'
   [ "$status" -eq 1 ]

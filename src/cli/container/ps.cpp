@@ -18,6 +18,21 @@ constexpr const char *kDefaultPsFormat =
     "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
 
 static int run_ps(Context &ctx, const Args &a) {
+  bool quiet = a.flag("quiet");
+  std::string format = a.get("format");
+  // docker/cli checks the format before it lists anything.
+  // Sizes cost a walk of each writable layer: only when asked for, or
+  // (unless --size=false) when the format reads .Size, as docker/cli does.
+  bool size = a.flag("size");
+  if (!format.empty()) {
+    if (quiet)
+      fmt::print(stderr, "WARNING: Ignoring custom format, because both --format and --quiet are set.\n");
+    auto uses_size = check_rows_format(format, ps_empty_row(), ps_row_types(), "Size");
+    if (!uses_size)
+      return fail(uses_size.error());
+    if (!quiet && !a.has("size") && *uses_size)
+      size = true;
+  }
   auto eng = ctx.engine();
   if (!eng)
     return fail(eng.error());
@@ -49,20 +64,6 @@ static int run_ps(Context &ctx, const Args &a) {
   }
   shown.resize(std::min(limit, shown.size()));
   bool no_trunc = a.flag("no-trunc");
-  bool quiet = a.flag("quiet");
-  std::string format = a.get("format");
-  // Sizes cost a walk of each writable layer: only when asked for, or
-  // (unless --size=false) when the format prints .Size, as docker/cli does.
-  bool size = a.flag("size");
-  if (!format.empty()) {
-    if (quiet)
-      fmt::print(stderr, "WARNING: Ignoring custom format, because both --format and --quiet are set.\n");
-    auto uses_size = check_rows_format(format, ps_empty_row(), ps_row_types(), "Size");
-    if (!uses_size)
-      return fail(uses_size.error());
-    if (!quiet && !a.has("size") && *uses_size)
-      size = true;
-  }
   if (quiet) {
     for (const auto &v : shown)
       fmt::print("{}\n", no_trunc ? v.config.id : v.config.id.substr(0, 12));
