@@ -1,13 +1,21 @@
 #include "skiff/cli/output.hpp"
 
+#include <set>
+
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
+#include "skiff/cli/command.hpp"
 #include "skiff/gotmpl/tabwriter.hpp"
 #include "skiff/gotmpl/template.hpp"
 
 namespace skiff::cli {
 
 using nlohmann::json;
+
+// docker/cli's inspect exits 64 (EX_USAGE) when its template does not parse.
+constexpr int kExitTemplateSyntax = 64;
 
 std::string docker_json(const json &j, int indent) {
   std::string s = j.dump(indent);
@@ -41,27 +49,51 @@ static std::string unescape_tabs(std::string f) {
   return out;
 }
 
-Result<std::string> render_rows(const std::string &format, const std::vector<json> &rows,
-                                const json &headers) {
-  if (format == "json") {
-    std::string out;
-    for (auto r : rows) {
-      r.erase("Label");  // a method in Docker's formatter, not a field
-      out += docker_json(r, -1) + "\n";
-    }
-    return out;
-  }
+// docker/cli's Format.templateString: "json" is {{json .}}; a "table"
+// prefix goes, then the spaces around, then \t and \n are replaced.
+static std::string row_template(const std::string &format, bool table) {
+  if (format == "json")
+    return "{{json .}}";
+  std::string body = table ? format.substr(5) : format;
+  size_t first = body.find_first_not_of(' ');
+  if (first == std::string::npos)
+    return "";
+  body = body.substr(first, body.find_last_not_of(' ') - first + 1);
+  return unescape_tabs(body);
+}
+
+Result<std::string> render_rows(const std::string &format, const std::vector<json> &rows, const json &headers,
+                                const gotmpl::Types &types) {
   bool table = format.rfind("table", 0) == 0;
-  std::string body = unescape_tabs(table ? format.substr(5) : format);
-  if (table && !body.empty() && body[0] == ' ')
-    body.erase(0, 1);
-  auto tmpl = TRY(gotmpl::Template::parse(body));
+  auto tmpl = gotmpl::Template::parse(row_template(format, table));
+  if (!tmpl)
+    return make_error(Errc::invalid, "template parsing error: {}", tmpl.error().message);
   std::string out;
-  if (table)
-    out += TRY(tmpl.render(headers)) + "\n";
-  for (const auto &r : rows)
-    out += TRY(tmpl.render(r)) + "\n";
+  if (table) {
+    // docker/cli ignores the header's errors, keeping what it printed.
+    std::string partial;
+    auto header = tmpl->render(headers, {nullptr, false, nullptr, true, &partial});
+    out += (header ? *header : partial) + "\n";
+  }
+  for (const auto &r : rows) {
+    auto line = tmpl->render(r, {&types});
+    if (!line)
+      return make_error(Errc::invalid, "template parsing error: {}", line.error().message);
+    out += *line + "\n";
+  }
   return table ? gotmpl::tabwrite(out) : out;
+}
+
+Result<bool> check_rows_format(const std::string &format, const json &empty_row, const gotmpl::Types &types,
+                               const std::string &field) {
+  auto tmpl = gotmpl::Template::parse(format);
+  if (!tmpl)
+    return make_error(Errc::invalid, "failed to parse template: {}", tmpl.error().message);
+  std::set<std::string> read;
+  auto out = tmpl->render(empty_row, {&types, false, &read});
+  if (!out)
+    return make_error(Errc::invalid, "failed to execute template: {}", out.error().message);
+  return read.count(field) > 0;
 }
 
 Result<std::string> render_inspect(const std::string &format, const std::vector<json> &objs) {
@@ -76,6 +108,45 @@ Result<std::string> render_inspect(const std::string &format, const std::vector<
   for (const auto &o : objs)
     out += TRY(tmpl.render(o)) + "\n";
   return out;
+}
+
+Result<InspectOutput> render_inspect(const std::string &format, const std::vector<Inspected> &objs,
+                                     bool raw_fallback) {
+  InspectOutput out;
+  if (format.empty() || format == "json") {
+    json arr = json::array();
+    for (const auto &o : objs)
+      arr.push_back(o.data);
+    out.text = docker_json(arr, format.empty() ? 4 : -1) + "\n";
+    return out;
+  }
+  auto tmpl = gotmpl::Template::parse(unescape_tabs(format));
+  if (!tmpl)
+    return Error{Errc::invalid, "template parsing error: " + tmpl.error().message, kExitTemplateSyntax};
+  for (const auto &o : objs) {
+    auto text = tmpl->render(o.data, {o.types});
+    if (!text && raw_fallback)
+      text = tmpl->render(o.data, {nullptr, true});
+    if (!text) {
+      out.errors.push_back(Error{Errc::invalid, "template parsing error: " + text.error().message});
+      continue;
+    }
+    out.text += *text + "\n";
+  }
+  // docker/cli's TemplateInspector prints a bare newline when no object printed.
+  if (out.text.empty() && !out.errors.empty())
+    out.text.push_back('\n');
+  return out;
+}
+
+int print_inspect(const std::string &format, const std::vector<Inspected> &objs, bool raw_fallback, int rc) {
+  auto out = render_inspect(format, objs, raw_fallback);
+  if (!out)
+    return fail(out.error());
+  fmt::print("{}", out->text);
+  for (const auto &e : out->errors)
+    rc = fail(e);
+  return rc;
 }
 
 } // namespace skiff::cli

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "skiff/gotmpl/template.hpp"
 #include "skiff/util/result.hpp"
 
 namespace skiff::gotmpl::detail {
@@ -150,6 +151,6 @@ struct Tree {
 Result<std::unique_ptr<Tree>> parse_tree(std::string_view text);
 
 // Executes the tree with `dot` as the data.
-Result<std::string> execute(const Tree &tree, const nlohmann::json &dot);
+Result<std::string> execute(const Tree &tree, const nlohmann::json &dot, const RenderOptions &opts);
 
 } // namespace skiff::gotmpl::detail

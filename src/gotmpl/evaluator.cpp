@@ -1,8 +1,10 @@
 // Template execution, a port of text/template/exec.go over JSON data:
-// field access is map lookup, a missing key is "no value", and errors name
-// the node being evaluated as Go's do ("executing "" at <.A.B>: ...").
+// field access is a struct's field or a map's key as the Types say (a
+// missing key is "no value" unless missingkey=error), and errors name the
+// node being evaluated as Go's do ("executing "" at <.A.B>: ...").
 #include <algorithm>
 #include <optional>
+#include <set>
 #include <span>
 
 #include <fmt/format.h>
@@ -23,12 +25,19 @@ using Final = std::optional<Value>; // the previous command's result, if any
 
 class Exec {
 public:
-  Exec(const Tree &tree, const json &dot) : tree_(tree), root_(Value::borrow(dot)) {
+  Exec(const Tree &tree, const json &dot, const RenderOptions &opts)
+      : tree_(tree), root_(Value::borrow(dot, opts.types)), missing_key_error_(opts.missing_key_error),
+        read_(opts.root_fields_read), header_(opts.header_functions), partial_(opts.partial) {
     vars_.emplace_back("$", root_);
   }
 
   Result<std::string> run() {
-    TRY(walk(root_, *tree_.root));
+    auto done = walk(root_, *tree_.root);
+    if (!done) {
+      if (partial_)
+        *partial_ = std::move(out_);
+      return std::move(done).error();
+    }
     return std::move(out_);
   }
 
@@ -129,14 +138,14 @@ private:
       if (j.is_array()) {
         for (size_t i = 0; i < j.size(); ++i) {
           ran = true;
-          if (TRY(one(Value::own(static_cast<int64_t>(i)), val.child(j[i]))) == Flow::break_)
+          if (TRY(one(Value::own(static_cast<int64_t>(i)), val.element(j[i]))) == Flow::break_)
             break;
         }
       } else if (j.is_object()) {
         // Keys iterate sorted, as Go sorts map keys.
         for (auto it = j.begin(); it != j.end(); ++it) {
           ran = true;
-          if (TRY(one(Value::own(it.key()), val.child(*it))) == Flow::break_)
+          if (TRY(one(Value::own(it.key()), val.member(it.key(), *it))) == Flow::break_)
             break;
         }
       } else if (is_int(j)) {
@@ -245,36 +254,68 @@ private:
 
   Result<Value> eval_field(const Value &dot, const std::string &name, Args args, const Final &final,
                            const Value &receiver) {
-    if (!receiver.valid())
-      return Value(); // a field of no value is no value, as in Go
-    const json &j = *receiver;
-    if (j.is_object()) {
-      if (args.size() > 1 || final) {
-        // Docker's one-argument methods (.Label "KEY") are modelled as
-        // map-valued fields: called with a key, they look it up ("" if
-        // absent, as the method returns).
-        auto it = j.find(name);
-        if (it != j.end() && it->is_object() && args.size() == 2 && !final) {
-          Value key = TRY(eval_arg(dot, *args[1]));
-          if (key.valid() && (*key).is_string()) {
-            auto found = it->find((*key).get<std::string>());
-            return found == it->end() ? Value::own("") : receiver.child(*found);
-          }
-        }
-        return errorf(name + " is not a method but has arguments");
-      }
-      auto it = j.find(name);
-      return it == j.end() ? Value() : receiver.child(*it);
+    if (!receiver.valid()) {
+      // A field of no value is no value, as in Go.
+      if (missing_key_error_)
+        return errorf("nil data; no entry for key " + go_quote(name));
+      return Value();
     }
+    const json &j = *receiver;
+    // A typed map that is null is Go's nil map, which has no keys.
+    bool nil_map = j.is_null() && receiver.types() && receiver.is_map();
+    if (j.is_object() || nil_map)
+      return receiver.is_map() ? map_key(name, args, final, receiver)
+                               : struct_field(dot, name, args, final, receiver);
     if (j.is_null())
       return errorf("nil pointer evaluating interface {}." + name);
     return errorf("can't evaluate field " + name + " in type " + type_name(j));
   }
 
+  Result<Value> map_key(const std::string &name, Args args, const Final &final, const Value &receiver) {
+    if (args.size() > 1 || final)
+      return errorf(name + " is not a method but has arguments");
+    auto it = receiver->find(name);
+    if (it != receiver->end())
+      return receiver.member(name, *it);
+    if (missing_key_error_)
+      return errorf("map has no entry for key " + go_quote(name));
+    return Value();
+  }
+
+  Result<Value> struct_field(const Value &dot, const std::string &name, Args args, const Final &final,
+                             const Value &receiver) {
+    const Types &types = *receiver.types();
+    std::string path = Value::join(receiver.path(), name);
+    if (read_ && receiver.path().empty())
+      read_->insert(name);
+    auto it = receiver->find(name);
+    if (types.methods.count(path) && it != receiver->end()) {
+      // A method of one string: the key it looks up ("" if absent, as
+      // docker's Label returns).
+      size_t got = args.empty() ? 0 : args.size() - 1 + (final ? 1 : 0);
+      if (got != 1)
+        return errorf(fmt::format("wrong number of args for {}: want 1 got {}", name, got));
+      Value key = final ? *final : TRY(eval_arg(dot, *args[1]));
+      if (!key.valid() || !key->is_string())
+        return errorf("wrong type for value; expected string; got " +
+                      (key.valid() ? type_name(*key) : std::string("invalid")));
+      auto found = it->find(key->get<std::string>());
+      return found == it->end() ? Value::own("") : Value::own(*found);
+    }
+    if (args.size() > 1 || final)
+      return errorf(name + " has arguments but cannot be invoked as function");
+    if (it != receiver->end())
+      return receiver.member(name, *it);
+    if (auto o = types.omitted.find(path); o != types.omitted.end())
+      return Value::own(json::parse(o->second)).typed_as(receiver, name);
+    std::string type = receiver.path().empty() && !types.root.empty() ? types.root : "struct";
+    return errorf("can't evaluate field " + name + " in type " + type);
+  }
+
   Result<Value> eval_function(const Value &dot, const IdentifierNode &id, const Node &cmd,
                               Args args, const Final &final) {
     at(id);
-    const Function *fn = find_function(id.name);
+    const Function *fn = find_function(id.name, header_);
     if (!fn)
       return errorf("\"" + id.name + "\" is not a defined function");
     if (!args.empty())
@@ -304,6 +345,9 @@ private:
       argv.push_back(TRY(typed_arg(dot, param(i), *args[i])));
     if (final)
       argv.push_back(TRY(convert(*final, param(num_in - 1))));
+    if (read_ && id.name == "json" && argv[0].types() && argv[0].path().empty() && argv[0]->is_object())
+      for (const auto &item : argv[0]->items())
+        read_->insert(item.key());
     auto r = fn->call(argv);
     if (!r) {
       at(cmd);
@@ -388,6 +432,10 @@ private:
 
   const Tree &tree_;
   Value root_;
+  bool missing_key_error_;
+  std::set<std::string> *read_;
+  bool header_;
+  std::string *partial_;
   std::string out_;
   const Node *node_ = nullptr;
   std::vector<std::pair<std::string, Value>> vars_;
@@ -395,6 +443,8 @@ private:
 
 } // namespace
 
-Result<std::string> execute(const Tree &tree, const json &dot) { return Exec(tree, dot).run(); }
+Result<std::string> execute(const Tree &tree, const json &dot, const RenderOptions &opts) {
+  return Exec(tree, dot, opts).run();
+}
 
 } // namespace skiff::gotmpl::detail

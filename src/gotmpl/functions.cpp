@@ -136,12 +136,24 @@ Result<size_t> index_arg(const Value &i, size_t cap) {
   return static_cast<size_t>(x);
 }
 
+// The zero value of a typed map's elements, which index gives for a key
+// the map lacks; no value when the map is untyped.
+Value map_zero(const Value &map) {
+  if (!map.types())
+    return Value();
+  auto it = map.types()->maps.find(map.path());
+  if (it == map.types()->maps.end() || it->second.empty())
+    return Value();
+  return of(json::parse(it->second));
+}
+
 Result<Value> fn_index(const std::vector<Value> &a) {
   Value v = a[0];
-  if (is_nil(v))
+  if (is_nil(v) && !(v.valid() && v.types() && v.is_map()))
     return fail("index of untyped nil");
   for (size_t k = 1; k < a.size(); ++k) {
-    if (is_nil(v))
+    bool nil_map = v.valid() && v->is_null() && v.types() && v.is_map();
+    if (is_nil(v) && !nil_map)
       return fail("index of nil pointer");
     const json &j = *v;
     if (j.is_array() || j.is_string()) {
@@ -150,15 +162,15 @@ Result<Value> fn_index(const std::vector<Value> &a) {
       if (x == n)
         return fail("index out of range: " + std::to_string(x));
       // A string index is a byte, which Go prints as a number.
-      v = j.is_array() ? v.child(j[x])
+      v = j.is_array() ? v.element(j[x])
                        : of(static_cast<unsigned char>(j.get_ref<const std::string &>()[x]));
-    } else if (j.is_object()) {
+    } else if (j.is_object() || nil_map) {
       if (is_nil(a[k]))
         return fail("value is nil; should be of type string");
       if (!a[k]->is_string())
         return fail("value has type " + type_name(*a[k]) + "; should be string");
       auto it = j.find(str(a[k]));
-      v = it == j.end() ? Value() : v.child(*it);
+      v = it == j.end() ? map_zero(v) : v.member(str(a[k]), *it);
     } else {
       return fail("can't index item of type " + type_name(j));
     }
@@ -201,7 +213,29 @@ Result<Value> fn_printf(const std::vector<Value> &a) {
   return of(sprintf(str(a[0]), std::vector<Value>(a.begin() + 1, a.end())));
 }
 
-Result<Value> fn_json(const std::vector<Value> &a) { return of(json_encode(*a[0])); }
+// docker/cli's formatter contexts marshal themselves: their methods with
+// arguments left out, through encoding/json's HTML escaping.
+Result<Value> fn_json(const std::vector<Value> &a) {
+  const Types *types = a[0].types();
+  if (!types || !a[0].path().empty() || !types->escapes_html)
+    return of(json_encode(*a[0]));
+  json j = *a[0];
+  if (j.is_object())
+    for (const auto &m : types->methods)
+      j.erase(m);
+  std::string out;
+  for (char c : json_encode(j)) {
+    if (c == '<')
+      out += "\\u003c";
+    else if (c == '>')
+      out += "\\u003e";
+    else if (c == '&')
+      out += "\\u0026";
+    else
+      out += c;
+  }
+  return of(std::move(out));
+}
 
 Result<Value> fn_split(const std::vector<Value> &a) {
   const std::string &s = str(a[0]);
@@ -322,9 +356,27 @@ const Function kFunctions[] = {
     {"truncate", {P::string, P::integer}, false, fn_truncate},
 };
 
+// docker/cli's HeaderFunctions: a table's header keeps its column titles
+// as they are, so these give back their first argument, a string.
+Result<Value> fn_first(const std::vector<Value> &a) { return a[0]; }
+
+const Function kHeaderFunctions[] = {
+    {"json", {P::string}, false, fn_first},
+    {"split", {P::string, P::string}, false, fn_first},
+    {"join", {P::string, P::string}, false, fn_first},
+    {"title", {P::string}, false, fn_first},
+    {"lower", {P::string}, false, fn_first},
+    {"upper", {P::string}, false, fn_first},
+    {"truncate", {P::string, P::integer}, false, fn_first},
+};
+
 } // namespace
 
-const Function *find_function(std::string_view name) {
+const Function *find_function(std::string_view name, bool header) {
+  if (header)
+    for (const Function &f : kHeaderFunctions)
+      if (f.name == name)
+        return &f;
   for (const Function &f : kFunctions)
     if (f.name == name)
       return &f;

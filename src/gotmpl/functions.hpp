@@ -28,7 +28,8 @@ struct Function {
   Result<Value> (*call)(const std::vector<Value> &args);
 };
 
-// Null when no function has that name.
-const Function *find_function(std::string_view name);
+// Null when no function has that name. `header`: docker/cli's
+// HeaderFunctions replace json, split, join, title, lower, upper, truncate.
+const Function *find_function(std::string_view name, bool header = false);
 
 } // namespace skiff::gotmpl::detail

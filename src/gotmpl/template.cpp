@@ -17,9 +17,9 @@ Result<Template> Template::parse(std::string_view text) {
   }
 }
 
-Result<std::string> Template::render(const nlohmann::json &dot) const {
+Result<std::string> Template::render(const nlohmann::json &dot, const RenderOptions &opts) const {
   try {
-    return detail::execute(*tree_, dot);
+    return detail::execute(*tree_, dot, opts);
   } catch (const std::exception &e) {
     return make_error(Errc::invalid, "template: {}", e.what());
   }

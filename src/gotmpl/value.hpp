@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "skiff/gotmpl/template.hpp"
+
 namespace skiff::gotmpl::detail {
 
 using nlohmann::json;
@@ -14,7 +16,8 @@ using nlohmann::json;
 // A JSON node, or nothing: Go's invalid reflect.Value, which is what a
 // missing map key yields and what prints as "<no value>". Nodes of the data
 // are borrowed, not copied; computed values own their JSON. A child keeps
-// its parent's owner alive through shared_ptr aliasing.
+// its parent's owner alive through shared_ptr aliasing. Values of typed
+// data know their path in the Types; computed ones are untyped (maps).
 class Value {
 public:
   Value() = default;
@@ -23,24 +26,51 @@ public:
     v.p_ = std::make_shared<const json>(std::move(j));
     return v;
   }
-  // The caller keeps `j` alive for as long as the Value is used.
-  static Value borrow(const json &j) {
+  // The caller keeps `j` and `types` alive for as long as the Value is used.
+  static Value borrow(const json &j, const Types *types = nullptr) {
     Value v;
     v.p_ = std::shared_ptr<const json>(std::shared_ptr<const json>(), &j);
+    v.types_ = types;
     return v;
   }
-  // `elem` must live inside this value's JSON.
-  Value child(const json &elem) const {
-    Value v;
-    v.p_ = std::shared_ptr<const json>(p_, &elem);
+  // Of an object: the value at `key`; `elem` must live inside this value's JSON.
+  Value member(const std::string &key, const json &elem) const {
+    return child(elem, is_map() ? "*" : key);
+  }
+  // Of an array.
+  Value element(const json &elem) const { return child(elem, "[]"); }
+  // A value a typed struct stands for without holding it (an omitted field).
+  Value typed_as(const Value &parent, const std::string &key) const {
+    Value v = *this;
+    v.types_ = parent.types_;
+    v.path_ = join(parent.path_, key);
     return v;
   }
   bool valid() const { return p_ != nullptr; }
   const json &operator*() const { return *p_; }
   const json *operator->() const { return p_.get(); }
+  const Types *types() const { return types_; }
+  const std::string &path() const { return path_; }
+  // A Go map (or untyped data), where a missing key is no value.
+  bool is_map() const { return !types_ || types_->maps.count(path_) > 0; }
+  static std::string join(const std::string &path, const std::string &key) {
+    return path.empty() ? key : path + "." + key;
+  }
 
 private:
+  Value child(const json &elem, const std::string &key) const {
+    Value v;
+    v.p_ = std::shared_ptr<const json>(p_, &elem);
+    if (types_) {
+      v.types_ = types_;
+      v.path_ = join(path_, key);
+    }
+    return v;
+  }
+
   std::shared_ptr<const json> p_;
+  const Types *types_ = nullptr;
+  std::string path_;
 };
 
 // Go's template truth: false, 0, "", nil, empty array/object and no value

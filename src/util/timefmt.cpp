@@ -1,5 +1,6 @@
 #include "skiff/util/timefmt.hpp"
 
+#include <cstdlib>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -155,6 +156,30 @@ std::string rfc3339nano_fixed(int64_t ns) {
   out.append(dot == std::string_view::npos ? 9 : 9 - (v.size() - dot - 1), '0');
   out += 'Z';
   return out;
+}
+
+static tm local_tm(int64_t secs) {
+  time_t t = static_cast<time_t>(secs);
+  tm out;
+  localtime_r(&t, &out);
+  return out;
+}
+
+std::string go_local_time(int64_t secs) {
+  tm t = local_tm(secs);
+  char buf[96];
+  size_t n = strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S %z %Z", &t);
+  return std::string(buf, n);
+}
+
+std::string rfc3339_local(int64_t secs) {
+  tm t = local_tm(secs);
+  char buf[64];
+  std::string s(buf, strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &t));
+  long off = t.tm_gmtoff / 60;
+  if (off == 0)
+    return s + "Z";
+  return s + fmt::format("{}{:02}:{:02}", off < 0 ? '-' : '+', std::abs(off) / 60, std::abs(off) % 60);
 }
 
 std::string human_duration(int64_t ns) {

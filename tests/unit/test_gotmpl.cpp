@@ -1,6 +1,7 @@
 // Unit tests for gotmpl: Go text/template semantics over JSON data.
 #include <catch2/catch.hpp>
 
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -379,14 +380,130 @@ TEST_CASE("templates are values: copies share the tree", "[gotmpl]") {
   CHECK(*t->render({{"A", "two"}}) == "two");
 }
 
-TEST_CASE("map-valued fields answer one-key method calls like Docker's .Label", "[gotmpl]") {
-  nlohmann::json dot = {{"Label", {{"a", "1"}}}, {"Name", "x"}};
-  auto t = skiff::gotmpl::Template::parse(R"({{.Label "a"}}|{{.Label "missing"}}|{{.Name}})");
+namespace {
+
+using skiff::gotmpl::RenderOptions;
+using skiff::gotmpl::Types;
+
+// Like docker's typed data: a row context with a Label method, and an
+// inspect-like document with maps among its structs.
+const Types kRowTypes = {"*formatter.ContainerContext", {}, {}, {"Label"}, true};
+const json kRow = {{"ID", "abc"}, {"Names", "web"}, {"Ports", "0.0.0.0:80->80/tcp"},
+                   {"Label", {{"a", "1"}}}};
+const Types kInspectTypes = {"", {{"Config.Labels", "\"\""}, {"NetworkSettings.Networks", "null"}, {"Mounts.[].Options", ""}},
+                             {{"State.Health", "null"}, {"SizeRw", "null"}}, {}, false};
+const json kInspect = json::parse(R"({
+  "Id": "abc",
+  "State": {"Status": "running"},
+  "Config": {"Labels": {"a": "1"}, "Env": ["A=1"]},
+  "NetworkSettings": {"Networks": {"bridge": {"IPAddress": "10.0.0.2"}}},
+  "Mounts": [{"Type": "volume", "Options": {"o": "x"}}]
+})");
+
+skiff::Result<std::string> typed(std::string_view text, const json &data, const Types &types,
+                          bool missing_key_error = false) {
+  auto t = Template::parse(text);
+  if (!t)
+    FAIL("parse: " << t.error().message);
+  return t->render(data, RenderOptions{&types, missing_key_error});
+}
+
+std::string typed_ok(std::string_view text, const json &data, const Types &types) {
+  auto r = typed(text, data, types);
+  if (!r)
+    FAIL("render: " << r.error().message);
+  return *r;
+}
+
+std::string typed_error(std::string_view text, const json &data, const Types &types,
+                        bool missing_key_error = false) {
+  auto r = typed(text, data, types, missing_key_error);
+  if (r)
+    FAIL("rendered: " << *r);
+  return r.error().message;
+}
+
+} // namespace
+
+TEST_CASE("a struct's missing field is an error naming its type", "[gotmpl]") {
+  CHECK(typed_error("{{.Nope}}", kRow, kRowTypes) ==
+        R"(template: :1:2: executing "" at <.Nope>: can't evaluate field Nope in type *formatter.ContainerContext)");
+  CHECK(typed_error("{{.ID}} {{.Nope}}", kRow, kRowTypes) ==
+        R"(template: :1:10: executing "" at <.Nope>: can't evaluate field Nope in type *formatter.ContainerContext)");
+  CHECK(typed_error("{{.Names.Nope}}", kRow, kRowTypes) ==
+        R"(template: :1:8: executing "" at <.Names.Nope>: can't evaluate field Nope in type string)");
+  // Not evaluated, no error, as in Go.
+  CHECK(typed_ok("{{if false}}{{.Nope}}{{end}}ok", kRow, kRowTypes) == "ok");
+  CHECK(typed_ok("{{.ID}}", kRow, kRowTypes) == "abc");
+}
+
+TEST_CASE("a one-string method looks its key up, and wants exactly one", "[gotmpl]") {
+  CHECK(typed_ok(R"({{.Label "a"}}|{{.Label "missing"}}|{{"a" | .Label}})", kRow, kRowTypes) == "1||1");
+  CHECK(typed_error("{{.Label}}", kRow, kRowTypes) ==
+        R"(template: :1:2: executing "" at <.Label>: wrong number of args for Label: want 1 got 0)");
+  CHECK(typed_error(R"({{.ID "a"}})", kRow, kRowTypes) ==
+        R"(template: :1:2: executing "" at <.ID>: ID has arguments but cannot be invoked as function)");
+}
+
+TEST_CASE("json of a formatter context leaves methods out and escapes HTML", "[gotmpl]") {
+  CHECK(typed_ok("{{json .}}", kRow, kRowTypes) ==
+        R"({"ID":"abc","Names":"web","Ports":"0.0.0.0:80-\u003e80/tcp"})");
+  // A field is a plain string: docker's json function does not escape it.
+  CHECK(typed_ok("{{json .Ports}}", kRow, kRowTypes) == R"("0.0.0.0:80->80/tcp")");
+}
+
+TEST_CASE("typed data: maps give no value, structs errors, omitted fields their Go value", "[gotmpl]") {
+  CHECK(typed_ok("{{.Config.Labels.nope}}|{{.Config.Labels.a}}", kInspect, kInspectTypes) == "<no value>|1");
+  CHECK(typed_ok("{{.NetworkSettings.Networks.nope}}", kInspect, kInspectTypes) == "<no value>");
+  // index of a missing key gives the zero value of the map's elements.
+  CHECK(typed_ok(R"({{index .Config.Labels "nope"}}|{{index .NetworkSettings.Networks "x"}}|{{index (index .Mounts 0).Options "x"}})",
+                 kInspect, kInspectTypes) == "|<nil>|<no value>");
+  CHECK(typed_ok(R"({{index .Config.Labels "nope"}})", json{{"Config", {{"Labels", nullptr}}}}, kInspectTypes) == "");
+  // A null map is Go's nil map.
+  CHECK(typed_ok("{{.Config.Labels.nope}}", json{{"Config", {{"Labels", nullptr}}}}, kInspectTypes) ==
+        "<no value>");
+  CHECK(typed_ok("{{.NetworkSettings.Networks.bridge.IPAddress}}", kInspect, kInspectTypes) == "10.0.0.2");
+  CHECK(typed_error("{{.NetworkSettings.Networks.bridge.Nope}}", kInspect, kInspectTypes) ==
+        R"(template: :1:18: executing "" at <.NetworkSettings.Networks.bridge.Nope>: can't evaluate field Nope in type struct)");
+  CHECK(typed_error("{{.Config.Nope}}", kInspect, kInspectTypes).find("can't evaluate field Nope") !=
+        std::string::npos);
+  // Elements of arrays, through range, index and variables, keep their type.
+  CHECK(typed_ok(R"({{range .Mounts}}{{.Options.nope}}{{end}})", kInspect, kInspectTypes) == "<no value>");
+  CHECK(typed_ok(R"({{(index .Mounts 0).Type}})", kInspect, kInspectTypes) == "volume");
+  CHECK_FALSE(typed(R"({{(index .Mounts 0).Nope}})", kInspect, kInspectTypes));
+  CHECK_FALSE(typed(R"({{range $k, $v := .NetworkSettings.Networks}}{{$v.Nope}}{{end}})", kInspect,
+                    kInspectTypes));
+  CHECK_FALSE(typed(R"({{with .State}}{{.Nope}}{{end}})", kInspect, kInspectTypes));
+  // A nil pointer Docker's JSON leaves out.
+  CHECK(typed_ok("{{.State.Health}}|{{if .State.Health}}h{{else}}n{{end}}|{{.SizeRw}}", kInspect,
+                 kInspectTypes) == "<nil>|n|<nil>");
+  CHECK_FALSE(typed("{{.State.Health.Status}}", kInspect, kInspectTypes));
+}
+
+TEST_CASE("the root fields an execution read", "[gotmpl]") {
+  auto t = Template::parse(R"({{.ID}}{{if .Names}}{{.Ports}}{{end}}{{with .Label "a"}}{{end}})");
   REQUIRE(t);
-  auto out = t->render(dot);
-  REQUIRE(out);
-  CHECK(*out == "1||x");
-  auto bad = skiff::gotmpl::Template::parse(R"({{.Name "a"}})");
-  REQUIRE(bad);
-  CHECK_FALSE(bad->render(dot));
+  std::set<std::string> read;
+  REQUIRE(t->render(kRow, RenderOptions{&kRowTypes, false, &read}));
+  CHECK(read == std::set<std::string>{"ID", "Names", "Ports", "Label"});
+  auto j = Template::parse("{{json .}}");
+  read.clear();
+  REQUIRE(j->render(kRow, RenderOptions{&kRowTypes, false, &read}));
+  CHECK(read == std::set<std::string>{"ID", "Names", "Ports", "Label"});
+}
+
+TEST_CASE("missingkey=error: a map's missing key is an error", "[gotmpl]") {
+  auto raw_error = [](std::string_view text) {
+    auto t = Template::parse(text);
+    REQUIRE(t);
+    auto r = t->render(kInspect, RenderOptions{nullptr, true});
+    REQUIRE_FALSE(r);
+    return r.error().message;
+  };
+  CHECK(raw_error("{{.Nope}}") == R"(template: :1:2: executing "" at <.Nope>: map has no entry for key "Nope")");
+  CHECK(raw_error("{{.State.Health.Status}}") ==
+        R"(template: :1:8: executing "" at <.State.Health.Status>: map has no entry for key "Health")");
+  CHECK(raw_error("{{.Config.Labels.nope}}") ==
+        R"(template: :1:9: executing "" at <.Config.Labels.nope>: map has no entry for key "nope")");
+  CHECK(render("{{.Config.Labels.nope}}", kInspect) == "<no value>");
 }

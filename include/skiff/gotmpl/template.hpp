@@ -1,10 +1,13 @@
 // Go's text/template, as docker uses it for --format: the Go builtins plus
 // docker/cli's json, join, split, lower, upper, title, pad and truncate.
-// The data is JSON: `.A.B` looks up object keys, a missing key prints as
-// "<no value>", and values print the way Go's fmt prints them.
+// The data is JSON: `.A.B` looks up object keys and values print the way
+// Go's fmt prints them. What a missing key does depends on the Go type the
+// object stands for (see Types).
 #pragma once
 
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,6 +25,48 @@ struct Tree;
 // Go's strconv.Quote, which docker/cli applies to some columns.
 std::string quote(std::string_view s);
 
+// The Go types behind the JSON a template is given. Docker's data is typed:
+// a field its struct lacks is an error ("can't evaluate field X in type T"),
+// a key its map lacks prints "<no value>". Paths name an object by the keys
+// leading to it from the root, joined by '.'; the values of a map are named
+// "*" and the elements of an array "[]":
+// "NetworkSettings.Networks.*.DriverOpts", "Mounts.[]".
+struct Types {
+  // The root's Go type, for errors: "*formatter.ContainerContext".
+  std::string root;
+  // The objects that are Go maps (every other object is a struct), with
+  // the JSON of their elements' zero value, which `index` gives for a
+  // missing key ("\"\"" for a map[string]string); "" when it gives no value
+  // (an interface{}, or a key type a string does not convert to).
+  std::map<std::string, std::string> maps;
+  // Struct fields JSON leaves out when empty (omitempty), with the JSON of
+  // the Go value they hold then: "null" for a nil pointer.
+  std::map<std::string, std::string> omitted;
+  // Methods taking one string (docker/cli's .Label "KEY"), given in the data
+  // as the map the argument looks up; {{json .}} leaves them out.
+  std::set<std::string> methods;
+  // The root is one of docker/cli's formatter contexts, whose MarshalJSON
+  // goes through encoding/json's default: {{json .}} escapes <, > and &.
+  bool escapes_html = false;
+};
+
+struct RenderOptions {
+  // Null: untyped, every object a map.
+  const Types *types = nullptr;
+  // Go's missingkey=error: a key a map lacks is an error, not "<no value>".
+  bool missing_key_error = false;
+  // When set, collects the fields of the typed root the execution read
+  // (every one for {{json .}}, which calls docker/cli's every method):
+  // docker/cli's ps asks for sizes when .Size is read.
+  std::set<std::string> *root_fields_read = nullptr;
+  // docker/cli's HeaderFunctions, for a table's header row: json, split,
+  // join, title, lower, upper and truncate give back their first argument.
+  bool header_functions = false;
+  // When set, receives what an execution that failed had printed before
+  // (Go's Execute writes as it goes).
+  std::string *partial = nullptr;
+};
+
 // A parsed template. Copies share the immutable parse tree.
 class Template {
 public:
@@ -30,7 +75,7 @@ public:
   static Result<Template> parse(std::string_view text);
 
   // Executes the template with `dot` as both `.` and `$`.
-  Result<std::string> render(const nlohmann::json &dot) const;
+  Result<std::string> render(const nlohmann::json &dot, const RenderOptions &opts = {}) const;
 
 private:
   explicit Template(std::shared_ptr<const detail::Tree> tree) : tree_(std::move(tree)) {}

@@ -18,6 +18,11 @@ std::string rfc3339nano(int64_t ns);
 // times: "2026-11-22T15:30:21.120000000Z".
 std::string rfc3339nano_fixed(int64_t ns);
 std::optional<int64_t> parse_rfc3339(std::string_view s);
+// Whole seconds in the local time zone, as docker/cli prints them: Go's
+// time.Unix(s, 0).String(), "2026-11-22 15:30:21 +0100 CET", and its
+// Format(time.RFC3339), "2026-11-22T15:30:21+01:00" ("Z" for UTC).
+std::string go_local_time(int64_t secs);
+std::string rfc3339_local(int64_t secs);
 // go-units HumanDuration: "Less than a second", "3 seconds", "About a minute",
 // "5 minutes", "About an hour", "3 hours", "2 days", "3 weeks", "4 months", "2 years".
 std::string human_duration(int64_t ns);

@@ -3,12 +3,13 @@
 
 #include "../image/views.hpp"
 #include "../registry.hpp"
+#include "../view_types.hpp"
 #include "skiff/cli/output.hpp"
 #include "views.hpp"
 
 namespace skiff::cli {
 
-static Result<nlohmann::json> inspect_one(engine::Engine &eng, const Context &ctx, const std::string &name,
+static Result<Inspected> inspect_one(engine::Engine &eng, const Context &ctx, const std::string &name,
                                           const std::string &type, bool size) {
   if (type.empty() || type == "container") {
     auto id = eng.find_container(name);
@@ -17,7 +18,8 @@ static Result<nlohmann::json> inspect_one(engine::Engine &eng, const Context &ct
       std::optional<engine::ContainerSize> sizes;
       if (size)
         sizes = engine::container_size(eng, v);
-      return inspect_json(v, ctx.options(), engine::container_graph_driver(eng, v), sizes);
+      return Inspected{inspect_json(v, ctx.options(), engine::container_graph_driver(eng, v), sizes),
+                       &container_inspect_types()};
     }
     if (id.error().code != Errc::not_found)
       return std::move(id).error();  // an ambiguous prefix says so
@@ -26,14 +28,14 @@ static Result<nlohmann::json> inspect_one(engine::Engine &eng, const Context &ct
   if (type.empty() || type == "image") {
     auto img = eng.find_image(name);
     if (img)
-      return image_inspect_json(eng, *img);
+      return Inspected{image_inspect_json(eng, *img), &image_inspect_types()};
     if (img.error().code != Errc::not_found && img.error().code != Errc::invalid)
       return std::move(img).error();
   }
   if (type.empty() || type == "volume") {
     auto v = eng.volume(name);
     if (v)
-      return *v;
+      return Inspected{*v, &volume_inspect_types()};
     if (v.error().code != Errc::not_found)
       return std::move(v).error();
   }
@@ -48,7 +50,7 @@ static int inspect_with_type(Context &ctx, const Args &a, const std::string &typ
   auto eng = ctx.engine();
   if (!eng)
     return fail(eng.error());
-  std::vector<nlohmann::json> objs;
+  std::vector<Inspected> objs;
   int rc = 0;
   for (const auto &name : a.positional) {
     auto j = inspect_one(**eng, ctx, name, type, a.flag("size"));
@@ -57,13 +59,9 @@ static int inspect_with_type(Context &ctx, const Args &a, const std::string &typ
       rc = 1;
       continue;
     }
-    objs.push_back(*j);
+    objs.push_back(std::move(*j));
   }
-  auto out = render_inspect(a.get("format"), objs);
-  if (!out)
-    return fail(out.error());
-  fmt::print("{}", *out);
-  return rc;
+  return print_inspect(a.get("format"), objs, true, rc);
 }
 
 static int run_inspect(Context &ctx, const Args &a) { return inspect_with_type(ctx, a, a.get("type")); }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "../registry.hpp"
+#include "../view_types.hpp"
 #include "skiff/engine/container_filter.hpp"
 #include "skiff/cli/output.hpp"
 #include "skiff/image/reference.hpp"
@@ -13,7 +14,25 @@
 
 namespace skiff::cli {
 
+constexpr const char *kDefaultPsFormat =
+    "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
+
 static int run_ps(Context &ctx, const Args &a) {
+  bool quiet = a.flag("quiet");
+  std::string format = a.get("format");
+  // docker/cli checks the format before it lists anything.
+  // Sizes cost a walk of each writable layer: only when asked for, or
+  // (unless --size=false) when the format reads .Size, as docker/cli does.
+  bool size = a.flag("size");
+  if (!format.empty()) {
+    if (quiet)
+      fmt::print(stderr, "WARNING: Ignoring custom format, because both --format and --quiet are set.\n");
+    auto uses_size = check_rows_format(format, ps_empty_row(), ps_row_types(), "Size");
+    if (!uses_size)
+      return fail(uses_size.error());
+    if (!quiet && !a.has("size") && *uses_size)
+      size = true;
+  }
   auto eng = ctx.engine();
   if (!eng)
     return fail(eng.error());
@@ -45,19 +64,22 @@ static int run_ps(Context &ctx, const Args &a) {
   }
   shown.resize(std::min(limit, shown.size()));
   bool no_trunc = a.flag("no-trunc");
-  if (a.flag("quiet")) {
+  if (quiet) {
     for (const auto &v : shown)
       fmt::print("{}\n", no_trunc ? v.config.id : v.config.id.substr(0, 12));
     return 0;
   }
   int64_t now = timefmt::now_ns();
   std::vector<nlohmann::json> rows;
-  for (const auto &v : shown)
-    rows.push_back(ps_row(v, no_trunc, now));
-  std::string format = a.get("format", "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}");
-  if (format == "table")
-    format = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
-  auto out = render_rows(format, rows, ps_headers());
+  for (const auto &v : shown) {
+    std::optional<engine::ContainerSize> sizes;
+    if (size)
+      sizes = engine::container_size(**eng, v);
+    rows.push_back(ps_row(v, no_trunc, now, sizes));
+  }
+  if (format.empty() || format == "table")
+    format = std::string(kDefaultPsFormat) + (size ? "\t{{.Size}}" : "");
+  auto out = render_rows(format, rows, ps_headers(), ps_row_types());
   if (!out)
     return fail(out.error());
   fmt::print("{}", *out);
@@ -72,7 +94,8 @@ Command cmd_ps() {
            {"last", 'n', FlagKind::value, "Show n last created containers (includes all states)", "none", "int"},
            {"latest", 'l', FlagKind::boolean, "Show the latest created container (includes all states)"},
            {"no-trunc", 0, FlagKind::boolean, "Don't truncate output"},
-           {"quiet", 'q', FlagKind::boolean, "Only display container IDs"}},
+           {"quiet", 'q', FlagKind::boolean, "Only display container IDs"},
+           {"size", 's', FlagKind::boolean, "Display total file sizes"}},
           "", true, false, 0, 0, {"container ls", "container list", "container ps"}, run_ps};
 }
 

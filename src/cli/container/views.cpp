@@ -5,11 +5,13 @@
 #include <fmt/format.h>
 
 #include "../image/views.hpp"
+#include "skiff/cli/history_view.hpp"
 #include "skiff/cli/ps_command.hpp"
 #include "skiff/engine/container_filter.hpp"
 #include "skiff/image/reference.hpp"
 #include "skiff/util/strings.hpp"
 #include "skiff/util/timefmt.hpp"
+#include "skiff/util/units.hpp"
 
 namespace skiff::cli {
 
@@ -53,43 +55,69 @@ json ps_headers() {
           {"CreatedAt", "CREATED AT"}, {"RunningFor", "CREATED"}, {"Ports", "PORTS"},
           {"State", "STATE"},   {"Status", "STATUS"},       {"Size", "SIZE"},
           {"Names", "NAMES"},   {"Labels", "LABELS"},       {"Mounts", "MOUNTS"},
-          {"Networks", "NETWORKS"}, {"LocalVolumes", "LOCAL VOLUMES"}};
+          {"Networks", "NETWORKS"}, {"LocalVolumes", "LOCAL VOLUMES"}, {"Platform", "PLATFORM"}};
 }
 
-json ps_row(const engine::ContainerView &v, bool no_trunc, int64_t now) {
+// docker/cli's ContainerContext.Size: the writable layer, and with it the
+// virtual size (the image's added) once the daemon was asked for sizes.
+static std::string size_text(const std::optional<engine::ContainerSize> &size) {
+  if (!size || size->root_fs <= 0)
+    return units::human_size(static_cast<double>(size ? size->rw : 0));
+  return fmt::format("{} (virtual {})", units::human_size(static_cast<double>(size->rw)),
+                     units::human_size(static_cast<double>(size->root_fs)));
+}
+
+// Keys as docker/cli's ContainerContext marshals them (sorted), plus its
+// Label method's map.
+static json ps_json(std::string id, std::string image, std::string command, std::string created,
+                    std::string running_for, std::string state, std::string status, std::string size,
+                    std::string names, const std::map<std::string, std::string> &labels, std::string mounts,
+                    std::string networks, int local_volumes) {
+  std::vector<std::string> pairs;
+  for (const auto &[k, val] : labels)
+    pairs.push_back(k + "=" + val);
+  return {{"Command", std::move(command)},
+          {"CreatedAt", std::move(created)},
+          {"ID", std::move(id)},
+          {"Image", std::move(image)},
+          {"Labels", str::join(pairs, ",")},
+          {"Label", labels},
+          {"LocalVolumes", std::to_string(local_volumes)},
+          {"Mounts", std::move(mounts)},
+          {"Names", std::move(names)},
+          {"Networks", std::move(networks)},
+          {"Platform", nullptr},
+          {"Ports", ""},
+          {"RunningFor", std::move(running_for)},
+          {"Size", std::move(size)},
+          {"State", std::move(state)},
+          {"Status", std::move(status)}};
+}
+
+json ps_row(const engine::ContainerView &v, bool no_trunc, int64_t now,
+            const std::optional<engine::ContainerSize> &size) {
   const auto &c = v.config;
-  std::vector<std::string> labels, mounts;
-  for (const auto &[k, val] : c.labels)
-    labels.push_back(k + "=" + val);
+  std::vector<std::string> mounts;
   int local_volumes = 0;
   for (const auto &m : c.mounts) {
+    // As the daemon's MountPoints: --tmpfs is not one; a volume shows its
+    // name, anything else its source.
+    if (m.origin == "tmpfs" || (m.origin.empty() && m.type == "tmpfs"))
+      continue;
     if (m.type == "volume")
       local_volumes++;
-    std::string name = m.type == "volume" ? m.source : m.destination;
-    mounts.push_back(no_trunc || name.size() <= 15 ? name : name.substr(0, 15) + "…");
+    std::string name = m.type == "tmpfs" ? "" : m.source;
+    mounts.push_back(no_trunc ? name : ellipsis(name, 15));
   }
-  time_t secs = static_cast<time_t>(c.created / 1'000'000'000);
-  tm t;
-  gmtime_r(&secs, &t);
-  std::string created_at = fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02} +0000 UTC", t.tm_year + 1900,
-                                       t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec);
-  std::string network = engine::network_name(c.network);
-  return {{"ID", no_trunc ? c.id : c.id.substr(0, 12)},
-          {"Image", image_display(v)},
-          {"Command", cli::ps_command(c.argv(), no_trunc)},
-          {"CreatedAt", created_at},
-          {"RunningFor", timefmt::human_duration(now - c.created) + " ago"},
-          {"Ports", ""},
-          {"State", engine::status_name(v.state.status)},
-          {"Status", status_text(v.state, now)},
-          {"Size", "0B"},
-          {"Names", c.name},
-          {"Labels", str::join(labels, ",")},
-          {"Label", c.labels},  // for {{.Label "KEY"}}; not in json output
-          {"Mounts", str::join(mounts, ",")},
-          {"Networks", network},
-          {"LocalVolumes", std::to_string(local_volumes)}};
+  return ps_json(no_trunc ? c.id : c.id.substr(0, 12), image_display(v), cli::ps_command(c.argv(), no_trunc),
+                 timefmt::go_local_time(c.created / 1'000'000'000), timefmt::human_duration(now - c.created) + " ago",
+                 engine::status_name(v.state.status), status_text(v.state, now), size_text(size), c.name,
+                 c.labels, str::join(mounts, ","), engine::network_name(c.network), local_volumes);
 }
 
+json ps_empty_row() {
+  // What docker/cli's empty ContainerContext answers.
+  return ps_json("", "<no image>", "\"\"", timefmt::go_local_time(0), "", "", "", "0B", "", {}, "", "", 0);
+}
 
 } // namespace skiff::cli

@@ -12,7 +12,11 @@ namespace skiff::cli {
 
 // "Up 2 minutes", "Exited (0) 1 minute ago", "Created", "Restarting (1) 3 seconds ago".
 std::string status_text(const engine::ContainerState &s, int64_t now_ns);
-nlohmann::json ps_row(const engine::ContainerView &v, bool no_trunc, int64_t now_ns);
+// `size`: the writable layer's and the virtual size, when asked for.
+nlohmann::json ps_row(const engine::ContainerView &v, bool no_trunc, int64_t now_ns,
+                      const std::optional<engine::ContainerSize> &size);
+// The row docker/cli checks a --format on before listing.
+nlohmann::json ps_empty_row();
 nlohmann::json ps_headers();
 // `driver`: the container's GraphDriver (its name is also Driver);
 // `size`: SizeRw and SizeRootFs, shown when asked for (--size).

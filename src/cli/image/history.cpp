@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../registry.hpp"
+#include "../view_types.hpp"
 #include "skiff/cli/history_view.hpp"
 #include "skiff/cli/output.hpp"
 #include "skiff/util/timefmt.hpp"
@@ -31,7 +32,7 @@ static int run_history(Context &ctx, const Args &a) {
                              : "table {{.ID}}\t{{.CreatedAt}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}";
   nlohmann::json headers = {{"ID", "IMAGE"},         {"CreatedSince", "CREATED"}, {"CreatedAt", "CREATED AT"},
                             {"CreatedBy", "CREATED BY"}, {"Size", "SIZE"},        {"Comment", "COMMENT"}};
-  auto text = render_rows(format, out, headers);
+  auto text = render_rows(format, out, headers, history_row_types());
   if (!text)
     return fail(text.error());
   fmt::print("{}", *text);

@@ -26,14 +26,6 @@ std::string ellipsis(std::string_view s, size_t width) {
   return std::string(s.substr(0, starts[width - 1])) + "…";
 }
 
-static std::string rfc3339_seconds(int64_t secs) {
-  time_t t = static_cast<time_t>(secs);
-  tm u;
-  gmtime_r(&t, &u);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", u.tm_year + 1900, u.tm_mon + 1, u.tm_mday, u.tm_hour,
-                     u.tm_min, u.tm_sec);
-}
-
 nlohmann::json history_row_json(const engine::HistoryRow &row, bool trunc, bool human, int64_t now_ns) {
   std::string id = row.id;
   if (trunc) {
@@ -47,7 +39,7 @@ nlohmann::json history_row_json(const engine::HistoryRow &row, bool trunc, bool 
       c = ' ';
   if (trunc)
     by = ellipsis(by, 45);
-  std::string at = rfc3339_seconds(row.created);
+  std::string at = timefmt::rfc3339_local(row.created);
   return {{"ID", id},
           {"CreatedAt", at},
           {"CreatedSince", human ? timefmt::human_duration(now_ns - row.created * 1'000'000'000) + " ago" : at},

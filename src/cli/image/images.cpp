@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "../registry.hpp"
+#include "../view_types.hpp"
 #include "skiff/cli/inspect_values.hpp"
 #include "skiff/cli/output.hpp"
 #include "skiff/engine/image_list.hpp"
@@ -100,8 +101,10 @@ json image_inspect_json(engine::Engine &eng, const engine::ImageRecord &img) {
 }
 
 static json image_headers() {
-  return {{"Repository", "REPOSITORY"}, {"Tag", "TAG"}, {"Digest", "DIGEST"}, {"ID", "IMAGE ID"},
-          {"CreatedSince", "CREATED"}, {"CreatedAt", "CREATED AT"}, {"Size", "SIZE"}};
+  return {{"Repository", "REPOSITORY"}, {"Tag", "TAG"},     {"Digest", "DIGEST"},
+          {"ID", "IMAGE ID"},          {"CreatedSince", "CREATED"}, {"CreatedAt", "CREATED AT"},
+          {"Size", "SIZE"},            {"Containers", "CONTAINERS"}, {"VirtualSize", "SIZE"},
+          {"SharedSize", "SHARED SIZE"}, {"UniqueSize", "UNIQUE SIZE"}};
 }
 
 static int run_images(Context &ctx, const Args &a) {
@@ -162,21 +165,25 @@ static int run_images(Context &ctx, const Args &a) {
     if (names.empty())
       names.emplace_back("<none>", "<none>", "<none>");
     for (const auto &[repo, tag, digest] : names) {
-      time_t secs = static_cast<time_t>(img.created / 1'000'000'000);
-      tm t;
-      gmtime_r(&secs, &t);
-      rows.push_back({{"Repository", repo},
-                      {"Tag", tag},
+      // docker/cli's imageContext. The daemon counts containers and
+      // shared sizes only for `system df`: N/A here, as in Docker.
+      auto size = static_cast<double>(img.size);
+      rows.push_back({{"Containers", "N/A"},
+                      {"CreatedAt", timefmt::go_local_time(img.created / 1'000'000'000)},
+                      {"CreatedSince", timefmt::human_duration(now - img.created) + " ago"},
                       {"Digest", digest},
                       {"ID", id},
-                      {"CreatedSince", timefmt::human_duration(now - img.created) + " ago"},
-                      {"CreatedAt", fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02} +0000 UTC", t.tm_year + 1900,
-                                                t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec)},
-                      {"Size", units::human_size(static_cast<double>(img.size))}});
+                      {"Repository", repo},
+                      {"SharedSize", "N/A"},
+                      {"Size", units::human_size(size)},
+                      {"Tag", tag},
+                      {"UniqueSize", "N/A"},
+                      {"VirtualSize", units::human_size(size, 4)}});
       ids.push_back(id);
     }
   }
-  if (a.flag("quiet")) {
+  // A format of one's own beats -q, as in docker/cli's NewImageFormat.
+  if (a.flag("quiet") && format == "table") {
     std::vector<std::string> seen;
     for (const auto &id : ids)
       if (std::find(seen.begin(), seen.end(), id) == seen.end()) {
@@ -189,7 +196,7 @@ static int run_images(Context &ctx, const Args &a) {
     format = a.flag("digests")
                  ? "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
                  : "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";
-  auto out = render_rows(format, rows, image_headers());
+  auto out = render_rows(format, rows, image_headers(), image_row_types());
   if (!out)
     return fail(out.error());
   fmt::print("{}", *out);
@@ -200,7 +207,7 @@ static int run_image_inspect(Context &ctx, const Args &a) {
   auto eng = ctx.engine();
   if (!eng)
     return fail(eng.error());
-  std::vector<json> objs;
+  std::vector<Inspected> objs;
   int rc = 0;
   for (const auto &name : a.positional) {
     auto img = (*eng)->find_image(name);
@@ -208,13 +215,9 @@ static int run_image_inspect(Context &ctx, const Args &a) {
       rc = fail(img.error());
       continue;
     }
-    objs.push_back(image_inspect_json(**eng, *img));
+    objs.push_back({image_inspect_json(**eng, *img), &image_inspect_types()});
   }
-  auto out = render_inspect(a.get("format"), objs);
-  if (!out)
-    return fail(out.error());
-  fmt::print("{}", *out);
-  return rc ? 1 : 0;
+  return print_inspect(a.get("format"), objs, true, rc ? 1 : 0);
 }
 
 static int run_rmi(Context &ctx, const Args &a) {

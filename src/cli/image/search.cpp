@@ -7,6 +7,7 @@
 
 #include "../access_flags.hpp"
 #include "../registry.hpp"
+#include "../view_types.hpp"
 #include "skiff/cli/history_view.hpp"
 #include "skiff/cli/output.hpp"
 #include "skiff/engine/search.hpp"
@@ -57,7 +58,8 @@ static int run_search(Context &, const Args &a) {
   for (const auto &res : report->results)
     rows.push_back(search_row(res, !a.flag("no-trunc"), format == "json"));
   auto out = render_rows(format, rows,
-                         {{"Name", "NAME"}, {"Description", "DESCRIPTION"}, {"StarCount", "STARS"}, {"IsOfficial", "OFFICIAL"}});
+                         {{"Name", "NAME"}, {"Description", "DESCRIPTION"}, {"StarCount", "STARS"}, {"IsOfficial", "OFFICIAL"}},
+                         search_row_types());
   if (!out)
     return fail(out.error());
   fmt::print("{}", *out);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../registry.hpp"
+#include "../view_types.hpp"
 #include "skiff/cli/output.hpp"
 #include "skiff/engine/volume_filter.hpp"
 #include "skiff/util/ids.hpp"
@@ -81,7 +82,9 @@ static int run_volume_ls(Context &ctx, const Args &a) {
   auto list = filtered_volumes(**eng, *filter);
   if (!list)
     return fail(list.error());
-  if (a.flag("quiet")) {
+  std::string format = a.get("format", "table");
+  // A format of one's own beats -q, as in docker/cli's NewVolumeFormat.
+  if (a.flag("quiet") && format == "table") {
     for (const auto &v : *list)
       fmt::print("{}\n", v.value("Name", ""));
     return 0;
@@ -91,16 +94,27 @@ static int run_volume_ls(Context &ctx, const Args &a) {
     std::vector<std::string> labels;
     for (const auto &[k, val] : labels_of(v))
       labels.push_back(k + "=" + val);
-    rows.push_back({{"Driver", v.value("Driver", "local")}, {"Name", v.value("Name", "")},
-                    {"Mountpoint", v.value("Mountpoint", "")}, {"Scope", "local"},
-                    {"CreatedAt", v.value("CreatedAt", "")}, {"Labels", str::join(labels, ",")}});
+    // docker/cli's volumeContext: no usage data or cluster volume in a
+    // listing, so those read N/A.
+    rows.push_back({{"Availability", "N/A"},
+                    {"Driver", v.value("Driver", "local")},
+                    {"Group", "N/A"},
+                    {"Labels", str::join(labels, ",")},
+                    {"Label", labels_of(v)},
+                    {"Links", "N/A"},
+                    {"Mountpoint", v.value("Mountpoint", "")},
+                    {"Name", v.value("Name", "")},
+                    {"Scope", "local"},
+                    {"Size", "N/A"},
+                    {"Status", "N/A"}});
   }
-  std::string format = a.get("format", "table {{.Driver}}\t{{.Name}}");
   if (format == "table")
     format = "table {{.Driver}}\t{{.Name}}";
   auto out = render_rows(format, rows,
-                         {{"Driver", "DRIVER"}, {"Name", "VOLUME NAME"}, {"Mountpoint", "MOUNTPOINT"},
-                          {"Scope", "SCOPE"}, {"CreatedAt", "CREATED"}, {"Labels", "LABELS"}});
+                         {{"ID", "ID"}, {"Name", "VOLUME NAME"}, {"Group", "GROUP"}, {"Driver", "DRIVER"},
+                          {"Scope", "SCOPE"}, {"Availability", "AVAILABILITY"}, {"Mountpoint", "MOUNTPOINT"},
+                          {"Labels", "LABELS"}, {"Links", "LINKS"}, {"Size", "SIZE"}, {"Status", "STATUS"}},
+                         volume_row_types());
   if (!out)
     return fail(out.error());
   fmt::print("{}", *out);
@@ -111,7 +125,7 @@ static int run_volume_inspect(Context &ctx, const Args &a) {
   auto eng = ctx.engine();
   if (!eng)
     return fail(eng.error());
-  std::vector<json> objs;
+  std::vector<Inspected> objs;
   int rc = 0;
   for (const auto &n : a.positional) {
     auto v = (*eng)->volume(n);
@@ -120,13 +134,10 @@ static int run_volume_inspect(Context &ctx, const Args &a) {
       rc = 1;
       continue;
     }
-    objs.push_back(*v);
+    objs.push_back({*v, &volume_inspect_types()});
   }
-  auto out = render_inspect(a.get("format"), objs);
-  if (!out)
-    return fail(out.error());
-  fmt::print("{}", *out);
-  return rc;
+  // docker/cli's volume inspect has no raw form to fall back on.
+  return print_inspect(a.get("format"), objs, false, rc);
 }
 
 static int run_volume_rm(Context &ctx, const Args &a) {
