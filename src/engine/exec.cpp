@@ -12,7 +12,7 @@ namespace skiff::engine {
 Result<runtime::ExecProcess> Engine::exec_container(const std::string &id, const ExecRequest &r) {
   auto v = TRY(container(id));
   if (v.state.status != storage::RunStatus::running)
-    return make_error(Errc::conflict, "container {} is not running", v.config.name);
+    return make_error(Errc::conflict, "container {} is not running", id);  // moby's words, full ID
   const auto &c = v.config;
   runtime::ExecSpec s;
   s.target = v.state.pid;
