@@ -127,3 +127,18 @@ load helpers
   [ "${lines[0]}" = "skiff: unknown command: skiff volume bogus" ]
   [ "${lines[1]}" = "Usage:  skiff volume COMMAND" ]
 }
+
+# moby daemon/images (ErrImageDoesNotExist): the missing reference in its
+# familiar form, so a name without a tag reads NAME:latest.
+@test "a missing image is named as Docker names it: NAME:latest" {
+  load_busybox
+  run skiff tag nosuch other:1
+  assert_error 1 "No such image: nosuch:latest"
+  run skiff history nosuch
+  assert_error 1 "No such image: nosuch:latest"
+  run skiff rmi docker.io/library/nosuch
+  [ "$status" -eq 1 ]
+  [ "$output" = "skiff: No such image: nosuch:latest" ]
+  run skiff rmi busybox:othertag
+  [ "$output" = "skiff: No such image: busybox:othertag" ]
+}
