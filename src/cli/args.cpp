@@ -116,6 +116,19 @@ Result<Args> parse_args(const Command &cmd, const std::vector<std::string> &argv
       break;
     }
   }
+  // docker/cli's filter flag (opts.FilterOpt) refuses a word without "="
+  // as it parses the flag: a flag error, exit 125.
+  for (const auto &f : cmd.flags) {
+    if (f.value_name != "filter" || !a.has(f.name))
+      continue;
+    for (const auto &v : a.values[f.name])
+      if (v.find('=') == std::string::npos)
+        return Error{Errc::invalid,
+                     fmt::format("invalid argument \"{}\" for \"{}--{}\" flag: bad format of filter "
+                                 "(expected name=value)\nSee 'skiff {} --help'.",
+                                 v, f.shorthand ? fmt::format("-{}, ", f.shorthand) : "", f.name, cmd.name),
+                     kExitRuntime};
+  }
   // A wrong argument count is a plain error in docker/cli (cli/required.go,
   // v28): its message, the usage line and a --help hint, and exit 1, not
   // the 125 of a bad flag.

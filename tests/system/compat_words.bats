@@ -142,3 +142,43 @@ load helpers
   run skiff rmi busybox:othertag
   [ "$output" = "skiff: No such image: busybox:othertag" ]
 }
+
+# docker/cli opts.FilterOpt: a --filter word without "=" is a bad flag
+# value, refused as the flags are parsed (exit 125), for every command
+# with --filter.
+@test "a --filter word without = is Docker's flag error, exit 125" {
+  for cmd in "ps" "images" "volume ls" "volume prune -f" "image prune -f"; do
+    run skiff $cmd --filter name
+    [ "$status" -eq 125 ]
+    [ "${lines[0]}" = "skiff: invalid argument \"name\" for \"$( [[ $cmd == *prune* ]] || echo '-f, ')--filter\" flag: bad format of filter (expected name=value)" ]
+  done
+  run skiff ps -f status
+  [ "$status" -eq 125 ]
+  [ "${lines[0]}" = 'skiff: invalid argument "status" for "-f, --filter" flag: bad format of filter (expected name=value)' ]
+}
+
+# docker/cli inspect/inspector.go (TemplateInspector.Flush): with a
+# template and nothing found, one empty line on stdout; with something
+# found, only its lines.
+@test "inspect -f of nothing found prints Docker's empty line" {
+  load_busybox
+  skiff create --name here busybox >/dev/null
+  out=$(skiff inspect -f '{{.Name}}' nosuch 2>/dev/null | od -An -c | tr -d ' ') || true
+  [ "$out" = '\n' ]
+  out=$(skiff image inspect -f '{{.Id}}' nosuch 2>/dev/null | od -An -c | tr -d ' ') || true
+  [ "$out" = '\n' ]
+  run skiff inspect -f '{{.Name}}' here nosuch
+  [ "$status" -eq 1 ]
+  [ "$(skiff inspect -f '{{.Name}}' here nosuch 2>/dev/null)" = "/here" ]
+  [ "$(skiff inspect -f '{{.Name}}' here nosuch 2>/dev/null | wc -l)" -eq 1 ]
+}
+
+# docker/cli container/inspect.go: --type is checked before any lookup;
+# "unknown type" and nothing on stdout.
+@test "inspect --type of an unknown kind: Docker's unknown type, nothing printed" {
+  load_busybox
+  skiff create --name here busybox >/dev/null
+  run skiff inspect --type bogus here
+  [ "$status" -eq 1 ]
+  [ "$output" = 'skiff: unknown type: "bogus": must be one of "container", "image", "volume"' ]
+}

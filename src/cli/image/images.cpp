@@ -213,7 +213,9 @@ static int run_image_inspect(Context &ctx, const Args &a) {
   auto out = render_inspect(a.get("format"), objs);
   if (!out)
     return fail(out.error());
-  fmt::print("{}", *out);
+  // docker/cli's TemplateInspector.Flush: a template that printed nothing
+  // prints an empty line.
+  fmt::print("{}", out->empty() && a.has("format") ? "\n" : *out);
   return rc ? 1 : 0;
 }
 
