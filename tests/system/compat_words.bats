@@ -182,3 +182,13 @@ load helpers
   [ "$status" -eq 1 ]
   [ "$output" = 'skiff: unknown type: "bogus": must be one of "container", "image", "volume"' ]
 }
+
+# moby image/tarexport/save.go: a name that matches no tag is looked up as
+# an ID, so save's error names it as typed (no ":latest"); nothing written.
+@test "save of a missing image names it as typed" {
+  load_busybox
+  run skiff save -o "$BATS_TEST_TMPDIR/x.tar" nosuch
+  [ "$status" -eq 1 ]
+  [ "$output" = "skiff: No such image: nosuch" ]
+  [ ! -e "$BATS_TEST_TMPDIR/x.tar" ]
+}
