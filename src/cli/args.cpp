@@ -116,23 +116,44 @@ Result<Args> parse_args(const Command &cmd, const std::vector<std::string> &argv
       break;
     }
   }
+  // docker/cli's filter flag (opts.FilterOpt) refuses a word without "="
+  // as it parses the flag: a flag error, exit 125.
+  for (const auto &f : cmd.flags) {
+    if (f.value_name != "filter" || !a.has(f.name))
+      continue;
+    for (const auto &v : a.values[f.name])
+      if (v.find('=') == std::string::npos)
+        return Error{Errc::invalid,
+                     fmt::format("invalid argument \"{}\" for \"{}--{}\" flag: bad format of filter "
+                                 "(expected name=value)\nSee 'skiff {} --help'.",
+                                 v, f.shorthand ? fmt::format("-{}, ", f.shorthand) : "", f.name, cmd.name),
+                     kExitRuntime};
+  }
   // A wrong argument count is a plain error in docker/cli (cli/required.go,
-  // v24): its message, then the usage line and summary, and exit 1, not
+  // v28): its message, the usage line and a --help hint, and exit 1, not
   // the 125 of a bad flag.
   auto bad_count = [&](std::string msg) {
     return Error{Errc::invalid,
-                 fmt::format("{}\nSee 'skiff {} --help'.\n\nUsage:  skiff {} {}\n\n{}", msg,
-                             cmd.name, cmd.name, cmd.usage, cmd.summary),
+                 fmt::format("{}\n\nUsage:  skiff {} {}\n\nRun 'skiff {} --help' for more information",
+                             msg, cmd.name, cmd.usage, cmd.name),
                  1};
   };
-  if (a.positional.size() < static_cast<size_t>(cmd.min_args))
-    return bad_count(fmt::format("\"skiff {}\" requires at least {} argument{}.", cmd.name,
-                                 cmd.min_args, cmd.min_args == 1 ? "" : "s"));
-  if (cmd.max_args >= 0 && a.positional.size() > static_cast<size_t>(cmd.max_args))
-    return bad_count(cmd.max_args == 0
-                         ? fmt::format("\"skiff {}\" accepts no arguments.", cmd.name)
-                         : fmt::format("\"skiff {}\" requires at most {} argument{}.", cmd.name,
-                                       cmd.max_args, cmd.max_args == 1 ? "" : "s"));
+  auto plural = [](int n) { return fmt::format("{} argument{}", n, n == 1 ? "" : "s"); };
+  const size_t n = a.positional.size();
+  const bool too_few = n < static_cast<size_t>(cmd.min_args);
+  const bool too_many = cmd.max_args >= 0 && n > static_cast<size_t>(cmd.max_args);
+  if (too_few || too_many) {
+    if (cmd.max_args == 0)
+      return bad_count(fmt::format("'skiff {}' accepts no arguments", cmd.name));
+    if (cmd.min_args == cmd.max_args)
+      return bad_count(fmt::format("'skiff {}' requires {}", cmd.name, plural(cmd.min_args)));
+    if (cmd.min_args > 0 && cmd.max_args > 0)
+      return bad_count(fmt::format("'skiff {}' requires at least {} and at most {}", cmd.name,
+                                   cmd.min_args, plural(cmd.max_args)));
+    if (too_few)
+      return bad_count(fmt::format("'skiff {}' requires at least {}", cmd.name, plural(cmd.min_args)));
+    return bad_count(fmt::format("'skiff {}' requires at most {}", cmd.name, plural(cmd.max_args)));
+  }
   return a;
 }
 

@@ -103,15 +103,17 @@ int main(int argc, char **argv) {
     for (auto [g, what] : kGroups)
       if (args[i] == g) {
         if (i + 1 < args.size() && args[i + 1] != "--help")
-          return fail_text(fmt::format("'{} {}' is not a skiff command.\nSee 'skiff {} --help'", g,
-                                       args[i + 1], g),
+          return fail_text(fmt::format("unknown command: skiff {} {}\n\nUsage:  skiff {} COMMAND\n\n"
+                                       "Run 'skiff {} --help' for more information",
+                                       g, args[i + 1], g, g),
                            1);
         print_group(g);
         return 0;
       }
-    // docker/cli (cmd/docker/docker.go, v24) returns a plain error here:
+    // docker/cli (cmd/docker/docker.go, v28) returns a plain error here:
     // exit 1, where a bad flag exits 125.
-    return fail_text(fmt::format("'{}' is not a skiff command.\nSee 'skiff --help'", args[i]), 1);
+    return fail_text(
+        fmt::format("unknown command: skiff {}\n\nRun 'skiff --help' for more information", args[i]), 1);
   }
   std::vector<std::string> rest(args.begin() + static_cast<long>(i + words), args.end());
   for (const auto &r : rest) {

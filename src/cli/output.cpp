@@ -96,20 +96,6 @@ Result<bool> check_rows_format(const std::string &format, const json &empty_row,
   return read.count(field) > 0;
 }
 
-Result<std::string> render_inspect(const std::string &format, const std::vector<json> &objs) {
-  if (format.empty() || format == "json") {
-    json arr = json::array();
-    for (const auto &o : objs)
-      arr.push_back(o);
-    return docker_json(arr, 4) + "\n";
-  }
-  auto tmpl = TRY(gotmpl::Template::parse(unescape_tabs(format)));
-  std::string out;
-  for (const auto &o : objs)
-    out += TRY(tmpl.render(o)) + "\n";
-  return out;
-}
-
 Result<InspectOutput> render_inspect(const std::string &format, const std::vector<Inspected> &objs,
                                      bool raw_fallback) {
   InspectOutput out;
@@ -133,8 +119,9 @@ Result<InspectOutput> render_inspect(const std::string &format, const std::vecto
     }
     out.text += *text + "\n";
   }
-  // docker/cli's TemplateInspector prints a bare newline when no object printed.
-  if (out.text.empty() && !out.errors.empty())
+  // docker/cli's TemplateInspector.Flush prints a bare newline when nothing
+  // was printed: every object failed, or none was found.
+  if (out.text.empty())
     out.text.push_back('\n');
   return out;
 }

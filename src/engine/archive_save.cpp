@@ -125,8 +125,14 @@ Result<std::vector<Selected>> select(Engine &eng, const std::vector<std::string>
             picks.emplace_back(img, n);
         }
     }
-    if (picks.size() == before)
-      picks.emplace_back(TRY(eng.find_image(text)), "");
+    if (picks.size() != before)
+      continue;
+    auto found = eng.find_image(text);
+    // moby's exporter (image/tarexport/save.go) looks a name without
+    // images up as an ID, so its error names what was typed, no ":latest".
+    if (!found && found.error().code == Errc::not_found)
+      return make_error(Errc::not_found, "No such image: {}", text);
+    picks.emplace_back(TRY(std::move(found)), "");
   }
   std::vector<Selected> out;
   for (const auto &[img, name] : picks) {

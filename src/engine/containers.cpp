@@ -183,8 +183,7 @@ Result<std::string> Engine::create_container(const spec::CreateOptions &o, const
   if (c.hostname.empty())
     c.hostname = c.id.substr(0, 12);
   if (!c.name.empty() && !valid_name(c.name))
-    return make_error(Errc::invalid,
-                      "invalid container name \"{}\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
+    return make_error(Errc::invalid, "Invalid container name ({}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
                       c.name);
   // Docker checks a --mount bind's source when the container is created
   // (moby volume/mounts linux_parser.go); a -v one is made at start.
@@ -198,11 +197,8 @@ Result<std::string> Engine::create_container(const spec::CreateOptions &o, const
   if (!c.name.empty()) {
     if (auto other = store_.id_for_name(c.name);
         other && fs::exists(store_.container_dir(*other) + "/config.json")) {
-      if (!replace) {
-        Error e = storage::Store::name_in_use(c.name, *other);
-        e.message += " Or use --replace.";
-        return e;
-      }
+      if (!replace)
+        return storage::Store::name_in_use(c.name, *other);
       lock.release();
       TRY_STATUS(remove_container(*other, true, false));
       lock = TRY(store_.lock_containers());
@@ -385,13 +381,17 @@ Status Engine::kill_container(const std::string &id, int sig) {
 Status Engine::rename_container(const std::string &id, const std::string &new_name) {
   if (!valid_name(new_name))
     return make_error(Errc::invalid,
-                      "invalid container name \"{}\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
-                      new_name);
+                      "Invalid container name ({}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", new_name);
   auto lock = TRY(store_.lock_containers());
   auto rec = TRY(store_.read_container(id));
   if (rec.config.name == new_name)
-    return make_error(Errc::invalid, "renaming a container with the same name as its current name");
-  TRY_STATUS(store_.claim_name(new_name, id));
+    return make_error(Errc::invalid, "Renaming a container with the same name as its current name");
+  // moby daemon/rename.go words a taken name so.
+  if (auto s = store_.claim_name(new_name, id); !s) {
+    Error e = s.error();
+    e.message = "Error when allocating new name: " + e.message;
+    return e;
+  }
   std::string old = rec.config.name;
   rec.config.name = new_name;
   if (auto s = store_.write_config(rec.config); !s) {

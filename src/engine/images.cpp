@@ -56,10 +56,13 @@ Result<Engine::FoundImage> Engine::lookup_image(std::string_view text) {
       return FoundImage{*found, ""};
   }
   // Neither a name nor an ID: Docker's "invalid reference format".
-  if (auto ref = image::parse_reference(text); !ref)
+  auto ref = image::parse_reference(text);
+  if (!ref)
     return std::move(ref).error();
-  // Docker's words, which scripts grep for (moby daemon/images errors.go).
-  return make_error(Errc::not_found, "No such image: {}", text);
+  // Docker's words, which scripts grep for (moby daemon/images errors.go,
+  // ErrImageDoesNotExist): the reference in its familiar form, so
+  // "nosuch" is "nosuch:latest".
+  return make_error(Errc::not_found, "No such image: {}", ref->familiar());
 }
 
 Result<image::ImageConfig> Engine::image_config(const ImageRecord &img) {

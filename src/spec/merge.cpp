@@ -67,7 +67,7 @@ Result<storage::ContainerConfig> container_config(const CreateOptions &o, const 
     c.cmd = o.cmd.empty() ? d.cmd : o.cmd;
   }
   if (c.entrypoint.empty() && c.cmd.empty())
-    return invalid("no command specified: the image has no CMD or ENTRYPOINT, give one after the image name");
+    return invalid("No command specified");  // moby daemon/create.go's words
 
   c.hostname = o.hostname;
   if (c.hostname.size() > 64)

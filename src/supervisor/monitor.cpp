@@ -402,6 +402,7 @@ int Monitor::run() {
           s.pid = *pid;
           s.pid_start = sys::process_start_time(*pid);
           s.started_at = started;
+          s.exit_code = 0;  // Docker's State.ExitCode of a running container
           s.error.clear();
           s.oom_killed = false;
         });

@@ -27,13 +27,13 @@ load helpers
 
 # docker/cli image/remove.go: with -f a missing image is still reported on
 # stderr but is no failure; without -f it is (exit 1). moby's daemon says
-# "No such image: NAME".
+# "No such image: NAME" with NAME in its familiar form (nosuch:latest).
 @test "rmi -f of a missing image reports it and exits 0; rmi without -f exits 1" {
   load_busybox
   skiff tag busybox other:1
   run skiff rmi -f nosuch other:1
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" = "skiff: No such image: nosuch" ]
+  [ "${lines[0]}" = "skiff: No such image: nosuch:latest" ]
   [ "${lines[1]}" = "Untagged: other:1" ]
   run skiff rmi nosuch
   assert_error 1 "No such image: nosuch"

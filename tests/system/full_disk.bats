@@ -216,7 +216,8 @@ fill_disk() {
   fill_disk
   run skiff start later
   assert_error 1 "recording the container's start: "
-  [[ "$output" == *"No space left on device" ]]
+  [[ "${lines[0]}" == *"No space left on device" ]]
+  [ "${lines[1]}" = "skiff: failed to start containers: later" ]
   run skiff inspect --format '{{.State.Status}}' later
   [ "$output" = "created" ]
   [ "$(skiff ps -q | wc -l)" -eq 1 ]

@@ -109,7 +109,7 @@ id_of() { skiff image inspect --format '{{.Id}}' "$1"; }
   [ -z "$output" ]
   run skiff image exists
   [ "$status" -ne 0 ]
-  [[ "$output" == *"requires at least 1 argument"* ]]
+  [[ "$output" == *"'skiff image exists' requires 1 argument"* ]]
 }
 
 # --- image prune ---------------------------------------------------------------------

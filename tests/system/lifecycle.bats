@@ -362,7 +362,7 @@ TRAP_TERM='trap "echo got-term; exit 0" TERM; echo ready; while :; do sleep 0.1;
   assert_error 1 "invalid filter 'bogus'"
   [ "${#lines[@]}" -eq 1 ]
   run skiff ps --filter name
-  assert_error 1 "bad format of filter (expected name=value)"
+  assert_error 125 'invalid argument "name" for "-f, --filter" flag: bad format of filter (expected name=value)'
   run skiff ps --filter is-task=maybe
   assert_error 1 "invalid filter 'is-task=maybe'"
   run skiff ps --filter before=nosuch

@@ -241,13 +241,13 @@ EOF
   [ "$(jq -c -S . <<<"$output")" = '{"a":"b","c":"","spaced":"x y"}' ]
 }
 
-@test "run --name refuses a name in use, mentioning --replace; --replace replaces" {
+@test "run --name refuses a name in use in Docker's words; --replace replaces" {
   run skiff_run -d --name web busybox sleep 60
   [ "$status" -eq 0 ]
   local first=$output
   run skiff_run --name web busybox true
   assert_error 125 "already in use"
-  [[ "$output" == *"--replace"* ]]
+  [[ "$output" == *"to be able to reuse that name." ]]
   [ "${#lines[@]}" -eq 1 ]
   run skiff_run --replace --name web busybox echo replaced
   [ "$status" -eq 0 ]

@@ -82,7 +82,10 @@ inspect_failed() {
   run skiff inspect "$id"
   inspect_failed "$cfg: name: expected a string, got a number"
   run skiff start "$id"
-  one_line 1 "$cfg: name: expected a string, got a number"
+  [ "$status" -eq 1 ]
+  [ "${lines[0]}" = "skiff: $cfg: name: expected a string, got a number" ]
+  [ "${lines[1]}" = "skiff: failed to start containers: $id" ]
+  [ "${#lines[@]}" -eq 2 ]
   repair "$cfg"
   run skiff start -a c1
   [ "$status" -eq 0 ]

@@ -40,7 +40,7 @@ std::string error_of(const spec::CreateOptions &o, const image::ImageConfig &img
 } // namespace
 
 TEST_CASE("spec merge: ENTRYPOINT and CMD as Docker combines them", "[spec]") {
-  const char *none = "no command specified: the image has no CMD or ENTRYPOINT, give one after the image name";
+  const char *none = "No command specified";
   struct Case {
     Strings image_ep, image_cmd;
     std::optional<std::string> entrypoint;

@@ -26,10 +26,6 @@ Result<std::string> render_rows(const std::string &format, const std::vector<nlo
 Result<bool> check_rows_format(const std::string &format, const nlohmann::json &empty_row,
                                const gotmpl::Types &types, const std::string &field);
 
-// inspect-style output: a pretty JSON array, or the template per object,
-// untyped (info, version).
-Result<std::string> render_inspect(const std::string &format, const std::vector<nlohmann::json> &objs);
-
 // An object to inspect and its Go type.
 struct Inspected {
   nlohmann::json data;

@@ -39,8 +39,6 @@ static Result<Inspected> inspect_one(engine::Engine &eng, const Context &ctx, co
     if (v.error().code != Errc::not_found)
       return std::move(v).error();
   }
-  if (!type.empty() && type != "container" && type != "image" && type != "volume")
-    return make_error(Errc::invalid, "\"{}\" is not a valid value for --type", type);
   // Docker's words (docker/cli client errors.go): the kind asked for, or
   // "object" when any kind would do.
   return make_error(Errc::not_found, "No such {}: {}", type.empty() ? "object" : type, name);
@@ -50,6 +48,10 @@ static int inspect_with_type(Context &ctx, const Args &a, const std::string &typ
   auto eng = ctx.engine();
   if (!eng)
     return fail(eng.error());
+  // docker/cli inspect.go checks --type before looking anything up.
+  if (!type.empty() && type != "container" && type != "image" && type != "volume")
+    return fail_text(
+        fmt::format("unknown type: \"{}\": must be one of \"container\", \"image\", \"volume\"", type), 1);
   std::vector<Inspected> objs;
   int rc = 0;
   for (const auto &name : a.positional) {

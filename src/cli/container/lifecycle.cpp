@@ -106,10 +106,16 @@ static int run_wait(Context &ctx, const Args &a) {
 
 static int run_rename(Context &ctx, const Args &a) {
   auto id = ctx.container_id(a.positional[0]);
-  if (!id)
-    return fail(id.error());
+  if (!id) {
+    fail(id.error());
+    return fail_text(fmt::format("failed to rename container named {}", a.positional[0]));
+  }
   auto s = (*ctx.engine())->rename_container(*id, a.positional[1]);
-  return s ? 0 : fail(s.error());
+  if (s)
+    return 0;
+  // docker/cli's rename adds this line after the daemon's error.
+  fail(s.error());
+  return fail_text(fmt::format("failed to rename container named {}", a.positional[0]));
 }
 
 static int run_prune(Context &ctx, const Args &a) {

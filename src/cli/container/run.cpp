@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "../access_flags.hpp"
 #include "../attach_client.hpp"
@@ -144,10 +145,12 @@ static int run_start(Context &ctx, const Args &a) {
   if (attach && a.positional.size() > 1)
     return fail_text("you cannot start and attach multiple containers at once");
   int rc = 0;
+  std::vector<std::string> failed;
   for (const auto &name : a.positional) {
     auto id = (*eng)->find_container(name);
     if (!id) {
       rc = fail(id.error());
+      failed.push_back(name);
       continue;
     }
     if (attach) {
@@ -162,11 +165,16 @@ static int run_start(Context &ctx, const Args &a) {
     }
     auto pid = (*eng)->start_container(*id, -1);
     if (!pid) {
-      rc = fail(pid.error());
+      fail(pid.error());  // a daemon error in Docker, whatever the process's code: exit 1
+      rc = 1;
+      failed.push_back(name);
       continue;
     }
     fmt::print("{}\n", name);
   }
+  // docker/cli's start ends with this line when any container failed.
+  if (!failed.empty())
+    fail_text(fmt::format("failed to start containers: {}", fmt::join(failed, ", ")));
   return rc;
 }
 
