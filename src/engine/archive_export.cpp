@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "skiff/engine/archive.hpp"
+#include "skiff/image/init_layer.hpp"
 #include "skiff/image/tar_writer.hpp"
 #include "skiff/runtime/root_view.hpp"
 #include "skiff/sys/userns.hpp"
@@ -72,7 +73,7 @@ Status export_container(Engine &eng, const std::string &id, int fd) {
   image::TarWriter w([fd](const void *p, size_t n) {
     return fs::write_all(fd, {static_cast<const char *>(p), n}, "the archive");
   });
-  return image::write_tree_tar(root.get(), w);
+  return image::write_tree_tar(root.get(), w, image::docker_init_layer(v.config.created / 1000000000));
 }
 
 } // namespace skiff::engine

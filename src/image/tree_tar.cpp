@@ -21,13 +21,38 @@ namespace {
 
 class TreeWalker {
 public:
-  explicit TreeWalker(TarWriter &w) : w_(w), buf_(256 * 1024) {}
+  TreeWalker(TarWriter &w, const std::vector<TarHeader> &beneath) : w_(w), buf_(256 * 1024) {
+    for (const auto &h : beneath) {
+      auto slash = h.name.rfind('/');
+      std::string parent = slash == std::string::npos ? "" : h.name.substr(0, slash + 1);
+      beneath_[parent][h.name.substr(parent.size())] = &h;
+    }
+  }
 
-  // Writes everything below the open directory dfd; prefix is its name
-  // in the archive ("" or "a/b/").
+  // Writes everything below the open directory dfd (-1: none, only the
+  // entries beneath), merged with the entries beneath it, the tree's
+  // winning; prefix is its name in the archive ("" or "a/b/").
   Status dir(int dfd, const std::string &prefix) {
-    for (const auto &name : TRY(names(dfd, prefix)))
-      TRY_STATUS(entry(dfd, name, prefix + name));
+    std::vector<std::string> real;
+    if (dfd >= 0)
+      real = TRY(names(dfd, prefix));
+    auto under = beneath_.find(prefix);
+    std::vector<std::string> all = real;
+    if (under != beneath_.end())
+      for (const auto &[name, h] : under->second)
+        if (!std::binary_search(real.begin(), real.end(), name))
+          all.push_back(name);
+    std::sort(all.begin(), all.end());
+    for (const auto &name : all) {
+      if (std::binary_search(real.begin(), real.end(), name)) {
+        TRY_STATUS(entry(dfd, name, prefix + name));
+        continue;
+      }
+      const TarHeader &h = *under->second.at(name);
+      TRY_STATUS(w_.header(h));
+      if (h.type == S_IFDIR)
+        TRY_STATUS(dir(-1, h.name + "/"));
+    }
     return {};
   }
 
@@ -144,12 +169,14 @@ private:
   TarWriter &w_;
   std::vector<char> buf_;
   std::map<std::pair<dev_t, ino_t>, std::string> links_;
+  // parent prefix -> name -> entry
+  std::map<std::string, std::map<std::string, const TarHeader *>> beneath_;
 };
 
 } // namespace
 
-Status write_tree_tar(int root_fd, TarWriter &w) {
-  TreeWalker walker(w);
+Status write_tree_tar(int root_fd, TarWriter &w, const std::vector<TarHeader> &beneath) {
+  TreeWalker walker(w, beneath);
   TRY_STATUS(walker.dir(root_fd, ""));
   return w.close();
 }

@@ -130,14 +130,16 @@ Status mount_root(sys::MountOps &ops, const InitSpec &p, int fuse_sock) {
 }
 
 // Creates the mount point for `dest` in the root: a directory, or an empty
-// file when the source is a file. Returns it opened O_PATH.
+// file when the source is a file, mode 0755 as runc makes both (and not
+// opened for writing, which would copy an image's file up). Returns it
+// opened O_PATH.
 static Result<UniqueFd> mount_point(sys::MountOps &ops, int root_fd, const std::string &dest,
                                     bool file) {
   if (!file)
     return ops.mkdir_in_root(root_fd, dest);
   auto parent = TRY(ops.mkdir_in_root(root_fd, fs::dirname(dest)));
   std::string name = fs::basename(dest);
-  UniqueFd f = ops.openat(parent.get(), name.c_str(), O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+  UniqueFd f = ops.openat(parent.get(), name.c_str(), O_CREAT | O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0755);
   if (!f && errno != EISDIR && errno != ELOOP && errno != EACCES && errno != EROFS)
     return sys_error("creating mount point {}", dest);
   return ops.open_in_root(root_fd, dest, O_PATH);

@@ -299,16 +299,24 @@ listing() { tar -tvf "$1" | awk '{print $1, $2, $3, $6, $7, $8}' | sort; }
   ! grep -q '^data/in-volume' <<<"$names"
   ! grep -q '^proc/.' <<<"$names"
   [ "$(tar -xOf "$BATS_TEST_TMPDIR/r.tar" live)" = live ]
-  # /etc/hosts is the empty mount point, not the file mounted on it.
-  [ "$(tar -tvf "$BATS_TEST_TMPDIR/r.tar" etc/hosts | awk '{print $3}')" = 0 ]
+  # /etc/hosts is the empty mount point, not the file mounted on it, made
+  # 0755 as runc makes mount points.
+  [ "$(tar -tvf "$BATS_TEST_TMPDIR/r.tar" etc/hosts | awk '{print $1, $3}')" = "-rwxr-xr-x 0" ]
   skiff rm -f r >/dev/null
 }
 
-@test "export of a container that never started, and of a missing one" {
+@test "export of a container that never started (the image and Docker's init layer), and of a missing one" {
   load_busybox
   skiff create --name fresh busybox true >/dev/null
   skiff export fresh > "$BATS_TEST_TMPDIR/f.tar"
-  [ "$(tar -tf "$BATS_TEST_TMPDIR/f.tar" | sort)" = "$(tar -tf "$(busybox_tar)" | sed 's|^\./||' | grep -v '^$' | sort)" ]
+  local init='.dockerenv dev/ dev/console dev/pts/ dev/shm/ etc/hostname etc/hosts etc/mtab etc/resolv.conf proc/ sys/'
+  [ "$(tar -tf "$BATS_TEST_TMPDIR/f.tar" | sort)" = "$({ tar -tf "$(busybox_tar)" | sed 's|^\./||' | grep -v '^$'; tr ' ' '\n' <<<"$init"; } | sort -u)" ]
+  # As moby's initlayer makes them: files and dirs 0755, owned by root.
+  run sh -c "tar -tvf '$BATS_TEST_TMPDIR/f.tar' dev/console etc/hosts etc/mtab proc | awk '{print \$1, \$2, \$6, \$7, \$8}'"
+  [ "${lines[0]}" = "-rwxr-xr-x 0/0 dev/console  " ] || [ "${lines[0]}" = "-rwxr-xr-x root/root dev/console  " ]
+  [[ "${lines[1]}" == "-rwxr-xr-x "*" etc/hosts  " ]]
+  [[ "${lines[2]}" == "lrwxrwxrwx "*" etc/mtab -> /proc/mounts" ]]
+  [[ "${lines[3]}" == "drwxr-xr-x "*" proc/  " ]]
   run skiff export -o "$BATS_TEST_TMPDIR/none.tar" nothere
   assert_error 1 "nothere"
   [ ! -e "$BATS_TEST_TMPDIR/none.tar" ]

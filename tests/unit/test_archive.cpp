@@ -1,5 +1,12 @@
 // What save writes: the tar writer (read back by libarchive) and the
 // docker-archive and OCI layout documents.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -9,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "skiff/image/archive_layout.hpp"
+#include "skiff/image/init_layer.hpp"
 #include "skiff/image/tar_writer.hpp"
 #include "skiff/util/digest.hpp"
 
@@ -188,4 +196,47 @@ TEST_CASE("archive layout: OCI manifest and index", "[archive]") {
   CHECK(e[2]["digest"] == sha256_digest(mb));
   CHECK_FALSE(e[2].contains("annotations"));
   CHECK(oci_blob_member(a.config_digest) == "blobs/sha256/" + (*digest_hex(a.config_digest)));
+}
+
+TEST_CASE("tree tar: Docker's init layer beneath the tree, the tree's entries winning", "[archive]") {
+  char tmpl[] = "/tmp/skiff-treetar-XXXXXX";
+  REQUIRE(::mkdtemp(tmpl) != nullptr);
+  std::string root = tmpl;
+  REQUIRE(::mkdir((root + "/etc").c_str(), 0700) == 0);
+  {
+    FILE *f = std::fopen((root + "/etc/hosts").c_str(), "w");
+    REQUIRE(f);
+    std::fputs("127.0.0.1 localhost\n", f);
+    std::fclose(f);
+  }
+  REQUIRE(::symlink("/elsewhere", (root + "/dev").c_str()) == 0);
+  std::string bytes;
+  TarWriter w([&](const void *p, size_t n) -> Status {
+    bytes.append(static_cast<const char *>(p), n);
+    return {};
+  });
+  int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY);
+  REQUIRE(fd >= 0);
+  REQUIRE(write_tree_tar(fd, w, docker_init_layer(1700000000)));
+  ::close(fd);
+  std::vector<std::string> names;
+  std::map<std::string, ReadEntry> by_name;
+  for (auto &e : read_tar(bytes)) {
+    names.push_back(e.name);
+    by_name[e.name] = e;
+  }
+  // In name order, merged level by level; under the tree's symlink /dev
+  // nothing of the init layer's dev/ is written.
+  CHECK(names == std::vector<std::string>{".dockerenv", "dev", "etc/", "etc/hostname", "etc/hosts", "etc/mtab",
+                                          "etc/resolv.conf", "proc/", "sys/"});
+  CHECK(by_name["etc/"].perm == 0700);  // the tree's
+  CHECK(by_name["etc/hosts"].data == "127.0.0.1 localhost\n");
+  CHECK(by_name["etc/hostname"].perm == 0755);
+  CHECK(by_name["etc/hostname"].size == 0);
+  CHECK(by_name["etc/hostname"].mtime == 1700000000);
+  CHECK(by_name["etc/mtab"].link == "/proc/mounts");
+  CHECK(by_name["dev"].link == "/elsewhere");
+  CHECK(by_name["proc/"].type == AE_IFDIR);
+  std::string rm = "rm -rf " + root;
+  CHECK(std::system(rm.c_str()) == 0);
 }

@@ -54,7 +54,9 @@ private:
 // Writes the tree under `root_fd` as docker export does: entries in name
 // order without a leading "./", hardlinked files as hardlinks, the
 // security.capability xattr kept, sockets left out. Nothing below the root
-// is followed.
-Status write_tree_tar(int root_fd, TarWriter &w);
+// is followed. `beneath` are entries of a layer under the tree (names
+// without "./" or a trailing '/'), written where the tree has nothing of
+// that name: the init layer docker export shows.
+Status write_tree_tar(int root_fd, TarWriter &w, const std::vector<TarHeader> &beneath = {});
 
 } // namespace skiff::image
