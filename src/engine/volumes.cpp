@@ -14,20 +14,29 @@ namespace skiff::engine {
 
 using nlohmann::json;
 
-static bool valid_volume_name(const std::string &n) {
-  if (n.size() < 2 || !std::isalnum(static_cast<unsigned char>(n[0])))
-    return false;
-  return std::all_of(n.begin(), n.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
-  });
+// moby's volume/local validateName, in its words (with the "create NAME: "
+// its volume service puts before them).
+static Status check_volume_name(const std::string &n) {
+  bool chars = !n.empty() && std::isalnum(static_cast<unsigned char>(n[0])) &&
+               std::all_of(n.begin(), n.end(), [](char c) {
+                 return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+               });
+  if (chars && n.size() < 2)
+    return make_error(Errc::invalid,
+                      "create {}: volume name is too short, names should be at least two alphanumeric characters", n);
+  if (!chars)
+    return make_error(Errc::invalid,
+                      "create {0}: \"{0}\" includes invalid characters for a local volume name, only "
+                      "\"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, "
+                      "use absolute path",
+                      n);
+  return {};
 }
 
 Result<json> Engine::create_volume(const std::string &name, const std::map<std::string, std::string> &labels,
                                    const std::string &driver, const std::map<std::string, std::string> &options) {
   TRY_STATUS(check_volume_driver(name, driver));
-  if (!valid_volume_name(name))
-    return make_error(Errc::invalid,
-                      "invalid volume name \"{}\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", name);
+  TRY_STATUS(check_volume_name(name));
   auto lock = TRY(store_.lock_volumes());
   std::string dir = store_.volume_dir(name);
   if (fs::exists(dir + "/volume.json"))

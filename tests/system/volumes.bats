@@ -315,15 +315,17 @@ PY
   [[ "$output" != *"host-secret"* ]]
 }
 
-@test "invalid volume names are refused" {
+@test "invalid volume names are refused in moby's words" {
   load_busybox
-  for bad in 'a' 'bad/name' '-x' '.hidden' 'sp ace' 'x@y' '..'; do
+  for bad in 'bad/name' '-x' '.hidden' 'sp ace' 'x@y' '..'; do
     run skiff volume create -- "$bad"
     [ "$status" -eq 1 ] || { echo "volume create '$bad': exit $status: $output"; false; }
-    [[ "$output" == "skiff: "*"invalid volume name"* ]]
+    [ "$output" = "skiff: create $bad: \"$bad\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path" ]
   done
+  run skiff volume create a
+  assert_error 1 "create a: volume name is too short, names should be at least two alphanumeric characters"
   run skiff volume create --name 'bad/name'
-  assert_error 1 "invalid volume name"
+  assert_error 1 "includes invalid characters for a local volume name"
   run skiff run --rm -v 'x@y:/data' busybox true
   [ "$status" -eq 125 ]
   [[ "$output" == "skiff: "* ]]
