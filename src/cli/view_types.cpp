@@ -51,6 +51,20 @@ Types make_container() {
                {"Mounts.[].Name", "\"\""},
                {"Mounts.[].Driver", "\"\""},
                {"HostConfig.Annotations", "{}"}};
+  // The fields of ContainerJSONBase and container.Resources whose JSON
+  // key is spelt otherwise.
+  t.keys = {{"ID", "Id"},
+            {"HostConfig.CPUShares", "CpuShares"},
+            {"HostConfig.NanoCPUs", "NanoCpus"},
+            {"HostConfig.CPUPeriod", "CpuPeriod"},
+            {"HostConfig.CPUQuota", "CpuQuota"},
+            {"HostConfig.CPURealtimePeriod", "CpuRealtimePeriod"},
+            {"HostConfig.CPURealtimeRuntime", "CpuRealtimeRuntime"},
+            {"HostConfig.CPUCount", "CpuCount"},
+            {"HostConfig.CPUPercent", "CpuPercent"},
+            {"HostConfig.DNS", "Dns"},
+            {"HostConfig.DNSOptions", "DnsOptions"},
+            {"HostConfig.DNSSearch", "DnsSearch"}};
   add_config(t, "Config");
   return t;
 }
@@ -58,6 +72,7 @@ Types make_container() {
 Types make_image() {
   Types t;
   t.root = "image.InspectResponse";
+  t.keys = {{"ID", "Id"}};
   t.maps = {{"GraphDriver.Data", kString}};
   t.omitted = {{"Parent", "\"\""},     {"Container", "\"\""},  {"ContainerConfig", "null"},
                {"DockerVersion", "\"\""}, {"Variant", "\"\""}, {"OsVersion", "\"\""},
@@ -72,6 +87,85 @@ Types make_volume() {
   t.root = "volume.Volume";
   t.maps = {{"Labels", kString}, {"Options", kString}, {"Status", ""}};
   t.omitted = {{"ClusterVolume", "null"}, {"Status", "{}"}, {"UsageData", "null"}};
+  return t;
+}
+
+// Nil slices are "[]", as Go prints them.
+
+// docker/cli's clientVersion (Docker 28) under `at`, its omitempty fields
+// the ones skiff may leave empty.
+void add_client_version(Types &t, const std::string &at) {
+  t.keys.insert({at + ".APIVersion", "ApiVersion"});
+  t.omitted.insert({{at + ".Platform", "null"},
+                    {at + ".APIVersion", "\"\""},
+                    {at + ".GitCommit", "\"\""},
+                    {at + ".BuildTime", "\"\""}});
+}
+
+// docker/cli's dockerInfo: moby's system.Info embedded, and ClientInfo.
+Types make_info() {
+  Types t;
+  t.root = "system.dockerInfo";
+  t.structs = {{"Plugins", "system.PluginsInfo"},
+               {"RegistryConfig", "*registry.ServiceConfig"},
+               {"RegistryConfig.IndexConfigs.*", "*registry.IndexInfo"},
+               {"Runtimes.*", "system.RuntimeWithStatus"},
+               {"Swarm", "swarm.Info"},
+               {"ContainerdCommit", "system.Commit"},
+               {"RuncCommit", "system.Commit"},
+               {"InitCommit", "system.Commit"},
+               {"ClientInfo", "*system.clientInfo"}};
+  t.maps = {{"RegistryConfig.IndexConfigs", "null"}, {"Runtimes", ""}, {"Runtimes.*.Status", kString}};
+  t.keys = {{"CPUCfsPeriod", "CpuCfsPeriod"},     {"CPUCfsQuota", "CpuCfsQuota"},
+            {"HTTPProxy", "HttpProxy"},           {"HTTPSProxy", "HttpsProxy"},
+            {"Runtimes.*.Path", "path"},          {"Runtimes.*.Args", "runtimeArgs"},
+            {"Runtimes.*.Type", "runtimeType"},   {"Runtimes.*.Options", "options"},
+            {"Runtimes.*.Status", "status"}};
+  t.omitted = {{"SystemStatus", "[]"},
+               {"KernelMemory", "false"},
+               {"KernelMemoryTCP", "false"},
+               {"CgroupVersion", "\"\""},
+               {"ProductLicense", "\"\""},
+               {"DefaultAddressPools", "[]"},
+               {"FirewallBackend", "null"},
+               {"DiscoveredDevices", "[]"},
+               {"Containerd", "null"},
+               {"ServerErrors", "[]"},
+               {"UserName", "\"\""},  // json:"-"
+               {"ClientErrors", "[]"},
+               {"RegistryConfig.AllowNondistributableArtifactsCIDRs", "[]"},
+               {"RegistryConfig.AllowNondistributableArtifactsHostnames", "[]"},
+               {"RegistryConfig.ExtraFields", "null"},
+               {"Runtimes.*.Path", "\"\""},
+               {"Runtimes.*.Args", "[]"},
+               {"Runtimes.*.Type", "\"\""},
+               {"Runtimes.*.Options", "null"},
+               {"Runtimes.*.Status", "null"},
+               {"Swarm.Nodes", "0"},
+               {"Swarm.Managers", "0"},
+               {"Swarm.Cluster", "null"},
+               {"Swarm.Warnings", "[]"},
+               {"ContainerdCommit.Expected", "\"\""},
+               {"RuncCommit.Expected", "\"\""},
+               {"InitCommit.Expected", "\"\""}};
+  add_client_version(t, "ClientInfo");
+  return t;
+}
+
+// docker/cli's versionInfo: its clientVersion, and moby's types.Version.
+Types make_version() {
+  Types t;
+  t.root = "system.versionInfo";
+  t.structs = {{"Client", "system.clientVersion"},
+               {"Server", "*types.Version"},
+               {"Server.Platform", "struct { Name string }"},
+               {"Server.Components.[]", "types.ComponentVersion"}};
+  t.maps = {{"Server.Components.[].Details", kString}};
+  t.keys = {{"Server.APIVersion", "ApiVersion"}};
+  t.omitted = {{"Server.Components", "[]"},       {"Server.MinAPIVersion", "\"\""},
+               {"Server.KernelVersion", "\"\""},   {"Server.Experimental", "false"},
+               {"Server.BuildTime", "\"\""},       {"Server.Components.[].Details", "null"}};
+  add_client_version(t, "Client");
   return t;
 }
 
@@ -98,6 +192,16 @@ const Types &image_inspect_types() {
 
 const Types &volume_inspect_types() {
   static const Types t = make_volume();
+  return t;
+}
+
+const Types &info_types() {
+  static const Types t = make_info();
+  return t;
+}
+
+const Types &version_types() {
+  static const Types t = make_version();
   return t;
 }
 

@@ -144,11 +144,12 @@ struct StringNode final : Node {
 
 struct Tree {
   std::string text;
+  std::string name; // Go's template.New(name), in errors
   std::unique_ptr<ListNode> root;
 };
 
 // text/template's Parse with the builtin and docker functions.
-Result<std::unique_ptr<Tree>> parse_tree(std::string_view text);
+Result<std::unique_ptr<Tree>> parse_tree(std::string_view text, const std::string &name);
 
 // Executes the tree with `dot` as the data.
 Result<std::string> execute(const Tree &tree, const nlohmann::json &dot, const RenderOptions &opts);

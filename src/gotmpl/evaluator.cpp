@@ -49,8 +49,8 @@ private:
     size_t nl = before.rfind('\n');
     size_t col = nl == std::string_view::npos ? before.size() : before.size() - nl - 1;
     auto line = 1 + std::count(before.begin(), before.end(), '\n');
-    return make_error(Errc::invalid, "template: :{}:{}: executing \"\" at <{}>: {}", line, col,
-                      node_->str(), msg);
+    return make_error(Errc::invalid, "template: {}:{}:{}: executing \"{}\" at <{}>: {}", tree_.name, line,
+                      col, tree_.name, node_->str(), msg);
   }
 
   Status set_var(const std::string &name, const Value &v) {
@@ -288,7 +288,9 @@ private:
     std::string path = Value::join(receiver.path(), name);
     if (read_ && receiver.path().empty())
       read_->insert(name);
-    auto it = receiver->find(name);
+    auto it = receiver->find(json_key(types, path, name));
+    if (it != receiver->end() && is_renamed_key(types, receiver.path(), name))
+      it = receiver->end();
     if (types.methods.count(path) && it != receiver->end()) {
       // A method of one string: the key it looks up ("" if absent, as
       // docker's Label returns).
@@ -308,8 +310,28 @@ private:
       return receiver.member(name, *it);
     if (auto o = types.omitted.find(path); o != types.omitted.end())
       return Value::own(json::parse(o->second)).typed_as(receiver, name);
-    std::string type = receiver.path().empty() && !types.root.empty() ? types.root : "struct";
+    std::string type = "struct";
+    if (receiver.path().empty() && !types.root.empty())
+      type = types.root;
+    else if (auto t = types.structs.find(receiver.path()); t != types.structs.end())
+      type = t->second;
     return errorf("can't evaluate field " + name + " in type " + type);
+  }
+
+  // The JSON key of the Go field `name` of the struct at `path`.
+  static const std::string &json_key(const Types &types, const std::string &path, const std::string &name) {
+    auto k = types.keys.find(path);
+    return k == types.keys.end() ? name : k->second;
+  }
+
+  // Whether `key` is the JSON key of a field of the struct at `parent`
+  // whose Go name differs (no field by that name).
+  static bool is_renamed_key(const Types &types, const std::string &parent, const std::string &key) {
+    std::string prefix = parent.empty() ? "" : parent + ".";
+    for (const auto &[go_path, json_name] : types.keys)
+      if (json_name == key && go_path.substr(0, go_path.rfind('.') + 1) == prefix)
+        return true;
+    return false;
   }
 
   Result<Value> eval_function(const Value &dot, const IdentifierNode &id, const Node &cmd,

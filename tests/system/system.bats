@@ -95,6 +95,52 @@ Server:
   [[ "$output" == "skiff: template parsing error: template: "*"unclosed action"* ]]
 }
 
+# docker/cli's versionInfo and dockerInfo are Go structs: a field they
+# lack is an error naming the struct's type (version's template is named
+# "version"), stdout gets what printed before it and a newline, exit 1;
+# a Go name whose JSON key differs is reached by the Go name only.
+@test "version and info --format: typed as Docker's, Go field names" {
+  run --separate-stderr skiff version --format '{{.Nope}}'
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = 'skiff: template: version:1:2: executing "version" at <.Nope>: can'"'"'t evaluate field Nope in type system.versionInfo' ]
+  run --separate-stderr skiff version --format 'a{{.Client.Os}}|{{.Server.ApiVersion}}'
+  [ "$status" -eq 1 ]
+  [ "$output" = "alinux|" ]
+  [ "$stderr" = 'skiff: template: version:1:25: executing "version" at <.Server.ApiVersion>: can'"'"'t evaluate field ApiVersion in type *types.Version' ]
+  run --separate-stderr skiff version --format '{{.Client.Nope}}'
+  [[ "$stderr" == *"can't evaluate field Nope in type system.clientVersion" ]]
+  run --separate-stderr skiff version --format '{{(index .Server.Components 0).Nope}}'
+  [[ "$stderr" == *"can't evaluate field Nope in type types.ComponentVersion" ]]
+  run skiff version --format '{{.Server.Platform.Name}}|{{(index .Server.Components 0).Details.Nope}}'
+  [ "$output" = "|<no value>" ]
+  run --separate-stderr skiff version --format '{{.Server.Version'
+  [ "$status" -eq 64 ]
+  [ "$stderr" = "skiff: template parsing error: template: version:1: unclosed action" ]
+
+  run --separate-stderr skiff info --format '{{.Nope}}'
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = 'skiff: template: :1:2: executing "" at <.Nope>: can'"'"'t evaluate field Nope in type system.dockerInfo' ]
+  run --separate-stderr skiff info --format '{{.HTTPProxy}}|{{.HttpProxy}}'
+  [ "$status" -eq 1 ]
+  [ "$stderr" = 'skiff: template: :1:17: executing "" at <.HttpProxy>: can'"'"'t evaluate field HttpProxy in type system.dockerInfo' ]
+  run --separate-stderr skiff info --format '{{.CpuCfsQuota}}'
+  [ "$status" -eq 1 ]
+  run --separate-stderr skiff info --format '{{.Runtimes.skiff.path}}'
+  [[ "$stderr" == *"can't evaluate field path in type system.RuntimeWithStatus" ]]
+  for f in Server:RegistryConfig:'*registry.ServiceConfig' x:ClientInfo:'*system.clientInfo' x:Swarm:swarm.Info \
+           x:Plugins:system.PluginsInfo x:RuncCommit:system.Commit; do
+    IFS=: read -r _ field type <<<"$f"
+    run --separate-stderr skiff info --format "{{.$field.Nope}}"
+    [ "$status" -eq 1 ]
+    [[ "$stderr" == *"can't evaluate field Nope in type $type" ]]
+  done
+  # Maps give no value; omitempty fields their Go zero value.
+  run skiff info --format '{{.Runtimes.x}}|{{.RegistryConfig.IndexConfigs.x}}|{{.ClientInfo.APIVersion}}|{{.Swarm.Cluster}}|{{.Swarm.Nodes}}|{{.SystemStatus}}|{{.UserName}}'
+  [ "$output" = "<no value>|<no value>||<nil>|0|[]|" ]
+}
+
 @test "info counts the containers and images this test made" {
   run skiff info --format '{{.Containers}} {{.Images}}'
   [ "$status" -eq 0 ]

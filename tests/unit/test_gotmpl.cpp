@@ -507,3 +507,40 @@ TEST_CASE("missingkey=error: a map's missing key is an error", "[gotmpl]") {
         R"(template: :1:9: executing "" at <.Config.Labels.nope>: map has no entry for key "nope")");
   CHECK(render("{{.Config.Labels.nope}}", kInspect) == "<no value>");
 }
+
+TEST_CASE("a named template's errors carry its name", "[gotmpl]") {
+  auto p = Template::parse("x{{.A", "version");
+  REQUIRE_FALSE(p);
+  CHECK(p.error().message == "template: version:1: unclosed action");
+  auto multi = Template::parse("a\n{{.ID\n", "version");
+  REQUIRE_FALSE(multi);
+  CHECK(multi.error().message == "template: version:3: unclosed action started at version:2");
+  auto t = Template::parse("{{.A.B}}", "version");
+  REQUIRE(t);
+  auto r = t->render(json{{"A", 1}});
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message == R"(template: version:1:4: executing "version" at <.A.B>: can't evaluate field B in type int)");
+}
+
+TEST_CASE("Go field names that differ from their JSON keys", "[gotmpl]") {
+  Types types;
+  types.root = "system.versionInfo";
+  types.structs = {{"Server", "*types.Version"}, {"Server.Components.[]", "types.ComponentVersion"}};
+  types.keys = {{"Server.APIVersion", "ApiVersion"}, {"ID", "Id"}, {"Runtimes.*.Path", "path"}};
+  types.maps = {{"Runtimes", ""}};
+  const json data = {{"Id", "abc"},
+                     {"Server", {{"ApiVersion", "1.41"}, {"Components", {{{"Name", "Engine"}}}}}},
+                     {"Runtimes", {{"runc", {{"path", "/bin/runc"}}}}}};
+  CHECK(typed_ok("{{.Server.APIVersion}} {{.ID}} {{.Runtimes.runc.Path}}", data, types) == "1.41 abc /bin/runc");
+  CHECK(typed_ok("{{range $k, $v := .Runtimes}}{{$k}}={{$v.Path}}{{end}}", data, types) == "runc=/bin/runc");
+  // The JSON key is no field; nested structs name their own type.
+  CHECK(typed_error("{{.Server.ApiVersion}}", data, types) ==
+        R"(template: :1:9: executing "" at <.Server.ApiVersion>: can't evaluate field ApiVersion in type *types.Version)");
+  CHECK(typed_error("{{.Id}}", data, types) ==
+        R"(template: :1:2: executing "" at <.Id>: can't evaluate field Id in type system.versionInfo)");
+  CHECK(typed_error("{{.Runtimes.runc.path}}", data, types).ends_with("can't evaluate field path in type struct"));
+  CHECK(typed_error("{{(index .Server.Components 0).Nope}}", data, types)
+            .ends_with("can't evaluate field Nope in type types.ComponentVersion"));
+  // {{json}} prints the JSON keys.
+  CHECK(typed_ok("{{json .Server}}", json{{"Server", {{"ApiVersion", "1.41"}}}}, types) == R"({"ApiVersion":"1.41"})");
+}

@@ -30,7 +30,8 @@ std::string quote(std::string_view s);
 // a key its map lacks prints "<no value>". Paths name an object by the keys
 // leading to it from the root, joined by '.'; the values of a map are named
 // "*" and the elements of an array "[]":
-// "NetworkSettings.Networks.*.DriverOpts", "Mounts.[]".
+// "NetworkSettings.Networks.*.DriverOpts", "Mounts.[]". Paths spell
+// struct fields by their Go names, as templates do.
 struct Types {
   // The root's Go type, for errors: "*formatter.ContainerContext".
   std::string root;
@@ -48,6 +49,13 @@ struct Types {
   // The root is one of docker/cli's formatter contexts, whose MarshalJSON
   // goes through encoding/json's default: {{json .}} escapes <, > and &.
   bool escapes_html = false;
+  // The Go types of the structs below the root, for errors:
+  // "Server" -> "*types.Version"; "struct" when not named.
+  std::map<std::string, std::string> structs;
+  // The struct fields whose JSON key is not their Go name:
+  // "Server.APIVersion" -> "ApiVersion". Templates name the Go field; the
+  // JSON key is no field of the struct.
+  std::map<std::string, std::string> keys;
 };
 
 struct RenderOptions {
@@ -72,7 +80,8 @@ class Template {
 public:
   // Syntax errors, unknown functions and undefined variables fail here,
   // with Go's messages ("template: :1: function \"foo\" not defined").
-  static Result<Template> parse(std::string_view text);
+  // `name` is Go's template.New(name), which errors show.
+  static Result<Template> parse(std::string_view text, const std::string &name = "");
 
   // Executes the template with `dot` as both `.` and `$`.
   Result<std::string> render(const nlohmann::json &dot, const RenderOptions &opts = {}) const;
