@@ -17,9 +17,8 @@ using nlohmann::json;
 // docker/cli's inspect exits 64 (EX_USAGE) when its template does not parse.
 constexpr int kExitTemplateSyntax = 64;
 
-std::string docker_json(const json &j, int indent) {
-  std::string s = j.dump(indent);
-  // Go's encoder escapes <, > and & inside strings.
+// Go's encoder escapes <, > and & inside strings.
+static std::string escape_html(const std::string &s) {
   std::string out;
   out.reserve(s.size());
   for (char c : s) {
@@ -34,6 +33,10 @@ std::string docker_json(const json &j, int indent) {
   }
   return out;
 }
+
+std::string docker_json(const json &j, int indent) { return escape_html(j.dump(indent)); }
+
+std::string docker_json(const nlohmann::ordered_json &j, int indent) { return escape_html(j.dump(indent)); }
 
 static std::string unescape_tabs(std::string f) {
   // Docker lets users write \t and \n in --format on the command line.
@@ -96,27 +99,13 @@ Result<bool> check_rows_format(const std::string &format, const json &empty_row,
   return read.count(field) > 0;
 }
 
-Result<std::string> render_inspect(const std::string &format, const std::vector<json> &objs) {
-  if (format.empty() || format == "json") {
-    json arr = json::array();
-    for (const auto &o : objs)
-      arr.push_back(o);
-    return docker_json(arr, 4) + "\n";
-  }
-  auto tmpl = TRY(gotmpl::Template::parse(unescape_tabs(format)));
-  std::string out;
-  for (const auto &o : objs)
-    out += TRY(tmpl.render(o)) + "\n";
-  return out;
-}
-
 Result<InspectOutput> render_inspect(const std::string &format, const std::vector<Inspected> &objs,
                                      bool raw_fallback) {
   InspectOutput out;
   if (format.empty() || format == "json") {
-    json arr = json::array();
+    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
     for (const auto &o : objs)
-      arr.push_back(o.data);
+      arr.push_back(gotmpl::go_order(o.data, *o.types));
     out.text = docker_json(arr, format.empty() ? 4 : -1) + "\n";
     return out;
   }
@@ -124,7 +113,8 @@ Result<InspectOutput> render_inspect(const std::string &format, const std::vecto
   if (!tmpl)
     return Error{Errc::invalid, "template parsing error: " + tmpl.error().message, kExitTemplateSyntax};
   for (const auto &o : objs) {
-    auto text = tmpl->render(o.data, {o.types});
+    auto text = tmpl->render(gotmpl::go_order(o.data, *o.types), {o.types});
+    // The raw JSON is Go maps: their keys print sorted.
     if (!text && raw_fallback)
       text = tmpl->render(o.data, {nullptr, true});
     if (!text) {

@@ -14,8 +14,15 @@ namespace {
 // The zero value of a map[string]string's elements.
 const std::string kString = "\"\"";
 
-// container.Config's maps and omitempty fields, under `at`.
+using Keys = std::vector<std::string>;
+
+// container.Config's fields in order, its maps and omitempty fields, under `at`.
 void add_config(Types &t, const std::string &at) {
+  t.order[at] = {"Hostname", "Domainname", "User", "AttachStdin", "AttachStdout", "AttachStderr",
+                 "ExposedPorts", "Tty", "OpenStdin", "StdinOnce", "Env", "Cmd", "Healthcheck",
+                 "ArgsEscaped", "Image", "Volumes", "WorkingDir", "Entrypoint", "NetworkDisabled",
+                 "MacAddress", "OnBuild", "Labels", "StopSignal", "StopTimeout", "Shell"};
+  t.order[at + ".Healthcheck"] = {"Test", "Interval", "Timeout", "StartPeriod", "StartInterval", "Retries"};
   // index of a missing port gives no value: a string is no nat.Port, so
   // docker falls back on the raw JSON.
   t.maps.insert({{at + ".ExposedPorts", ""}, {at + ".Volumes", "{}"}, {at + ".Labels", kString}});
@@ -65,6 +72,59 @@ Types make_container() {
             {"HostConfig.DNS", "Dns"},
             {"HostConfig.DNSOptions", "DnsOptions"},
             {"HostConfig.DNSSearch", "DnsSearch"}};
+  // Go's field order (moby api/types, Docker 28): ContainerJSONBase's,
+  // then InspectResponse's own; HostConfig embeds Resources in its middle,
+  // NetworkSettings its Base and DefaultNetworkSettings first.
+  t.order = {
+      {"", {"Id", "Created", "Path", "Args", "State", "Image", "ResolvConfPath", "HostnamePath", "HostsPath",
+            "LogPath", "Name", "RestartCount", "Driver", "Platform", "MountLabel", "ProcessLabel",
+            "AppArmorProfile", "ExecIDs", "HostConfig", "GraphDriver", "SizeRw", "SizeRootFs", "Mounts", "Config",
+            "NetworkSettings", "ImageManifestDescriptor"}},
+      {"State", {"Status", "Running", "Paused", "Restarting", "OOMKilled", "Dead", "Pid", "ExitCode", "Error",
+                 "StartedAt", "FinishedAt", "Health"}},
+      {"State.Health", {"Status", "FailingStreak", "Log"}},
+      {"State.Health.Log.[]", {"Start", "End", "ExitCode", "Output"}},
+      {"HostConfig",
+       {"Binds", "ContainerIDFile", "LogConfig", "NetworkMode", "PortBindings", "RestartPolicy", "AutoRemove",
+        "VolumeDriver", "VolumesFrom", "ConsoleSize", "Annotations", "CapAdd", "CapDrop", "CgroupnsMode", "Dns",
+        "DnsOptions", "DnsSearch", "ExtraHosts", "GroupAdd", "IpcMode", "Cgroup", "Links", "OomScoreAdj",
+        "PidMode", "Privileged", "PublishAllPorts", "ReadonlyRootfs", "SecurityOpt", "StorageOpt", "Tmpfs",
+        "UTSMode", "UsernsMode", "ShmSize", "Sysctls", "Runtime", "Isolation",
+        // Resources
+        "CpuShares", "Memory", "NanoCpus", "CgroupParent", "BlkioWeight", "BlkioWeightDevice",
+        "BlkioDeviceReadBps", "BlkioDeviceWriteBps", "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps", "CpuPeriod",
+        "CpuQuota", "CpuRealtimePeriod", "CpuRealtimeRuntime", "CpusetCpus", "CpusetMems", "Devices",
+        "DeviceCgroupRules", "DeviceRequests", "KernelMemory", "KernelMemoryTCP", "MemoryReservation",
+        "MemorySwap", "MemorySwappiness", "OomKillDisable", "PidsLimit", "Ulimits", "CpuCount", "CpuPercent",
+        "IOMaximumIOps", "IOMaximumBandwidth",
+        // HostConfig's own again
+        "Mounts", "MaskedPaths", "ReadonlyPaths", "Init"}},
+      {"HostConfig.LogConfig", {"Type", "Config"}},
+      {"HostConfig.PortBindings.*.[]", {"HostIp", "HostPort"}},
+      {"HostConfig.RestartPolicy", {"Name", "MaximumRetryCount"}},
+      {"HostConfig.Devices.[]", {"PathOnHost", "PathInContainer", "CgroupPermissions"}},
+      {"HostConfig.Ulimits.[]", {"Name", "Hard", "Soft"}},
+      {"HostConfig.Mounts.[]", {"Type", "Source", "Target", "ReadOnly", "Consistency", "BindOptions",
+                                "VolumeOptions", "ImageOptions", "TmpfsOptions", "ClusterOptions"}},
+      {"HostConfig.Mounts.[].BindOptions",
+       {"Propagation", "NonRecursive", "CreateMountpoint", "ReadOnlyNonRecursive", "ReadOnlyForceRecursive"}},
+      {"HostConfig.Mounts.[].VolumeOptions", {"NoCopy", "Labels", "Subpath", "DriverConfig"}},
+      {"HostConfig.Mounts.[].VolumeOptions.DriverConfig", {"Name", "Options"}},
+      {"HostConfig.Mounts.[].TmpfsOptions", {"SizeBytes", "Mode", "Options"}},
+      {"GraphDriver", {"Data", "Name"}},
+      {"Mounts.[]", {"Type", "Name", "Source", "Destination", "Driver", "Mode", "RW", "Propagation"}},
+      {"NetworkSettings",
+       {"Bridge", "SandboxID", "SandboxKey", "Ports", "HairpinMode", "LinkLocalIPv6Address",
+        "LinkLocalIPv6PrefixLen", "SecondaryIPAddresses", "SecondaryIPv6Addresses", "EndpointID", "Gateway",
+        "GlobalIPv6Address", "GlobalIPv6PrefixLen", "IPAddress", "IPPrefixLen", "IPv6Gateway", "MacAddress",
+        "Networks"}},
+      {"NetworkSettings.Ports.*.[]", {"HostIp", "HostPort"}},
+      {"NetworkSettings.Networks.*",
+       {"IPAMConfig", "Links", "Aliases", "MacAddress", "DriverOpts", "GwPriority", "NetworkID", "EndpointID",
+        "Gateway", "IPAddress", "IPPrefixLen", "IPv6Gateway", "GlobalIPv6Address", "GlobalIPv6PrefixLen",
+        "DNSNames"}},
+      {"NetworkSettings.Networks.*.IPAMConfig", {"IPv4Address", "IPv6Address", "LinkLocalIPs"}},
+  };
   add_config(t, "Config");
   return t;
 }
@@ -73,6 +133,11 @@ Types make_image() {
   Types t;
   t.root = "image.InspectResponse";
   t.keys = {{"ID", "Id"}};
+  t.order = {{"", {"Id", "RepoTags", "RepoDigests", "Parent", "Comment", "Created", "Container", "ContainerConfig",
+                   "DockerVersion", "Author", "Config", "Architecture", "Variant", "Os", "OsVersion", "Size",
+                   "VirtualSize", "GraphDriver", "RootFS", "Metadata", "Descriptor", "Manifests"}},
+             {"GraphDriver", {"Data", "Name"}},
+             {"RootFS", {"Type", "Layers"}}};
   t.maps = {{"GraphDriver.Data", kString}};
   t.omitted = {{"Parent", "\"\""},     {"Container", "\"\""},  {"ContainerConfig", "null"},
                {"DockerVersion", "\"\""}, {"Variant", "\"\""}, {"OsVersion", "\"\""},
@@ -85,6 +150,8 @@ Types make_image() {
 Types make_volume() {
   Types t;
   t.root = "volume.Volume";
+  t.order = {{"", {"ClusterVolume", "CreatedAt", "Driver", "Labels", "Mountpoint", "Name", "Options", "Scope",
+                   "Status", "UsageData"}}};
   t.maps = {{"Labels", kString}, {"Options", kString}, {"Status", ""}};
   t.omitted = {{"ClusterVolume", "null"}, {"Status", "{}"}, {"UsageData", "null"}};
   return t;
@@ -96,6 +163,8 @@ Types make_volume() {
 // the ones skiff may leave empty.
 void add_client_version(Types &t, const std::string &at) {
   t.keys.insert({at + ".APIVersion", "ApiVersion"});
+  t.order[at] = {"Platform", "Version", "ApiVersion", "DefaultAPIVersion", "GitCommit", "GoVersion", "Os", "Arch",
+                 "BuildTime", "Context"};
   t.omitted.insert({{at + ".Platform", "null"},
                     {at + ".APIVersion", "\"\""},
                     {at + ".GitCommit", "\"\""},
@@ -148,7 +217,33 @@ Types make_info() {
                {"ContainerdCommit.Expected", "\"\""},
                {"RuncCommit.Expected", "\"\""},
                {"InitCommit.Expected", "\"\""}};
+  t.order = {
+      {"", {"ID", "Containers", "ContainersRunning", "ContainersPaused", "ContainersStopped", "Images", "Driver",
+            "DriverStatus", "SystemStatus", "Plugins", "MemoryLimit", "SwapLimit", "KernelMemory",
+            "KernelMemoryTCP", "CpuCfsPeriod", "CpuCfsQuota", "CPUShares", "CPUSet", "PidsLimit",
+            "IPv4Forwarding", "Debug", "NFd", "OomKillDisable", "NGoroutines", "SystemTime", "LoggingDriver",
+            "CgroupDriver", "CgroupVersion", "NEventsListener", "KernelVersion", "OperatingSystem", "OSVersion",
+            "OSType", "Architecture", "IndexServerAddress", "RegistryConfig", "NCPU", "MemTotal",
+            "GenericResources", "DockerRootDir", "HttpProxy", "HttpsProxy", "NoProxy", "Name", "Labels",
+            "ExperimentalBuild", "ServerVersion", "Runtimes", "DefaultRuntime", "Swarm", "LiveRestoreEnabled",
+            "Isolation", "InitBinary", "ContainerdCommit", "RuncCommit", "InitCommit", "SecurityOptions",
+            "ProductLicense", "DefaultAddressPools", "FirewallBackend", "CDISpecDirs", "DiscoveredDevices",
+            "Containerd", "Warnings", "ServerErrors", "ClientInfo", "ClientErrors"}},
+      {"Plugins", {"Volume", "Network", "Authorization", "Log"}},
+      {"Runtimes.*", {"path", "runtimeArgs", "runtimeType", "options", "status"}},
+      {"Swarm", {"NodeID", "NodeAddr", "LocalNodeState", "ControlAvailable", "Error", "RemoteManagers", "Nodes",
+                 "Managers", "Cluster", "Warnings"}},
+      {"ContainerdCommit", {"ID", "Expected"}},
+      {"RuncCommit", {"ID", "Expected"}},
+      {"InitCommit", {"ID", "Expected"}},
+  };
+  // RegistryConfig is left sorted: registry.ServiceConfig's MarshalJSON
+  // goes through a map.
   add_client_version(t, "ClientInfo");
+  // clientInfo: Debug, the clientVersion it embeds, Plugins, Warnings.
+  Keys &client = t.order["ClientInfo"];
+  client.insert(client.begin(), "Debug");
+  client.insert(client.end(), {"Plugins", "Warnings"});
   return t;
 }
 
@@ -165,6 +260,10 @@ Types make_version() {
   t.omitted = {{"Server.Components", "[]"},       {"Server.MinAPIVersion", "\"\""},
                {"Server.KernelVersion", "\"\""},   {"Server.Experimental", "false"},
                {"Server.BuildTime", "\"\""},       {"Server.Components.[].Details", "null"}};
+  t.order = {{"", {"Client", "Server"}},
+             {"Server", {"Platform", "Components", "Version", "ApiVersion", "MinAPIVersion", "GitCommit",
+                         "GoVersion", "Os", "Arch", "KernelVersion", "Experimental", "BuildTime"}},
+             {"Server.Components.[]", {"Name", "Version", "Details"}}};
   add_client_version(t, "Client");
   return t;
 }

@@ -19,6 +19,14 @@ Result<Template> Template::parse(std::string_view text, const std::string &name)
 
 Result<std::string> Template::render(const nlohmann::json &dot, const RenderOptions &opts) const {
   try {
+    return render(nlohmann::ordered_json(dot), opts);
+  } catch (const std::exception &e) {
+    return make_error(Errc::invalid, "template: {}", e.what());
+  }
+}
+
+Result<std::string> Template::render(const nlohmann::ordered_json &dot, const RenderOptions &opts) const {
+  try {
     return detail::execute(*tree_, dot, opts);
   } catch (const std::exception &e) {
     return make_error(Errc::invalid, "template: {}", e.what());

@@ -376,8 +376,8 @@ TEST_CASE("templates are values: copies share the tree", "[gotmpl]") {
   auto t = Template::parse("{{.A}}");
   REQUIRE(t);
   Template copy = *t;
-  CHECK(*copy.render({{"A", 1}}) == "1");
-  CHECK(*t->render({{"A", "two"}}) == "two");
+  CHECK(*copy.render(json{{"A", 1}}) == "1");
+  CHECK(*t->render(json{{"A", "two"}}) == "two");
 }
 
 namespace {
@@ -543,4 +543,28 @@ TEST_CASE("Go field names that differ from their JSON keys", "[gotmpl]") {
             .ends_with("can't evaluate field Nope in type types.ComponentVersion"));
   // {{json}} prints the JSON keys.
   CHECK(typed_ok("{{json .Server}}", json{{"Server", {{"ApiVersion", "1.41"}}}}, types) == R"({"ApiVersion":"1.41"})");
+}
+
+TEST_CASE("go_order: structs' keys in field order through arrays and maps, renamed fields by Go name", "[gotmpl]") {
+  Types types;
+  types.maps = {{"Networks", ""}, {"Networks.*.Opts", "\"\""}};
+  types.keys = {{"Runtime", "runtime"}};
+  types.order = {{"", {"b", "a", "runtime", "Networks"}},
+                 {"Runtime", {"z", "y"}},
+                 {"Networks.*", {"Q", "P", "Opts"}},
+                 {"List.[]", {"k2", "k1"}}};
+  json data = {{"a", 1},
+               {"b", 2},
+               {"c", 3},
+               {"runtime", {{"y", 1}, {"z", 2}}},
+               {"Networks", {{"n2", {{"P", 1}, {"Q", 2}, {"Opts", {{"y", 1}, {"x", 2}}}}}, {"n1", json::object()}}},
+               {"List", {{{"k1", 1}, {"k2", 2}}}}};
+  CHECK(skiff::gotmpl::go_order(data, types).dump() ==
+        R"({"b":2,"a":1,"runtime":{"z":2,"y":1},"Networks":{"n1":{},"n2":{"Q":2,"P":1,"Opts":{"x":2,"y":1}}},)"
+        R"("List":[{"k2":2,"k1":1}],"c":3})");
+  // Templates print the order they are given.
+  auto t = Template::parse("{{json .Runtime}} {{json .}}");
+  REQUIRE(t);
+  auto ordered = skiff::gotmpl::go_order(json{{"runtime", {{"y", 1}, {"z", 2}}}}, types);
+  CHECK(*t->render(ordered, {&types}) == R"({"z":2,"y":1} {"runtime":{"z":2,"y":1}})");
 }

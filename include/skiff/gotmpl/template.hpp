@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -56,7 +57,15 @@ struct Types {
   // "Server.APIVersion" -> "ApiVersion". Templates name the Go field; the
   // JSON key is no field of the struct.
   std::map<std::string, std::string> keys;
+  // The JSON keys of structs in Go's field order, which encoding/json
+  // prints: "State" -> {"Status", "Running", ...}. Keys not listed follow,
+  // sorted.
+  std::map<std::string, std::vector<std::string>> order;
 };
+
+// `data` with its structs' keys in Go's field order and its maps' keys
+// sorted, as Go's encoding/json and fmt print them.
+nlohmann::ordered_json go_order(const nlohmann::json &data, const Types &types);
 
 struct RenderOptions {
   // Null: untyped, every object a map.
@@ -84,6 +93,10 @@ public:
   static Result<Template> parse(std::string_view text, const std::string &name = "");
 
   // Executes the template with `dot` as both `.` and `$`.
+  // Objects print their keys in the data's order (a struct's fields in
+  // Go's order; give Go maps sorted, as Go prints them); a nlohmann::json
+  // is all sorted.
+  Result<std::string> render(const nlohmann::ordered_json &dot, const RenderOptions &opts = {}) const;
   Result<std::string> render(const nlohmann::json &dot, const RenderOptions &opts = {}) const;
 
 private:

@@ -11,7 +11,7 @@ Rendered render_format(const std::string &format, const nlohmann::json &data, co
   if (!tmpl)
     return {"", Error{Errc::invalid, "template parsing error: " + tmpl.error().message, 64}};
   std::string partial;
-  auto out = tmpl->render(data, {.types = &types, .partial = &partial});
+  auto out = tmpl->render(gotmpl::go_order(data, types), {.types = &types, .partial = &partial});
   if (!out)
     return {partial + "\n", out.error()};
   return {*out + "\n", std::nullopt};
