@@ -44,10 +44,13 @@ teardown() {
   run skiff version --format '{{json .}}'
   [ "$status" -eq 0 ]
   json=$output
-  [ "$(jq -c '.Client | keys' <<<"$json")" = '["ApiVersion","Arch","BuildTime","Context","DefaultAPIVersion","GitCommit","GoVersion","Os","Version"]' ]
-  [ "$(jq -c '.Server | keys' <<<"$json")" = '["ApiVersion","Arch","BuildTime","Components","GitCommit","GoVersion","KernelVersion","MinAPIVersion","Os","Platform","Version"]' ]
+  # In Go's field order, as Docker's CLI prints them; Details is a map, sorted.
+  [ "$(jq -c 'keys_unsorted' <<<"$json")" = '["Client","Server"]' ]
+  [ "$(jq -c '.Client | keys_unsorted' <<<"$json")" = '["Version","ApiVersion","DefaultAPIVersion","GitCommit","GoVersion","Os","Arch","BuildTime","Context"]' ]
+  [ "$(jq -c '.Server | keys_unsorted' <<<"$json")" = '["Platform","Components","Version","ApiVersion","MinAPIVersion","GitCommit","GoVersion","Os","Arch","KernelVersion","BuildTime"]' ]
+  [ "$(jq -c '.Server.Components[0] | keys_unsorted' <<<"$json")" = '["Name","Version","Details"]' ]
   [ "$(jq -c '[.Server.Components[].Name]' <<<"$json")" = '["Engine","docker-init"]' ]
-  [ "$(jq -c '.Server.Components[0].Details | keys' <<<"$json")" = '["ApiVersion","Arch","BuildTime","Experimental","GitCommit","GoVersion","KernelVersion","MinAPIVersion","Os"]' ]
+  [ "$(jq -c '.Server.Components[0].Details | keys_unsorted' <<<"$json")" = '["ApiVersion","Arch","BuildTime","Experimental","GitCommit","GoVersion","KernelVersion","MinAPIVersion","Os"]' ]
   [ "$(jq -r '.Server.ApiVersion + " " + .Server.MinAPIVersion + " " + .Client.ApiVersion' <<<"$json")" = "1.43 1.12 1.43" ]
   [ "$(jq -r .Server.KernelVersion <<<"$json")" = "$(uname -r)" ]
   [ "$(jq -r .Server.Arch <<<"$json")" = amd64 ]
@@ -173,10 +176,13 @@ Server:
   run skiff info --format '{{json .}}'
   [ "$status" -eq 0 ]
   json=$output
-  [ "$(jq -c keys <<<"$json")" = '["Architecture","CDISpecDirs","CPUSet","CPUShares","CgroupDriver","CgroupVersion","ClientInfo","ContainerdCommit","Containers","ContainersPaused","ContainersRunning","ContainersStopped","CpuCfsPeriod","CpuCfsQuota","Debug","DefaultRuntime","DockerRootDir","Driver","DriverStatus","ExperimentalBuild","GenericResources","HttpProxy","HttpsProxy","ID","IPv4Forwarding","Images","IndexServerAddress","InitBinary","InitCommit","Isolation","KernelVersion","Labels","LiveRestoreEnabled","LoggingDriver","MemTotal","MemoryLimit","NCPU","NEventsListener","NFd","NGoroutines","Name","NoProxy","OSType","OSVersion","OomKillDisable","OperatingSystem","PidsLimit","Plugins","RegistryConfig","RuncCommit","Runtimes","SecurityOptions","ServerVersion","SwapLimit","Swarm","SystemTime","Warnings"]' ]
-  [ "$(jq -c '.ClientInfo | keys' <<<"$json")" = '["Arch","BuildTime","Context","Debug","DefaultAPIVersion","GitCommit","GoVersion","Os","Plugins","Version","Warnings"]' ]
-  [ "$(jq -c '.Swarm | keys' <<<"$json")" = '["ControlAvailable","Error","LocalNodeState","NodeAddr","NodeID","RemoteManagers"]' ]
-  [ "$(jq -c '.Plugins | keys' <<<"$json")" = '["Authorization","Log","Network","Volume"]' ]
+  # In Go's field order, as Docker's CLI prints them (RegistryConfig
+  # sorted: registry.ServiceConfig marshals through a map).
+  [ "$(jq -c keys_unsorted <<<"$json")" = '["ID","Containers","ContainersRunning","ContainersPaused","ContainersStopped","Images","Driver","DriverStatus","Plugins","MemoryLimit","SwapLimit","CpuCfsPeriod","CpuCfsQuota","CPUShares","CPUSet","PidsLimit","IPv4Forwarding","Debug","NFd","OomKillDisable","NGoroutines","SystemTime","LoggingDriver","CgroupDriver","CgroupVersion","NEventsListener","KernelVersion","OperatingSystem","OSVersion","OSType","Architecture","IndexServerAddress","RegistryConfig","NCPU","MemTotal","GenericResources","DockerRootDir","HttpProxy","HttpsProxy","NoProxy","Name","Labels","ExperimentalBuild","ServerVersion","Runtimes","DefaultRuntime","Swarm","LiveRestoreEnabled","Isolation","InitBinary","ContainerdCommit","RuncCommit","InitCommit","SecurityOptions","CDISpecDirs","Warnings","ClientInfo"]' ]
+  [ "$(jq -c '.ClientInfo | keys_unsorted' <<<"$json")" = '["Debug","Version","DefaultAPIVersion","GitCommit","GoVersion","Os","Arch","BuildTime","Context","Plugins","Warnings"]' ]
+  [ "$(jq -c '.Swarm | keys_unsorted' <<<"$json")" = '["NodeID","NodeAddr","LocalNodeState","ControlAvailable","Error","RemoteManagers"]' ]
+  [ "$(jq -c '.Plugins | keys_unsorted' <<<"$json")" = '["Volume","Network","Authorization","Log"]' ]
+  [ "$(jq -c '.RegistryConfig | keys_unsorted' <<<"$json")" = '["IndexConfigs","InsecureRegistryCIDRs","Mirrors"]' ]
   [ "$(jq -c '.RegistryConfig | keys' <<<"$json")" = '["IndexConfigs","InsecureRegistryCIDRs","Mirrors"]' ]
   [ "$(jq -c '.RegistryConfig.IndexConfigs["docker.io"]' <<<"$json")" = '{"Mirrors":[],"Name":"docker.io","Official":true,"Secure":true}' ]
   [ "$(jq -c .RegistryConfig.InsecureRegistryCIDRs <<<"$json")" = '["::1/128","127.0.0.0/8"]' ]
