@@ -87,6 +87,15 @@ Result<std::string> render_rows(const std::string &format, const std::vector<jso
   return table ? gotmpl::tabwrite(out) : out;
 }
 
+bool format_marshals_row(const std::string &format, const json &row, const gotmpl::Types &types) {
+  bool table = format.rfind("table", 0) == 0;
+  auto tmpl = gotmpl::Template::parse(row_template(format, table));
+  bool marshalled = false;
+  if (tmpl)
+    (void)tmpl->render(row, {.types = &types, .root_marshalled = &marshalled});
+  return marshalled;
+}
+
 Result<bool> check_rows_format(const std::string &format, const json &empty_row, const gotmpl::Types &types,
                                const std::string &field) {
   auto tmpl = gotmpl::Template::parse(format);

@@ -27,7 +27,8 @@ class Exec {
 public:
   Exec(const Tree &tree, const json &dot, const RenderOptions &opts)
       : tree_(tree), root_(Value::borrow(dot, opts.types)), missing_key_error_(opts.missing_key_error),
-        read_(opts.root_fields_read), header_(opts.header_functions), partial_(opts.partial) {
+        read_(opts.root_fields_read), header_(opts.header_functions), partial_(opts.partial),
+        marshalled_(opts.root_marshalled) {
     vars_.emplace_back("$", root_);
   }
 
@@ -367,9 +368,13 @@ private:
       argv.push_back(TRY(typed_arg(dot, param(i), *args[i])));
     if (final)
       argv.push_back(TRY(convert(*final, param(num_in - 1))));
-    if (read_ && id.name == "json" && argv[0].types() && argv[0].path().empty() && argv[0]->is_object())
-      for (const auto &item : argv[0]->items())
-        read_->insert(item.key());
+    if (id.name == "json" && argv[0].types() && argv[0].path().empty() && argv[0]->is_object()) {
+      if (read_)
+        for (const auto &item : argv[0]->items())
+          read_->insert(item.key());
+      if (marshalled_)
+        *marshalled_ = true;
+    }
     auto r = fn->call(argv);
     if (!r) {
       at(cmd);
@@ -458,6 +463,7 @@ private:
   std::set<std::string> *read_;
   bool header_;
   std::string *partial_;
+  bool *marshalled_;
   std::string out_;
   const Node *node_ = nullptr;
   std::vector<std::pair<std::string, Value>> vars_;

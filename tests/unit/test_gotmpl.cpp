@@ -568,3 +568,17 @@ TEST_CASE("go_order: structs' keys in field order through arrays and maps, renam
   auto ordered = skiff::gotmpl::go_order(json{{"runtime", {{"y", 1}, {"z", 2}}}}, types);
   CHECK(*t->render(ordered, {&types}) == R"({"z":2,"y":1} {"runtime":{"z":2,"y":1}})");
 }
+
+TEST_CASE("root_marshalled: set once {{json .}} marshals the typed root", "[gotmpl]") {
+  auto marshals = [](std::string_view text) {
+    auto t = Template::parse(text);
+    REQUIRE(t);
+    bool m = false;
+    REQUIRE(t->render(kRow, {.types = &kRowTypes, .root_marshalled = &m}));
+    return m;
+  };
+  CHECK(marshals("{{json .}}"));
+  CHECK(marshals("{{.ID}} {{. | json}}"));
+  CHECK_FALSE(marshals("{{json .ID}} {{.Names}}"));
+  CHECK_FALSE(marshals("{{if false}}{{json .}}{{end}}"));
+}

@@ -26,6 +26,10 @@ Result<std::string> render_rows(const std::string &format, const std::vector<nlo
 Result<bool> check_rows_format(const std::string &format, const nlohmann::json &empty_row,
                                const gotmpl::Types &types, const std::string &field);
 
+// Whether `format` executed on `row` marshals it with {{json .}}, after
+// which docker/cli's search context answers IsOfficial "true"/"false".
+bool format_marshals_row(const std::string &format, const nlohmann::json &row, const gotmpl::Types &types);
+
 // An object to inspect and its Go type.
 struct Inspected {
   nlohmann::json data;

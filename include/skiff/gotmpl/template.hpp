@@ -82,6 +82,10 @@ struct RenderOptions {
   // When set, receives what an execution that failed had printed before
   // (Go's Execute writes as it goes).
   std::string *partial = nullptr;
+  // When set, becomes true once {{json .}} marshals the typed root:
+  // docker/cli's contexts answer some fields otherwise from then on
+  // (search's IsOfficial "true" for "[OK]").
+  bool *root_marshalled = nullptr;
 };
 
 // A parsed template. Copies share the immutable parse tree.
