@@ -22,6 +22,8 @@ void add_config(Types &t, const std::string &at) {
                  "ExposedPorts", "Tty", "OpenStdin", "StdinOnce", "Env", "Cmd", "Healthcheck",
                  "ArgsEscaped", "Image", "Volumes", "WorkingDir", "Entrypoint", "NetworkDisabled",
                  "MacAddress", "OnBuild", "Labels", "StopSignal", "StopTimeout", "Shell"};
+  for (const char *s : {".Cmd", ".Env", ".Entrypoint", ".OnBuild", ".Shell", ".Healthcheck.Test"})
+    t.slices.insert(at + s);
   t.order[at + ".Healthcheck"] = {"Test", "Interval", "Timeout", "StartPeriod", "StartInterval", "Retries"};
   // index of a missing port gives no value: a string is no nat.Port, so
   // docker falls back on the raw JSON.
@@ -57,7 +59,10 @@ Types make_container() {
                {"State.Health", "null"},
                {"Mounts.[].Name", "\"\""},
                {"Mounts.[].Driver", "\"\""},
-               {"HostConfig.Annotations", "{}"}};
+               {"HostConfig.Annotations", "{}"},
+               // Docker 28's EndpointSettings fields skiff's JSON lacks.
+               {"NetworkSettings.Networks.*.GwPriority", "0"},
+               {"NetworkSettings.Networks.*.DNSNames", "null"}};
   // The fields of ContainerJSONBase and container.Resources whose JSON
   // key is spelt otherwise.
   t.keys = {{"ID", "Id"},
@@ -125,6 +130,14 @@ Types make_container() {
         "DNSNames"}},
       {"NetworkSettings.Networks.*.IPAMConfig", {"IPv4Address", "IPv6Address", "LinkLocalIPs"}},
   };
+  t.slices = {"Args", "ExecIDs", "Mounts", "NetworkSettings.SecondaryIPAddresses",
+              "NetworkSettings.SecondaryIPv6Addresses", "NetworkSettings.Networks.*.Links",
+              "NetworkSettings.Networks.*.Aliases", "NetworkSettings.Networks.*.DNSNames"};
+  for (const char *s : {"Binds", "VolumesFrom", "CapAdd", "CapDrop", "Dns", "DnsOptions", "DnsSearch", "ExtraHosts",
+                        "GroupAdd", "Links", "SecurityOpt", "BlkioWeightDevice", "BlkioDeviceReadBps",
+                        "BlkioDeviceWriteBps", "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps", "Devices",
+                        "DeviceCgroupRules", "DeviceRequests", "Ulimits", "Mounts", "MaskedPaths", "ReadonlyPaths"})
+    t.slices.insert(std::string("HostConfig.") + s);
   add_config(t, "Config");
   return t;
 }
@@ -138,6 +151,7 @@ Types make_image() {
                    "VirtualSize", "GraphDriver", "RootFS", "Metadata", "Descriptor", "Manifests"}},
              {"GraphDriver", {"Data", "Name"}},
              {"RootFS", {"Type", "Layers"}}};
+  t.slices = {"RepoTags", "RepoDigests", "RootFS.Layers"};
   t.maps = {{"GraphDriver.Data", kString}};
   t.omitted = {{"Parent", "\"\""},     {"Container", "\"\""},  {"ContainerConfig", "null"},
                {"DockerVersion", "\"\""}, {"Variant", "\"\""}, {"OsVersion", "\"\""},
@@ -237,6 +251,9 @@ Types make_info() {
       {"RuncCommit", {"ID", "Expected"}},
       {"InitCommit", {"ID", "Expected"}},
   };
+  t.slices = {"DriverStatus", "SystemStatus", "Plugins.Volume", "Plugins.Network", "Plugins.Authorization",
+              "Plugins.Log", "GenericResources", "Labels", "Swarm.RemoteManagers", "SecurityOptions", "CDISpecDirs",
+              "Warnings", "ClientInfo.Plugins", "ClientInfo.Warnings"};
   // RegistryConfig is left sorted: registry.ServiceConfig's MarshalJSON
   // goes through a map.
   add_client_version(t, "ClientInfo");
@@ -264,6 +281,7 @@ Types make_version() {
              {"Server", {"Platform", "Components", "Version", "ApiVersion", "MinAPIVersion", "GitCommit",
                          "GoVersion", "Os", "Arch", "KernelVersion", "Experimental", "BuildTime"}},
              {"Server.Components.[]", {"Name", "Version", "Details"}}};
+  t.slices = {"Server.Components"};
   add_client_version(t, "Client");
   return t;
 }

@@ -14,16 +14,6 @@ std::string child_path(const std::string &path, const std::string &name) {
   return path.empty() ? name : path + "." + name;
 }
 
-// The Go name of the struct field the JSON key `key` holds (paths use Go
-// names).
-std::string go_name(const Types &types, const std::string &path, const std::string &key) {
-  std::string prefix = path.empty() ? "" : path + ".";
-  for (const auto &[go_path, json_key] : types.keys)
-    if (json_key == key && go_path.starts_with(prefix) && go_path.find('.', prefix.size()) == std::string::npos)
-      return go_path.substr(prefix.size());
-  return key;
-}
-
 ordered_json order(const json &j, const Types &types, const std::string &path) {
   if (j.is_array()) {
     ordered_json out = ordered_json::array();
@@ -40,7 +30,7 @@ ordered_json order(const json &j, const Types &types, const std::string &path) {
       out[k] = order(v, types, child_path(path, "*"));
     return out;
   }
-  auto add = [&](const std::string &k, const json &v) { out[k] = order(v, types, child_path(path, go_name(types, path, k))); };
+  auto add = [&](const std::string &k, const json &v) { out[k] = order(v, types, child_path(path, types.go_field(path, k))); };
   auto listed = types.order.find(path);
   if (listed != types.order.end())
     for (const auto &k : listed->second)
@@ -53,6 +43,14 @@ ordered_json order(const json &j, const Types &types, const std::string &path) {
 }
 
 } // namespace
+
+std::string Types::go_field(const std::string &path, const std::string &key) const {
+  std::string prefix = path.empty() ? "" : path + ".";
+  for (const auto &[go_path, json_key] : keys)
+    if (json_key == key && go_path.starts_with(prefix) && go_path.find('.', prefix.size()) == std::string::npos)
+      return go_path.substr(prefix.size());
+  return key;
+}
 
 ordered_json go_order(const json &data, const Types &types) { return order(data, types, ""); }
 

@@ -147,6 +147,22 @@ setup() {
   skiff rm g1 >/dev/null
 }
 
+# Go prints a struct as {v1 v2 ...}, its fields in order, omitted ones as
+# their zero value; nil slices [] and nil maps map[] (checked against
+# Docker's CLI 28.2 on the same commands).
+@test "a struct prints as Go's {...}, in field order" {
+  skiff create --name s1 busybox >/dev/null
+  run --separate-stderr skiff inspect -f '{{.State}}' s1
+  [ "$output" = "{created false false false false false 0 0  0001-01-01T00:00:00Z 0001-01-01T00:00:00Z <nil>}" ]
+  run --separate-stderr skiff inspect -f '{{.HostConfig.RestartPolicy}}|{{.HostConfig.LogConfig}}|{{index .Config.Volumes "x"}}|{{.Config.Cmd}}|{{.Config.Entrypoint}}|{{.HostConfig.CapAdd}}' s1
+  [ "$output" = "{no 0}|{json-file map[]}|{}|[sh]|[]|[]" ]
+  skiff rm s1 >/dev/null
+  run --separate-stderr skiff info -f '{{.Plugins.Authorization}}|{{.Swarm.RemoteManagers}}|{{.Swarm.Cluster}}|{{.ContainerdCommit}}'
+  [ "$output" = "[]|[]|<nil>|{ }" ]
+  run --separate-stderr skiff version -f '{{.Server.Platform}}|{{(index .Server.Components 0).Name}}'
+  [ "$output" = "{}|Engine" ]
+}
+
 @test "image and volume inspect: typed as Docker's, volume inspect without the raw fallback" {
   run --separate-stderr skiff image inspect -f '{{.Config.Labels.x}} {{.GraphDriver.Data.x}}' busybox
   [ "$status" -eq 0 ]

@@ -582,3 +582,29 @@ TEST_CASE("root_marshalled: set once {{json .}} marshals the typed root", "[gotm
   CHECK_FALSE(marshals("{{json .ID}} {{.Names}}"));
   CHECK_FALSE(marshals("{{if false}}{{json .}}{{end}}"));
 }
+
+TEST_CASE("a struct prints as Go's {v1 v2 ...}: field order, omitted fields, nil maps and slices", "[gotmpl]") {
+  Types types;
+  types.maps = {{"Config.Volumes", "{}"}, {"Config.Labels", "\"\""}};
+  types.slices = {"Config.Cmd", "State.Log"};
+  types.omitted = {{"State.Health", "null"}, {"State.Log", "null"}};
+  types.order = {{"State", {"Status", "Running", "Pid", "Error", "Health", "Log"}},
+                 {"Config", {"Cmd", "Labels", "Volumes"}}};
+  json data = {{"State", {{"Running", true}, {"Pid", 12}, {"Status", "running"}, {"Error", ""}}},
+               {"Config", {{"Volumes", nullptr}, {"Labels", {{"b", "2"}, {"a", "1"}}}, {"Cmd", nullptr}}}};
+  auto ordered = skiff::gotmpl::go_order(data, types);
+  auto render = [&](std::string_view text) {
+    auto t = Template::parse(text);
+    REQUIRE(t);
+    auto r = t->render(ordered, {&types});
+    REQUIRE(r);
+    return *r;
+  };
+  CHECK(render("{{.State}}") == "{running true 12  <nil> []}");
+  CHECK(render("{{.Config}}") == "{[] map[a:1 b:2] map[]}");
+  CHECK(render(R"({{index .Config.Volumes "x"}}|{{.Config.Volumes}}|{{.Config.Cmd}})") == "{}|map[]|[]");
+  CHECK(render(R"({{print .State.Pid .State}}|{{printf "%v" .Config}})") == "12 {running true 12  <nil> []}|{[] map[a:1 b:2] map[]}");
+  // Untyped data stays a map.
+  auto t = Template::parse("{{.State}}");
+  CHECK(*t->render(json{{"State", {{"B", 1}, {"A", 2}}}}) == "map[A:2 B:1]");
+}

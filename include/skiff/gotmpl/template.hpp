@@ -61,6 +61,11 @@ struct Types {
   // prints: "State" -> {"Status", "Running", ...}. Keys not listed follow,
   // sorted.
   std::map<std::string, std::vector<std::string>> order;
+  // The slices whose JSON null is Go's nil slice, which prints "[]".
+  std::set<std::string> slices;
+
+  // The Go name of the field JSON calls `key` in the struct at `path`.
+  std::string go_field(const std::string &path, const std::string &key) const;
 };
 
 // `data` with its structs' keys in Go's field order and its maps' keys
