@@ -17,9 +17,8 @@ using nlohmann::json;
 // docker/cli's inspect exits 64 (EX_USAGE) when its template does not parse.
 constexpr int kExitTemplateSyntax = 64;
 
-std::string docker_json(const json &j, int indent) {
-  std::string s = j.dump(indent);
-  // Go's encoder escapes <, > and & inside strings.
+// Go's encoder escapes <, > and & inside strings.
+static std::string escape_html(const std::string &s) {
   std::string out;
   out.reserve(s.size());
   for (char c : s) {
@@ -34,6 +33,10 @@ std::string docker_json(const json &j, int indent) {
   }
   return out;
 }
+
+std::string docker_json(const json &j, int indent) { return escape_html(j.dump(indent)); }
+
+std::string docker_json(const nlohmann::ordered_json &j, int indent) { return escape_html(j.dump(indent)); }
 
 static std::string unescape_tabs(std::string f) {
   // Docker lets users write \t and \n in --format on the command line.
@@ -84,6 +87,15 @@ Result<std::string> render_rows(const std::string &format, const std::vector<jso
   return table ? gotmpl::tabwrite(out) : out;
 }
 
+bool format_marshals_row(const std::string &format, const json &row, const gotmpl::Types &types) {
+  bool table = format.rfind("table", 0) == 0;
+  auto tmpl = gotmpl::Template::parse(row_template(format, table));
+  bool marshalled = false;
+  if (tmpl)
+    (void)tmpl->render(row, {.types = &types, .root_marshalled = &marshalled});
+  return marshalled;
+}
+
 Result<bool> check_rows_format(const std::string &format, const json &empty_row, const gotmpl::Types &types,
                                const std::string &field) {
   auto tmpl = gotmpl::Template::parse(format);
@@ -100,9 +112,9 @@ Result<InspectOutput> render_inspect(const std::string &format, const std::vecto
                                      bool raw_fallback) {
   InspectOutput out;
   if (format.empty() || format == "json") {
-    json arr = json::array();
+    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
     for (const auto &o : objs)
-      arr.push_back(o.data);
+      arr.push_back(gotmpl::go_order(o.data, *o.types));
     out.text = docker_json(arr, format.empty() ? 4 : -1) + "\n";
     return out;
   }
@@ -110,7 +122,8 @@ Result<InspectOutput> render_inspect(const std::string &format, const std::vecto
   if (!tmpl)
     return Error{Errc::invalid, "template parsing error: " + tmpl.error().message, kExitTemplateSyntax};
   for (const auto &o : objs) {
-    auto text = tmpl->render(o.data, {o.types});
+    auto text = tmpl->render(gotmpl::go_order(o.data, *o.types), {o.types});
+    // The raw JSON is Go maps: their keys print sorted.
     if (!text && raw_fallback)
       text = tmpl->render(o.data, {nullptr, true});
     if (!text) {

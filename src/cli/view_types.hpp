@@ -11,6 +11,10 @@ const gotmpl::Types &container_inspect_types();
 const gotmpl::Types &image_inspect_types();
 const gotmpl::Types &volume_inspect_types();
 
+// info and version: docker/cli's dockerInfo and versionInfo.
+const gotmpl::Types &info_types();
+const gotmpl::Types &version_types();
+
 // Listing rows: docker/cli's formatter contexts.
 const gotmpl::Types &ps_row_types();
 const gotmpl::Types &image_row_types();

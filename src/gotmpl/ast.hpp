@@ -131,7 +131,7 @@ struct NumberNode final : Node {
   std::optional<int64_t> as_int; // set when the literal is an integer value
   // The value where no type is implied (Go's idealConstant): an int, or a
   // float when spelled with . e or p; unset when it overflows int.
-  std::optional<nlohmann::json> ideal;
+  std::optional<nlohmann::ordered_json> ideal;
 };
 
 struct StringNode final : Node {
@@ -144,13 +144,14 @@ struct StringNode final : Node {
 
 struct Tree {
   std::string text;
+  std::string name; // Go's template.New(name), in errors
   std::unique_ptr<ListNode> root;
 };
 
 // text/template's Parse with the builtin and docker functions.
-Result<std::unique_ptr<Tree>> parse_tree(std::string_view text);
+Result<std::unique_ptr<Tree>> parse_tree(std::string_view text, const std::string &name);
 
 // Executes the tree with `dot` as the data.
-Result<std::string> execute(const Tree &tree, const nlohmann::json &dot, const RenderOptions &opts);
+Result<std::string> execute(const Tree &tree, const nlohmann::ordered_json &dot, const RenderOptions &opts);
 
 } // namespace skiff::gotmpl::detail

@@ -27,7 +27,8 @@ class Exec {
 public:
   Exec(const Tree &tree, const json &dot, const RenderOptions &opts)
       : tree_(tree), root_(Value::borrow(dot, opts.types)), missing_key_error_(opts.missing_key_error),
-        read_(opts.root_fields_read), header_(opts.header_functions), partial_(opts.partial) {
+        read_(opts.root_fields_read), header_(opts.header_functions), partial_(opts.partial),
+        marshalled_(opts.root_marshalled) {
     vars_.emplace_back("$", root_);
   }
 
@@ -49,8 +50,8 @@ private:
     size_t nl = before.rfind('\n');
     size_t col = nl == std::string_view::npos ? before.size() : before.size() - nl - 1;
     auto line = 1 + std::count(before.begin(), before.end(), '\n');
-    return make_error(Errc::invalid, "template: :{}:{}: executing \"\" at <{}>: {}", line, col,
-                      node_->str(), msg);
+    return make_error(Errc::invalid, "template: {}:{}:{}: executing \"{}\" at <{}>: {}", tree_.name, line,
+                      col, tree_.name, node_->str(), msg);
   }
 
   Status set_var(const std::string &name, const Value &v) {
@@ -288,7 +289,9 @@ private:
     std::string path = Value::join(receiver.path(), name);
     if (read_ && receiver.path().empty())
       read_->insert(name);
-    auto it = receiver->find(name);
+    auto it = receiver->find(json_key(types, path, name));
+    if (it != receiver->end() && is_renamed_key(types, receiver.path(), name))
+      it = receiver->end();
     if (types.methods.count(path) && it != receiver->end()) {
       // A method of one string: the key it looks up ("" if absent, as
       // docker's Label returns).
@@ -308,8 +311,28 @@ private:
       return receiver.member(name, *it);
     if (auto o = types.omitted.find(path); o != types.omitted.end())
       return Value::own(json::parse(o->second)).typed_as(receiver, name);
-    std::string type = receiver.path().empty() && !types.root.empty() ? types.root : "struct";
+    std::string type = "struct";
+    if (receiver.path().empty() && !types.root.empty())
+      type = types.root;
+    else if (auto t = types.structs.find(receiver.path()); t != types.structs.end())
+      type = t->second;
     return errorf("can't evaluate field " + name + " in type " + type);
+  }
+
+  // The JSON key of the Go field `name` of the struct at `path`.
+  static const std::string &json_key(const Types &types, const std::string &path, const std::string &name) {
+    auto k = types.keys.find(path);
+    return k == types.keys.end() ? name : k->second;
+  }
+
+  // Whether `key` is the JSON key of a field of the struct at `parent`
+  // whose Go name differs (no field by that name).
+  static bool is_renamed_key(const Types &types, const std::string &parent, const std::string &key) {
+    std::string prefix = parent.empty() ? "" : parent + ".";
+    for (const auto &[go_path, json_name] : types.keys)
+      if (json_name == key && go_path.substr(0, go_path.rfind('.') + 1) == prefix)
+        return true;
+    return false;
   }
 
   Result<Value> eval_function(const Value &dot, const IdentifierNode &id, const Node &cmd,
@@ -345,9 +368,13 @@ private:
       argv.push_back(TRY(typed_arg(dot, param(i), *args[i])));
     if (final)
       argv.push_back(TRY(convert(*final, param(num_in - 1))));
-    if (read_ && id.name == "json" && argv[0].types() && argv[0].path().empty() && argv[0]->is_object())
-      for (const auto &item : argv[0]->items())
-        read_->insert(item.key());
+    if (id.name == "json" && argv[0].types() && argv[0].path().empty() && argv[0]->is_object()) {
+      if (read_)
+        for (const auto &item : argv[0]->items())
+          read_->insert(item.key());
+      if (marshalled_)
+        *marshalled_ = true;
+    }
     auto r = fn->call(argv);
     if (!r) {
       at(cmd);
@@ -436,6 +463,7 @@ private:
   std::set<std::string> *read_;
   bool header_;
   std::string *partial_;
+  bool *marshalled_;
   std::string out_;
   const Node *node_ = nullptr;
   std::vector<std::pair<std::string, Value>> vars_;

@@ -144,7 +144,8 @@ Value map_zero(const Value &map) {
   auto it = map.types()->maps.find(map.path());
   if (it == map.types()->maps.end() || it->second.empty())
     return Value();
-  return of(json::parse(it->second));
+  // Typed as the map's elements: a struct{} prints "{}".
+  return of(json::parse(it->second)).typed_as(map, "*");
 }
 
 Result<Value> fn_index(const std::vector<Value> &a) {

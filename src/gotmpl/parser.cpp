@@ -38,7 +38,7 @@ using ListResult = Result<std::pair<std::unique_ptr<ListNode>, NodePtr>>;
 
 class Parser {
 public:
-  explicit Parser(std::string_view text) : toks_(lex(text)) {}
+  Parser(std::string_view text, std::string name) : toks_(lex(text)), name_(std::move(name)) {}
 
   Result<std::unique_ptr<ListNode>> parse() {
     auto root = std::make_unique<ListNode>(NodeType::list, peek().pos);
@@ -80,7 +80,7 @@ private:
   // Go reports the line of the latest token read from the lexer.
   Error errorf(const std::string &msg) const {
     int line = toks_[std::min(seen_, toks_.size()) - 1].line;
-    return make_error(Errc::invalid, "template: :{}: {}", line, msg);
+    return make_error(Errc::invalid, "template: {}:{}: {}", name_, line, msg);
   }
 
   Error unexpected(const Token &t, std::string_view context) const {
@@ -88,7 +88,7 @@ private:
       return errorf("unexpected " + token_str(t) + " in " + std::string(context));
     std::string extra;
     if (action_line_ != 0 && action_line_ != t.line) {
-      extra = " in action started at :" + std::to_string(action_line_);
+      extra = " in action started at " + name_ + ":" + std::to_string(action_line_);
       if (t.val.ends_with(" action"))
         extra.erase(0, std::string_view(" in action").size());
     }
@@ -370,6 +370,7 @@ private:
   size_t i_ = 0;    // next token
   size_t seen_ = 0; // tokens read so far, peeks included
   int action_line_ = 0;
+  std::string name_;
   int range_depth_ = 0;
   int depth_ = 0; // nesting of parentheses and blocks
   std::vector<std::string> vars_{"$"};
@@ -377,10 +378,11 @@ private:
 
 } // namespace
 
-Result<std::unique_ptr<Tree>> parse_tree(std::string_view text) {
+Result<std::unique_ptr<Tree>> parse_tree(std::string_view text, const std::string &name) {
   auto tree = std::make_unique<Tree>();
   tree->text = std::string(text);
-  tree->root = TRY(Parser(tree->text).parse());
+  tree->name = name;
+  tree->root = TRY(Parser(tree->text, name).parse());
   return tree;
 }
 

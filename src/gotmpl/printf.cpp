@@ -3,6 +3,7 @@
 // and maps, and mismatches print as %!verb(type=value).
 #include <algorithm>
 #include <cstdio>
+#include <set>
 
 #include "fmt.hpp"
 #include "lexer.hpp"
@@ -39,9 +40,25 @@ size_t rune_count(std::string_view s) {
 class Printer {
 public:
   std::string out;
+  // The Types and path of the value being printed, when typed: a struct
+  // prints as Go's {v1 v2 ...}, its fields in order, omitted ones as their
+  // Go value; a nil map as map[].
+  const Types *types = nullptr;
+  std::string path;
+
+  void print_typed(const Value &v, char32_t verb, const Spec &f) {
+    types = v.types();
+    path = v.path();
+    print_arg(arg(v), verb, f);
+    types = nullptr;
+  }
 
   // One operand of Print or Printf (Go's printArg).
   void print_arg(const json &j, char32_t verb, const Spec &f) {
+    if (j.is_null() && types && (is_map() || types->slices.count(path))) {
+      pad(is_map() ? "map[]" : "[]", f);
+      return;
+    }
     if (j.is_null()) {
       if (verb == 'v' || verb == 'T')
         pad("<nil>", f);
@@ -64,7 +81,7 @@ public:
       // Print adds a space only between two non-strings; Println always.
       if (i > 0 && (ln || (!is_string && !prev_string)))
         out += ' ';
-      print_arg(j, 'v', Spec{});
+      print_typed(args[i], 'v', Spec{});
       prev_string = is_string;
     }
     if (ln)
@@ -125,7 +142,7 @@ public:
         f.sharp = false;
         f.plus = false;
       }
-      print_arg(arg(args[argn++]), verb, f);
+      print_typed(args[argn++], verb, f);
     }
     if (argn < args.size()) {
       out += "%!(EXTRA ";
@@ -216,12 +233,16 @@ private:
         if (!first)
           out += ' ';
         first = false;
-        print_value(e, verb, f);
+        print_child(e, "[]", verb, f);
       }
       out += ']';
       return;
     }
     case json::value_t::object: {
+      if (types && !is_map()) {
+        print_struct(j, verb, f);
+        return;
+      }
       out += "map[";
       bool first = true;
       for (const auto &[k, v] : j.items()) {
@@ -230,13 +251,57 @@ private:
         first = false;
         print_value(json(k), verb, f);
         out += ':';
-        print_value(v, verb, f);
+        print_child(v, "*", verb, f);
       }
       out += ']';
       return;
     }
     default: bad_verb(&j, verb, f);
     }
+  }
+
+  bool is_map() const { return types && types->maps.count(path) > 0; }
+
+  void print_child(const json &j, const std::string &key, char32_t verb, const Spec &f) {
+    if (!types) {
+      print_value(j, verb, f);
+      return;
+    }
+    std::string parent = path;
+    path = Value::join(parent, key);
+    if (j.is_null())
+      print_arg(j, verb, f);
+    else
+      print_value(j, verb, f);
+    path = std::move(parent);
+  }
+
+  // Go's %v of a struct: its fields' values in field order, space
+  // separated; the omitempty ones JSON left out as their Go value.
+  void print_struct(const json &j, char32_t verb, const Spec &f) {
+    out += '{';
+    bool first = true;
+    auto field = [&](const std::string &key, const json &v) {
+      if (!first)
+        out += ' ';
+      first = false;
+      print_child(v, types->go_field(path, key), verb, f);
+    };
+    std::set<std::string> done;
+    if (auto listed = types->order.find(path); listed != types->order.end()) {
+      for (const auto &key : listed->second) {
+        done.insert(key);
+        if (auto it = j.find(key); it != j.end())
+          field(key, *it);
+        else if (auto o = types->omitted.find(Value::join(path, types->go_field(path, key)));
+                 o != types->omitted.end())
+          field(key, json::parse(o->second));
+      }
+    }
+    for (const auto &[k, v] : j.items())
+      if (!done.count(k))
+        field(k, v);
+    out += '}';
   }
 
   void fmt_integer(const json &j, uint64_t mag, bool neg, char32_t verb, Spec f) {
@@ -410,7 +475,7 @@ std::string print_value(const Value &v) {
   if (!v.valid())
     return "<no value>";
   Printer p;
-  p.print_arg(*v, 'v', Spec{});
+  p.print_typed(v, 'v', Spec{});
   return std::move(p.out);
 }
 

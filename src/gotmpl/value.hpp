@@ -11,7 +11,9 @@
 
 namespace skiff::gotmpl::detail {
 
-using nlohmann::json;
+// Ordered: a struct's fields keep the order the data gives them (Go's
+// field order), which {{json}} prints.
+using json = nlohmann::ordered_json;
 
 // A JSON node, or nothing: Go's invalid reflect.Value, which is what a
 // missing map key yields and what prints as "<no value>". Nodes of the data

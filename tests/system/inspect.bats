@@ -22,10 +22,22 @@ sorted() {
   tr ' ' '\n' <<<"$1" | grep -v '^$' | sort | tr '\n' ' '
 }
 
+# The keys of the object at jq path $2 of JSON $1 in their order, one line.
+ordered_keys() {
+  jq -r "$2 | keys_unsorted[]" <<<"$1" | tr '\n' ' '
+}
+
+# The words of $1, one line, as ordered_keys prints them.
+words() {
+  tr ' ' '\n' <<<"$1" | grep -v '^$' | tr '\n' ' '
+}
+
 # Keys Docker always emits (api/types, v24.0): omitempty ones are added
-# by the tests that set them.
-CONTAINER_KEYS="AppArmorProfile Args Config Created Driver ExecIDs GraphDriver HostConfig HostnamePath HostsPath
-  Id Image LogPath MountLabel Mounts Name NetworkSettings Path Platform ProcessLabel ResolvConfPath RestartCount State"
+# by the tests that set them. In Go's field order, as Docker's daemon
+# prints them (moby api/types v28.2: the 20.10 daemon here orders some of
+# HostConfig, NetworkSettings and EndpointSettings otherwise).
+CONTAINER_KEYS="Id Created Path Args State Image ResolvConfPath HostnamePath HostsPath LogPath Name RestartCount
+  Driver Platform MountLabel ProcessLabel AppArmorProfile ExecIDs HostConfig GraphDriver Mounts Config NetworkSettings"
 HOSTCONFIG_KEYS="Binds ContainerIDFile LogConfig NetworkMode PortBindings RestartPolicy AutoRemove VolumeDriver
   VolumesFrom ConsoleSize CapAdd CapDrop CgroupnsMode Dns DnsOptions DnsSearch ExtraHosts GroupAdd IpcMode Cgroup
   Links OomScoreAdj PidMode Privileged PublishAllPorts ReadonlyRootfs SecurityOpt UTSMode UsernsMode ShmSize
@@ -36,11 +48,11 @@ HOSTCONFIG_KEYS="Binds ContainerIDFile LogConfig NetworkMode PortBindings Restar
   MaskedPaths ReadonlyPaths"
 CONFIG_KEYS="Hostname Domainname User AttachStdin AttachStdout AttachStderr Tty OpenStdin StdinOnce Env Cmd Image
   Volumes WorkingDir Entrypoint OnBuild Labels"
-NETWORK_KEYS="Bridge SandboxID HairpinMode LinkLocalIPv6Address LinkLocalIPv6PrefixLen Ports SandboxKey
+NETWORK_KEYS="Bridge SandboxID SandboxKey Ports HairpinMode LinkLocalIPv6Address LinkLocalIPv6PrefixLen
   SecondaryIPAddresses SecondaryIPv6Addresses EndpointID Gateway GlobalIPv6Address GlobalIPv6PrefixLen IPAddress
   IPPrefixLen IPv6Gateway MacAddress Networks"
-ENDPOINT_KEYS="IPAMConfig Links Aliases NetworkID EndpointID Gateway IPAddress IPPrefixLen IPv6Gateway
-  GlobalIPv6Address GlobalIPv6PrefixLen MacAddress DriverOpts"
+ENDPOINT_KEYS="IPAMConfig Links Aliases MacAddress DriverOpts NetworkID EndpointID Gateway IPAddress IPPrefixLen
+  IPv6Gateway GlobalIPv6Address GlobalIPv6PrefixLen"
 STATE_KEYS="Status Running Paused Restarting OOMKilled Dead Pid ExitCode Error StartedAt FinishedAt"
 IMAGE_KEYS="Id RepoTags RepoDigests Parent Comment Created Container ContainerConfig DockerVersion Author Config
   Architecture Os Size VirtualSize GraphDriver RootFS Metadata"
@@ -60,7 +72,7 @@ IMAGE_KEYS="Id RepoTags RepoDigests Parent Comment Created Container ContainerCo
   # Docker's values: empty lists the CLI sends, nulls it leaves out, the daemon's defaults.
   [ "$(jq -c '.[0].HostConfig | [.Dns, .DnsOptions, .DnsSearch, .Devices, .BlkioWeightDevice, .PortBindings]' <<<"$j")" = '[[],[],[],[],[],{}]' ]
   [ "$(jq -c '.[0].HostConfig | [.Binds, .CapAdd, .CapDrop, .ExtraHosts, .GroupAdd, .Links, .VolumesFrom, .SecurityOpt, .Ulimits, .MemorySwappiness, .OomKillDisable]' <<<"$j")" = '[null,null,null,null,null,null,null,null,null,null,null]' ]
-  [ "$(jq -c '.[0].HostConfig | [.LogConfig, .ShmSize, .IpcMode, .PidMode, .CgroupnsMode, .Memory, .MemorySwap, .ConsoleSize]' <<<"$j")" = '[{"Config":{},"Type":"json-file"},67108864,"private","","private",0,0,[0,0]]' ]
+  [ "$(jq -c '.[0].HostConfig | [.LogConfig, .ShmSize, .IpcMode, .PidMode, .CgroupnsMode, .Memory, .MemorySwap, .ConsoleSize]' <<<"$j")" = '[{"Type":"json-file","Config":{}},67108864,"private","","private",0,0,[0,0]]' ]
   [ "$(jq -c '.[0].HostConfig.ReadonlyPaths' <<<"$j")" = '["/proc/bus","/proc/fs","/proc/irq","/proc/sys","/proc/sysrq-trigger"]' ]
   jq -e '.[0].HostConfig.MaskedPaths | index("/proc/kcore") and index("/sys/firmware")' <<<"$j" >/dev/null
   [ "$(jq -c '.[0] | [.ExecIDs, .AppArmorProfile, .MountLabel, .ProcessLabel, .Platform]' <<<"$j")" = '[null,"","","","linux"]' ]
@@ -96,7 +108,7 @@ IMAGE_KEYS="Id RepoTags RepoDigests Parent Comment Created Container ContainerCo
   # image's VOLUME are Config.Volumes; --mount is HostConfig.Mounts; --tmpfs is Tmpfs.
   [ "$(jq -c '.[0].HostConfig.Binds' <<<"$j")" = "[\"named:/n\",\"named2:/n2:ro\",\"$BATS_TEST_TMPDIR/host:/h:ro\"]" ]
   [ "$(jq -c '.[0].Config.Volumes' <<<"$j")" = '{"/anon":{},"/imgvol":{}}' ]
-  [ "$(jq -c '.[0].HostConfig.Mounts' <<<"$j")" = '[{"Source":"mv","Target":"/mv","Type":"volume"}]' ]
+  [ "$(jq -c '.[0].HostConfig.Mounts' <<<"$j")" = '[{"Type":"volume","Source":"mv","Target":"/mv"}]' ]
   [ "$(jq -c '.[0].HostConfig.Tmpfs' <<<"$j")" = '{"/t":"size=2m,mode=1777"}' ]
   [ "$(jq -r '.[0].Mounts[].Destination' <<<"$j" | sort | tr '\n' ' ')" = "/anon /h /imgvol /mv /n /n2 " ]
   # Mode: a named -v or --mount volume's empty one is z; as written otherwise.
@@ -151,4 +163,42 @@ IMAGE_KEYS="Id RepoTags RepoDigests Parent Comment Created Container ContainerCo
   [ "$(keys_of "$j" '.[0].RootFS')" = "Layers Type " ]
   [ "$(jq -c '.[0] | [.Parent, .Container, .DockerVersion, .Metadata, .VirtualSize == .Size]' <<<"$j")" = '["","","",{"LastTagTime":"0001-01-01T00:00:00Z"},true]' ]
   [ "$(jq -c '.[0].Config | [.Cmd, .Env, .Volumes, .Entrypoint, .Image, .OnBuild, .Labels, .AttachStdout]' <<<"$j")" = '[["sh"],["A=img","B=img"],{"/imgvol":{}},null,"",null,null,false]' ]
+}
+
+# Docker prints inspect's JSON in Go's field order (the daemon's
+# encoding/json), maps' keys sorted; skiff too, in --format's {{json}}.
+@test "inspect, image inspect, volume inspect: keys in Docker's order" {
+  skiff create --name ord --network none -l b=2 -l a=1 -v ordv:/data --mount type=volume,src=mv,dst=/mv \
+    --tmpfs /t --init --stop-signal SIGUSR1 busybox sleep 60 >/dev/null
+  j=$(skiff inspect ord)
+  [ "$(ordered_keys "$j" '.[0]')" = "$(words "$CONTAINER_KEYS")" ]
+  [ "$(ordered_keys "$j" '.[0].State')" = "$(words "$STATE_KEYS")" ]
+  [ "$(ordered_keys "$j" '.[0].NetworkSettings')" = "$(words "$NETWORK_KEYS")" ]
+  [ "$(ordered_keys "$j" '.[0].NetworkSettings.Networks.none')" = "$(words "$ENDPOINT_KEYS")" ]
+  # Tmpfs, Mounts and Init in their places among HostConfig's fields.
+  [ "$(ordered_keys "$j" '.[0].HostConfig' | tr ' ' '\n' | grep -nx -e SecurityOpt -e Tmpfs -e UTSMode -e Mounts \
+         -e MaskedPaths -e ReadonlyPaths -e Init | cut -d: -f2 | tr '\n' ' ')" = \
+    "SecurityOpt Tmpfs UTSMode Mounts MaskedPaths ReadonlyPaths Init " ]
+  [ "$(ordered_keys "$j" '.[0].HostConfig' | tr ' ' '\n' | grep -v -x -e Tmpfs -e Mounts -e Init | tr '\n' ' ')" = \
+    "$(words "$HOSTCONFIG_KEYS")" ]
+  [ "$(ordered_keys "$j" '.[0].Config')" = "$(words "Hostname Domainname User AttachStdin AttachStdout AttachStderr
+    Tty OpenStdin StdinOnce Env Cmd Image Volumes WorkingDir Entrypoint OnBuild Labels StopSignal")" ]
+  [ "$(ordered_keys "$j" '.[0].Mounts[] | select(.Name == "ordv")')" = "Type Name Source Destination Driver Mode RW Propagation " ]
+  [ "$(ordered_keys "$j" '.[0].HostConfig.Mounts[0]')" = "Type Source Target " ]
+  [ "$(ordered_keys "$j" '.[0].HostConfig.LogConfig')" = "Type Config " ]
+  [ "$(ordered_keys "$j" '.[0].HostConfig.RestartPolicy')" = "Name MaximumRetryCount " ]
+  # Maps sorted, as Go's encoding/json sorts a map's keys.
+  [ "$(ordered_keys "$j" '.[0].Config.Labels')" = "a b " ]
+  # The templates' {{json}} prints the same order; the compact form too.
+  [ "$(skiff inspect -f '{{json .State}}' ord | jq -r 'keys_unsorted | join(" ")')" = "$(words "$STATE_KEYS" | sed 's/ $//')" ]
+  [ "$(skiff inspect -f '{{json .Config.Labels}}' ord)" = '{"a":"1","b":"2"}' ]
+  [ "$(skiff inspect -f json ord | jq -r '.[0] | keys_unsorted[0:3] | join(" ")')" = "Id Created Path" ]
+
+  j=$(skiff image inspect busybox)
+  [ "$(ordered_keys "$j" '.[0]')" = "$(words "$IMAGE_KEYS")" ]
+  [ "$(ordered_keys "$j" '.[0].RootFS')" = "Type Layers " ]
+  [ "$(ordered_keys "$j" '.[0].Config')" = "$(words "$CONFIG_KEYS")" ]
+  j=$(skiff volume inspect ordv)
+  [ "$(ordered_keys "$j" '.[0]')" = "CreatedAt Driver Labels Mountpoint Name Options Scope " ]
+  skiff rm ord >/dev/null
 }

@@ -80,6 +80,12 @@ login_tls() {
   run skiff search --tls-verify=false --no-trunc --format '{{.Description}}|{{.StarCount}}|{{.IsOfficial}}' "$HUB/x"
   [ "${lines[0]}" = "An official image whose description is longer than forty-five characters|120|[OK]" ]
   [ "${lines[2]}" = "|0|" ]
+  # docker/cli's searchContext answers "true"/"false" once {{json .}}
+  # marshalled it, as --format json does.
+  run skiff search --tls-verify=false --format '{{json .}}' "$HUB/x"
+  [ "$(jq -r .IsOfficial <<<"${lines[0]}")|$(jq -r .IsOfficial <<<"${lines[1]}")" = "true|false" ]
+  run skiff search --tls-verify=false --format 'table {{json .}}|{{.IsOfficial}}' "$HUB/x"
+  [ "${lines[0]##*|}|${lines[1]##*|}" = "true|false" ]
   run skiff search --tls-verify=false --filter is-official=true --format '{{.Name}}' "$HUB/x"
   [ "$output" = "$HUB/library/official" ]
   run skiff search --tls-verify=false --filter stars=5 --filter stars=1 --format '{{.Name}}' "$HUB/x"

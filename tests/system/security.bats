@@ -143,7 +143,7 @@ write-refused" ]
 @test "inspect shows HostConfig.Devices and DeviceCgroupRules" {
   skiff create --name c --device /dev/null:/dev/n:rw --device-cgroup-rule 'c 1:3 r' busybox true >/dev/null
   run skiff inspect --format '{{json .HostConfig.Devices}} {{json .HostConfig.DeviceCgroupRules}}' c
-  [ "$output" = '[{"CgroupPermissions":"rw","PathInContainer":"/dev/n","PathOnHost":"/dev/null"}] ["c 1:3 r"]' ]
+  [ "$output" = '[{"PathOnHost":"/dev/null","PathInContainer":"/dev/n","CgroupPermissions":"rw"}] ["c 1:3 r"]' ]
   skiff create --name d busybox true >/dev/null
   run skiff inspect --format '{{json .HostConfig.Devices}} {{json .HostConfig.DeviceCgroupRules}}' d
   [ "$output" = '[] null' ]

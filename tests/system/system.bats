@@ -44,10 +44,13 @@ teardown() {
   run skiff version --format '{{json .}}'
   [ "$status" -eq 0 ]
   json=$output
-  [ "$(jq -c '.Client | keys' <<<"$json")" = '["ApiVersion","Arch","BuildTime","Context","DefaultAPIVersion","GitCommit","GoVersion","Os","Version"]' ]
-  [ "$(jq -c '.Server | keys' <<<"$json")" = '["ApiVersion","Arch","BuildTime","Components","GitCommit","GoVersion","KernelVersion","MinAPIVersion","Os","Platform","Version"]' ]
+  # In Go's field order, as Docker's CLI prints them; Details is a map, sorted.
+  [ "$(jq -c 'keys_unsorted' <<<"$json")" = '["Client","Server"]' ]
+  [ "$(jq -c '.Client | keys_unsorted' <<<"$json")" = '["Version","ApiVersion","DefaultAPIVersion","GitCommit","GoVersion","Os","Arch","BuildTime","Context"]' ]
+  [ "$(jq -c '.Server | keys_unsorted' <<<"$json")" = '["Platform","Components","Version","ApiVersion","MinAPIVersion","GitCommit","GoVersion","Os","Arch","KernelVersion","BuildTime"]' ]
+  [ "$(jq -c '.Server.Components[0] | keys_unsorted' <<<"$json")" = '["Name","Version","Details"]' ]
   [ "$(jq -c '[.Server.Components[].Name]' <<<"$json")" = '["Engine","docker-init"]' ]
-  [ "$(jq -c '.Server.Components[0].Details | keys' <<<"$json")" = '["ApiVersion","Arch","BuildTime","Experimental","GitCommit","GoVersion","KernelVersion","MinAPIVersion","Os"]' ]
+  [ "$(jq -c '.Server.Components[0].Details | keys_unsorted' <<<"$json")" = '["ApiVersion","Arch","BuildTime","Experimental","GitCommit","GoVersion","KernelVersion","MinAPIVersion","Os"]' ]
   [ "$(jq -r '.Server.ApiVersion + " " + .Server.MinAPIVersion + " " + .Client.ApiVersion' <<<"$json")" = "1.43 1.12 1.43" ]
   [ "$(jq -r .Server.KernelVersion <<<"$json")" = "$(uname -r)" ]
   [ "$(jq -r .Server.Arch <<<"$json")" = amd64 ]
@@ -95,6 +98,52 @@ Server:
   [[ "$output" == "skiff: template parsing error: template: "*"unclosed action"* ]]
 }
 
+# docker/cli's versionInfo and dockerInfo are Go structs: a field they
+# lack is an error naming the struct's type (version's template is named
+# "version"), stdout gets what printed before it and a newline, exit 1;
+# a Go name whose JSON key differs is reached by the Go name only.
+@test "version and info --format: typed as Docker's, Go field names" {
+  run --separate-stderr skiff version --format '{{.Nope}}'
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = 'skiff: template: version:1:2: executing "version" at <.Nope>: can'"'"'t evaluate field Nope in type system.versionInfo' ]
+  run --separate-stderr skiff version --format 'a{{.Client.Os}}|{{.Server.ApiVersion}}'
+  [ "$status" -eq 1 ]
+  [ "$output" = "alinux|" ]
+  [ "$stderr" = 'skiff: template: version:1:25: executing "version" at <.Server.ApiVersion>: can'"'"'t evaluate field ApiVersion in type *types.Version' ]
+  run --separate-stderr skiff version --format '{{.Client.Nope}}'
+  [[ "$stderr" == *"can't evaluate field Nope in type system.clientVersion" ]]
+  run --separate-stderr skiff version --format '{{(index .Server.Components 0).Nope}}'
+  [[ "$stderr" == *"can't evaluate field Nope in type types.ComponentVersion" ]]
+  run skiff version --format '{{.Server.Platform.Name}}|{{(index .Server.Components 0).Details.Nope}}'
+  [ "$output" = "|<no value>" ]
+  run --separate-stderr skiff version --format '{{.Server.Version'
+  [ "$status" -eq 64 ]
+  [ "$stderr" = "skiff: template parsing error: template: version:1: unclosed action" ]
+
+  run --separate-stderr skiff info --format '{{.Nope}}'
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = 'skiff: template: :1:2: executing "" at <.Nope>: can'"'"'t evaluate field Nope in type system.dockerInfo' ]
+  run --separate-stderr skiff info --format '{{.HTTPProxy}}|{{.HttpProxy}}'
+  [ "$status" -eq 1 ]
+  [ "$stderr" = 'skiff: template: :1:17: executing "" at <.HttpProxy>: can'"'"'t evaluate field HttpProxy in type system.dockerInfo' ]
+  run --separate-stderr skiff info --format '{{.CpuCfsQuota}}'
+  [ "$status" -eq 1 ]
+  run --separate-stderr skiff info --format '{{.Runtimes.skiff.path}}'
+  [[ "$stderr" == *"can't evaluate field path in type system.RuntimeWithStatus" ]]
+  for f in Server:RegistryConfig:'*registry.ServiceConfig' x:ClientInfo:'*system.clientInfo' x:Swarm:swarm.Info \
+           x:Plugins:system.PluginsInfo x:RuncCommit:system.Commit; do
+    IFS=: read -r _ field type <<<"$f"
+    run --separate-stderr skiff info --format "{{.$field.Nope}}"
+    [ "$status" -eq 1 ]
+    [[ "$stderr" == *"can't evaluate field Nope in type $type" ]]
+  done
+  # Maps give no value; omitempty fields their Go zero value.
+  run skiff info --format '{{.Runtimes.x}}|{{.RegistryConfig.IndexConfigs.x}}|{{.ClientInfo.APIVersion}}|{{.Swarm.Cluster}}|{{.Swarm.Nodes}}|{{.SystemStatus}}|{{.UserName}}'
+  [ "$output" = "<no value>|<no value>||<nil>|0|[]|" ]
+}
+
 @test "info counts the containers and images this test made" {
   run skiff info --format '{{.Containers}} {{.Images}}'
   [ "$status" -eq 0 ]
@@ -127,10 +176,13 @@ Server:
   run skiff info --format '{{json .}}'
   [ "$status" -eq 0 ]
   json=$output
-  [ "$(jq -c keys <<<"$json")" = '["Architecture","CDISpecDirs","CPUSet","CPUShares","CgroupDriver","CgroupVersion","ClientInfo","ContainerdCommit","Containers","ContainersPaused","ContainersRunning","ContainersStopped","CpuCfsPeriod","CpuCfsQuota","Debug","DefaultRuntime","DockerRootDir","Driver","DriverStatus","ExperimentalBuild","GenericResources","HttpProxy","HttpsProxy","ID","IPv4Forwarding","Images","IndexServerAddress","InitBinary","InitCommit","Isolation","KernelVersion","Labels","LiveRestoreEnabled","LoggingDriver","MemTotal","MemoryLimit","NCPU","NEventsListener","NFd","NGoroutines","Name","NoProxy","OSType","OSVersion","OomKillDisable","OperatingSystem","PidsLimit","Plugins","RegistryConfig","RuncCommit","Runtimes","SecurityOptions","ServerVersion","SwapLimit","Swarm","SystemTime","Warnings"]' ]
-  [ "$(jq -c '.ClientInfo | keys' <<<"$json")" = '["Arch","BuildTime","Context","Debug","DefaultAPIVersion","GitCommit","GoVersion","Os","Plugins","Version","Warnings"]' ]
-  [ "$(jq -c '.Swarm | keys' <<<"$json")" = '["ControlAvailable","Error","LocalNodeState","NodeAddr","NodeID","RemoteManagers"]' ]
-  [ "$(jq -c '.Plugins | keys' <<<"$json")" = '["Authorization","Log","Network","Volume"]' ]
+  # In Go's field order, as Docker's CLI prints them (RegistryConfig
+  # sorted: registry.ServiceConfig marshals through a map).
+  [ "$(jq -c keys_unsorted <<<"$json")" = '["ID","Containers","ContainersRunning","ContainersPaused","ContainersStopped","Images","Driver","DriverStatus","Plugins","MemoryLimit","SwapLimit","CpuCfsPeriod","CpuCfsQuota","CPUShares","CPUSet","PidsLimit","IPv4Forwarding","Debug","NFd","OomKillDisable","NGoroutines","SystemTime","LoggingDriver","CgroupDriver","CgroupVersion","NEventsListener","KernelVersion","OperatingSystem","OSVersion","OSType","Architecture","IndexServerAddress","RegistryConfig","NCPU","MemTotal","GenericResources","DockerRootDir","HttpProxy","HttpsProxy","NoProxy","Name","Labels","ExperimentalBuild","ServerVersion","Runtimes","DefaultRuntime","Swarm","LiveRestoreEnabled","Isolation","InitBinary","ContainerdCommit","RuncCommit","InitCommit","SecurityOptions","CDISpecDirs","Warnings","ClientInfo"]' ]
+  [ "$(jq -c '.ClientInfo | keys_unsorted' <<<"$json")" = '["Debug","Version","DefaultAPIVersion","GitCommit","GoVersion","Os","Arch","BuildTime","Context","Plugins","Warnings"]' ]
+  [ "$(jq -c '.Swarm | keys_unsorted' <<<"$json")" = '["NodeID","NodeAddr","LocalNodeState","ControlAvailable","Error","RemoteManagers"]' ]
+  [ "$(jq -c '.Plugins | keys_unsorted' <<<"$json")" = '["Volume","Network","Authorization","Log"]' ]
+  [ "$(jq -c '.RegistryConfig | keys_unsorted' <<<"$json")" = '["IndexConfigs","InsecureRegistryCIDRs","Mirrors"]' ]
   [ "$(jq -c '.RegistryConfig | keys' <<<"$json")" = '["IndexConfigs","InsecureRegistryCIDRs","Mirrors"]' ]
   [ "$(jq -c '.RegistryConfig.IndexConfigs["docker.io"]' <<<"$json")" = '{"Mirrors":[],"Name":"docker.io","Official":true,"Secure":true}' ]
   [ "$(jq -c .RegistryConfig.InsecureRegistryCIDRs <<<"$json")" = '["::1/128","127.0.0.0/8"]' ]

@@ -125,6 +125,44 @@ setup() {
   skiff rm -f i1 >/dev/null
 }
 
+# moby's ContainerJSONBase.ID is "Id" in JSON, HostConfig's DNS "Dns",
+# CPUShares "CpuShares": templates reach them by the Go name, and by the
+# key through docker/cli's raw fallback (checked with Docker's CLI 28.2).
+@test "inspect: fields by their Go names, whose JSON keys differ" {
+  skiff create --name g1 busybox >/dev/null
+  id=$(skiff inspect -f '{{.Id}}' g1)
+  [ "${#id}" -eq 64 ]
+  run --separate-stderr skiff inspect -f '{{.ID}}|{{.HostConfig.DNS}}|{{.HostConfig.DNSSearch}}|{{.HostConfig.CPUShares}}|{{.HostConfig.NanoCPUs}}' g1
+  [ "$status" -eq 0 ]
+  [ "$output" = "$id|[]|[]|0|0" ]
+  run --separate-stderr skiff inspect -f '{{.HostConfig.Dns}}|{{.HostConfig.CpuShares}}' g1
+  [ "$output" = "[]|0" ]
+  # Neither spelling of both: the typed run fails on .Dns, the raw one on .DNS.
+  run --separate-stderr skiff inspect -f '{{.HostConfig.DNS}}|{{.HostConfig.Dns}}' g1
+  [ "$status" -eq 1 ]
+  [ "$stderr" = 'skiff: template parsing error: template: :1:13: executing "" at <.HostConfig.DNS>: map has no entry for key "DNS"' ]
+  run --separate-stderr skiff image inspect -f '{{.ID}}' busybox
+  [ "$output" = "$(skiff image inspect -f '{{.Id}}' busybox)" ]
+  [[ "$output" == sha256:* ]]
+  skiff rm g1 >/dev/null
+}
+
+# Go prints a struct as {v1 v2 ...}, its fields in order, omitted ones as
+# their zero value; nil slices [] and nil maps map[] (checked against
+# Docker's CLI 28.2 on the same commands).
+@test "a struct prints as Go's {...}, in field order" {
+  skiff create --name s1 busybox >/dev/null
+  run --separate-stderr skiff inspect -f '{{.State}}' s1
+  [ "$output" = "{created false false false false false 0 0  0001-01-01T00:00:00Z 0001-01-01T00:00:00Z <nil>}" ]
+  run --separate-stderr skiff inspect -f '{{.HostConfig.RestartPolicy}}|{{.HostConfig.LogConfig}}|{{index .Config.Volumes "x"}}|{{.Config.Cmd}}|{{.Config.Entrypoint}}|{{.HostConfig.CapAdd}}' s1
+  [ "$output" = "{no 0}|{json-file map[]}|{}|[sh]|[]|[]" ]
+  skiff rm s1 >/dev/null
+  run --separate-stderr skiff info -f '{{.Plugins.Authorization}}|{{.Swarm.RemoteManagers}}|{{.Swarm.Cluster}}|{{.ContainerdCommit}}'
+  [ "$output" = "[]|[]|<nil>|{ }" ]
+  run --separate-stderr skiff version -f '{{.Server.Platform}}|{{(index .Server.Components 0).Name}}'
+  [ "$output" = "{}|Engine" ]
+}
+
 @test "image and volume inspect: typed as Docker's, volume inspect without the raw fallback" {
   run --separate-stderr skiff image inspect -f '{{.Config.Labels.x}} {{.GraphDriver.Data.x}}' busybox
   [ "$status" -eq 0 ]

@@ -202,7 +202,7 @@ state_of() { jq -r ".$2" "$BATS_TEST_TMPDIR/root/containers/$(skiff inspect -f '
   [ "$(awk 'NR==1 {print $2}' "$BATS_TEST_TMPDIR/out")" = 5120 ]
   [ "$(sed -n 2p "$BATS_TEST_TMPDIR/out")" = 700 ]
   run skiff inspect -f '{{json .HostConfig.Mounts}}' m
-  [ "$output" = '[{"Target":"/data","Type":"volume","VolumeOptions":{"DriverConfig":{"Name":"local","Options":{"device":"tmpfs","o":"size=5m,mode=700","type":"tmpfs"}}}}]' ]
+  [ "$output" = '[{"Type":"volume","Target":"/data","VolumeOptions":{"DriverConfig":{"Name":"local","Options":{"device":"tmpfs","o":"size=5m,mode=700","type":"tmpfs"}}}}]' ]
   vol=$(skiff inspect -f '{{(index .Mounts 0).Name}}' m)
   run skiff volume inspect -f '{{json .Options}}' "$vol"
   [ "$output" = '{"device":"tmpfs","o":"size=5m,mode=700","type":"tmpfs"}' ]

@@ -376,8 +376,8 @@ TEST_CASE("templates are values: copies share the tree", "[gotmpl]") {
   auto t = Template::parse("{{.A}}");
   REQUIRE(t);
   Template copy = *t;
-  CHECK(*copy.render({{"A", 1}}) == "1");
-  CHECK(*t->render({{"A", "two"}}) == "two");
+  CHECK(*copy.render(json{{"A", 1}}) == "1");
+  CHECK(*t->render(json{{"A", "two"}}) == "two");
 }
 
 namespace {
@@ -506,4 +506,105 @@ TEST_CASE("missingkey=error: a map's missing key is an error", "[gotmpl]") {
   CHECK(raw_error("{{.Config.Labels.nope}}") ==
         R"(template: :1:9: executing "" at <.Config.Labels.nope>: map has no entry for key "nope")");
   CHECK(render("{{.Config.Labels.nope}}", kInspect) == "<no value>");
+}
+
+TEST_CASE("a named template's errors carry its name", "[gotmpl]") {
+  auto p = Template::parse("x{{.A", "version");
+  REQUIRE_FALSE(p);
+  CHECK(p.error().message == "template: version:1: unclosed action");
+  auto multi = Template::parse("a\n{{.ID\n", "version");
+  REQUIRE_FALSE(multi);
+  CHECK(multi.error().message == "template: version:3: unclosed action started at version:2");
+  auto t = Template::parse("{{.A.B}}", "version");
+  REQUIRE(t);
+  auto r = t->render(json{{"A", 1}});
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message == R"(template: version:1:4: executing "version" at <.A.B>: can't evaluate field B in type int)");
+}
+
+TEST_CASE("Go field names that differ from their JSON keys", "[gotmpl]") {
+  Types types;
+  types.root = "system.versionInfo";
+  types.structs = {{"Server", "*types.Version"}, {"Server.Components.[]", "types.ComponentVersion"}};
+  types.keys = {{"Server.APIVersion", "ApiVersion"}, {"ID", "Id"}, {"Runtimes.*.Path", "path"}};
+  types.maps = {{"Runtimes", ""}};
+  const json data = {{"Id", "abc"},
+                     {"Server", {{"ApiVersion", "1.41"}, {"Components", {{{"Name", "Engine"}}}}}},
+                     {"Runtimes", {{"runc", {{"path", "/bin/runc"}}}}}};
+  CHECK(typed_ok("{{.Server.APIVersion}} {{.ID}} {{.Runtimes.runc.Path}}", data, types) == "1.41 abc /bin/runc");
+  CHECK(typed_ok("{{range $k, $v := .Runtimes}}{{$k}}={{$v.Path}}{{end}}", data, types) == "runc=/bin/runc");
+  // The JSON key is no field; nested structs name their own type.
+  CHECK(typed_error("{{.Server.ApiVersion}}", data, types) ==
+        R"(template: :1:9: executing "" at <.Server.ApiVersion>: can't evaluate field ApiVersion in type *types.Version)");
+  CHECK(typed_error("{{.Id}}", data, types) ==
+        R"(template: :1:2: executing "" at <.Id>: can't evaluate field Id in type system.versionInfo)");
+  CHECK(typed_error("{{.Runtimes.runc.path}}", data, types).ends_with("can't evaluate field path in type struct"));
+  CHECK(typed_error("{{(index .Server.Components 0).Nope}}", data, types)
+            .ends_with("can't evaluate field Nope in type types.ComponentVersion"));
+  // {{json}} prints the JSON keys.
+  CHECK(typed_ok("{{json .Server}}", json{{"Server", {{"ApiVersion", "1.41"}}}}, types) == R"({"ApiVersion":"1.41"})");
+}
+
+TEST_CASE("go_order: structs' keys in field order through arrays and maps, renamed fields by Go name", "[gotmpl]") {
+  Types types;
+  types.maps = {{"Networks", ""}, {"Networks.*.Opts", "\"\""}};
+  types.keys = {{"Runtime", "runtime"}};
+  types.order = {{"", {"b", "a", "runtime", "Networks"}},
+                 {"Runtime", {"z", "y"}},
+                 {"Networks.*", {"Q", "P", "Opts"}},
+                 {"List.[]", {"k2", "k1"}}};
+  json data = {{"a", 1},
+               {"b", 2},
+               {"c", 3},
+               {"runtime", {{"y", 1}, {"z", 2}}},
+               {"Networks", {{"n2", {{"P", 1}, {"Q", 2}, {"Opts", {{"y", 1}, {"x", 2}}}}}, {"n1", json::object()}}},
+               {"List", {{{"k1", 1}, {"k2", 2}}}}};
+  CHECK(skiff::gotmpl::go_order(data, types).dump() ==
+        R"({"b":2,"a":1,"runtime":{"z":2,"y":1},"Networks":{"n1":{},"n2":{"Q":2,"P":1,"Opts":{"x":2,"y":1}}},)"
+        R"("List":[{"k2":2,"k1":1}],"c":3})");
+  // Templates print the order they are given.
+  auto t = Template::parse("{{json .Runtime}} {{json .}}");
+  REQUIRE(t);
+  auto ordered = skiff::gotmpl::go_order(json{{"runtime", {{"y", 1}, {"z", 2}}}}, types);
+  CHECK(*t->render(ordered, {&types}) == R"({"z":2,"y":1} {"runtime":{"z":2,"y":1}})");
+}
+
+TEST_CASE("root_marshalled: set once {{json .}} marshals the typed root", "[gotmpl]") {
+  auto marshals = [](std::string_view text) {
+    auto t = Template::parse(text);
+    REQUIRE(t);
+    bool m = false;
+    REQUIRE(t->render(kRow, {.types = &kRowTypes, .root_marshalled = &m}));
+    return m;
+  };
+  CHECK(marshals("{{json .}}"));
+  CHECK(marshals("{{.ID}} {{. | json}}"));
+  CHECK_FALSE(marshals("{{json .ID}} {{.Names}}"));
+  CHECK_FALSE(marshals("{{if false}}{{json .}}{{end}}"));
+}
+
+TEST_CASE("a struct prints as Go's {v1 v2 ...}: field order, omitted fields, nil maps and slices", "[gotmpl]") {
+  Types types;
+  types.maps = {{"Config.Volumes", "{}"}, {"Config.Labels", "\"\""}};
+  types.slices = {"Config.Cmd", "State.Log"};
+  types.omitted = {{"State.Health", "null"}, {"State.Log", "null"}};
+  types.order = {{"State", {"Status", "Running", "Pid", "Error", "Health", "Log"}},
+                 {"Config", {"Cmd", "Labels", "Volumes"}}};
+  json data = {{"State", {{"Running", true}, {"Pid", 12}, {"Status", "running"}, {"Error", ""}}},
+               {"Config", {{"Volumes", nullptr}, {"Labels", {{"b", "2"}, {"a", "1"}}}, {"Cmd", nullptr}}}};
+  auto ordered = skiff::gotmpl::go_order(data, types);
+  auto render = [&](std::string_view text) {
+    auto t = Template::parse(text);
+    REQUIRE(t);
+    auto r = t->render(ordered, {&types});
+    REQUIRE(r);
+    return *r;
+  };
+  CHECK(render("{{.State}}") == "{running true 12  <nil> []}");
+  CHECK(render("{{.Config}}") == "{[] map[a:1 b:2] map[]}");
+  CHECK(render(R"({{index .Config.Volumes "x"}}|{{.Config.Volumes}}|{{.Config.Cmd}})") == "{}|map[]|[]");
+  CHECK(render(R"({{print .State.Pid .State}}|{{printf "%v" .Config}})") == "12 {running true 12  <nil> []}|{[] map[a:1 b:2] map[]}");
+  // Untyped data stays a map.
+  auto t = Template::parse("{{.State}}");
+  CHECK(*t->render(json{{"State", {{"B", 1}, {"A", 2}}}}) == "map[A:2 B:1]");
 }

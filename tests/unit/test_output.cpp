@@ -92,3 +92,33 @@ TEST_CASE("render_inspect: typed, then the raw JSON with missingkey=error", "[ou
   CHECK(render_inspect("json", objs, true)->text == R"([{"Labels":null,"Name":"v"},{"Labels":{"a":"1"},"Name":"w"}])"
                                                     "\n");
 }
+
+TEST_CASE("render_inspect: structs in Go's field order, maps sorted, the raw fallback all sorted", "[output]") {
+  Types types;
+  types.root = "container.InspectResponse";
+  types.maps = {{"Config.Labels", "\"\""}};
+  types.keys = {{"ID", "Id"}};
+  types.order = {{"", {"Id", "Created", "State", "Config"}},
+                 {"State", {"Status", "Running"}},
+                 {"Config", {"Hostname", "Labels", "Env"}},
+                 {"Mounts.[]", {"Type", "Name"}}};
+  json data = {{"Config", {{"Env", json::array()}, {"Labels", {{"z", "1"}, {"a", "2"}}}, {"Hostname", "h"}}},
+               {"State", {{"Running", true}, {"Status", "running"}}},
+               {"Created", "t"},
+               {"Id", "abc"},
+               {"Extra", 1},
+               {"Mounts", {{{"Name", "v"}, {"Type", "volume"}}}}};
+  std::vector<Inspected> objs = {{data, &types}};
+  CHECK(render_inspect("json", objs, true)->text ==
+        R"([{"Id":"abc","Created":"t","State":{"Status":"running","Running":true},)"
+        R"("Config":{"Hostname":"h","Labels":{"a":"2","z":"1"},"Env":[]},"Extra":1,)"
+        R"("Mounts":[{"Type":"volume","Name":"v"}]}])"
+        "\n");
+  CHECK(render_inspect("", objs, true)->text.starts_with("[\n    {\n        \"Id\": \"abc\",\n        \"Created\""));
+  CHECK(render_inspect("{{json .State}} {{json .Config.Labels}} {{.ID}}", objs, true)->text ==
+        R"({"Status":"running","Running":true} {"a":"2","z":"1"} abc)"
+        "\n");
+  // Docker's raw fallback decodes into Go maps, which print sorted.
+  CHECK(render_inspect("{{.Id}} {{json .State}}", objs, true)->text == R"(abc {"Running":true,"Status":"running"})"
+                                                                         "\n");
+}

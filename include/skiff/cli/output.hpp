@@ -26,6 +26,10 @@ Result<std::string> render_rows(const std::string &format, const std::vector<nlo
 Result<bool> check_rows_format(const std::string &format, const nlohmann::json &empty_row,
                                const gotmpl::Types &types, const std::string &field);
 
+// Whether `format` executed on `row` marshals it with {{json .}}, after
+// which docker/cli's search context answers IsOfficial "true"/"false".
+bool format_marshals_row(const std::string &format, const nlohmann::json &row, const gotmpl::Types &types);
+
 // An object to inspect and its Go type.
 struct Inspected {
   nlohmann::json data;
@@ -36,7 +40,8 @@ struct InspectOutput {
   std::vector<Error> errors; // one per object the template failed on
 };
 // inspect as docker/cli's inspectors: "" an indented JSON array, "json" a
-// compact one, else the template on each object's typed form, then (with
+// compact one (keys in Go's order: structs' fields in field order, maps'
+// keys sorted), else the template on each object's typed form, then (with
 // `raw_fallback`, as for every kind but `volume inspect`) on its raw JSON
 // with missingkey=error. An object that fails prints nothing and adds an
 // error; a template that does not parse is an error (exit 64).
@@ -49,5 +54,6 @@ int print_inspect(const std::string &format, const std::vector<Inspected> &objs,
 
 // Docker's 4-space-indented JSON with HTML characters escaped as Go does.
 std::string docker_json(const nlohmann::json &j, int indent);
+std::string docker_json(const nlohmann::ordered_json &j, int indent);
 
 } // namespace skiff::cli

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -30,7 +31,8 @@ std::string quote(std::string_view s);
 // a key its map lacks prints "<no value>". Paths name an object by the keys
 // leading to it from the root, joined by '.'; the values of a map are named
 // "*" and the elements of an array "[]":
-// "NetworkSettings.Networks.*.DriverOpts", "Mounts.[]".
+// "NetworkSettings.Networks.*.DriverOpts", "Mounts.[]". Paths spell
+// struct fields by their Go names, as templates do.
 struct Types {
   // The root's Go type, for errors: "*formatter.ContainerContext".
   std::string root;
@@ -48,7 +50,27 @@ struct Types {
   // The root is one of docker/cli's formatter contexts, whose MarshalJSON
   // goes through encoding/json's default: {{json .}} escapes <, > and &.
   bool escapes_html = false;
+  // The Go types of the structs below the root, for errors:
+  // "Server" -> "*types.Version"; "struct" when not named.
+  std::map<std::string, std::string> structs;
+  // The struct fields whose JSON key is not their Go name:
+  // "Server.APIVersion" -> "ApiVersion". Templates name the Go field; the
+  // JSON key is no field of the struct.
+  std::map<std::string, std::string> keys;
+  // The JSON keys of structs in Go's field order, which encoding/json
+  // prints: "State" -> {"Status", "Running", ...}. Keys not listed follow,
+  // sorted.
+  std::map<std::string, std::vector<std::string>> order;
+  // The slices whose JSON null is Go's nil slice, which prints "[]".
+  std::set<std::string> slices;
+
+  // The Go name of the field JSON calls `key` in the struct at `path`.
+  std::string go_field(const std::string &path, const std::string &key) const;
 };
+
+// `data` with its structs' keys in Go's field order and its maps' keys
+// sorted, as Go's encoding/json and fmt print them.
+nlohmann::ordered_json go_order(const nlohmann::json &data, const Types &types);
 
 struct RenderOptions {
   // Null: untyped, every object a map.
@@ -65,6 +87,10 @@ struct RenderOptions {
   // When set, receives what an execution that failed had printed before
   // (Go's Execute writes as it goes).
   std::string *partial = nullptr;
+  // When set, becomes true once {{json .}} marshals the typed root:
+  // docker/cli's contexts answer some fields otherwise from then on
+  // (search's IsOfficial "true" for "[OK]").
+  bool *root_marshalled = nullptr;
 };
 
 // A parsed template. Copies share the immutable parse tree.
@@ -72,9 +98,14 @@ class Template {
 public:
   // Syntax errors, unknown functions and undefined variables fail here,
   // with Go's messages ("template: :1: function \"foo\" not defined").
-  static Result<Template> parse(std::string_view text);
+  // `name` is Go's template.New(name), which errors show.
+  static Result<Template> parse(std::string_view text, const std::string &name = "");
 
   // Executes the template with `dot` as both `.` and `$`.
+  // Objects print their keys in the data's order (a struct's fields in
+  // Go's order; give Go maps sorted, as Go prints them); a nlohmann::json
+  // is all sorted.
+  Result<std::string> render(const nlohmann::ordered_json &dot, const RenderOptions &opts = {}) const;
   Result<std::string> render(const nlohmann::json &dot, const RenderOptions &opts = {}) const;
 
 private:

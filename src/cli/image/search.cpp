@@ -19,7 +19,7 @@ using nlohmann::json;
 
 // docker/cli's searchContext: the description on one line, cut to 45
 // characters unless --no-trunc; "[OK]" for official images in tables,
-// "true"/"false" in JSON.
+// "true"/"false" once {{json .}} marshalled the row.
 static json search_row(const engine::SearchResult &r, bool trunc, bool as_json) {
   std::string desc = r.description;
   std::replace(desc.begin(), desc.end(), '\n', ' ');
@@ -55,8 +55,11 @@ static int run_search(Context &, const Args &a) {
   if (format == "table")
     format = "table {{.Name}}\t{{.Description}}\t{{.StarCount}}\t{{.IsOfficial}}";
   std::vector<json> rows;
+  bool trunc = !a.flag("no-trunc");
+  bool as_json = !report->results.empty() &&
+                 format_marshals_row(format, search_row(report->results[0], trunc, false), search_row_types());
   for (const auto &res : report->results)
-    rows.push_back(search_row(res, !a.flag("no-trunc"), format == "json"));
+    rows.push_back(search_row(res, trunc, as_json));
   auto out = render_rows(format, rows,
                          {{"Name", "NAME"}, {"Description", "DESCRIPTION"}, {"StarCount", "STARS"}, {"IsOfficial", "OFFICIAL"}},
                          search_row_types());

@@ -1,5 +1,6 @@
 // --format for info and version, as docker/cli runs it: "json" is
-// `{{json .}}`, a template that does not parse exits 64.
+// `{{json .}}`, a template that does not parse exits 64, one that fails
+// to execute prints what it had written, a newline, and exits 1.
 #pragma once
 
 #include <optional>
@@ -7,20 +8,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "skiff/gotmpl/template.hpp"
+#include "skiff/util/result.hpp"
+
 namespace skiff::cli {
 
-// The rendered text (with Docker's trailing newline), or the exit code
-// after the error was printed.
+// What goes to stdout (with Docker's trailing newline), then the error.
 struct Rendered {
-  std::optional<std::string> text;
-  int code = 0;
+  std::string text;
+  std::optional<Error> error;
 };
-Rendered render_format(const std::string &format, const nlohmann::json &data);
-
-// Docker's templates reach these objects' fields by their Go names, ours
-// by the JSON keys: the few Go names that differ (.Server.APIVersion,
-// .HTTPProxy, .CPUCfsPeriod, ...) are turned into the keys inside the
-// template's actions, outside its string literals.
-std::string go_field_names_to_keys(const std::string &format);
+// `name` is the template's (docker/cli names version's "version").
+Rendered render_format(const std::string &format, const nlohmann::json &data, const gotmpl::Types &types,
+                       const std::string &name = "");
 
 } // namespace skiff::cli

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../registry.hpp"
+#include "../view_types.hpp"
 #include "format.hpp"
 #include "skiff/engine/build_info.hpp"
 #include "skiff/engine/info.hpp"
@@ -225,11 +226,10 @@ int run_info(Context &ctx, const Args &a) {
     return fail(eng.error());
   json info = info_json(engine::system_info(**eng));
   if (a.has("format")) {
-    auto out = render_format(a.get("format"), info);
-    if (!out.text)
-      return out.code;
-    fmt::print("{}", *out.text);
-    return 0;
+    auto out = render_format(a.get("format"), info, info_types());
+    fmt::print("{}", out.text);
+    std::fflush(stdout);
+    return out.error ? fail(*out.error) : 0;
   }
   fmt::print("{}", info_text(info));
   std::fflush(stdout);

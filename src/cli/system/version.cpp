@@ -1,10 +1,13 @@
 // version: Docker's Client and Server blocks; the server is this binary.
 #include <sys/utsname.h>
 
+#include <cstdio>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "../registry.hpp"
+#include "../view_types.hpp"
 #include "format.hpp"
 #include "skiff/engine/build_info.hpp"
 #include "skiff/engine/types.hpp"
@@ -85,11 +88,10 @@ static int run_version(Context &, const Args &a) {
     fmt::print("{}", version_text(v));
     return 0;
   }
-  auto out = render_format(a.get("format"), v);
-  if (!out.text)
-    return out.code;
-  fmt::print("{}", gotmpl::tabwrite(*out.text, 20, 1, 1, ' '));
-  return 0;
+  auto out = render_format(a.get("format"), v, version_types(), "version");
+  fmt::print("{}", gotmpl::tabwrite(out.text, 20, 1, 1, ' '));
+  std::fflush(stdout);
+  return out.error ? fail(*out.error) : 0;
 }
 
 Command cmd_version() {
