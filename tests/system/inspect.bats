@@ -40,7 +40,7 @@ CONTAINER_KEYS="Id Created Path Args State Image ResolvConfPath HostnamePath Hos
   Driver Platform MountLabel ProcessLabel AppArmorProfile ExecIDs HostConfig GraphDriver Mounts Config NetworkSettings"
 HOSTCONFIG_KEYS="Binds ContainerIDFile LogConfig NetworkMode PortBindings RestartPolicy AutoRemove VolumeDriver
   VolumesFrom ConsoleSize CapAdd CapDrop CgroupnsMode Dns DnsOptions DnsSearch ExtraHosts GroupAdd IpcMode Cgroup
-  Links OomScoreAdj PidMode Privileged PublishAllPorts ReadonlyRootfs SecurityOpt UTSMode UsernsMode ShmSize
+  Links OomScoreAdj PidMode Privileged PublishAllPorts ReadonlyRootfs SecurityOpt UTSMode UsernsMode ShmSize Runtime
   Isolation CpuShares Memory NanoCpus CgroupParent BlkioWeight BlkioWeightDevice BlkioDeviceReadBps
   BlkioDeviceWriteBps BlkioDeviceReadIOps BlkioDeviceWriteIOps CpuPeriod CpuQuota CpuRealtimePeriod
   CpuRealtimeRuntime CpusetCpus CpusetMems Devices DeviceCgroupRules DeviceRequests MemoryReservation MemorySwap
@@ -72,7 +72,7 @@ IMAGE_KEYS="Id RepoTags RepoDigests Parent Comment Created Container ContainerCo
   # Docker's values: empty lists the CLI sends, nulls it leaves out, the daemon's defaults.
   [ "$(jq -c '.[0].HostConfig | [.Dns, .DnsOptions, .DnsSearch, .Devices, .BlkioWeightDevice, .PortBindings]' <<<"$j")" = '[[],[],[],[],[],{}]' ]
   [ "$(jq -c '.[0].HostConfig | [.Binds, .CapAdd, .CapDrop, .ExtraHosts, .GroupAdd, .Links, .VolumesFrom, .SecurityOpt, .Ulimits, .MemorySwappiness, .OomKillDisable]' <<<"$j")" = '[null,null,null,null,null,null,null,null,null,null,null]' ]
-  [ "$(jq -c '.[0].HostConfig | [.LogConfig, .ShmSize, .IpcMode, .PidMode, .CgroupnsMode, .Memory, .MemorySwap, .ConsoleSize]' <<<"$j")" = '[{"Type":"json-file","Config":{}},67108864,"private","","private",0,0,[0,0]]' ]
+  [ "$(jq -c '.[0].HostConfig | [.LogConfig, .ShmSize, .IpcMode, .PidMode, .CgroupnsMode, .Memory, .MemorySwap, .ConsoleSize, .Runtime]' <<<"$j")" = '[{"Type":"json-file","Config":{}},67108864,"private","","private",0,0,[0,0],"skiff"]' ]
   [ "$(jq -c '.[0].HostConfig.ReadonlyPaths' <<<"$j")" = '["/proc/bus","/proc/fs","/proc/irq","/proc/sys","/proc/sysrq-trigger"]' ]
   jq -e '.[0].HostConfig.MaskedPaths | index("/proc/kcore") and index("/sys/firmware")' <<<"$j" >/dev/null
   [ "$(jq -c '.[0] | [.ExecIDs, .AppArmorProfile, .MountLabel, .ProcessLabel, .Platform]' <<<"$j")" = '[null,"","","","linux"]' ]

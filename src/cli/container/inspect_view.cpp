@@ -173,6 +173,7 @@ json host_config(const engine::ContainerConfig &c) {
       {"UTSMode", ""},
       {"UsernsMode", c.userns},
       {"ShmSize", 67108864},  // the 64 MiB /dev/shm every container gets
+      {"Runtime", "skiff"},   // built in: info's DefaultRuntime
       {"Isolation", ""},
       // Resources
       {"CpuShares", 0},
