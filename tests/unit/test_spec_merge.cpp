@@ -121,9 +121,9 @@ TEST_CASE("spec merge: env is the env files', then -e, as given, then the image'
   CHECK(spec::process_env(merged(o, img).env, true, "h2") == Strings{kDefaultPath, "HOSTNAME=h2", "TERM=dumb", "A=1"});
 
   o.env = {"=x"};
-  CHECK(error_of(o, img) == "invalid environment variable \"=x\": no name");
+  CHECK(error_of(o, img) == "invalid argument \"=x\" for \"-e, --env\" flag: invalid environment variable: =x");
   o.env = {""};
-  CHECK(error_of(o, img) == "invalid environment variable \"\": no name");
+  CHECK(error_of(o, img) == "invalid argument \"\" for \"-e, --env\" flag: invalid environment variable: ");
   o.env = {};
   o.env_files = {"ok=1\n=bad\n"};
   CHECK(error_of(o, img) == "invalid environment variable \"=bad\": no name");
