@@ -19,6 +19,7 @@
 #include "skiff/runtime/cgroups.hpp"
 #include "skiff/runtime/devices.hpp"
 #include "skiff/spec/merge.hpp"
+#include "skiff/spec/parse.hpp"
 #include "skiff/supervisor/supervisor.hpp"
 #include "skiff/sys/proc.hpp"
 #include "skiff/sys/userns.hpp"
@@ -153,9 +154,7 @@ static Status check_host(const storage::ContainerConfig &c) {
           return std::move(n).error().wrap(fmt::format("invalid {}", field));
   for (const auto &r : c.device_cgroup_rules)
     if (!runtime::parse_device_rule(r))
-      return make_error(Errc::invalid,
-                        "invalid argument \"{}\" for \"--device-cgroup-rule\" flag: invalid device cgroup format '{}'",
-                        r, r);
+      return spec::flag_invalid("--device-cgroup-rule", r, fmt::format("invalid device cgroup format '{}'", r));
   TRY_STATUS(runtime::Cgroup::check({c.limits.memory, c.limits.memory_swap, c.limits.cpus, c.limits.pids}));
   // stop would fail on it later.
   if (!c.stop_signal.empty())

@@ -233,9 +233,7 @@ bool valid_device_access(std::string_view access) {
 
 // Docker's HOST[:CONTAINER][:PERMISSIONS], with its messages.
 Result<storage::DeviceMapping> parse_device(const std::string &spec) {
-  auto bad = [&](const std::string &why) {
-    return invalid(fmt::format("invalid argument \"{}\" for \"--device\" flag: {}", spec, why));
-  };
+  auto bad = [&](const std::string &why) { return flag_invalid("--device", spec, why); };
   auto parts = str::split(spec, ':');
   if (parts.size() > 3 || parts[0].empty())
     return bad(fmt::format("bad format for path: {}", spec));

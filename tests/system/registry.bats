@@ -465,8 +465,9 @@ EOF
   run skiff run --pull never --cert-dir "$REG_CERTS" "$REG_TLS/app:1" true
   assert_error 125 "No such image: $REG_TLS/app:1"
   [ "${#lines[@]}" -eq 1 ]
+  # create exits 1 for the daemon's errors (docker/cli), run 125.
   run skiff create --pull=never "$REG_TLS/app:1"
-  assert_error 125 "No such image: $REG_TLS/app:1"
+  assert_error 1 "No such image: $REG_TLS/app:1"
   run skiff images -q
   [ -z "$output" ]
   run skiff ps -aq
