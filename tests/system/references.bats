@@ -57,8 +57,7 @@ store_state() {
   "$GEN" make "$BATS_TEST_TMPDIR/o.tar" oci \
     --set "index:manifests.0.annotations={\"io.containerd.image.name\":\"localhost/$long:1\"}"
   run skiff load -i "$BATS_TEST_TMPDIR/o.tar"
-  assert_error 1 'index.json: manifests[0].annotations["io.containerd.image.name"]: invalid reference format'
-  [[ "$output" == *"repository name must not be more than 255 characters" ]]
+  assert_error 1 'index.json: manifests[0].annotations["io.containerd.image.name"]: repository name must not be more than 255 characters'
   [ -z "$(skiff images -q)" ]
   [ -z "$(ls -A "$BATS_TEST_TMPDIR/root/layers")" ]
   [ -z "$(ls -A "$BATS_TEST_TMPDIR/root/blobs/sha256")" ]

@@ -736,15 +736,16 @@ EOF
   assert_error 125 "Invalid signal: BOGUS"
   run skiff create --stop-signal SIGNOPE busybox true
   assert_error 1 "Invalid signal: SIGNOPE"
-  run skiff run --rm --restart on-failure:-3 busybox true
+  # Without --rm: docker/cli refuses --rm with any --restart first.
+  run skiff run --restart on-failure:-3 busybox true
   assert_error 125 "invalid restart policy: maximum retry count cannot be negative"
-  run skiff run --rm --restart always:3 busybox true
+  run skiff run --restart always:3 busybox true
   assert_error 125 "invalid restart policy: maximum retry count can only be used with 'on-failure'"
-  run skiff run --rm --restart on-failure:x busybox true
+  run skiff run --restart on-failure:x busybox true
   assert_error 125 "invalid restart policy format: maximum retry count must be an integer"
-  run skiff run --rm --restart :3 busybox true
+  run skiff run --restart :3 busybox true
   assert_error 125 "invalid restart policy format: no policy provided before colon"
-  run skiff run --rm --restart sometimes busybox true
+  run skiff run --restart sometimes busybox true
   assert_error 125 "invalid restart policy: unknown policy 'sometimes'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'"
   assert_no_containers
   # What is accepted still works: a signal by number and with SIG, on-failure:0.
