@@ -358,3 +358,18 @@ load helpers
   [ "$status" -eq 1 ]
   [ "$output" = "skiff: open nosuch.tar: no such file or directory" ]
 }
+
+# moby's load untars in a child and reports Go's archive/tar reason:
+# "unexpected EOF" for a stream too short for a header, "archive/tar:
+# invalid tar header" for a block that is no header. Nothing is loaded.
+@test "load of a file that is no tar: Docker's Error processing tar file words" {
+  echo notatar > "$BATS_TEST_TMPDIR/bad.tar"
+  run skiff load -i "$BATS_TEST_TMPDIR/bad.tar"
+  [ "$status" -eq 1 ]
+  [ "$output" = "skiff: Error processing tar file(exit status 1): unexpected EOF" ]
+  head -c 1000 /dev/zero | tr '\0' x > "$BATS_TEST_TMPDIR/bad.tar"
+  run skiff load < "$BATS_TEST_TMPDIR/bad.tar"
+  [ "$status" -eq 1 ]
+  [ "$output" = "skiff: Error processing tar file(exit status 1): archive/tar: invalid tar header" ]
+  [ -z "$(skiff images -q)" ]
+}
