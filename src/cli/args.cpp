@@ -189,6 +189,8 @@ void set_command_error_code(int code) { command_error_code = code; }
 
 int fail(const Error &e) {
   fmt::print(stderr, "skiff: {}\n", e.message);
+  if (e.code == Errc::usage)
+    return kExitRuntime;
   return e.exit_code == kExitRuntime || e.exit_code == 0 ? command_error_code : e.exit_code;
 }
 

@@ -64,7 +64,7 @@ static std::vector<std::string> static_values(const std::string &kind) {
   if (kind == "search-filters")
     return {"is-official=", "stars="};
   if (kind == "pull-policies")
-    return {"always", "missing", "never", "newer"};
+    return {"always", "missing", "never"};
   if (kind == "archive-formats")
     return {"docker-archive", "oci-archive", "oci-dir"};
   if (kind == "compression-formats")

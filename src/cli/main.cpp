@@ -127,7 +127,10 @@ int main(int argc, char **argv) {
   auto parsed = parse_args(*cmd, rest);
   if (!parsed)
     return fail(parsed.error());
-  if (cmd->name != "run" && cmd->name != "create")
+  // docker/cli's run wraps every error in 125; create and the other
+  // commands exit 1 for the daemon's errors, 125 only for bad flags
+  // (Errc::usage).
+  if (cmd->name != "run")
     set_command_error_code(1);
   Context ctx(opts, cmd->needs_userns);
   return cmd->run(ctx, *parsed);

@@ -56,7 +56,17 @@ std::vector<Flag> container_create_flags() {
   };
 }
 
-static Error invalid(std::string msg) { return Error{Errc::invalid, std::move(msg), kExitRuntime}; }
+// What docker/cli refuses before asking the daemon: exit 125 in every
+// command (Errc::usage).
+static Error usage(std::string msg) { return Error{Errc::usage, std::move(msg), kExitRuntime}; }
+
+// A file docker/cli could not open, as Go says it.
+static std::string go_errno_text(const Error &e) { return e.sys_errno ? go_strerror(e.sys_errno) : e.message; }
+
+// pflag's int flags quote Go's strconv.
+static std::string go_parse_int_error(const std::string &v) {
+  return fmt::format("strconv.ParseInt: parsing \"{}\": invalid syntax", v);
+}
 
 Result<spec::CreateOptions> create_options(const Args &a, const std::vector<std::string> &host_env,
                                            const std::string &cwd) {
@@ -89,7 +99,7 @@ Result<spec::CreateOptions> create_options(const Args &a, const std::vector<std:
   for (const auto &f : a.all("env-file")) {
     auto text = fs::read_file(f);
     if (!text)
-      return make_error(Errc::invalid, "reading env file: {}", text.error().message);
+      return usage(fmt::format("open {}: {}", f, go_errno_text(text.error())));
     o.env_files.push_back(*text);
   }
   o.env = a.all("env");
@@ -108,38 +118,43 @@ Result<spec::CreateOptions> create_options(const Args &a, const std::vector<std:
     o.devices.push_back(TRY(spec::parse_device(dev)));
   o.device_cgroup_rules = a.all("device-cgroup-rule");
   o.restart = TRY(spec::parse_restart(a.get("restart", "no")));
+  // docker/cli's check, before the daemon judges the policy's name.
+  if (o.auto_remove && o.restart.name != "no")
+    return usage("conflicting options: cannot specify both --restart and --rm");
+  TRY_STATUS(spec::check_restart(o.restart));
   o.log_driver = a.get("log-driver");
   o.stop_signal = a.get("stop-signal");
   if (a.has("stop-timeout")) {
     auto t = str::to_int(a.get("stop-timeout"));
     if (!t)
-      return invalid(fmt::format("invalid --stop-timeout \"{}\": a number of seconds is needed", a.get("stop-timeout")));
+      return spec::flag_invalid("--stop-timeout", a.get("stop-timeout"), go_parse_int_error(a.get("stop-timeout")));
     o.stop_timeout = static_cast<int>(*t);
   }
 
   if (a.has("memory")) {
     auto m = units::parse_ram(a.get("memory"));
     if (!m)
-      return invalid(fmt::format("invalid --memory \"{}\": use a size such as 512m or 1g", a.get("memory")));
+      return spec::flag_invalid("-m, --memory", a.get("memory"), fmt::format("invalid size: '{}'", a.get("memory")));
     o.limits.memory = *m;
   }
   if (a.has("memory-swap")) {
     std::string s = a.get("memory-swap");
     auto m = s == "-1" ? std::optional<int64_t>(-1) : units::parse_ram(s);
     if (!m)
-      return invalid(fmt::format("invalid --memory-swap \"{}\": use a size such as 1g, or -1", s));
+      return spec::flag_invalid("--memory-swap", s, fmt::format("invalid size: '{}'", s));
     o.limits.memory_swap = *m;
   }
   if (a.has("cpus")) {
     auto v = str::to_double(a.get("cpus"));
     if (!v || *v < 0)
-      return invalid(fmt::format("invalid --cpus \"{}\": use a number such as 1.5", a.get("cpus")));
+      return spec::flag_invalid("--cpus", a.get("cpus"),
+                                fmt::format("failed to parse {} as a rational number", a.get("cpus")));
     o.limits.cpus = *v;
   }
   if (a.has("pids-limit")) {
     auto v = str::to_int(a.get("pids-limit"));
     if (!v)
-      return invalid(fmt::format("invalid --pids-limit \"{}\": use a number, -1 for unlimited", a.get("pids-limit")));
+      return spec::flag_invalid("--pids-limit", a.get("pids-limit"), go_parse_int_error(a.get("pids-limit")));
     o.limits.pids = *v;
   }
   for (const auto &s : a.all("security-opt")) {
@@ -152,10 +167,10 @@ Result<spec::CreateOptions> create_options(const Args &a, const std::vector<std:
     else if (k == "seccomp") {
       auto text = fs::read_file(v);
       if (!text)
-        return invalid(fmt::format("opening seccomp profile {}: {}", v, text.error().message));
+        return usage(fmt::format("opening seccomp profile ({}) failed: open {}: {}", v, v, go_errno_text(text.error())));
       o.seccomp = *text;
     } else
-      return invalid(fmt::format("invalid --security-opt \"{}\": use no-new-privileges or seccomp=unconfined|FILE", s));
+      return Error{Errc::invalid, fmt::format("invalid --security-opt 2: \"{}\"", s)};  // the daemon's words
   }
   return o;
 }

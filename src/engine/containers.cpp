@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "container_records.hpp"
+#include "entry_process.hpp"
 #include "process_wait.hpp"
 #include "skiff/engine/engine.hpp"
 #include "skiff/runtime/caps.hpp"
@@ -18,6 +19,7 @@
 #include "skiff/runtime/cgroups.hpp"
 #include "skiff/runtime/devices.hpp"
 #include "skiff/spec/merge.hpp"
+#include "skiff/spec/parse.hpp"
 #include "skiff/supervisor/supervisor.hpp"
 #include "skiff/sys/proc.hpp"
 #include "skiff/sys/userns.hpp"
@@ -145,15 +147,14 @@ static bool valid_name(const std::string &n) {
 // What the merge cannot know: whether this host knows the capabilities,
 // has the devices and the cgroup controllers the container asks for.
 static Status check_host(const storage::ContainerConfig &c) {
-  for (const auto *list : {&c.cap_add, &c.cap_drop})
+  for (const auto &[list, field] : {std::pair{&c.cap_add, "CapAdd"}, std::pair{&c.cap_drop, "CapDrop"}})
     for (const auto &cap : *list)
       if (str::lower(cap) != "all")
-        TRY(runtime::normalize_cap(cap));
+        if (auto n = runtime::normalize_cap(cap); !n)
+          return std::move(n).error().wrap(fmt::format("invalid {}", field));
   for (const auto &r : c.device_cgroup_rules)
     if (!runtime::parse_device_rule(r))
-      return make_error(Errc::invalid,
-                        "invalid argument \"{}\" for \"--device-cgroup-rule\" flag: invalid device cgroup format '{}'",
-                        r, r);
+      return spec::flag_invalid("--device-cgroup-rule", r, fmt::format("invalid device cgroup format '{}'", r));
   TRY_STATUS(runtime::Cgroup::check({c.limits.memory, c.limits.memory_swap, c.limits.cpus, c.limits.pids}));
   // stop would fail on it later.
   if (!c.stop_signal.empty())
@@ -366,8 +367,7 @@ Status Engine::stop_container(const std::string &id, std::optional<int> timeout)
 Status Engine::kill_container(const std::string &id, int sig) {
   auto v = TRY(container(id));
   if (v.state.status != RunStatus::running)
-    return make_error(Errc::conflict, "cannot kill container {}: container {} is not running",
-                      v.config.name, ids::short_id(id));
+    return not_running(v);
   TRY_STATUS(store_.request_stop(id));
   if (::kill(v.state.pid, sig) < 0)
     return sys_error("sending signal {} to container {}", sig, v.config.name);

@@ -73,7 +73,7 @@ Result<int> parse_signal(std::string_view s) {
         return static_cast<int>(base + *off);
     }
   }
-  return make_error(Errc::invalid, "invalid signal: {}", s);
+  return make_error(Errc::invalid, "Invalid signal: {}", s);  // moby/sys/signal's words
 }
 
 } // namespace skiff::engine

@@ -23,4 +23,7 @@ struct EntryProcess {
 // A conflict error when the container is no longer running.
 Result<EntryProcess> entry_process(const ContainerView &v);
 
+// moby's errNotRunning: "container ID is not running", with the full ID.
+Error not_running(const ContainerView &v);
+
 } // namespace skiff::engine

@@ -117,8 +117,7 @@ Result<std::vector<std::string>> Engine::load_images(int fd) {
     std::string dir;
     ~Cleanup() { (void)fs::remove_all(dir); }
   } cleanup{tmp};
-  if (auto s = image::extract_archive(fd, tmp); !s)
-    return std::move(s).error().wrap("reading the archive");
+  TRY_STATUS(image::extract_archive(fd, tmp));
   UniqueFd root(::open(tmp.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root)
     return sys_error("opening {}", tmp);

@@ -124,10 +124,16 @@ Result<std::string> Engine::import_image(int fd, const std::string &tag,
 }
 
 Status Engine::tag_image(std::string_view source, std::string_view target) {
+  // docker/cli's client.ImageTag checks both names' words before asking
+  // the daemon for the source.
+  for (auto name : {source, target})
+    if (auto r = image::parse_reference(name); !r)
+      return std::move(r).error().wrap(
+          fmt::format("Error parsing reference: \"{}\" is not a valid repository/tag", name));
+  auto ref = image::parse_reference(target);
   auto img = TRY(find_image(source));
-  auto ref = TRY(image::parse_reference(target));
   return store_.update_images([&](std::vector<ImageRecord> &list) -> Status {
-    assign_name(list, img.id, ref.full());
+    assign_name(list, img.id, ref->full());
     return {};
   });
 }

@@ -21,21 +21,6 @@ bool is_full_id(std::string_view text) {
          });
 }
 
-// Whether the registry's manifest for the tag differs from what the local
-// image was pulled as. A registry that cannot be asked keeps the local
-// image, as podman does.
-bool registry_has_newer(Engine &eng, const image::Reference &ref, const storage::ImageRecord &local,
-                        const RegistryAccess &access) {
-  auto client = open_client(ref, access, !eng.options().rootless);
-  if (!client)
-    return false;
-  auto digest = (*client)->manifest_digest(ref.path, ref.tag);
-  if (!digest)
-    return false;
-  std::string mine = ref.repository() + "@" + *digest;
-  return std::find(local.digests.begin(), local.digests.end(), mine) == local.digests.end();
-}
-
 Result<storage::ImageRecord> pull_and_find(Engine &eng, const std::string &name, const RegistryAccess &access,
                                            const PullOutput &out) {
   PullRequest p;
@@ -53,10 +38,8 @@ Result<PullPolicy> parse_pull_policy(std::string_view text) {
     return PullPolicy::missing;
   if (text == "never")
     return PullPolicy::never;
-  if (text == "newer")
-    return PullPolicy::newer;
-  return make_error(Errc::invalid,
-                    "invalid pull option: '{}': must be one of \"always\", \"missing\", \"never\" or \"newer\"",
+  // docker/cli's validatePullOpt, before anything is asked of the daemon.
+  return make_error(Errc::usage, "invalid pull option: '{}': must be one of \"always\", \"missing\" or \"never\"",
                     text);
 }
 
@@ -85,16 +68,6 @@ Result<storage::ImageRecord> image_for_container(Engine &eng, const ImageRequest
     break;
   case PullPolicy::missing:
     pull = !local;
-    break;
-  case PullPolicy::newer:
-    // Only a tag can move: not a digest, nor an image found by its ID.
-    if (!local) {
-      pull = true;
-    } else if (ref->digest.empty() && !found->name.empty()) {
-      auto named = TRY(image::parse_reference(found->name));
-      if (registry_has_newer(eng, named, *local, r.access))
-        return pull_and_find(eng, named.full(), r.access, out);
-    }
     break;
   }
   if (!pull)

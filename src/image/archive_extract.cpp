@@ -83,16 +83,35 @@ Status extract_entry(TarStream &tar, DirCache &dirs, archive_entry *e) {
 
 } // namespace
 
+// moby's load untars in a child (chrootarchive) and reports Go's
+// archive/tar reason so: a stream too short for a header, or cut short, is
+// "unexpected EOF"; a block that is no header "archive/tar: invalid tar
+// header". A read error stays what it is.
+static Error tar_format_error(TarStream &tar, Error e) {
+  if (e.code == Errc::system)
+    return e;
+  bool short_input = tar.bytes_read() < 512 || e.message.find("Truncated") != std::string::npos;
+  return make_error(Errc::invalid, "Error processing tar file(exit status 1): {}",
+                    short_input ? "unexpected EOF" : "archive/tar: invalid tar header");
+}
+
 Status extract_archive(int input_fd, const std::string &dest_dir) {
   UniqueFd root(::open(dest_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root)
     return sys_error("opening {}", dest_dir);
   TarStream tar(input_fd, false, "image archive");
-  TRY_STATUS(tar.open());
+  if (auto s = tar.open(); !s)
+    return tar_format_error(tar, std::move(s).error());
   DirCache dirs(root.get());
-  while (archive_entry *e = TRY(tar.next()))
-    TRY_STATUS(extract_entry(tar, dirs, e));
-  return {};
+  for (;;) {
+    auto e = tar.next();
+    if (!e)
+      return tar_format_error(tar, std::move(e).error());
+    if (!*e)
+      return {};
+    if (auto s = extract_entry(tar, dirs, *e); !s)
+      return std::move(s).error().wrap("reading the archive");
+  }
 }
 
 } // namespace skiff::image

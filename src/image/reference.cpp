@@ -62,20 +62,43 @@ static bool valid_tag(std::string_view t) {
   return true;
 }
 
+// The repository path distribution/reference's ParseNormalizedNamed checks
+// for upper case before anything else: "library/" added to a Docker Hub
+// name, up to the first ':'.
+static std::string normalized_remote(std::string_view text) {
+  auto i = text.find('/');
+  std::string_view remainder = text;
+  bool hub = true;
+  if (i != std::string_view::npos) {
+    auto head = text.substr(0, i);
+    if (head.find_first_of(".:") != std::string_view::npos || head == "localhost" || str::lower(head) != head) {
+      remainder = text.substr(i + 1);
+      hub = head == "docker.io" || head == "index.docker.io";
+    }
+  }
+  std::string remote(remainder.substr(0, remainder.find(':')));
+  if (hub && remainder.find('/') == std::string_view::npos)
+    remote = "library/" + remote;
+  return remote;
+}
+
+// distribution/reference's words, which Docker prints as they are.
 Result<Reference> parse_reference(std::string_view text) {
   auto bad = [&](std::string_view why) {
     if (why.empty())
-      return make_error(Errc::invalid, "invalid reference format \"{}\"", text);
-    return make_error(Errc::invalid, "invalid reference format \"{}\": {}", text, why);
+      return make_error(Errc::invalid, "invalid reference format");
+    return make_error(Errc::invalid, "{}", why);
   };
   if (text.empty())
-    return bad("empty");
+    return bad("");
+  if (auto remote = normalized_remote(text); str::lower(remote) != remote)
+    return bad(fmt::format("invalid reference format: repository name ({}) must be lowercase", remote));
   Reference ref;
   std::string_view rest = text;
   if (auto at = rest.find('@'); at != std::string_view::npos) {
     ref.digest = std::string(rest.substr(at + 1));
     if (!digest_hex(ref.digest))
-      return bad("bad digest");
+      return bad("");
     rest = rest.substr(0, at);
   }
   // A tag follows the last ':' that comes after the last '/'.
@@ -103,8 +126,7 @@ Result<Reference> parse_reference(std::string_view text) {
     auto j = rest.find('/', i);
     auto comp = rest.substr(i, j == std::string_view::npos ? std::string_view::npos : j - i);
     if (!valid_component(comp))
-      return valid_component(str::lower(comp)) ? bad("repository name must be lowercase")
-                                               : bad("");
+      return bad(valid_component(str::lower(comp)) ? "repository name must be lowercase" : "");
     if (j == std::string_view::npos)
       break;
     i = j + 1;

@@ -24,6 +24,7 @@ ssize_t TarStream::read_cb(archive *a, void *self, const void **out) {
     return -1;
   }
   *out = c->data;
+  t->bytes_read_ += static_cast<int64_t>(c->size);
   return static_cast<ssize_t>(c->size);
 }
 

@@ -38,6 +38,8 @@ public:
   // Reads the input to its very end so the digests cover every byte, and
   // stops the reading thread.
   Status drain();
+  // The bytes of tar stream handed to libarchive so far.
+  int64_t bytes_read() const { return bytes_read_; }
 
   // Only after drain().
   DecompressingReader &input() { return in_; }
@@ -57,6 +59,7 @@ private:
   std::string what_;
   Prefetcher::Tap tap_;
   Sha256 out_hash_;
+  int64_t bytes_read_ = 0;
   std::unique_ptr<Prefetcher> prefetch_; // declared after what it reads
   archive *ar_ = nullptr;
   std::optional<Error> read_err_;

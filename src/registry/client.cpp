@@ -258,25 +258,6 @@ Result<FetchedManifest> Client::manifest(const std::string &path, const std::str
   return m;
 }
 
-Result<std::string> Client::manifest_digest(const std::string &path, const std::string &ref) {
-  TRY_STATUS(ping());
-  HttpRequest req;
-  req.method = "HEAD";
-  req.url = fmt::format("{}/v2/{}/manifests/{}", base_, path, ref);
-  req.headers.push_back("Accept: " + manifest_accept());
-  auto resp = TRY(call(req, pull_scope(path), nullptr));
-  std::string name = fmt::format("{}/{}:{}", domain_, path, ref);
-  if (resp.status == 404)
-    return response_error(resp, fmt::format("manifest for {} not found", name));
-  if (resp.status != 200)
-    return response_error(resp, fmt::format("fetching the manifest digest of {}", name));
-  std::string digest = resp.header("docker-content-digest");
-  if (digest_hex(digest))
-    return digest;
-  // The header is optional in the API: the body's hash says the same.
-  return TRY(manifest(path, ref)).digest;
-}
-
 Result<std::vector<std::string>> Client::tags(const std::string &path) {
   TRY_STATUS(ping());
   std::vector<std::string> out;

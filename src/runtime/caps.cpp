@@ -62,7 +62,7 @@ Result<std::string> normalize_cap(const std::string &name) {
     up = "CAP_" + up;
   cap_value_t v;
   if (cap_from_name(str::lower(up).c_str(), &v) < 0)
-    return make_error(Errc::invalid, "unknown capability \"{}\"", name);
+    return make_error(Errc::invalid, "unknown capability: \"{}\"", up);  // moby oci/caps's words
   return up;
 }
 

@@ -46,8 +46,8 @@ Result<std::vector<std::string>> container_env(const CreateOptions &o,
     for (auto &kv : TRY(parse_env_file(content, o.host_env)))
       env.push_back(std::move(kv));
   for (const auto &e : o.env) {
-    if (e.empty() || e[0] == '=')
-      return invalid(fmt::format("invalid environment variable \"{}\": no name", e));
+    if (e.empty() || e[0] == '=')  // docker/cli's opts.ValidateEnv, as pflag reports it
+      return flag_invalid("-e, --env", e, fmt::format("invalid environment variable: {}", e));
     if (e.find('=') != std::string::npos)
       env.push_back(e);
     else if (auto v = host_value(o.host_env, e))

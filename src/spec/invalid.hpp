@@ -1,7 +1,10 @@
-// The error of bad input to a container's options: exit 125, as Docker's.
+// The error of bad input that Docker's daemon refuses (run exits 125,
+// create 1); flag_invalid (parse.hpp) is what docker/cli refuses.
 #pragma once
 
 #include <string>
+
+#include "skiff/spec/parse.hpp"
 
 #include "skiff/util/result.hpp"
 

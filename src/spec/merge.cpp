@@ -74,7 +74,8 @@ Result<storage::ContainerConfig> container_config(const CreateOptions &o, const 
     return invalid(fmt::format("invalid hostname \"{}\": at most 64 characters", c.hostname));
   c.working_dir = o.workdir.empty() ? d.working_dir : o.workdir;
   if (!c.working_dir.empty() && c.working_dir[0] != '/')
-    return invalid(fmt::format("the working directory \"{}\" is invalid: it needs to be an absolute path", c.working_dir));
+    return invalid(fmt::format("the working directory '{}' is invalid, it needs to be an absolute path",
+                               c.working_dir));  // moby daemon/container.go's words
   c.user = o.user.empty() ? d.user : o.user;
   c.group_add = o.group_add;
   c.userns = o.userns == "host" ? "" : o.userns;  // no remapping is what skiff does anyway
@@ -101,8 +102,6 @@ Result<storage::ContainerConfig> container_config(const CreateOptions &o, const 
 
   c.auto_remove = o.auto_remove;
   c.restart = o.restart;
-  if (c.auto_remove && c.restart.name != "no")
-    return invalid("conflicting options: --restart and --rm");
   c.log_driver = o.log_driver.empty() ? "json-file" : o.log_driver;
   if (c.log_driver != "json-file" && c.log_driver != "none")
     return invalid(fmt::format("logger: no log driver named '{}' is registered", c.log_driver));

@@ -32,24 +32,30 @@ std::string host_path(const std::string &p, const std::string &cwd) {
 
 Result<MountConfig> parse_volume(const std::string &spec, const std::string &cwd) {
   auto parts = str::split(spec, ':');
+  // moby volume/mounts/linux_parser.go's words: docker/cli passes -v to
+  // the daemon unparsed.
   auto bad = [&](std::string_view why) {
     return invalid(fmt::format("invalid volume specification: '{}'{}{}", spec, why.empty() ? "" : ": ", why));
+  };
+  auto bad_config = [&](std::string_view type, std::string_view why) {
+    return bad(fmt::format("invalid mount config for type \"{}\": {}", type, why));
   };
   MountConfig m;
   m.origin = "volume";
   if (parts.size() == 1) {
     if (parts[0].empty() || parts[0][0] != '/')
-      return bad("a container path must be absolute");
+      return bad_config("volume", fmt::format("invalid mount path: '{}' mount path must be absolute", parts[0]));
     m.type = "volume";
     m.destination = fs::clean_path(parts[0]);
     m.anonymous = true;
   } else {
     if (parts.size() > 3 || parts[0].empty() || parts[1].empty())
       return bad("");
-    if (parts[1][0] != '/')
-      return bad(fmt::format("the container path \"{}\" must be absolute", parts[1]));
-    m.destination = fs::clean_path(parts[1]);
     bool bind = parts[0][0] == '/' || parts[0][0] == '.';
+    if (parts[1][0] != '/')
+      return bad_config(bind ? "bind" : "volume",
+                        fmt::format("invalid mount path: '{}' mount path must be absolute", parts[1]));
+    m.destination = fs::clean_path(parts[1]);
     m.type = bind ? "bind" : "volume";
     m.source = bind ? host_path(parts[0], cwd) : parts[0];
     m.create_source = bind;
@@ -64,11 +70,11 @@ Result<MountConfig> parse_volume(const std::string &spec, const std::string &cwd
       else if (o == "nocopy" && !bind)
         m.options.push_back(o);
       else
-        return bad(fmt::format("invalid mode: {}", o));
+        return invalid(fmt::format("invalid mode: {}", parts[2]));
     }
   }
   if (m.destination == "/")
-    return bad("destination can't be '/'");
+    return bad_config(m.type, "invalid specification: destination can't be '/'");
   return m;
 }
 
@@ -115,7 +121,12 @@ Result<MountConfig> parse_mount(const std::string &spec, const std::string &cwd)
   MountConfig m;
   m.type = "volume";
   m.origin = "mount";
-  auto bad = [&](std::string_view why) { return invalid(fmt::format("invalid mount \"{}\": {}", spec, why)); };
+  // docker/cli's MountOpt refuses what it cannot parse (pflag's words);
+  // the daemon what it cannot mount (moby volume/mounts's words).
+  auto bad = [&](std::string_view why) { return flag_invalid("--mount", spec, why); };
+  auto bad_config = [&](std::string_view why) {
+    return invalid(fmt::format("invalid mount config for type \"{}\": {}", m.type, why));
+  };
   std::string propagation;
   bool nocopy = false, volume_option = false;
   auto flag_value = [](bool given, const std::string &v) -> std::optional<bool> {
@@ -167,22 +178,27 @@ Result<MountConfig> parse_mount(const std::string &spec, const std::string &cwd)
     } else if (k == "consistency")
       ;  // a macOS hint, as Docker ignores it
     else
-      return bad(fmt::format("unknown field \"{}\"", k));
+      return bad(fmt::format("unexpected key '{}' in '{}'", k, field));
   }
-  if (m.type != "bind" && m.type != "volume" && m.type != "tmpfs")
-    return bad("type must be bind, volume or tmpfs");
-  if (m.destination.empty() || m.destination[0] != '/')
-    return bad("target must be an absolute path");
-  m.destination = fs::clean_path(m.destination);
-  if (m.destination == "/")
-    return bad("destination can't be '/'");
+  if (m.destination.empty())
+    return bad("target is required");
   if (!propagation.empty() && m.type != "bind")
-    return bad(fmt::format("cannot mix 'bind-propagation' with mount type '{}'", m.type));
+    return bad(fmt::format("cannot mix 'bind-*' options with mount type '{}'", m.type));
   if (volume_option && m.type != "volume")
     return bad(fmt::format("cannot mix 'volume-*' options with mount type '{}'", m.type));
+  // The daemon's order: the target, then what the type needs.
+  if (m.destination[0] == '/' && fs::clean_path(m.destination) == "/")
+    return bad_config("invalid specification: destination can't be '/'");
+  if (m.destination[0] != '/')
+    return bad_config(fmt::format("invalid mount path: '{}' mount path must be absolute", m.destination));
+  m.destination = fs::clean_path(m.destination);
+  if (m.type != "bind" && m.type != "volume" && m.type != "tmpfs")
+    return bad_config("mount type unknown");
+  if (m.type == "bind" && m.source.empty())
+    return bad_config("field Source must not be empty");
+  if (m.type == "tmpfs" && !m.source.empty())
+    return bad_config("field Source must not be specified");
   if (m.type == "bind") {
-    if (m.source.empty())
-      return bad("a bind needs a source");
     m.source = host_path(m.source, cwd);
     if (!propagation.empty())
       m.options.push_back(propagation);
@@ -191,8 +207,6 @@ Result<MountConfig> parse_mount(const std::string &spec, const std::string &cwd)
     m.options.push_back("nocopy");
   if (m.type == "volume" && m.source.empty())
     m.anonymous = true;
-  if (m.type == "tmpfs" && !m.source.empty())
-    return bad("tmpfs takes no source");
   return m;
 }
 
@@ -219,9 +233,7 @@ bool valid_device_access(std::string_view access) {
 
 // Docker's HOST[:CONTAINER][:PERMISSIONS], with its messages.
 Result<storage::DeviceMapping> parse_device(const std::string &spec) {
-  auto bad = [&](const std::string &why) {
-    return invalid(fmt::format("invalid argument \"{}\" for \"--device\" flag: {}", spec, why));
-  };
+  auto bad = [&](const std::string &why) { return flag_invalid("--device", spec, why); };
   auto parts = str::split(spec, ':');
   if (parts.size() > 3 || parts[0].empty())
     return bad(fmt::format("bad format for path: {}", spec));
@@ -245,21 +257,27 @@ Result<storage::DeviceMapping> parse_device(const std::string &spec) {
   return d;
 }
 
-// Docker's rules and words (docker/cli's parser, then the daemon's checks).
+// docker/cli's parser (opts.ParseRestartPolicy): a flag error.
 Result<storage::RestartPolicy> parse_restart(const std::string &spec) {
+  auto usage = [](std::string msg) { return Error{Errc::usage, std::move(msg), kExitRuntime}; };
   storage::RestartPolicy p;
   auto c = str::cut(spec, ':');
   p.name = c ? c->first : spec;
   if (c && p.name.empty())
-    return invalid("invalid restart policy format: no policy provided before colon");
+    return usage("invalid restart policy format: no policy provided before colon");
   if (c && !c->second.empty()) {
     auto n = str::to_int(c->second);
     if (!n || *n > INT32_MAX || *n < INT32_MIN)
-      return invalid("invalid restart policy format: maximum retry count must be an integer");
+      return usage("invalid restart policy format: maximum retry count must be an integer");
     p.max_retries = static_cast<int>(*n);
   }
   if (p.name.empty())
     p.name = "no";
+  return p;
+}
+
+// The daemon's checks and words (moby 24 api/types/container).
+Status check_restart(const storage::RestartPolicy &p) {
   if (p.name != "no" && p.name != "always" && p.name != "unless-stopped" && p.name != "on-failure")
     return invalid(fmt::format("invalid restart policy: unknown policy '{}'; use one of 'no', "
                                "'always', 'on-failure', or 'unless-stopped'",
@@ -268,26 +286,35 @@ Result<storage::RestartPolicy> parse_restart(const std::string &spec) {
     return invalid("invalid restart policy: maximum retry count can only be used with 'on-failure'");
   if (p.max_retries < 0)
     return invalid("invalid restart policy: maximum retry count cannot be negative");
-  return p;
+  return {};
 }
 
 Result<storage::Ulimit> parse_ulimit(const std::string &spec) {
+  auto bad = [&](std::string_view why) { return flag_invalid("--ulimit", spec, why); };
   auto kv = str::cut(spec, '=');
   if (!kv)
-    return invalid(fmt::format("invalid ulimit \"{}\": use name=soft[:hard]", spec));
+    return bad(fmt::format("invalid ulimit argument: {}", spec));
   static const char *names[] = {"core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice",
                                 "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack", "as"};
   if (std::find(std::begin(names), std::end(names), kv->first) == std::end(names))
-    return invalid(fmt::format("invalid ulimit \"{}\": unknown limit \"{}\"", spec, kv->first));
-  auto sh = str::cut(kv->second, ':');
-  auto soft = str::to_int(sh ? sh->first : kv->second);
-  auto hard = str::to_int(sh ? sh->second : kv->second);
-  if (!soft || !hard || *soft < -1 || *hard < -1)
-    return invalid(fmt::format("invalid ulimit \"{}\": values must be numbers", spec));
-  auto val = [](long long v) { return v < 0 ? int64_t(-1) : int64_t(v); };
-  if (*hard >= 0 && (*soft < 0 || *soft > *hard))
-    return invalid(fmt::format("invalid ulimit \"{}\": soft limit must not exceed the hard limit", spec));
-  return storage::Ulimit{kv->first, val(*soft), val(*hard)};
+    return bad(fmt::format("invalid ulimit type: {}", kv->first));
+  auto values = str::split(kv->second, ':');
+  if (values.size() > 2)
+    return bad(fmt::format("too many limit value arguments - {}, can only have up to two, `soft[:hard]`",
+                           kv->second));
+  // Go's strconv.ParseInt, whose words go-units passes on.
+  std::vector<int64_t> n;
+  for (const auto &v : values) {
+    auto x = str::to_int(v);
+    if (!x)
+      return bad(fmt::format("strconv.ParseInt: parsing \"{}\": invalid syntax", v));
+    n.push_back(*x);
+  }
+  int64_t soft = n[0], hard = n.size() == 2 ? n[1] : n[0];
+  if (hard != -1 && soft > hard)
+    return bad(fmt::format("ulimit soft limit must be less than or equal to hard limit: {} > {}", soft, hard));
+  auto val = [](int64_t v) { return v < 0 ? int64_t(-1) : v; };
+  return storage::Ulimit{kv->first, val(soft), val(hard)};
 }
 
 } // namespace skiff::spec

@@ -19,12 +19,14 @@ std::string attach_socket_path(const storage::Store &store, const std::string &i
 void record_failed_start(ContainerRecords &records, const Error &why, int64_t started) {
   int recorded = why.exit_code == kExitRuntime ? 128 : why.exit_code;
   int64_t now = timefmt::now_ns();
+  // moby's containerStart sets only the code and the error: a container
+  // that never ran stays "created" (its State derives from StartedAt), one
+  // that ran before stays "exited" with that run's FinishedAt.
   if (!records.record([&](storage::ContainerState &s) {
-        s.status = storage::RunStatus::exited;
+        s.status = s.started_at == 0 ? storage::RunStatus::created : storage::RunStatus::exited;
         s.exit_code = recorded;
         s.error = why.message;
         s.pid = 0;
-        s.finished_at = now;
       }))
     (void)records.record_exit({recorded, now, started});  // ends a restart
 }

@@ -192,3 +192,184 @@ load helpers
   [ "$output" = "skiff: No such image: nosuch" ]
   [ ! -e "$BATS_TEST_TMPDIR/x.tar" ]
 }
+
+# Bad flag values: docker/cli refuses them as it parses the flags, in
+# pflag's words ('invalid argument "V" for "FLAG" flag: WHY', the reason
+# Go's: go-units, strconv, opts) or its own, exit 125 for run and create
+# alike; nothing is made.
+@test "run and create: Docker's words for bad flag values, exit 125, nothing made" {
+  load_busybox
+  local cmd
+  for cmd in run create; do
+    run skiff $cmd --rm -m lots busybox true
+    [ "$status" -eq 125 ] && [ "${lines[0]}" = "skiff: invalid argument \"lots\" for \"-m, --memory\" flag: invalid size: 'lots'" ]
+    run skiff $cmd --rm --ulimit nofile=abc busybox true
+    [ "$status" -eq 125 ] && [ "${lines[0]}" = 'skiff: invalid argument "nofile=abc" for "--ulimit" flag: strconv.ParseInt: parsing "abc": invalid syntax' ]
+    run skiff $cmd --rm --ulimit nofile=5:2 busybox true
+    [ "$status" -eq 125 ] && [ "${lines[0]}" = 'skiff: invalid argument "nofile=5:2" for "--ulimit" flag: ulimit soft limit must be less than or equal to hard limit: 5 > 2' ]
+    run skiff $cmd --rm -e =x busybox true
+    [ "$status" -eq 125 ] && [ "${lines[0]}" = 'skiff: invalid argument "=x" for "-e, --env" flag: invalid environment variable: =x' ]
+    run skiff $cmd --rm --mount type=tmpfs busybox true
+    [ "$status" -eq 125 ] && [ "${lines[0]}" = 'skiff: invalid argument "type=tmpfs" for "--mount" flag: target is required' ]
+    run skiff $cmd --rm --cpus x busybox true
+    [ "$status" -eq 125 ] && [ "${lines[0]}" = 'skiff: invalid argument "x" for "--cpus" flag: failed to parse x as a rational number' ]
+    run skiff $cmd --rm --pull sometimes busybox true
+    [ "$status" -eq 125 ] && [ "${lines[0]}" = "skiff: invalid pull option: 'sometimes': must be one of \"always\", \"missing\" or \"never\"" ]
+    # podman's newer is no Docker value.
+    run skiff $cmd --rm --pull newer busybox true
+    [ "$status" -eq 125 ] && [ "${lines[0]}" = "skiff: invalid pull option: 'newer': must be one of \"always\", \"missing\" or \"never\"" ]
+    # docker/cli checks --rm against --restart before the daemon judges the
+    # policy's name.
+    run skiff $cmd --rm --restart sometimes busybox true
+    [ "$status" -eq 125 ] && [ "${lines[0]}" = "skiff: conflicting options: cannot specify both --restart and --rm" ]
+    run skiff $cmd --rm --restart always busybox true
+    [ "$status" -eq 125 ] && [ "${lines[0]}" = "skiff: conflicting options: cannot specify both --restart and --rm" ]
+  done
+  [ -z "$(skiff ps -aq)" ]
+}
+
+# What the daemon refuses, in moby's words: run wraps it in 125, create
+# exits 1 (docker/cli container/create.go returns the daemon's error as it
+# is); nothing is made.
+@test "run and create: the daemon's words for bad values, run exit 125, create 1, nothing made" {
+  load_busybox
+  mkdir "$BATS_TEST_TMPDIR/bind"
+  local cmd code
+  for cmd in run create; do
+    code=$([ $cmd = run ] && echo 125 || echo 1)
+    run skiff $cmd --rm -w rel busybox pwd
+    [ "$status" -eq $code ] && [ "$output" = "skiff: the working directory 'rel' is invalid, it needs to be an absolute path" ]
+    run skiff $cmd --cap-add COMPAT_BOGUS busybox true
+    [ "$status" -eq $code ] && [ "$output" = 'skiff: invalid CapAdd: unknown capability: "CAP_COMPAT_BOGUS"' ]
+    run skiff $cmd --cap-drop bogus busybox true
+    [ "$status" -eq $code ] && [ "$output" = 'skiff: invalid CapDrop: unknown capability: "CAP_BOGUS"' ]
+    run skiff $cmd --restart sometimes busybox true
+    [ "$status" -eq $code ] && [ "$output" = "skiff: invalid restart policy: unknown policy 'sometimes'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'" ]
+    run skiff $cmd --security-opt compat=bogus busybox true
+    [ "$status" -eq $code ] && [ "$output" = 'skiff: invalid --security-opt 2: "compat=bogus"' ]
+    run skiff $cmd --mount type=compat,target=/x busybox true
+    [ "$status" -eq $code ] && [ "$output" = 'skiff: invalid mount config for type "compat": mount type unknown' ]
+    run skiff $cmd -v "$BATS_TEST_TMPDIR/bind:/data:zz" busybox true
+    [ "$status" -eq $code ] && [ "$output" = 'skiff: invalid mode: zz' ]
+    run skiff $cmd -v "$BATS_TEST_TMPDIR/bind:data" busybox true
+    [ "$status" -eq $code ] && [ "$output" = "skiff: invalid volume specification: '$BATS_TEST_TMPDIR/bind:data': invalid mount config for type \"bind\": invalid mount path: 'data' mount path must be absolute" ]
+    run skiff $cmd 'compat:bad:ref' true
+    [ "$status" -eq $code ] && [ "$output" = 'skiff: invalid reference format' ]
+    run skiff $cmd Compat-Upper true
+    [ "$status" -eq $code ] && [ "$output" = 'skiff: invalid reference format: repository name (library/Compat-Upper) must be lowercase' ]
+    run skiff $cmd --pull never nosuch-image
+    [ "$status" -eq $code ] && [ "$output" = 'skiff: No such image: nosuch-image:latest' ]
+  done
+  [ -z "$(skiff ps -aq)" ]
+  id=$(skiff create --name taken busybox true)
+  run skiff create --name taken busybox true
+  [ "$status" -eq 1 ]
+  [ "$output" = "skiff: Conflict. The container name \"/taken\" is already in use by container \"$id\". You have to remove (or rename) that container to be able to reuse that name." ]
+  [ "$(skiff ps -aq --no-trunc)" = "$id" ]
+}
+
+# moby daemon/start.go: a failed start sets State.Error and the exit code
+# (127 for a command not found) and nothing else, so a container that
+# never ran stays "created" (its status derives from StartedAt), FinishedAt
+# zero, and ps says "Created"; one that ran before stays "exited".
+@test "a start that fails leaves a never-run container created, with ExitCode and Error" {
+  load_busybox
+  run skiff run --name c1 busybox nosuch-command
+  [ "$status" -eq 127 ]
+  run skiff inspect -f '{{.State.Status}} {{.State.ExitCode}} {{.State.Running}} {{.State.StartedAt}} {{.State.FinishedAt}}|{{.State.Error}}' c1
+  [ "$output" = 'created 127 false 0001-01-01T00:00:00Z 0001-01-01T00:00:00Z|exec: "nosuch-command": executable file not found in $PATH' ]
+  [ "$(skiff ps -a --filter name=c1 --format '{{.Status}}|{{.State}}')" = "Created|created" ]
+  skiff create --name c2 busybox nosuch-command >/dev/null
+  run skiff start c2
+  [ "$status" -eq 1 ]
+  [ "$(skiff inspect -f '{{.State.Status}} {{.State.ExitCode}}' c2)" = "created 127" ]
+  # A container that ran once stays exited, with that run's FinishedAt.
+  mkdir "$BATS_TEST_TMPDIR/host"
+  skiff run --name ran --mount "type=bind,src=$BATS_TEST_TMPDIR/host,dst=/host" busybox true
+  finished=$(skiff inspect -f '{{.State.FinishedAt}}' ran)
+  rmdir "$BATS_TEST_TMPDIR/host"
+  run skiff start ran
+  [ "$status" -eq 1 ]
+  [ "$(skiff inspect -f '{{.State.Status}} {{.State.FinishedAt}}' ran)" = "exited $finished" ]
+  [[ "$(skiff inspect -f '{{.State.Error}}' ran)" == *"$BATS_TEST_TMPDIR/host"* ]]
+}
+
+# docker/cli's client (container_logs.go) and Go's timetypes word a bad
+# --since; moby daemon/logs.go takes a --tail it cannot read for "all".
+@test "logs: Docker's words for a bad --since; a --tail that is no number shows everything" {
+  load_busybox
+  skiff run --name chatty busybox sh -c 'echo one; echo two' >/dev/null
+  run skiff logs --since compatbogus chatty
+  [ "$status" -eq 1 ]
+  [ "$output" = 'skiff: invalid value for "since": failed to parse value as time or duration: "compatbogus"' ]
+  run skiff logs --until compatbogus chatty
+  [ "$status" -eq 1 ]
+  [ "$output" = 'skiff: invalid value for "until": failed to parse value as time or duration: "compatbogus"' ]
+  run skiff logs --tail x chatty
+  [ "$status" -eq 0 ]
+  [ "$output" = $'one\ntwo' ]
+  run skiff logs --tail 1 chatty
+  [ "$output" = two ]
+}
+
+# moby 24 api/server/router/container postContainersKill wraps every
+# failure in "Cannot kill container: NAME: "; daemon/kill.go parses the
+# signal first (moby/sys/signal's "Invalid signal"), then finds the
+# container; errNotRunning has the full ID. Exit 1, the others still killed.
+@test "kill: Docker's Cannot kill container words for a missing, stopped container or a bad signal" {
+  load_busybox
+  id=$(skiff create --name idle busybox)
+  skiff run -d --name busy busybox sleep 300 >/dev/null
+  run skiff kill nosuch
+  [ "$status" -eq 1 ]
+  [ "$output" = "skiff: Cannot kill container: nosuch: No such container: nosuch" ]
+  run skiff kill idle
+  [ "$status" -eq 1 ]
+  [ "$output" = "skiff: Cannot kill container: idle: container $id is not running" ]
+  run skiff kill -s COMPATBOGUS busy nosuch
+  [ "$status" -eq 1 ]
+  [ "${lines[0]}" = "skiff: Cannot kill container: busy: Invalid signal: COMPATBOGUS" ]
+  [ "${lines[1]}" = "skiff: Cannot kill container: nosuch: Invalid signal: COMPATBOGUS" ]
+  [ "$(skiff inspect -f '{{.State.Running}}' busy)" = true ]
+  run skiff kill nosuch busy
+  [ "$status" -eq 1 ]
+  [ "${lines[0]}" = "skiff: Cannot kill container: nosuch: No such container: nosuch" ]
+  [ "${lines[1]}" = "busy" ]
+}
+
+# docker/cli's client.ImageTag checks both names before asking the daemon;
+# load and import open the file in the CLI (Go's os.Open words).
+@test "tag, load, import: Docker's words for a bad name or a missing file" {
+  load_busybox
+  run skiff tag busybox 'compat-img:bad:tag'
+  [ "$status" -eq 1 ]
+  [ "$output" = 'skiff: Error parsing reference: "compat-img:bad:tag" is not a valid repository/tag: invalid reference format' ]
+  run skiff tag busybox Compat-Img
+  [ "$status" -eq 1 ]
+  [ "$output" = 'skiff: Error parsing reference: "Compat-Img" is not a valid repository/tag: invalid reference format: repository name (library/Compat-Img) must be lowercase' ]
+  run skiff tag nosuch Compat-Img
+  [ "${lines[0]}" = 'skiff: Error parsing reference: "Compat-Img" is not a valid repository/tag: invalid reference format: repository name (library/Compat-Img) must be lowercase' ]
+  [ "$(skiff images --format '{{.Repository}}')" = busybox ]
+  cd "$BATS_TEST_TMPDIR"
+  run skiff load -i nosuch.tar
+  [ "$status" -eq 1 ]
+  [ "$output" = "skiff: open nosuch.tar: no such file or directory" ]
+  run skiff import nosuch.tar imp:5
+  [ "$status" -eq 1 ]
+  [ "$output" = "skiff: open nosuch.tar: no such file or directory" ]
+}
+
+# moby's load untars in a child and reports Go's archive/tar reason:
+# "unexpected EOF" for a stream too short for a header, "archive/tar:
+# invalid tar header" for a block that is no header. Nothing is loaded.
+@test "load of a file that is no tar: Docker's Error processing tar file words" {
+  echo notatar > "$BATS_TEST_TMPDIR/bad.tar"
+  run skiff load -i "$BATS_TEST_TMPDIR/bad.tar"
+  [ "$status" -eq 1 ]
+  [ "$output" = "skiff: Error processing tar file(exit status 1): unexpected EOF" ]
+  head -c 1000 /dev/zero | tr '\0' x > "$BATS_TEST_TMPDIR/bad.tar"
+  run skiff load < "$BATS_TEST_TMPDIR/bad.tar"
+  [ "$status" -eq 1 ]
+  [ "$output" = "skiff: Error processing tar file(exit status 1): archive/tar: invalid tar header" ]
+  [ -z "$(skiff images -q)" ]
+}

@@ -256,10 +256,11 @@ not_offered() {
   run skiff __complete image prune --filter ''
   offers dangling= label= label!= until=
   run skiff __complete run --pull ''
-  offers always missing never newer
-  [ "${#lines[@]}" -eq 4 ]
+  offers always missing never
+  [ "${#lines[@]}" -eq 3 ]
   run skiff __complete create --pull n
-  offers never newer
+  offers never
+  [ "${#lines[@]}" -eq 1 ]
   run skiff __complete search --filter ''
   offers is-official= stars=
 }

@@ -74,7 +74,7 @@ setup() {
   refused 'manifest.json: [0].Layers[0]: expected a string, got a number' docker --set 'manifest:0.Layers=[5]'
   refused 'manifest.json: [0].Layers: expected an array, got a string' docker --set 'manifest:0.Layers="l.tar"'
   refused 'manifest.json: [0].RepoTags[0]: expected a string, got a number' docker --set 'manifest:0.RepoTags=[5]'
-  refused 'manifest.json: [1].RepoTags[0]: invalid reference format "Upper:1": repository name must be lowercase' \
+  refused 'manifest.json: [1].RepoTags[0]: invalid reference format: repository name (library/Upper) must be lowercase' \
     docker --images 2 --set 'manifest:1.RepoTags=["Upper:1"]'
 }
 

@@ -53,12 +53,11 @@ store_state() {
   "$GEN" make "$BATS_TEST_TMPDIR/a.tar" docker --set "manifest:0.RepoTags=[\"$long:1\"]"
   run skiff load -i "$BATS_TEST_TMPDIR/a.tar"
   [ "$status" -eq 1 ]
-  [ "$output" = "skiff: manifest.json: [0].RepoTags[0]: invalid reference format \"$long:1\": repository name must not be more than 255 characters" ]
+  [ "$output" = "skiff: manifest.json: [0].RepoTags[0]: repository name must not be more than 255 characters" ]
   "$GEN" make "$BATS_TEST_TMPDIR/o.tar" oci \
     --set "index:manifests.0.annotations={\"io.containerd.image.name\":\"localhost/$long:1\"}"
   run skiff load -i "$BATS_TEST_TMPDIR/o.tar"
-  assert_error 1 'index.json: manifests[0].annotations["io.containerd.image.name"]: invalid reference format'
-  [[ "$output" == *"repository name must not be more than 255 characters" ]]
+  assert_error 1 'index.json: manifests[0].annotations["io.containerd.image.name"]: repository name must not be more than 255 characters'
   [ -z "$(skiff images -q)" ]
   [ -z "$(ls -A "$BATS_TEST_TMPDIR/root/layers")" ]
   [ -z "$(ls -A "$BATS_TEST_TMPDIR/root/blobs/sha256")" ]
@@ -72,19 +71,26 @@ store_state() {
   [ -z "$(skiff images -q)" ]
 }
 
-@test "run and create: a name that is no reference is an invalid reference format, exit 125" {
+# distribution/reference's words, as Docker prints them; run exits 125,
+# create 1 (docker/cli parses the name after the flags).
+@test "run and create: a name that is no reference is an invalid reference format, run exit 125, create 1" {
   load_busybox
-  for bad in 'INVALID::ref' 'busybox::' 'a b' '-x'; do
+  for bad in 'busybox::' 'a b' '-x'; do
     run skiff run -- "$bad"
     [ "$status" -eq 125 ] || { echo "run $bad: exit $status: $output"; false; }
-    [ "$output" = "skiff: invalid reference format \"$bad\"" ] || { echo "run $bad: $output"; false; }
+    [ "$output" = "skiff: invalid reference format" ] || { echo "run $bad: $output"; false; }
     run skiff create -- "$bad"
-    assert_error 125 "invalid reference format \"$bad\""
+    [ "$status" -eq 1 ] || { echo "create $bad: exit $status: $output"; false; }
+    [ "$output" = "skiff: invalid reference format" ] || { echo "create $bad: $output"; false; }
   done
   run skiff run Upper
-  assert_error 125 'invalid reference format "Upper": repository name must be lowercase'
+  [ "$status" -eq 125 ]
+  [ "$output" = "skiff: invalid reference format: repository name (library/Upper) must be lowercase" ]
+  run skiff create 'INVALID::ref'
+  [ "$status" -eq 1 ]
+  [ "$output" = "skiff: invalid reference format: repository name (library/INVALID) must be lowercase" ]
   run skiff create --pull never "$(name_of 256)"
-  assert_error 125 "repository name must not be more than 255 characters"
+  assert_error 1 "repository name must not be more than 255 characters"
   [ -z "$(skiff ps -aq)" ]
   # A name that is a reference but not here is still not found.
   run skiff run --pull never nothere
@@ -94,11 +100,13 @@ store_state() {
 @test "rmi, tag and image inspect of a name that is no reference say so" {
   load_busybox
   run skiff rmi 'INVALID::ref'
-  assert_error 1 'invalid reference format "INVALID::ref"'
+  assert_error 1 'invalid reference format: repository name (library/INVALID) must be lowercase'
+  # docker/cli's client.ImageTag words it so, for either name.
   run skiff tag 'INVALID::ref' new:1
-  assert_error 1 'invalid reference format "INVALID::ref"'
+  [ "$status" -eq 1 ]
+  [ "$output" = 'skiff: Error parsing reference: "INVALID::ref" is not a valid repository/tag: invalid reference format: repository name (library/INVALID) must be lowercase' ]
   run skiff image inspect 'INVALID::ref'
-  assert_error 1 'invalid reference format "INVALID::ref"'
+  assert_error 1 'invalid reference format: repository name (library/INVALID) must be lowercase'
   # inspect looks for any kind of object: none is called that.
   run skiff inspect 'INVALID::ref'
   assert_error 1 "No such object: INVALID::ref"

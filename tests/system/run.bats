@@ -551,8 +551,9 @@ EOF
       run --name "no-$net" --network $net busybox echo never
     assert_error 125 "setting up the network with $net failed: $net not found (install package $package) (use --network none or --network host, or check that /dev/net/tun is usable)"
     [[ "$output" != *never* ]]
+    # A container that never ran stays "created" (moby's containerStart).
     run skiff inspect -f '{{.State.Status}} {{.State.ExitCode}} {{.State.Error}}' "no-$net"
-    [ "$output" = "exited 128 setting up the network with $net failed: $net not found (install package $package) (use --network none or --network host, or check that /dev/net/tun is usable)" ]
+    [ "$output" = "created 128 setting up the network with $net failed: $net not found (install package $package) (use --network none or --network host, or check that /dev/net/tun is usable)" ]
   done
 }
 
@@ -730,19 +731,21 @@ EOF
 # --- malformed flags --------------------------------------------------------
 
 @test "bad values Docker refuses at run and create are refused there, in Docker's words" {
+  # moby/sys/signal's words, a daemon error: run exits 125, create 1.
   run skiff run --rm --stop-signal BOGUS busybox true
-  assert_error 125 "invalid signal: BOGUS"
+  assert_error 125 "Invalid signal: BOGUS"
   run skiff create --stop-signal SIGNOPE busybox true
-  assert_error 125 "invalid signal: SIGNOPE"
-  run skiff run --rm --restart on-failure:-3 busybox true
+  assert_error 1 "Invalid signal: SIGNOPE"
+  # Without --rm: docker/cli refuses --rm with any --restart first.
+  run skiff run --restart on-failure:-3 busybox true
   assert_error 125 "invalid restart policy: maximum retry count cannot be negative"
-  run skiff run --rm --restart always:3 busybox true
+  run skiff run --restart always:3 busybox true
   assert_error 125 "invalid restart policy: maximum retry count can only be used with 'on-failure'"
-  run skiff run --rm --restart on-failure:x busybox true
+  run skiff run --restart on-failure:x busybox true
   assert_error 125 "invalid restart policy format: maximum retry count must be an integer"
-  run skiff run --rm --restart :3 busybox true
+  run skiff run --restart :3 busybox true
   assert_error 125 "invalid restart policy format: no policy provided before colon"
-  run skiff run --rm --restart sometimes busybox true
+  run skiff run --restart sometimes busybox true
   assert_error 125 "invalid restart policy: unknown policy 'sometimes'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'"
   assert_no_containers
   # What is accepted still works: a signal by number and with SIG, on-failure:0.

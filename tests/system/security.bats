@@ -132,8 +132,9 @@ write-refused" ]
   rm "$BATS_TEST_TMPDIR/dev"
   run skiff start kept
   assert_error 1 "error gathering device information while adding custom device \"$BATS_TEST_TMPDIR/dev\": No such file or directory"
+  # A container that never ran stays "created" (moby's containerStart).
   run skiff inspect --format '{{.State.Status}} {{.State.ExitCode}} {{.State.Error}}' kept
-  [ "$output" = "exited 128 error gathering device information while adding custom device \"$BATS_TEST_TMPDIR/dev\": No such file or directory" ]
+  [ "$output" = "created 128 error gathering device information while adding custom device \"$BATS_TEST_TMPDIR/dev\": No such file or directory" ]
   run skiff start gone
   [ "$status" -eq 1 ]
   run skiff ps -a --format '{{.Names}}'

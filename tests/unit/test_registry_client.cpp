@@ -321,35 +321,6 @@ TEST_CASE("push refused: the registry's words, one try for a streamed body, no c
   CHECK(reg.seen.back().authorization.empty());
 }
 
-TEST_CASE("manifest digest: HEAD's Docker-Content-Digest, else the body's hash") {
-  FakeRegistry reg;
-  std::vector<std::string> methods;
-  std::string header = "sha256:" + std::string(64, 'c');
-  reg.handler = [&](const HttpRequest &req, const std::string &) {
-    if (req.url.find("/manifests/") == std::string::npos)
-      return respond(200);
-    methods.push_back(req.method);
-    if (req.url.find("/manifests/gone") != std::string::npos)
-      return respond(404, req.method == "HEAD" ? "" : R"({"errors":[{"code":"MANIFEST_UNKNOWN"}]})");
-    if (req.method == "HEAD")
-      return header.empty() ? respond(200) : respond(200, "", {{"docker-content-digest", header}});
-    return respond(200, kManifest);
-  };
-  Client c("reg.example", {}, reg.factory());
-  auto d = c.manifest_digest("app", "1");
-  REQUIRE(d.ok());
-  CHECK(*d == header);
-  CHECK(methods == std::vector<std::string>{"HEAD"});
-  header.clear();
-  d = c.manifest_digest("app", "1");
-  REQUIRE(d.ok());
-  CHECK(*d == sha256_digest(kManifest));
-  CHECK(methods == std::vector<std::string>{"HEAD", "HEAD", "GET"});
-  auto gone = c.manifest_digest("app", "gone");
-  REQUIRE_FALSE(gone.ok());
-  CHECK(gone.error().code == Errc::not_found);
-}
-
 TEST_CASE("token answers, error bodies and tag lists of the wrong type: errors, not crashes") {
   FakeRegistry reg;
   std::string token_body, error_body, tags_body;

@@ -34,16 +34,25 @@ TEST_CASE("spec: -v makes anonymous volumes, named volumes and binds", "[spec]")
 }
 
 TEST_CASE("spec: bad -v values give Docker's message", "[spec]") {
+  // moby's words: docker/cli passes -v to the daemon unparsed.
   CHECK(error_of(spec::parse_volume("data", "/")) ==
-        "invalid volume specification: 'data': a container path must be absolute");
+        "invalid volume specification: 'data': invalid mount config for type \"volume\": invalid mount path: "
+        "'data' mount path must be absolute");
   CHECK(error_of(spec::parse_volume("a:b:c:d", "/")) == "invalid volume specification: 'a:b:c:d'");
   CHECK(error_of(spec::parse_volume(":/x", "/")) == "invalid volume specification: ':/x'");
   CHECK(error_of(spec::parse_volume("v:rel", "/")) ==
-        "invalid volume specification: 'v:rel': the container path \"rel\" must be absolute");
-  CHECK(error_of(spec::parse_volume("/tmp:/", "/")) == "invalid volume specification: '/tmp:/': destination can't be '/'");
-  CHECK(error_of(spec::parse_volume("/h:/c:nocopy", "/")) == "invalid volume specification: '/h:/c:nocopy': invalid mode: nocopy");
-  CHECK(error_of(spec::parse_volume("v:/c:rshared", "/")) == "invalid volume specification: 'v:/c:rshared': invalid mode: rshared");
-  CHECK(spec::parse_volume("v:rel", "/").error().exit_code == 125);
+        "invalid volume specification: 'v:rel': invalid mount config for type \"volume\": invalid mount path: "
+        "'rel' mount path must be absolute");
+  CHECK(error_of(spec::parse_volume("/h:rel", "/")) ==
+        "invalid volume specification: '/h:rel': invalid mount config for type \"bind\": invalid mount path: "
+        "'rel' mount path must be absolute");
+  CHECK(error_of(spec::parse_volume("/tmp:/", "/")) ==
+        "invalid volume specification: '/tmp:/': invalid mount config for type \"bind\": invalid specification: "
+        "destination can't be '/'");
+  CHECK(error_of(spec::parse_volume("/h:/c:nocopy", "/")) == "invalid mode: nocopy");
+  CHECK(error_of(spec::parse_volume("v:/c:ro,rshared", "/")) == "invalid mode: ro,rshared");
+  // The daemon's: run exits 125, create 1.
+  CHECK(spec::parse_volume("v:rel", "/").error().code == Errc::invalid);
 }
 
 TEST_CASE("spec: --mount fields", "[spec]") {
@@ -60,25 +69,42 @@ TEST_CASE("spec: --mount fields", "[spec]") {
   CHECK(opts->volume_driver == "local");
   CHECK(opts->volume_options == std::map<std::string, std::string>{{"o", "size=5m,uid=1"}});
   CHECK(error_of(spec::parse_mount("dst=/d,volume-opt=o=size=5m,uid=1", "/")) ==
-        "invalid mount \"dst=/d,volume-opt=o=size=5m,uid=1\": unknown field \"uid\"");
+        "invalid argument \"dst=/d,volume-opt=o=size=5m,uid=1\" for \"--mount\" flag: unexpected key 'uid' in 'uid=1'");
   CHECK(error_of(spec::parse_mount("dst=/d,\"volume-opt=a", "/")) ==
-        "invalid mount \"dst=/d,\"volume-opt=a\": extraneous or missing \" in quoted-field");
+        "invalid argument \"dst=/d,\"volume-opt=a\" for \"--mount\" flag: extraneous or missing \" in quoted-field");
   auto plain = spec::parse_mount("dst=/d,volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=flag", "/");
   REQUIRE(plain);
   CHECK(plain->volume_options == std::map<std::string, std::string>{{"type", "tmpfs"}, {"device", "tmpfs"}, {"flag", ""}});
-  CHECK(error_of(spec::parse_mount("type=bind,src=/a,dst=/b,volume-opt=a=b", "/")) ==
-        "invalid mount \"type=bind,src=/a,dst=/b,volume-opt=a=b\": cannot mix 'volume-*' options with mount type 'bind'");
-  CHECK(error_of(spec::parse_mount("type=bind,src=/a,dst=/b,volume-nocopy", "/")) ==
-        "invalid mount \"type=bind,src=/a,dst=/b,volume-nocopy\": cannot mix 'volume-*' options with mount type 'bind'");
-  CHECK(error_of(spec::parse_mount("type=volume,dst=/b,bind-propagation=shared", "/")) ==
-        "invalid mount \"type=volume,dst=/b,bind-propagation=shared\": cannot mix 'bind-propagation' with mount type 'volume'");
-  CHECK(error_of(spec::parse_mount("type=bind,dst=/b", "/")) == "invalid mount \"type=bind,dst=/b\": a bind needs a source");
-  CHECK(error_of(spec::parse_mount("dst=/", "/")) == "invalid mount \"dst=/\": destination can't be '/'");
-  CHECK(error_of(spec::parse_mount("dst=x", "/")) == "invalid mount \"dst=x\": target must be an absolute path");
-  CHECK(error_of(spec::parse_mount("type=nfs,dst=/x", "/")) == "invalid mount \"type=nfs,dst=/x\": type must be bind, volume or tmpfs");
-  CHECK(error_of(spec::parse_mount("dst=/x,color=red", "/")) == "invalid mount \"dst=/x,color=red\": unknown field \"color\"");
-  CHECK(error_of(spec::parse_mount("dst=/x,ro=maybe", "/")) == "invalid mount \"dst=/x,ro=maybe\": invalid value for ro: maybe");
-  CHECK(error_of(spec::parse_mount("type=tmpfs,src=a,dst=/x", "/")) == "invalid mount \"type=tmpfs,src=a,dst=/x\": tmpfs takes no source");
+  // docker/cli's MountOpt refuses what it cannot parse, in pflag's words
+  // (exit 125)...
+  auto flag = [](const char *spec, const char *why) {
+    return fmt::format("invalid argument \"{}\" for \"--mount\" flag: {}", spec, why);
+  };
+  for (const auto &[spec, why] : std::vector<std::pair<const char *, const char *>>{
+           {"type=bind,src=/a,dst=/b,volume-opt=a=b", "cannot mix 'volume-*' options with mount type 'bind'"},
+           {"type=bind,src=/a,dst=/b,volume-nocopy", "cannot mix 'volume-*' options with mount type 'bind'"},
+           {"type=volume,dst=/b,bind-propagation=shared", "cannot mix 'bind-*' options with mount type 'volume'"},
+           {"type=tmpfs", "target is required"},
+           {"type=nfs", "target is required"},
+           {"dst=/x,color=red", "unexpected key 'color' in 'color=red'"},
+           {"dst=/x,ro=maybe", "invalid value for ro: maybe"}}) {
+    auto r = spec::parse_mount(spec, "/");
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message == flag(spec, why));
+    CHECK(r.error().code == Errc::usage);
+  }
+  // ... the daemon what it cannot mount, in moby volume/mounts's words.
+  for (const auto &[spec, why] : std::vector<std::pair<const char *, const char *>>{
+           {"type=bind,dst=/b", "invalid mount config for type \"bind\": field Source must not be empty"},
+           {"dst=/", "invalid mount config for type \"volume\": invalid specification: destination can't be '/'"},
+           {"dst=x", "invalid mount config for type \"volume\": invalid mount path: 'x' mount path must be absolute"},
+           {"type=nfs,dst=/x", "invalid mount config for type \"nfs\": mount type unknown"},
+           {"type=tmpfs,src=a,dst=/x", "invalid mount config for type \"tmpfs\": field Source must not be specified"}}) {
+    auto r = spec::parse_mount(spec, "/");
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message == why);
+    CHECK(r.error().code == Errc::invalid);
+  }
 }
 
 TEST_CASE("spec: --tmpfs", "[spec]") {
@@ -118,13 +144,19 @@ TEST_CASE("spec: --restart with Docker's words", "[spec]") {
   CHECK(spec::parse_restart("")->name == "no");
   CHECK(spec::parse_restart("always")->name == "always");
   CHECK(spec::parse_restart("on-failure:")->max_retries == 0);
+  // docker/cli reads the format (a flag error, exit 125)...
   auto msg = [](const char *s) { return spec::parse_restart(s).error().message; };
-  CHECK(msg("on-failure:-1") == "invalid restart policy: maximum retry count cannot be negative");
-  CHECK(msg("always:2") == "invalid restart policy: maximum retry count can only be used with 'on-failure'");
   CHECK(msg("on-failure:x") == "invalid restart policy format: maximum retry count must be an integer");
   CHECK(msg(":1") == "invalid restart policy format: no policy provided before colon");
-  CHECK(msg("sometimes") == "invalid restart policy: unknown policy 'sometimes'; use one of 'no', "
-                            "'always', 'on-failure', or 'unless-stopped'");
+  CHECK(spec::parse_restart(":1").error().code == Errc::usage);
+  // ... the daemon judges the policy.
+  auto check = [](const char *s) { return spec::check_restart(*spec::parse_restart(s)).error().message; };
+  CHECK(check("on-failure:-1") == "invalid restart policy: maximum retry count cannot be negative");
+  CHECK(check("always:2") == "invalid restart policy: maximum retry count can only be used with 'on-failure'");
+  CHECK(check("sometimes") == "invalid restart policy: unknown policy 'sometimes'; use one of 'no', "
+                              "'always', 'on-failure', or 'unless-stopped'");
+  CHECK(spec::check_restart(*spec::parse_restart("sometimes")).error().code == Errc::invalid);
+  CHECK(spec::check_restart(*spec::parse_restart("on-failure:3")));
 }
 
 TEST_CASE("spec: --ulimit name=soft[:hard]", "[spec]") {
@@ -133,10 +165,18 @@ TEST_CASE("spec: --ulimit name=soft[:hard]", "[spec]") {
   u = spec::parse_ulimit("core=-1");
   CHECK((u->soft == -1 && u->hard == -1));
   auto msg = [](const char *s) { return spec::parse_ulimit(s).error().message; };
-  CHECK(msg("nofile") == "invalid ulimit \"nofile\": use name=soft[:hard]");
-  CHECK(msg("files=1") == "invalid ulimit \"files=1\": unknown limit \"files\"");
-  CHECK(msg("nofile=a") == "invalid ulimit \"nofile=a\": values must be numbers");
-  CHECK(msg("nofile=10:5") == "invalid ulimit \"nofile=10:5\": soft limit must not exceed the hard limit");
+  // go-units' ParseUlimit in pflag's words, as docker/cli reports them.
+  auto flag = [](const char *s, const std::string &why) {
+    return fmt::format("invalid argument \"{}\" for \"--ulimit\" flag: {}", s, why);
+  };
+  CHECK(msg("nofile") == flag("nofile", "invalid ulimit argument: nofile"));
+  CHECK(msg("files=1") == flag("files=1", "invalid ulimit type: files"));
+  CHECK(msg("nofile=a") == flag("nofile=a", "strconv.ParseInt: parsing \"a\": invalid syntax"));
+  CHECK(msg("nofile=1:b") == flag("nofile=1:b", "strconv.ParseInt: parsing \"b\": invalid syntax"));
+  CHECK(msg("nofile=1:2:3") ==
+        flag("nofile=1:2:3", "too many limit value arguments - 1:2:3, can only have up to two, `soft[:hard]`"));
+  CHECK(msg("nofile=10:5") == flag("nofile=10:5", "ulimit soft limit must be less than or equal to hard limit: 10 > 5"));
+  CHECK(spec::parse_ulimit("nofile=a").error().code == Errc::usage);
 }
 
 TEST_CASE("spec: env files", "[spec]") {

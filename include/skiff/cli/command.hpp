@@ -74,7 +74,7 @@ private:
 
 // Prints "skiff: <message>" on stderr and returns the exit code: the
 // error's own when it has one (126, 127), else the command's (Docker exits
-// 125 for run and create and for bad flags, 1 for other commands).
+// 125 for run and for bad flags, Errc::usage, 1 for other commands).
 int fail(const Error &e);
 void set_command_error_code(int code);
 int fail_text(const std::string &message, int code = kExitRuntime);

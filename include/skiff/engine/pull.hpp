@@ -55,10 +55,8 @@ using PullOutput = ProgressOutput;
 Result<std::string> pull(Engine &eng, const PullRequest &r, const PullOutput &out);
 
 // When run and create pull their image: Docker's always, missing (the
-// default) and never, and podman's newer (when the registry's digest for
-// the tag differs from the local image's; the local image when the
-// registry cannot be asked).
-enum class PullPolicy { always, missing, never, newer };
+// default) and never (podman's newer is refused, as Docker refuses it).
+enum class PullPolicy { always, missing, never };
 Result<PullPolicy> parse_pull_policy(std::string_view text);
 
 struct ImageRequest {

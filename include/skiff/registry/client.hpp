@@ -50,9 +50,6 @@ public:
   Status check_credentials();
   // GET a manifest by tag or digest; a digest is verified against the body.
   Result<FetchedManifest> manifest(const std::string &path, const std::string &ref);
-  // The digest of the manifest a tag names now, asked with HEAD (what
-  // `--pull newer` compares; registries count GETs against rate limits).
-  Result<std::string> manifest_digest(const std::string &path, const std::string &ref);
   // Every tag of a repository (following the API's pagination).
   Result<std::vector<std::string>> tags(const std::string &path);
   // GET /v1/search?q=TERM&n=LIMIT, anonymously (Docker Hub's search, also

@@ -12,6 +12,14 @@
 
 namespace skiff::spec {
 
+// A flag value docker/cli refuses as it parses it, in pflag's words (exit
+// 125 in every command): FLAG as pflag names it, "--ulimit", or "-e,
+// --env" with its shorthand.
+inline Error flag_invalid(std::string_view flag, std::string_view value, std::string_view why) {
+  return Error{Errc::usage, fmt::format("invalid argument \"{}\" for \"{}\" flag: {}", value, flag, why),
+               kExitRuntime};
+}
+
 // -v's short syntax: /ctr (anonymous volume), NAME:/ctr[:opts] or
 // HOST:/ctr[:opts] (a host path starts with / or .). A bind's options hold
 // its propagation ("rprivate", ...), a volume's "nocopy" when it must not
@@ -25,9 +33,12 @@ Result<storage::MountConfig> parse_tmpfs(const std::string &spec);
 Result<storage::DeviceMapping> parse_device(const std::string &spec);
 // A device permission string: one to three of r, w, m, none twice.
 bool valid_device_access(std::string_view access);
-// --restart's no|always|unless-stopped|on-failure[:N].
+// --restart's NAME[:N], as docker/cli reads it (its format only).
 Result<storage::RestartPolicy> parse_restart(const std::string &spec);
-// --ulimit's name=soft[:hard]; -1 is unlimited.
+// What the daemon then checks: no|always|unless-stopped|on-failure[:N].
+Status check_restart(const storage::RestartPolicy &p);
+// --ulimit's name=soft[:hard]; -1 is unlimited (go-units' ParseUlimit, in
+// pflag's words).
 Result<storage::Ulimit> parse_ulimit(const std::string &spec);
 // One KEY=VALUE per line, "#" comments and blank lines skipped; a KEY
 // alone takes its value from `host_env` ("KEY=value" entries), or is

@@ -23,7 +23,8 @@ namespace skiff::supervisor {
 Result<pid_t> start(const LaunchPlan &plan, ContainerRecords &records, int attach_fd);
 
 // Records a start that failed (before or while the plan was carried out)
-// as Docker does: exited, with the reason and 128 for a runtime error.
+// as Docker does: the exit code (128 for a runtime error) and the reason,
+// the status left "created" for a container that never ran.
 // `started`: the run a failed restart ends, 0 for a first start.
 void record_failed_start(ContainerRecords &records, const Error &why, int64_t started);
 

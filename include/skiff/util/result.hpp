@@ -24,12 +24,15 @@ enum class Errc {
   invalid,       // bad user input
   conflict,      // state does not allow the operation (running, in use)
   system,        // a syscall failed
+  usage,         // a bad flag value refused before anything runs: Docker's
+                 // CLI exits 125 for it in every command
 };
 
 struct Error {
   Errc code = Errc::failed;
   std::string message;
   int exit_code = kExitRuntime;
+  int sys_errno = 0;  // a failed syscall's errno (sys_error), for Go's words
 
   // Adds context in front: "loading image: <message>".
   Error &wrap(std::string_view what) {
@@ -50,7 +53,16 @@ Error sys_error(fmt::format_string<A...> f, A &&...args) {
   return Error{Errc::system,
                fmt::format("{}: {}", fmt::format(f, std::forward<A>(args)...),
                            std::strerror(e)),
-               kExitRuntime};
+               kExitRuntime, e};
+}
+
+// errno as Go words it ("no such file or directory"), which Docker's
+// messages quote.
+inline std::string go_strerror(int e) {
+  std::string s = std::strerror(e);
+  if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z')
+    s[0] = static_cast<char>(s[0] - 'A' + 'a');
+  return s;
 }
 
 template <typename T> class [[nodiscard]] Result {

@@ -65,13 +65,28 @@ static int run_restart(Context &ctx, const Args &a) {
   });
 }
 
+// moby 24's kill route words every failure "Cannot kill container: NAME:
+// ...", a bad signal's included: the daemon parses it for each container.
 static int run_kill(Context &ctx, const Args &a) {
   auto sig = engine::parse_signal(a.get("signal", "KILL"));
-  if (!sig)
-    return fail(sig.error());
-  return each_container(ctx, a, [&](engine::Engine &e, const std::string &id) {
-    return e.kill_container(id, *sig);
-  });
+  auto eng = ctx.engine();
+  if (!eng)
+    return fail(eng.error());
+  int rc = 0;
+  for (const auto &name : a.positional) {
+    Status s = [&]() -> Status {
+      if (!sig)
+        return sig.error();
+      return (*eng)->kill_container(TRY((*eng)->find_container(name)), *sig);
+    }();
+    if (!s) {
+      fail(Error(s.error()).wrap(fmt::format("Cannot kill container: {}", name)));
+      rc = 1;
+      continue;
+    }
+    fmt::print("{}\n", name);
+  }
+  return rc;
 }
 
 // `rm -f` of a container that is not there succeeds and says nothing, as

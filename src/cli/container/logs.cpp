@@ -42,15 +42,16 @@ static int run_logs(Context &ctx, const Args &a) {
     if (!a.has(k))
       continue;
     auto t = timefmt::parse_time_arg(a.get(k), now);
-    if (!t)
-      return fail_text(fmt::format("invalid --{} value \"{}\": use a timestamp or a duration such as 10m", k, a.get(k)));
+    if (!t)  // docker/cli's client and Go's timetypes, word for word
+      return fail_text(fmt::format("invalid value for \"{}\": failed to parse value as time or duration: \"{}\"", k,
+                                   a.get(k)));
     (std::string(k) == "since" ? r.since : r.until) = *t;
   }
+  // moby's daemon takes a --tail it cannot read as a number, or a
+  // negative one, for "all" (daemon/logs.go).
   if (a.has("tail") && a.get("tail") != "all") {
-    auto n = str::to_int(a.get("tail"));
-    if (!n)
-      return fail_text(fmt::format("invalid --tail \"{}\": a number or \"all\" is needed", a.get("tail")));
-    r.tail = *n;
+    if (auto n = str::to_int(a.get("tail")))
+      r.tail = *n;
   }
   if (auto s = (*eng)->container_logs(*id, r, write_out); !s)
     return fail(s.error());

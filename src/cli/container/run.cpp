@@ -184,7 +184,7 @@ static std::vector<Flag> run_flags() {
   auto access = registry_access_flags();
   flags.insert(flags.end(), access.begin(), access.end());
   flags.push_back({"pull", 0, FlagKind::value,
-                   "Pull image before creating (\"always\", \"missing\", \"never\", \"newer\")",
+                   "Pull image before creating (\"always\", \"missing\", \"never\")",
                    "pull-policies", "string"});
   flags.push_back({"quiet", 'q', FlagKind::boolean, "Suppress the pull output"});
   flags.push_back(detach_keys_flag());

@@ -253,8 +253,10 @@ static Result<UniqueFd> open_input(const std::string &path) {
   if (path.empty() || path == "-")
     return UniqueFd(::dup(STDIN_FILENO));
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd)
-    return sys_error("opening {}", path);
+  if (!fd) {
+    int e = errno;
+    return make_error(Errc::system, "open {}: {}", path, go_strerror(e));  // docker/cli's os.Open, in Go's words
+  }
   return fd;
 }
 
