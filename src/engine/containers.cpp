@@ -261,6 +261,7 @@ static LaunchInputs launch_inputs(const storage::Store &store, const ContainerVi
       }
     }
   in.container_dir = store.container_dir(v.config.id);
+  in.log_path = store.container_log_path(v.config.id);
   in.run_dir = store.container_run_dir(v.config.id);
   in.driver = store.driver_of(v.config);
   in.root_copy = store.root_copy_dir(v.config.id);

@@ -40,6 +40,10 @@ GraphDriver container_graph_driver(Engine &eng, const ContainerView &v) {
   return g;
 }
 
+std::string container_log_path(Engine &eng, const ContainerView &v) {
+  return store_of(eng).container_log_path(v.config.id);
+}
+
 ContainerSize container_size(Engine &eng, const ContainerView &v) {
   const auto &store = store_of(eng);
   int64_t image = v.image.size;

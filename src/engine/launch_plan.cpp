@@ -253,7 +253,7 @@ Result<supervisor::LaunchPlan> plan_launch(const LaunchInputs &in) {
   plan.cgroup.limits = {c.limits.memory, c.limits.memory_swap, c.limits.cpus, c.limits.pids};
   plan.run_dir = in.run_dir;
   if (c.log_driver == "json-file")
-    plan.log_path = in.container_dir + "/ctr.log";
+    plan.log_path = in.log_path;
   plan.stdin_pipe = c.open_stdin && !c.tty;
   plan.exit = {c.restart, c.auto_remove};
   return plan;

@@ -168,7 +168,7 @@ Status Engine::container_logs(const std::string &id, const LogsRequest &r, const
   auto rec = TRY(store_.read_container(id));
   if (rec.config.log_driver == "none")
     return make_error(Errc::invalid, "configured logging driver does not support reading");
-  std::string dir = store_.container_dir(id), path = dir + "/ctr.log";
+  std::string dir = store_.container_dir(id), path = store_.container_log_path(id);
   // Watched before the first read, so no write after it goes unnoticed.
   UniqueFd watch;
   if (r.follow) {

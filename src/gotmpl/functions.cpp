@@ -108,6 +108,8 @@ Result<Value> fn_gt(const std::vector<Value> &a) {
 Result<Value> fn_not(const std::vector<Value> &a) { return of(!truth(a[0])); }
 
 Result<Value> fn_len(const std::vector<Value> &a) {
+  if (a[0].is_nil_collection())
+    return of(int64_t{0});
   if (is_nil(a[0]))
     return fail("len of untyped nil");
   const json &j = *a[0];

@@ -55,6 +55,10 @@ public:
   const std::string &path() const { return path_; }
   // A Go map (or untyped data), where a missing key is no value.
   bool is_map() const { return !types_ || types_->maps.count(path_) > 0; }
+  // A nil slice or map of a typed struct (JSON null): its length is 0.
+  bool is_nil_collection() const {
+    return p_ && p_->is_null() && types_ && (types_->slices.count(path_) > 0 || types_->maps.count(path_) > 0);
+  }
   static std::string join(const std::string &path, const std::string &key) {
     return path.empty() ? key : path + "." + key;
   }

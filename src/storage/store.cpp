@@ -303,6 +303,12 @@ Result<std::string> Store::scratch_dir() {
 }
 
 std::string Store::container_dir(const std::string &id) const { return root_ + "/containers/" + id; }
+std::string Store::container_log_path(const std::string &id) const {
+  std::string dir = container_dir(id);
+  if (fs::exists(dir + "/ctr.log"))
+    return dir + "/ctr.log";
+  return dir + "/" + id + "-json.log";
+}
 std::string Store::container_run_dir(const std::string &id) const {
   return runroot_ + "/containers/" + id;
 }

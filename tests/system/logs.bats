@@ -134,7 +134,7 @@ proc_io() {
   [ "$output" = "none|" ]
   local id
   id=$(skiff inspect --format '{{.Id}}' nolog)
-  [ ! -e "$BATS_TEST_TMPDIR/root/containers/$id/ctr.log" ]
+  [ ! -e "$BATS_TEST_TMPDIR/root/containers/$id/$id-json.log" ]
   run skiff logs nolog
   [ "$status" -eq 1 ]
   [ "$output" = "skiff: configured logging driver does not support reading" ]
@@ -143,7 +143,24 @@ proc_io() {
   # It stays none across starts, and start -a still shows the output.
   run skiff start -a nolog
   [[ "$output" == *out* ]]
-  [ ! -e "$BATS_TEST_TMPDIR/root/containers/$id/ctr.log" ]
+  [ ! -e "$BATS_TEST_TMPDIR/root/containers/$id/$id-json.log" ]
+}
+
+@test "the log is <id>-json.log as Docker's; a container an older skiff made keeps its ctr.log" {
+  skiff run --network none --name newlog busybox echo fresh >/dev/null
+  local id
+  id=$(skiff inspect --format '{{.Id}}' newlog)
+  [[ "$(cat "$BATS_TEST_TMPDIR/root/containers/$id/$id-json.log")" == '{"log":"fresh\n","stream":"stdout","time":'* ]]
+  # As an older skiff left it: the log named ctr.log.
+  mv "$BATS_TEST_TMPDIR/root/containers/$id/$id-json.log" "$BATS_TEST_TMPDIR/root/containers/$id/ctr.log"
+  run skiff logs newlog
+  [ "$output" = fresh ]
+  run skiff inspect --format '{{.LogPath}}' newlog
+  [ "$output" = "$BATS_TEST_TMPDIR/root/containers/$id/ctr.log" ]
+  skiff start -a newlog >/dev/null
+  run skiff logs newlog
+  [ "$output" = $'fresh\nfresh' ]
+  [ ! -e "$BATS_TEST_TMPDIR/root/containers/$id/$id-json.log" ]
 }
 
 @test "--log-driver json-file is the default; an unknown driver is refused" {
@@ -151,8 +168,10 @@ proc_io() {
   skiff create --network none --log-driver json-file --name jsonlog busybox true >/dev/null
   run skiff inspect --format '{{.HostConfig.LogConfig.Type}}' deflog jsonlog
   [ "$output" = $'json-file\njson-file' ]
+  local id
+  id=$(skiff inspect --format '{{.Id}}' deflog)
   run skiff inspect --format '{{.LogPath}}' deflog
-  [[ "$output" == "$BATS_TEST_TMPDIR/root/containers/"*/ctr.log ]]
+  [ "$output" = "$BATS_TEST_TMPDIR/root/containers/$id/$id-json.log" ]
   run skiff run --network none --log-driver syslog --name bad busybox true
   assert_error 125 "logger: no log driver named 'syslog' is registered"
   # The daemon's error: create exits 1 on it (docker/cli), run 125.

@@ -156,6 +156,9 @@ setup() {
   [ "$output" = "{created false false false false false 0 0  0001-01-01T00:00:00Z 0001-01-01T00:00:00Z <nil>}" ]
   run --separate-stderr skiff inspect -f '{{.HostConfig.RestartPolicy}}|{{.HostConfig.LogConfig}}|{{index .Config.Volumes "x"}}|{{.Config.Cmd}}|{{.Config.Entrypoint}}|{{.HostConfig.CapAdd}}' s1
   [ "$output" = "{no 0}|{json-file map[]}|{}|[sh]|[]|[]" ]
+  # len of a nil slice or map is 0, as of any typed nil.
+  run --separate-stderr skiff inspect -f '{{len .ExecIDs}} {{len .Config.Volumes}} {{len .HostConfig.CapAdd}}' s1
+  [ "$output" = "0 0 0" ]
   skiff rm s1 >/dev/null
   run --separate-stderr skiff info -f '{{.Plugins.Authorization}}|{{.Swarm.RemoteManagers}}|{{.Swarm.Cluster}}|{{.ContainerdCommit}}'
   [ "$output" = "[]|[]|<nil>|{ }" ]

@@ -18,6 +18,7 @@ inline engine::LaunchInputs inputs() {
   c.storage_driver = storage::DriverKind::overlay;
   in.layers = {"/s/layers/a/diff", "/s/layers/b/diff"};
   in.container_dir = "/s/containers/c0ffee";
+  in.log_path = "/s/containers/c0ffee/c0ffee-json.log";
   in.run_dir = "/r/containers/c0ffee";
   in.driver = storage::DriverKind::overlay;
   in.root_copy = "/s/containers/c0ffee/rootfs";

@@ -604,6 +604,8 @@ TEST_CASE("a struct prints as Go's {v1 v2 ...}: field order, omitted fields, nil
   CHECK(render("{{.Config}}") == "{[] map[a:1 b:2] map[]}");
   CHECK(render(R"({{index .Config.Volumes "x"}}|{{.Config.Volumes}}|{{.Config.Cmd}})") == "{}|map[]|[]");
   CHECK(render(R"({{print .State.Pid .State}}|{{printf "%v" .Config}})") == "12 {running true 12  <nil> []}|{[] map[a:1 b:2] map[]}");
+  // A nil slice or map has length 0; an untyped nil has none.
+  CHECK(render("{{len .Config.Cmd}} {{len .Config.Volumes}} {{len .Config.Labels}}") == "0 0 2");
   // Untyped data stays a map.
   auto t = Template::parse("{{.State}}");
   CHECK(*t->render(json{{"State", {{"B", 1}, {"A", 2}}}}) == "map[A:2 B:1]");

@@ -59,7 +59,7 @@ TEST_CASE("plan: the root from the image's layers, top first, over the container
   CHECK(p.init.argv == std::vector<std::string>{"sh", "-c", "true"});
   CHECK(p.init.cwd == "/");
   CHECK(p.run_dir == "/r/containers/c0ffee");
-  CHECK(p.log_path == "/s/containers/c0ffee/ctr.log");
+  CHECK(p.log_path == "/s/containers/c0ffee/c0ffee-json.log");
   CHECK(p.cgroup.name == "c0ffee");
 }
 

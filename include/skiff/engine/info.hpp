@@ -72,6 +72,8 @@ GraphDriver image_graph_driver(Engine &eng, const ImageRecord &img);
 // directories. No MergedDir: the root is mounted only inside the
 // container's mount namespace, never on the host.
 GraphDriver container_graph_driver(Engine &eng, const ContainerView &v);
+// Its json-file log's path (Docker's LogPath).
+std::string container_log_path(Engine &eng, const ContainerView &v);
 
 // Docker's SizeRw (what the container wrote: its upper directory, or what
 // its copied root grew by) and SizeRootFs (that and its image's layers).

@@ -50,7 +50,8 @@ struct LaunchInputs {
   // supervisor gets), or by each container for itself (container).
   std::map<std::string, VolumeMount> volume_mounts;
   VolumeMountPlace volume_place = VolumeMountPlace::host;
-  std::string container_dir;        // upper/, work/, hosts, hostname, resolv.conf, ctr.log
+  std::string container_dir;        // upper/, work/, hosts, hostname, resolv.conf
+  std::string log_path;             // the json-file log (Store::container_log_path)
   std::string run_dir;              // rootfs/ (mount point), attach.sock
   storage::DriverKind driver = storage::DriverKind::overlay;  // the one that made the container's root
   std::string root_copy;            // a driver that copies the root: the container's copy

@@ -134,6 +134,9 @@ public:
 
   // Containers.
   std::string container_dir(const std::string &id) const;
+  // The json-file log: <dir>/<id>-json.log as Docker names it, or ctr.log
+  // for a container an older skiff made (it keeps the file it has).
+  std::string container_log_path(const std::string &id) const;
   // Where a driver that copies the root (vfs) keeps a container's copy.
   std::string root_copy_dir(const std::string &id) const;
   // Gives new container `c` what its driver needs before its first start:

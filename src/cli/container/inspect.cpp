@@ -18,7 +18,8 @@ static Result<Inspected> inspect_one(engine::Engine &eng, const Context &ctx, co
       std::optional<engine::ContainerSize> sizes;
       if (size)
         sizes = engine::container_size(eng, v);
-      return Inspected{inspect_json(v, ctx.options(), engine::container_graph_driver(eng, v), sizes),
+      return Inspected{inspect_json(v, ctx.options(), engine::container_graph_driver(eng, v),
+                                    engine::container_log_path(eng, v), sizes),
                        &container_inspect_types()};
     }
     if (id.error().code != Errc::not_found)

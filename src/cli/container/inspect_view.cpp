@@ -318,7 +318,7 @@ int64_t docker_memory_swap(const engine::Limits &l) {
 }
 
 json inspect_json(const engine::ContainerView &v, const engine::Options &opts, const engine::GraphDriver &driver,
-                  const std::optional<engine::ContainerSize> &size) {
+                  const std::string &log_path, const std::optional<engine::ContainerSize> &size) {
   const auto &c = v.config;
   const auto &s = v.state;
   bool running = s.status == RunStatus::running;
@@ -350,7 +350,7 @@ json inspect_json(const engine::ContainerView &v, const engine::Options &opts, c
             {"ResolvConfPath", dir + "/resolv.conf"},
             {"HostnamePath", dir + "/hostname"},
             {"HostsPath", dir + "/hosts"},
-            {"LogPath", c.log_driver == "none" ? "" : dir + "/ctr.log"},
+            {"LogPath", c.log_driver == "none" ? "" : log_path},
             {"Name", "/" + c.name},
             {"RestartCount", s.restart_count},
             {"Driver", driver.name},

@@ -19,8 +19,10 @@ nlohmann::json ps_row(const engine::ContainerView &v, bool no_trunc, int64_t now
 nlohmann::json ps_empty_row();
 nlohmann::json ps_headers();
 // `driver`: the container's GraphDriver (its name is also Driver);
-// `size`: SizeRw and SizeRootFs, shown when asked for (--size).
+// `log_path`: its json-file log; `size`: SizeRw and SizeRootFs, shown when
+// asked for (--size).
 nlohmann::json inspect_json(const engine::ContainerView &v, const engine::Options &opts,
-                            const engine::GraphDriver &driver, const std::optional<engine::ContainerSize> &size);
+                            const engine::GraphDriver &driver, const std::string &log_path,
+                            const std::optional<engine::ContainerSize> &size);
 
 } // namespace skiff::cli
