@@ -172,7 +172,7 @@ static int run_volume_prune(Context &ctx, const Args &a) {
     return fail(list.error());
   bool all = a.flag("all");
   uint64_t reclaimed = 0;
-  fmt::print("Deleted Volumes:\n");
+  std::string deleted;
   for (const auto &v : *list) {
     std::string name = v.value("Name", "");
     bool anonymous = name.size() == 64 && std::all_of(name.begin(), name.end(), ::isxdigit);
@@ -183,11 +183,14 @@ static int run_volume_prune(Context &ctx, const Args &a) {
       continue;
     uint64_t size = fs::tree_size(v.value("Mountpoint", ""));
     if ((*eng)->remove_volume(name, false)) {
-      fmt::print("{}\n", name);
+      deleted += name + "\n";
       reclaimed += size;
     }
   }
-  fmt::print("\nTotal reclaimed space: {}\n", units::human_size(static_cast<double>(reclaimed)));
+  // docker/cli prints the list, and its header, only when something went.
+  if (!deleted.empty())
+    fmt::print("Deleted Volumes:\n{}\n", deleted);
+  fmt::print("Total reclaimed space: {}\n", units::human_size(static_cast<double>(reclaimed)));
   return 0;
 }
 
