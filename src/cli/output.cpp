@@ -17,26 +17,10 @@ using nlohmann::json;
 // docker/cli's inspect exits 64 (EX_USAGE) when its template does not parse.
 constexpr int kExitTemplateSyntax = 64;
 
-// Go's encoder escapes <, > and & inside strings.
-static std::string escape_html(const std::string &s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    if (c == '<')
-      out += "\\u003c";
-    else if (c == '>')
-      out += "\\u003e";
-    else if (c == '&')
-      out += "\\u0026";
-    else
-      out += c;
-  }
-  return out;
-}
 
-std::string docker_json(const json &j, int indent) { return escape_html(j.dump(indent)); }
+std::string docker_json(const json &j, int indent) { return gotmpl::escape_html(j.dump(indent)); }
 
-std::string docker_json(const nlohmann::ordered_json &j, int indent) { return escape_html(j.dump(indent)); }
+std::string docker_json(const nlohmann::ordered_json &j, int indent) { return gotmpl::escape_html(j.dump(indent)); }
 
 static std::string unescape_tabs(std::string f) {
   // Docker lets users write \t and \n in --format on the command line.

@@ -37,14 +37,8 @@ std::string users_dir(const storage::Store &store, const std::string &name) {
 
 bool user_alive(const std::string &path) {
   auto text = fs::read_file(path);
-  if (!text)
-    return false;
-  auto fields = str::split(str::trim(*text), ' ');
-  if (fields.size() != 2)
-    return false;
-  auto pid = str::to_int(fields[0]);
-  auto start = str::to_int(fields[1]);
-  return pid && start && *pid > 0 && sys::process_alive(static_cast<pid_t>(*pid), static_cast<uint64_t>(*start));
+  auto ref = text ? sys::parse_process_ref(*text) : std::nullopt;
+  return ref && sys::process_alive(ref->pid, ref->start);
 }
 
 // Drops the users whose process is gone; true if a live one is left.
@@ -187,7 +181,7 @@ Result<std::vector<std::pair<std::string, UniqueFd>>> acquire_volume_mounts(cons
     return trees;
   auto lock = TRY(store.lock_volumes());
   // The user is this process (the supervisor), not a child that mounts.
-  std::string me = fmt::format("{} {}\n", ::getpid(), sys::process_start_time(::getpid()));
+  std::string me = sys::format_process_ref(sys::this_process());
   bool clone = place == VolumeMountPlace::holder;
   auto fds = TRY(in_place(place, [&]() -> Result<std::vector<UniqueFd>> {
     std::vector<UniqueFd> out;

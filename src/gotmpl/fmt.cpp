@@ -77,6 +77,22 @@ std::string go_quote(std::string_view s, char quote, bool ascii_only) {
 
 namespace skiff::gotmpl {
 std::string quote(std::string_view s) { return detail::go_quote(s); }
+
+std::string escape_html(std::string_view encoded) {
+  std::string out;
+  out.reserve(encoded.size());
+  for (char c : encoded) {
+    if (c == '<')
+      out += "\\u003c";
+    else if (c == '>')
+      out += "\\u003e";
+    else if (c == '&')
+      out += "\\u0026";
+    else
+      out += c;
+  }
+  return out;
+}
 } // namespace skiff::gotmpl
 
 namespace skiff::gotmpl::detail {

@@ -226,18 +226,7 @@ Result<Value> fn_json(const std::vector<Value> &a) {
   if (j.is_object())
     for (const auto &m : types->methods)
       j.erase(m);
-  std::string out;
-  for (char c : json_encode(j)) {
-    if (c == '<')
-      out += "\\u003c";
-    else if (c == '>')
-      out += "\\u003e";
-    else if (c == '&')
-      out += "\\u0026";
-    else
-      out += c;
-  }
-  return of(std::move(out));
+  return of(escape_html(json_encode(j)));
 }
 
 Result<Value> fn_split(const std::vector<Value> &a) {

@@ -76,16 +76,10 @@ bool maps_match(pid_t pid, const Maps &want) {
 // maps wanted now. False: there is none to join.
 Result<bool> join_recorded(const detail::Holder &h, const Maps &want) {
   auto text = fs::read_file(h.record);
-  if (!text)
+  auto ref = text ? sys::parse_process_ref(*text) : std::nullopt;
+  if (!ref || !maps_match(ref->pid, want))
     return false;
-  auto fields = str::split(str::trim(*text), ' ');
-  if (fields.size() != 2)
-    return false;
-  auto pid = str::to_int(fields[0]);
-  auto start = str::to_int(fields[1]);
-  if (!pid || !start || *pid <= 0 || !maps_match(static_cast<pid_t>(*pid), want))
-    return false;
-  auto joined = sys::join_user_namespace(static_cast<pid_t>(*pid), static_cast<uint64_t>(*start));
+  auto joined = sys::join_user_namespace(ref->pid, ref->start);
   if (!joined && joined.error().code == Errc::not_found)
     return false;
   TRY_STATUS(std::move(joined));
@@ -116,7 +110,8 @@ namespace detail {
       continue;
     }
     auto text = fs::read_file(h.record);
-    if (text && str::split(str::trim(*text), ' ')[0] == std::to_string(::getpid()))
+    auto ref = text ? sys::parse_process_ref(*text) : std::nullopt;
+    if (ref && ref->pid == ::getpid())
       (void)::unlink(h.record.c_str());
     ::_exit(0);
   }
@@ -187,7 +182,7 @@ Status make_holder(const detail::Holder &h, const Maps &want, const std::string 
   }
   // After joining, so a record never names a holder not yet usable. Kept
   // even if the record cannot be written: this command still runs.
-  (void)fs::write_file_atomic(h.record, fmt::format("{} {}\n", pid, start), false, 0600);
+  (void)fs::write_file_atomic(h.record, sys::format_process_ref({pid, start}), false, 0600);
   (void)!::write(verdict_end.get(), "k", 1);
   return {};
 }

@@ -62,6 +62,23 @@ bool process_alive(pid_t pid, uint64_t start_time) {
   return start_time == 0 || now == start_time;
 }
 
+ProcessRef this_process() { return {::getpid(), process_start_time(::getpid())}; }
+
+std::string format_process_ref(const ProcessRef &p) { return fmt::format("{} {}\n", p.pid, p.start); }
+
+std::optional<ProcessRef> parse_process_ref(std::string_view text) {
+  std::string s(text);
+  char *end = nullptr;
+  long long pid = std::strtoll(s.c_str(), &end, 10);
+  if (end == s.c_str() || *end != ' ' || pid <= 0)
+    return std::nullopt;
+  const char *rest = end + 1;
+  unsigned long long start = std::strtoull(rest, &end, 10);
+  if (end == rest || start == 0 || (*end != '\0' && std::strcmp(end, "\n") != 0))
+    return std::nullopt;
+  return ProcessRef{static_cast<pid_t>(pid), static_cast<uint64_t>(start)};
+}
+
 std::vector<pid_t> child_processes(pid_t parent) {
   std::vector<pid_t> out;
   DIR *d = ::opendir("/proc");

@@ -160,3 +160,17 @@ TEST_CASE("child_processes: the children of a process, and none of a process wit
   mine = skiff::sys::child_processes(::getpid());
   CHECK(std::find(mine.begin(), mine.end(), child) == mine.end());
 }
+
+TEST_CASE("process refs: \"<pid> <start>\" written and read back, anything else refused", "[proc]") {
+  using skiff::sys::parse_process_ref;
+  auto me = skiff::sys::this_process();
+  CHECK(me.pid == ::getpid());
+  CHECK(me.start == skiff::sys::process_start_time(::getpid()));
+  auto back = parse_process_ref(skiff::sys::format_process_ref(me));
+  REQUIRE(back);
+  CHECK(back->pid == me.pid);
+  CHECK(back->start == me.start);
+  CHECK(parse_process_ref("12 34"));
+  for (const char *bad : {"", "12", "12 ", "0 34", "-1 34", "12 0", "12 34 56", "x 34", "12 34x"})
+    CHECK_FALSE(parse_process_ref(bad));
+}

@@ -26,6 +26,10 @@ struct Tree;
 // Go's strconv.Quote, which docker/cli applies to some columns.
 std::string quote(std::string_view s);
 
+// encoding/json's HTML escaping of encoded JSON: <, > and & as \u003c,
+// \u003e and \u0026.
+std::string escape_html(std::string_view encoded);
+
 // The Go types behind the JSON a template is given. Docker's data is typed:
 // a field its struct lacks is an error ("can't evaluate field X in type T"),
 // a key its map lacks prints "<no value>". Paths name an object by the keys
