@@ -13,7 +13,6 @@
 #include "skiff/sys/proc.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/json_read.hpp"
-#include "skiff/util/strings.hpp"
 
 namespace skiff::engine {
 

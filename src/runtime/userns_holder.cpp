@@ -19,7 +19,6 @@
 #include "skiff/sys/userns.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/lock.hpp"
-#include "skiff/util/strings.hpp"
 
 namespace skiff::runtime {
 
@@ -203,17 +202,15 @@ Result<UniqueFd> holder_mount_namespace() {
   auto text = fs::read_file(user_runtime_dir() + "/userns.pid");
   if (!text)
     return none();
-  auto fields = str::split(str::trim(*text), ' ');
-  auto pid = fields.size() == 2 ? str::to_int(fields[0]) : std::nullopt;
-  auto start = fields.size() == 2 ? str::to_int(fields[1]) : std::nullopt;
-  if (!pid || !start || *pid <= 0)
+  auto ref = sys::parse_process_ref(*text);
+  if (!ref)
     return none();
-  UniqueFd ns(::open(fmt::format("/proc/{}/ns/mnt", *pid).c_str(), O_RDONLY | O_CLOEXEC));
-  if (!ns || !sys::process_alive(static_cast<pid_t>(*pid), static_cast<uint64_t>(*start)))
+  UniqueFd ns(::open(fmt::format("/proc/{}/ns/mnt", ref->pid).c_str(), O_RDONLY | O_CLOEXEC));
+  if (!ns || !sys::process_alive(ref->pid, ref->start))
     return none();
   auto same = [&](const char *kind) {
     struct stat a {}, b {};
-    return ::stat(fmt::format("/proc/{}/ns/{}", *pid, kind).c_str(), &a) == 0 &&
+    return ::stat(fmt::format("/proc/{}/ns/{}", ref->pid, kind).c_str(), &a) == 0 &&
            ::stat(fmt::format("/proc/self/ns/{}", kind).c_str(), &b) == 0 && a.st_ino == b.st_ino &&
            a.st_dev == b.st_dev;
   };
