@@ -12,6 +12,7 @@
 #include "skiff/engine/build_info.hpp"
 #include "skiff/engine/info.hpp"
 #include "skiff/engine/types.hpp"
+#include "skiff/util/strings.hpp"
 
 namespace skiff::cli {
 
@@ -179,18 +180,12 @@ std::string info_text(const json &j) {
   t += " Security Options:\n";
   for (const auto &opt : j["SecurityOptions"]) {
     // "name=seccomp,profile=builtin": the name, then its profile.
-    std::string o = opt.get<std::string>(), name, profile;
-    size_t start = 0;
-    while (start <= o.size()) {
-      size_t end = o.find(',', start);
-      std::string kv = o.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::string name, profile;
+    for (const auto &kv : str::split(opt.get<std::string>(), ',')) {
       if (kv.rfind("name=", 0) == 0)
         name = kv.substr(5);
       else if (kv.rfind("profile=", 0) == 0)
         profile = kv.substr(8);
-      if (end == std::string::npos)
-        break;
-      start = end + 1;
     }
     t += "  " + name + "\n";
     if (!profile.empty())
