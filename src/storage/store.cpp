@@ -10,6 +10,7 @@
 
 #include "drivers.hpp"
 #include "skiff/image/layer.hpp"
+#include "skiff/storage/build_cache.hpp"
 #include "skiff/storage/temp_dirs.hpp"
 #include "skiff/sys/userns.hpp"
 #include "skiff/util/digest.hpp"
@@ -200,9 +201,12 @@ Result<FileLock> Store::lock_layer_adds() const {
   return FileLock::acquire(root_ + "/layers.lock", FileLock::Mode::shared);
 }
 
-// The layers containers keep for themselves once their image was deleted.
+// The layers containers keep for themselves once their image was deleted,
+// and those the build cache keeps.
 Result<std::vector<std::string>> Store::pinned_layers() const {
   std::vector<std::string> out;
+  for (const auto &e : TRY(build_cache_entries(*this)))
+    out.insert(out.end(), e.layers.begin(), e.layers.end());
   for (const auto &id : TRY(container_ids())) {
     auto text = fs::read_file(container_dir(id) + "/config.json");
     if (!text)
@@ -226,6 +230,7 @@ Result<uint64_t> Store::gc_layers(std::vector<std::string> *removed) {
   remove_file_temps(root_ + "/images.json");
   sweep_file_temps(root_);
   sweep_file_temps(root_ + "/blobs/sha256");
+  sweep_file_temps(build_cache_dir(*this));
   uint64_t freed = 0;
   for (const auto &n : TRY(fs::list_dir(root_ + "/layers"))) {
     if (n.starts_with(kLayerTemp) || std::find(keep.begin(), keep.end(), n) != keep.end())

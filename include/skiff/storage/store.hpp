@@ -149,7 +149,8 @@ public:
   Result<std::vector<std::string>> container_ids() const;
   Result<ContainerRecord> read_container(const std::string &id) const;
   Result<ContainerState> read_state(const std::string &id) const;
-  // The layers containers keep for themselves (ContainerConfig::image_layers).
+  // The layers containers keep for themselves (ContainerConfig::image_layers)
+  // and the build cache keeps (build_cache.hpp).
   Result<std::vector<std::string>> pinned_layers() const;
   Status write_state(const std::string &id, const ContainerState &s) const;
   // `durable`: fsynced, for a config that alone keeps what it refers to.
