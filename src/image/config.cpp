@@ -110,7 +110,11 @@ json ImageConfig::to_json() const {
     j["author"] = author;
   if (!comment.empty())
     j["comment"] = comment;
-  j["config"] = run_defaults_json();
+  json cfg = run_defaults_json();
+  if (config_extra)
+    for (const auto &[k, v] : config_extra->items())
+      cfg[k] = v;
+  j["config"] = std::move(cfg);
   j["rootfs"] = {{"type", "layers"}, {"diff_ids", diff_ids}};
   if (!history.empty()) {
     json h = json::array();

@@ -39,7 +39,7 @@ std::optional<BuildCacheEntry> read_build_cache(const Store &store, const std::s
   BuildCacheEntry e;
   e.key = key;
   e.layers = j["layers"].as_strings();
-  e.empty_layer = j["empty_layer"].as_bool();
+  e.diff_id = j["diff_id"].as_string();
   e.created = j["created"].as_int<int64_t>();
   e.last_used = j["last_used"].as_int<int64_t>();
   e.size = j["size"].as_int<int64_t>();
@@ -53,7 +53,7 @@ Status write_build_cache(const Store &store, const BuildCacheEntry &e) {
   if (!valid_key(e.key))
     return make_error(Errc::invalid, "invalid build cache key {}", e.key);
   TRY_STATUS(fs::mkdir_p(build_cache_dir(store), 0700));
-  nlohmann::json j{{"layers", e.layers}, {"empty_layer", e.empty_layer}, {"created", e.created},
+  nlohmann::json j{{"layers", e.layers}, {"diff_id", e.diff_id}, {"created", e.created},
                    {"last_used", e.last_used}, {"size", e.size}, {"description", e.description}};
   return fs::write_file_atomic(entry_path(store, e.key), j.dump(), false, 0600);
 }

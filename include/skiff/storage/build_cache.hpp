@@ -19,7 +19,7 @@ namespace skiff::storage {
 struct BuildCacheEntry {
   std::string key;                  // hex, the step's cache key
   std::vector<std::string> layers;  // chain IDs, bottom first: the stage after the step
-  bool empty_layer = false;         // the step added no layer
+  std::string diff_id;              // of the step's own layer; empty when it added none
   int64_t created = 0;              // ns: when the step ran, its history time
   int64_t last_used = 0;            // ns
   int64_t size = 0;                 // bytes of the step's own layer

@@ -1,0 +1,541 @@
+// The builder (build.hpp): the stages the target needs, built in order
+// of need, each instruction looked up in the cache by its key and carried
+// out over the engine when it is not there.
+#include "skiff/build/build.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "skiff/build/copy.hpp"
+#include "skiff/build/metadata.hpp"
+#include "skiff/dockerfile/dockerfile.hpp"
+#include "skiff/dockerfile/expand.hpp"
+#include "skiff/dockerfile/ignore.hpp"
+#include "skiff/engine/build_steps.hpp"
+#include "skiff/image/reference.hpp"
+#include "skiff/util/digest.hpp"
+#include "skiff/util/fs.hpp"
+#include "skiff/util/strings.hpp"
+#include "skiff/util/timefmt.hpp"
+#include "keys.hpp"
+#include "workdir.hpp"
+
+namespace skiff::build {
+
+namespace {
+
+using dockerfile::Command;
+
+// The args BuildKit passes to RUN without an ARG line when given.
+const std::set<std::string> kProxyArgs = {"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY",
+                                          "ftp_proxy",  "NO_PROXY",   "no_proxy",    "ALL_PROXY",   "all_proxy"};
+
+struct StageResult {
+  image::ImageConfig config;
+  std::vector<std::string> layers;
+  std::string key;
+  int64_t time = 0;  // ns: the newest history entry's
+};
+
+// An instruction's history line as BuildKit writes it for steps that run.
+std::string buildkit_history(std::string text) { return text + " # buildkit"; }
+
+bool makes_vertex(const Command &c) {
+  return c.keyword == "RUN" || c.keyword == "COPY" || c.keyword == "ADD" || c.keyword == "WORKDIR";
+}
+
+class Builder {
+public:
+  Builder(engine::Engine &eng, const BuildRequest &r, Progress &p, dockerfile::Dockerfile df,
+          dockerfile::IgnoreRules ignore)
+      : eng_(eng), req_(r), progress_(p), df_(std::move(df)), ignore_(std::move(ignore)) {}
+
+  Status resolve_global_args() {
+    std::string arch = image::host_architecture();
+    for (auto prefix : {"TARGET", "BUILD"}) {
+      global_[fmt::format("{}PLATFORM", prefix)] = "linux/" + arch;
+      global_[fmt::format("{}OS", prefix)] = "linux";
+      global_[fmt::format("{}ARCH", prefix)] = arch;
+      global_[fmt::format("{}VARIANT", prefix)] = "";
+    }
+    for (const auto &a : df_.meta_args)
+      for (const auto &d : a.args) {
+        if (auto given = req_.build_args.find(d.key); given != req_.build_args.end())
+          global_[d.key] = given->second;
+        else if (d.value)
+          global_[d.key] = TRY(dockerfile::expand_word(*d.value, lookup_in(global_), df_.escape));
+        else
+          global_.erase(d.key);
+        declared_global_.insert(d.key);
+      }
+    return {};
+  }
+
+  Result<size_t> target_stage() const {
+    if (df_.stages.empty())
+      return make_error(Errc::invalid, "{}: file with no instructions", req_.dockerfile_name);
+    if (req_.target.empty())
+      return df_.stages.size() - 1;
+    for (size_t i = 0; i < df_.stages.size(); i++)
+      if (df_.stages[i].name == str::lower(req_.target))
+        return i;
+    return make_error(Errc::not_found, "failed to solve: target stage \"{}\" could not be found", req_.target);
+  }
+
+  Result<const StageResult *> stage(size_t i) {
+    if (auto it = done_.find(i); it != done_.end())
+      return &it->second;
+    if (!building_.insert(i).second)
+      return make_error(Errc::invalid, "failed to solve: circular dependency detected on stage: {}",
+                        stage_label(i));
+    auto r = TRY(build_stage(i));
+    building_.erase(i);
+    return &(done_[i] = std::move(r));
+  }
+
+  Result<std::string> export_image(const StageResult &s) {
+    progress_.begin("exporting to image");
+    image::ImageConfig c = s.config;
+    for (const auto &[k, v] : req_.labels)
+      c.config.labels[k] = v;
+    c.created = timefmt::rfc3339nano(s.time);
+    auto adding = TRY(engine::lock_layer_adds(eng_));
+    auto id = TRY(engine::record_image(eng_, c, s.layers, req_.tags));
+    progress_.note(fmt::format("writing image sha256:{} done", id));
+    for (const auto &t : req_.tags)
+      progress_.note(fmt::format("naming to {} done", t));
+    progress_.done();
+    return id;
+  }
+
+private:
+  static dockerfile::Lookup lookup_in(const std::map<std::string, std::string> &m) {
+    return [&m](std::string_view name) -> std::optional<std::string> {
+      if (auto it = m.find(std::string(name)); it != m.end())
+        return it->second;
+      return std::nullopt;
+    };
+  }
+
+  std::string stage_label(size_t i) const {
+    const auto &st = df_.stages[i];
+    return st.name.empty() ? fmt::format("stage-{}", i) : st.name;
+  }
+
+  // Where a stage's steps show: "[2/5]" alone, "[build 2/5]" in a file of several stages.
+  std::string vertex(size_t stage, int step, int total, const std::string &text) const {
+    if (df_.stages.size() == 1)
+      return fmt::format("[{}/{}] {}", step, total, text);
+    return fmt::format("[{} {}/{}] {}", stage_label(stage), step, total, text);
+  }
+
+  std::optional<size_t> stage_named(std::string_view name, size_t before) const {
+    for (size_t i = 0; i < before; i++)
+      if (!df_.stages[i].name.empty() && df_.stages[i].name == str::lower(name))
+        return i;
+    return std::nullopt;
+  }
+
+  // An image FROM or COPY --from names: found, or pulled as --pull says.
+  Result<std::pair<engine::ImageRecord, std::string>> base_image(const std::string &name) {
+    auto ref = image::parse_reference(name);
+    std::string shown = ref ? ref->full() : name;
+    if (auto it = images_.find(name); it != images_.end())
+      return std::pair{it->second, shown};
+    progress_.begin(fmt::format("[internal] load metadata for {}", shown));
+    engine::ImageRequest ir{name, req_.pull, req_.access};
+    auto img = engine::image_for_container(eng_, ir, [&](const engine::ProgressEvent &e) {
+      if (e.id.empty())
+        progress_.note(e.status);
+    });
+    if (!img) {
+      progress_.error(img.error().message);
+      return std::move(img).error();
+    }
+    progress_.done();
+    images_[name] = *img;
+    return std::pair{*img, shown};
+  }
+
+  // The stage's variables as instructions expand them: ENV over ARG.
+  dockerfile::Lookup stage_lookup(const image::ImageConfig &c, const std::map<std::string, std::string> &args) const {
+    return [&c, &args](std::string_view name) -> std::optional<std::string> {
+      for (auto it = c.config.env.rbegin(); it != c.config.env.rend(); ++it)
+        if (it->size() > name.size() && it->starts_with(name) && (*it)[name.size()] == '=')
+          return it->substr(name.size() + 1);
+      if (auto a = args.find(std::string(name)); a != args.end())
+        return a->second;
+      return std::nullopt;
+    };
+  }
+
+  Result<StageResult> build_stage(size_t index) {
+    const auto &st = df_.stages[index];
+    int total = 1, step = 1;
+    for (const auto &c : st.commands)
+      total += makes_vertex(c) ? 1 : 0;
+    StageResult s;
+    auto base = TRY(dockerfile::expand_word(st.base, lookup_in(global_), df_.escape));
+    if (auto parent = stage_named(base, index)) {
+      s = *TRY(stage(*parent));
+    } else if (str::lower(base) == "scratch") {
+      s.config.architecture = image::host_architecture();
+      s.config.os = "linux";
+      s.key = cache_key({"FROM scratch"});
+      s.config.config.env = {};
+    } else {
+      auto [img, shown] = TRY(base_image(base));
+      progress_.begin(vertex(index, step, total, "FROM " + shown));
+      s.config = TRY(eng_.image_config(img));
+      s.layers = img.layers;
+      s.key = cache_key({"FROM", img.id});
+      s.time = timefmt::parse_rfc3339(s.config.created).value_or(0);
+      progress_.done();
+    }
+    std::map<std::string, std::string> args;
+    bool cmd_set = false;
+    for (const auto &cmd : st.commands) {
+      if (makes_vertex(cmd))
+        step++;
+      auto env = stage_lookup(s.config, args);
+      if (auto *a = std::get_if<dockerfile::ArgCmd>(&cmd.body)) {
+        for (const auto &d : a->args) {
+          std::optional<std::string> value;
+          if (auto given = req_.build_args.find(d.key); given != req_.build_args.end())
+            value = given->second;
+          else if (d.value)
+            value = TRY(dockerfile::expand_word(*d.value, env, df_.escape));
+          else if (auto g = global_.find(d.key); g != global_.end())
+            value = g->second;
+          if (value)
+            args[d.key] = *value;
+          else
+            args.erase(d.key);
+          s.key = cache_key({s.key, "ARG", d.key, value.value_or("\x01")});
+        }
+        continue;
+      }
+      if (cmd.keyword == "RUN") {
+        TRY_STATUS(run(index, step, total, cmd, std::get<dockerfile::RunCmd>(cmd.body), args, s));
+        continue;
+      }
+      if (cmd.keyword == "COPY" || cmd.keyword == "ADD") {
+        TRY_STATUS(copy(index, step, total, cmd, std::get<dockerfile::CopyCmd>(cmd.body), env, s));
+        continue;
+      }
+      if (cmd.keyword == "ENTRYPOINT" && !cmd_set)
+        s.config.config.cmd.clear();
+      if (cmd.keyword == "CMD")
+        cmd_set = true;
+      auto created_by = apply_metadata(s.config, cmd, env, df_.escape);
+      if (!created_by)
+        return located(cmd, std::move(created_by).error());
+      s.key = cache_key({s.key, *created_by});
+      if (cmd.keyword == "WORKDIR") {
+        TRY_STATUS(workdir(index, step, total, cmd, s));
+        continue;
+      }
+      s.config.history.push_back({timefmt::rfc3339nano(s.time), *created_by, "buildkit.dockerfile.v0", true});
+    }
+    return s;
+  }
+
+  // An error of an instruction, naming where it is.
+  Error located(const Command &cmd, Error e) const {
+    return make_error(e.code, "{}:{}: {}: {}", req_.dockerfile_name, cmd.line, cmd.original, e.message);
+  }
+
+  // A step whose result the cache may hold: `make` runs it on a miss.
+  Status cached_step(StageResult &s, const std::string &key, const std::string &created_by,
+                     const std::function<Result<engine::NewLayer>(const std::function<Status(const engine::NewLayer &)> &)> &make,
+                     const std::string &description) {
+    if (!req_.no_cache)
+      if (auto hit = engine::find_cached_step(eng_, key)) {
+        progress_.cached();
+        take(s, *hit, created_by);
+        s.key = key;
+        return {};
+      }
+    engine::BuildCacheEntry e;
+    e.key = key;
+    e.description = description;
+    auto keep = [&](const engine::NewLayer &l) -> Status {
+      e.layers = s.layers;
+      if (!l.empty) {
+        e.layers.push_back(l.chain_id);
+        e.diff_id = l.diff_id;
+        e.size = l.size;
+      }
+      e.created = e.last_used = timefmt::now_ns();
+      return engine::record_cached_step(eng_, e);
+    };
+    auto made = make(keep);
+    if (!made) {
+      progress_.error(made.error().message);
+      return std::move(made).error();
+    }
+    progress_.done();
+    take(s, e, created_by);
+    s.key = key;
+    return {};
+  }
+
+  static void take(StageResult &s, const engine::BuildCacheEntry &e, const std::string &created_by) {
+    bool added = !e.diff_id.empty();
+    s.layers = e.layers;
+    if (added)
+      s.config.diff_ids.push_back(e.diff_id);
+    s.time = std::max(s.time, e.created);
+    s.config.history.push_back({timefmt::rfc3339nano(e.created), created_by, "buildkit.dockerfile.v0", !added});
+  }
+
+  Status run(size_t index, int step, int total, const Command &cmd, const dockerfile::RunCmd &r,
+             const std::map<std::string, std::string> &args, StageResult &s) {
+    if (!r.mounts.empty() || !r.security.empty())
+      return located(cmd, make_error(Errc::invalid, "RUN --mount and --security are not supported by this skiff yet"));
+    progress_.begin(vertex(index, step, total, cmd.original));
+    auto argv = run_argv(r, stage_shell(s.config));
+    // Build args reach RUN as its environment, never the image's.
+    std::vector<std::string> env, shown;
+    for (const auto &[k, v] : args) {
+      env.push_back(k + "=" + v);
+      shown.push_back(k + "=" + v);
+    }
+    for (const auto &[k, v] : req_.build_args)
+      if (kProxyArgs.count(k) && !args.count(k))
+        env.push_back(k + "=" + v);
+    std::string network = r.network.empty() ? req_.network : r.network;
+    std::string key = cache_key({s.key, "RUN", nlohmann::json(argv).dump(), nlohmann::json(env).dump(), network});
+    std::string created_by = "RUN ";
+    if (!shown.empty())
+      created_by += fmt::format("|{} {} ", shown.size(), fmt::join(shown, " "));
+    created_by += fmt::format("{}", fmt::join(argv, " "));
+    return cached_step(s, key, buildkit_history(created_by), [&](const auto &keep) -> Result<engine::NewLayer> {
+      spec::CreateOptions o;
+      o.image = stage_label(index);
+      o.entrypoint = "";
+      o.cmd = argv;
+      o.env = env;
+      o.hostname = "buildkitsandbox";
+      o.network = network == "default" ? "" : network;
+      auto config = s.config;
+      // What only a container run from the image gets: a step runs none
+      // of the image's volumes nor its health check.
+      config.config.volumes.clear();
+      config.config.healthcheck.reset();
+      auto base = TRY(engine::stage_image(eng_, config, s.layers));
+      auto ran = TRY(engine::run_step(eng_, o, base, [&](bool, std::string_view d) { progress_.output(d); }, keep));
+      if (ran.exit_code != 0)
+        return make_error(Errc::failed, "failed to solve: process \"{}\" did not complete successfully: exit code: {}",
+                          fmt::join(argv, " "), ran.exit_code);
+      return ran.layer;
+    }, cmd.original);
+  }
+
+  static std::vector<std::string> run_argv(const dockerfile::RunCmd &r, const std::vector<std::string> &shell) {
+    if (!r.command.shell_form || r.heredocs.empty())
+      return command_argv(r.command, shell);
+    std::string text = r.command.args.empty() ? "" : r.command.args[0];
+    // A here-document that is the whole command is the script itself;
+    // else the shell reads the documents as written.
+    if (r.heredocs.size() == 1 && str::trim(text).starts_with("<<") &&
+        str::trim(text).find(' ') == std::string_view::npos) {
+      auto argv = shell;
+      argv.push_back(r.heredocs[0].content);
+      return argv;
+    }
+    for (const auto &h : r.heredocs)
+      text += "\n" + h.content + h.name;
+    auto argv = shell;
+    argv.push_back(text);
+    return argv;
+  }
+
+  Status copy(size_t index, int step, int total, const Command &cmd, const dockerfile::CopyCmd &c,
+              const dockerfile::Lookup &env, StageResult &s) {
+    auto fail = [&](Error e) { return located(cmd, std::move(e)); };
+    auto expand = [&](const std::string &w) { return dockerfile::expand_word(w, env, df_.escape); };
+    CopyRequest cr;
+    cr.add = c.add;
+    cr.parents = c.parents;
+    cr.excludes = c.excludes;
+    for (const auto &src : c.sources) {
+      auto x = expand(src);
+      if (!x)
+        return fail(std::move(x).error());
+      if (c.add && (x->starts_with("http://") || x->starts_with("https://") || x->starts_with("git@")))
+        return fail(make_error(Errc::invalid, "ADD from a URL is not supported by this skiff yet"));
+      cr.sources.push_back(*x);
+    }
+    for (const auto &h : c.heredocs) {
+      std::string content = h.content;
+      if (h.expand) {
+        auto x = expand(content);
+        if (!x)
+          return fail(std::move(x).error());
+        content = *x;
+      }
+      cr.heredocs.push_back({h.name, content});
+    }
+    auto dest = expand(c.dest);
+    if (!dest)
+      return fail(std::move(dest).error());
+    cr.dest = *dest;
+    cr.workdir = s.config.config.working_dir.empty() ? "/" : s.config.config.working_dir;
+    cr.mtime = s.time / 1000000000;
+    if (!c.chmod.empty()) {
+      auto m = str::to_int(c.chmod);
+      unsigned long mode = 0;
+      bool octal = c.chmod.find_first_not_of("01234567") == std::string::npos;
+      if (octal)
+        mode = std::stoul(c.chmod, nullptr, 8);
+      if (!m || !octal || mode > 07777)
+        return fail(make_error(Errc::invalid, "invalid chmod parameter: '{}'. it should be octal string and between 0 and 07777", c.chmod));
+      cr.chmod = static_cast<mode_t>(mode);
+    }
+    std::string from;
+    if (!c.from.empty()) {
+      auto f = expand(c.from);
+      if (!f)
+        return fail(std::move(f).error());
+      from = *f;
+    }
+    // Where the sources are read.
+    std::optional<engine::RootView> source_view;
+    UniqueFd context_fd;
+    std::string source_id;
+    if (!from.empty()) {
+      std::vector<std::string> layers;
+      if (auto n = stage_named(from, index)) {
+        auto r = TRY(stage(*n));
+        layers = r->layers;
+        source_id = r->key;
+      } else if (auto num = str::to_int(from); num && *num >= 0 && static_cast<size_t>(*num) < index) {
+        auto r = TRY(stage(static_cast<size_t>(*num)));
+        layers = r->layers;
+        source_id = r->key;
+      } else {
+        auto [img, shown] = TRY(base_image(from));
+        layers = img.layers;
+        source_id = img.id;
+      }
+      source_view = TRY(engine::RootView::open(eng_, layers));
+      cr.source_root_fd = source_view->fd();
+    } else if (!cr.sources.empty()) {
+      if (req_.context_dir.empty())
+        return fail(make_error(Errc::invalid, "{} needs a build context, and this build has none", cmd.keyword));
+      context_fd = UniqueFd(::open(req_.context_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+      if (!context_fd)
+        return fail(sys_error("opening the build context {}", req_.context_dir));
+      cr.source_root_fd = context_fd.get();
+      cr.ignore = &ignore_;
+    }
+    progress_.begin(vertex(index, step, total, cmd.original));
+    auto dest_view = TRY(engine::RootView::open(eng_, s.layers));
+    if (!c.chown.empty()) {
+      auto spec = expand(c.chown);
+      if (!spec)
+        return fail(std::move(spec).error());
+      auto ids = engine::chown_ids(dest_view.fd(), *spec);
+      if (!ids) {
+        progress_.error(ids.error().message);
+        return std::move(ids).error();
+      }
+      cr.uid = ids->first;
+      cr.gid = ids->second;
+    }
+    auto digest = sources_digest(cr);
+    if (!digest) {
+      progress_.error(digest.error().message);
+      return std::move(digest).error();
+    }
+    std::string key = cache_key({s.key, cmd.keyword, source_id, *digest, cr.dest, cr.workdir,
+                                 cr.uid ? std::to_string(*cr.uid) + ":" + std::to_string(*cr.gid) : "",
+                                 cr.chmod ? std::to_string(*cr.chmod) : "", c.link ? "link" : "",
+                                 nlohmann::json(cr.excludes).dump(), c.parents ? "parents" : ""});
+    std::string created_by = fmt::format("{} {} {}", cmd.keyword,
+                                         fmt::join(cr.sources.empty() ? std::vector<std::string>{} : cr.sources, " "), cr.dest);
+    return cached_step(s, key, buildkit_history(created_by), [&](const auto &keep) -> Result<engine::NewLayer> {
+      auto adding = TRY(engine::lock_layer_adds(eng_));
+      auto layer = TRY(engine::add_written_layer(eng_, s.layers.empty() ? "" : s.layers.back(),
+                                                 [&](image::TarWriter &w) { return write_copy_layer(cr, dest_view.fd(), w); }));
+      TRY_STATUS(keep(layer));
+      return layer;
+    }, cmd.original);
+  }
+
+  Status workdir(size_t index, int step, int total, const Command &cmd, StageResult &s) {
+    const std::string &dir = s.config.config.working_dir;
+    progress_.begin(vertex(index, step, total, cmd.original));
+    auto view = TRY(engine::RootView::open(eng_, s.layers));
+    auto missing = missing_dirs(view.fd(), dir);
+    if (!missing)
+      return located(cmd, std::move(missing).error());
+    std::string created_by = "WORKDIR " + dir;
+    if (missing->empty()) {
+      progress_.done();
+      s.config.history.push_back({timefmt::rfc3339nano(s.time), created_by, "buildkit.dockerfile.v0", true});
+      return {};
+    }
+    std::string key = cache_key({s.key, "WORKDIR-mkdir", s.config.config.user});
+    auto owner = engine::chown_ids(view.fd(), s.config.config.user.empty() ? "0" : s.config.config.user);
+    if (!owner)
+      return located(cmd, std::move(owner).error());
+    return cached_step(s, key, buildkit_history(created_by), [&](const auto &keep) -> Result<engine::NewLayer> {
+      auto adding = TRY(engine::lock_layer_adds(eng_));
+      auto layer = TRY(engine::add_written_layer(eng_, s.layers.empty() ? "" : s.layers.back(), [&](image::TarWriter &w) {
+        return write_workdir_layer(view.fd(), dir, *missing, owner->first, owner->second, timefmt::now_ns() / 1000000000, w);
+      }));
+      TRY_STATUS(keep(layer));
+      return layer;
+    }, cmd.original);
+  }
+
+  engine::Engine &eng_;
+  const BuildRequest &req_;
+  Progress &progress_;
+  dockerfile::Dockerfile df_;
+  dockerfile::IgnoreRules ignore_;
+  std::map<std::string, std::string> global_;
+  std::set<std::string> declared_global_;
+  std::map<size_t, StageResult> done_;
+  std::set<size_t> building_;
+  std::map<std::string, engine::ImageRecord> images_;
+};
+
+} // namespace
+
+Result<BuildResult> run_build(engine::Engine &eng, const BuildRequest &r, Progress &progress) {
+  progress.begin(fmt::format("[internal] load build definition from {}", r.dockerfile_name));
+  progress.note(fmt::format("transferring dockerfile: {}B done", r.dockerfile.size()));
+  auto df = dockerfile::parse(r.dockerfile, r.dockerfile_name);
+  if (!df) {
+    progress.error(df.error().message);
+    return std::move(df).error();
+  }
+  progress.done();
+  progress.begin("[internal] load .dockerignore");
+  progress.note(fmt::format("transferring context: {}B done", r.ignore_file.size()));
+  auto ignore = dockerfile::IgnoreRules::parse(r.ignore_file);
+  if (!ignore) {
+    progress.error(ignore.error().message);
+    return std::move(ignore).error();
+  }
+  progress.done();
+  engine::remove_abandoned_steps(eng);
+  Builder b(eng, r, progress, std::move(*df), std::move(*ignore));
+  TRY_STATUS(b.resolve_global_args());
+  auto target = TRY(b.target_stage());
+  auto stage = TRY(b.stage(target));
+  return BuildResult{TRY(b.export_image(*stage))};
+}
+
+} // namespace skiff::build
