@@ -36,6 +36,9 @@ struct CopyRequest {
   std::vector<std::string> excludes; // --exclude patterns
   bool parents = false;              // --parents
   bool add = false;                  // ADD: local tar archives are extracted
+  // COPY --from a stage or image: entries keep their owners (without
+  // --chown); the context's are root's, as BuildKit receives them.
+  bool keep_owners = false;
   int64_t mtime = 0;                 // seconds, for here-documents and made directories
 };
 
