@@ -428,6 +428,7 @@ private:
         source_id = img.id;
       }
       source_view = TRY(engine::RootView::open(eng_, layers));
+      cr.keep_owners = true;
       cr.source_root_fd = source_view->fd();
     } else if (!cr.sources.empty()) {
       if (req_.context_dir.empty())

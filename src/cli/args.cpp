@@ -78,6 +78,10 @@ Result<Args> parse_args(const Command &cmd, const std::vector<std::string> &argv
         a.values[f->name].push_back(has_value ? value : "true");
         continue;
       }
+      if (f->kind == FlagKind::optional) {
+        a.values[f->name].push_back(has_value ? value : "true");
+        continue;
+      }
       if (!has_value) {
         if (i + 1 >= argv.size())
           return bad(fmt::format("flag needs an argument: --{}", name));
@@ -91,7 +95,7 @@ Result<Args> parse_args(const Command &cmd, const std::vector<std::string> &argv
       const Flag *f = short_flag(cmd, w[k]);
       if (!f)
         return bad(fmt::format("unknown shorthand flag: '{}' in {}", w[k], w));
-      if (f->kind == FlagKind::boolean) {
+      if (f->kind == FlagKind::boolean || f->kind == FlagKind::optional) {
         // pflag's "-H=false": the rest of the word is the value.
         if (k + 1 < w.size() && w[k + 1] == '=') {
           std::string value = w.substr(k + 2);
@@ -172,7 +176,9 @@ std::string help_text(const Command &cmd) {
     for (const auto &f : cmd.flags) {
       std::string left = f.shorthand ? fmt::format("  -{}, --{}", f.shorthand, f.name)
                                      : fmt::format("      --{}", f.name);
-      if (f.kind != FlagKind::boolean)
+      if (f.kind == FlagKind::optional)
+        left += "[=" + (f.value_name.empty() ? std::string("string") : f.value_name) + "]";
+      else if (f.kind != FlagKind::boolean)
         left += " " + (f.value_name.empty() ? std::string("string") : f.value_name);
       width = std::max(width, left.size() + 2);
       lefts.push_back(std::move(left));

@@ -63,6 +63,10 @@ static std::vector<std::string> static_values(const std::string &kind) {
     return {"dangling=", "label=", "label!=", "until="};
   if (kind == "search-filters")
     return {"is-official=", "stars="};
+  if (kind == "build-networks")
+    return {"default", "host", "none"};
+  if (kind == "build-progress")
+    return {"auto", "plain", "quiet"};
   if (kind == "pull-policies")
     return {"always", "missing", "never"};
   if (kind == "archive-formats")
@@ -133,7 +137,7 @@ static int run_complete(Context &ctx, const Args &a) {
     std::string prev = words.size() > used ? words.back() : "";
     const Flag *value_of = nullptr;
     for (const auto &f : cmd->flags)
-      if (f.kind != FlagKind::boolean &&
+      if (f.kind != FlagKind::boolean && f.kind != FlagKind::optional &&
           (prev == "--" + f.name || (f.shorthand && prev == std::string("-") + f.shorthand)))
         value_of = &f;
     if (value_of) {

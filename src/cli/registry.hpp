@@ -24,6 +24,7 @@ Command cmd_image_inspect();
 Command cmd_rmi();
 Command cmd_tag();
 Command cmd_import();
+Command cmd_build();
 Command cmd_load();
 Command cmd_save();
 Command cmd_export();

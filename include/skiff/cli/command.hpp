@@ -14,7 +14,9 @@
 
 namespace skiff::cli {
 
-enum class FlagKind { boolean, value, list };
+// optional: a value only as --name=VALUE; alone, "true" (podman's
+// `build --pull[=POLICY]`).
+enum class FlagKind { boolean, value, list, optional };
 
 struct Flag {
   std::string name;       // long name without dashes

@@ -1,0 +1,183 @@
+// build: an image from a Dockerfile and a context directory read in
+// place, with BuildKit's progress on stderr (the builder: build/).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "../access_flags.hpp"
+#include "../registry.hpp"
+#include "skiff/build/build.hpp"
+#include "skiff/image/reference.hpp"
+#include "skiff/util/atomic_output.hpp"
+#include "skiff/util/fs.hpp"
+#include "skiff/util/strings.hpp"
+
+namespace skiff::cli {
+
+namespace {
+
+Result<std::string> read_stdin() {
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return sys_error("reading the Dockerfile from stdin");
+    if (n == 0)
+      return text;
+    text.append(buf, static_cast<size_t>(n));
+  }
+}
+
+// What a stream that starts so is: a tar or a compressed stream.
+bool looks_like_archive(std::string_view head) {
+  static const std::string_view magics[] = {"\x1f\x8b", "\x28\xb5\x2f\xfd", "BZh", "\xfd" "7zXZ"};
+  for (auto m : magics)
+    if (head.starts_with(m))
+      return true;
+  return head.size() > 262 && head.substr(257, 5) == "ustar";
+}
+
+// --pull as Docker's boolean or podman's policy.
+Result<engine::PullPolicy> pull_policy(const Args &a) {
+  std::string v = a.get("pull", "missing");
+  if (v == "true")
+    return engine::PullPolicy::always;
+  if (v == "false")
+    return engine::PullPolicy::missing;
+  return engine::parse_pull_policy(v);
+}
+
+Status read_definition(const Args &a, const std::string &context, build::BuildRequest &r) {
+  std::string file = a.get("file");
+  if (file == "-") {
+    r.dockerfile = TRY(read_stdin());
+    r.dockerfile_name = "Dockerfile";
+    if (!context.empty() && fs::exists(context + "/.dockerignore"))
+      r.ignore_file = TRY(fs::read_file(context + "/.dockerignore"));
+    return {};
+  }
+  if (file.empty()) {
+    // Docker's name, else podman's.
+    file = context + "/Dockerfile";
+    if (!fs::exists(file) && fs::exists(context + "/Containerfile"))
+      file = context + "/Containerfile";
+  }
+  auto text = fs::read_file(file);
+  if (!text)
+    return make_error(Errc::not_found, "failed to solve: failed to read dockerfile: open {}: no such file or directory",
+                      fs::basename(file));
+  r.dockerfile = std::move(*text);
+  r.dockerfile_name = fs::basename(file);
+  // <Dockerfile>.dockerignore beside it wins over the context's.
+  if (fs::exists(file + ".dockerignore"))
+    r.ignore_file = TRY(fs::read_file(file + ".dockerignore"));
+  else if (fs::exists(context + "/.dockerignore"))
+    r.ignore_file = TRY(fs::read_file(context + "/.dockerignore"));
+  return {};
+}
+
+Result<build::BuildRequest> build_request(const Args &a) {
+  build::BuildRequest r;
+  r.pull = TRY(pull_policy(a));
+  r.access = registry_access(a);
+  r.no_cache = a.flag("no-cache");
+  r.target = a.get("target");
+  for (const auto &t : a.all("tag")) {
+    auto ref = image::parse_reference(t);
+    if (!ref)
+      return make_error(Errc::usage, "invalid argument \"{}\" for \"-t, --tag\" flag: invalid reference format", t);
+    r.tags.push_back(ref->full());
+  }
+  for (const auto &b : a.all("build-arg")) {
+    if (auto kv = str::cut(b, '=')) {
+      r.build_args[kv->first] = kv->second;
+    } else if (const char *v = std::getenv(b.c_str())) {
+      r.build_args[b] = v;
+    }
+  }
+  for (const auto &l : a.all("label")) {
+    auto kv = str::cut(l, '=');
+    r.labels[kv ? kv->first : l] = kv ? kv->second : "";
+  }
+  std::string network = a.get("network", "default");
+  if (network != "default" && network != "none" && network != "host")
+    return make_error(Errc::usage, "network mode \"{}\" not supported by buildkit", network);
+  r.network = network == "default" ? "" : network;
+  std::string platform = a.get("platform");
+  if (!platform.empty() && platform != "linux/" + image::host_architecture())
+    return make_error(Errc::invalid, "this skiff builds for linux/{} only, not {}", image::host_architecture(), platform);
+  std::string progress = a.get("progress", "auto");
+  if (progress != "auto" && progress != "plain" && progress != "quiet")
+    return make_error(Errc::usage, "invalid progress mode \"{}\": use auto, plain or quiet", progress);
+  std::string context = a.positional[0];
+  if (context == "-") {
+    if (a.has("file"))
+      return make_error(Errc::usage, "invalid argument: can't use stdin for both build context and dockerfile");
+    auto text = TRY(read_stdin());
+    if (looks_like_archive(text))
+      return make_error(Errc::invalid, "a build context given as an archive on stdin is not supported by this skiff yet: "
+                                       "extract it and pass its directory");
+    r.dockerfile = std::move(text);
+    r.dockerfile_name = "Dockerfile";
+    return r;
+  }
+  if (!fs::is_dir(context))
+    return make_error(Errc::not_found, "unable to prepare context: path \"{}\" not found", context);
+  std::error_code ec;
+  r.context_dir = std::filesystem::absolute(context, ec).lexically_normal().string();
+  if (r.context_dir.size() > 1 && r.context_dir.back() == '/')
+    r.context_dir.pop_back();
+  TRY_STATUS(read_definition(a, r.context_dir, r));
+  return r;
+}
+
+int run_build(Context &ctx, const Args &a) {
+  auto r = build_request(a);
+  if (!r)
+    return fail(r.error());
+  bool quiet = a.flag("quiet") || a.get("progress") == "quiet";
+  auto eng = ctx.engine();
+  if (!eng)
+    return fail(eng.error());
+  build::Progress progress(quiet ? build::Progress::Mode::quiet : build::Progress::Mode::plain, stderr);
+  auto built = build::run_build(**eng, *r, progress);
+  if (!built)
+    return fail(built.error());
+  std::string id = "sha256:" + built->image_id;
+  if (a.has("iidfile"))
+    if (auto s = fs::write_file_atomic(a.get("iidfile"), id, false); !s)
+      return fail(s.error());
+  if (a.flag("quiet"))
+    fmt::print("{}\n", id);
+  return 0;
+}
+
+} // namespace
+
+Command cmd_build() {
+  auto flags = registry_access_flags();
+  flags.insert(flags.begin(),
+               {{"build-arg", 0, FlagKind::list, "Set build-time variables", "none", "list"},
+                {"file", 'f', FlagKind::value, "Name of the Dockerfile (default: \"PATH/Dockerfile\")", "files", "string"},
+                {"iidfile", 0, FlagKind::value, "Write the image ID to the file", "files", "string"},
+                {"label", 0, FlagKind::list, "Set metadata for an image", "none", "list"},
+                {"network", 0, FlagKind::value, "Set the networking mode for the RUN instructions during build", "build-networks", "string"},
+                {"no-cache", 0, FlagKind::boolean, "Do not use cache when building the image"},
+                {"platform", 0, FlagKind::value, "Set target platform for build", "platforms", "string"},
+                {"progress", 0, FlagKind::value, "Set type of progress output (\"auto\", \"plain\", \"quiet\")", "build-progress", "string"},
+                {"pull", 0, FlagKind::optional, "Always attempt to pull all referenced images (or: always, missing, never)", "pull-policies", "string"},
+                {"quiet", 'q', FlagKind::boolean, "Suppress the build output and print image ID on success"},
+                {"tag", 't', FlagKind::list, "Name and optionally a tag in the \"name:tag\" format", "images", "list"},
+                {"target", 0, FlagKind::value, "Set the target build stage to build", "none", "string"}});
+  return {"build", "[OPTIONS] PATH | -", "Build an image from a Dockerfile",
+          flags, "files", true, true, 1, 1, {"image build", "builder build"}, run_build};
+}
+
+} // namespace skiff::cli
