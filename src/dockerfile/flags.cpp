@@ -12,8 +12,6 @@ Result<std::vector<FlagValue>> parse_flags(const std::vector<std::string> &args,
     if (specs[i].kind == FlagKind::boolean)
       values[i].value = "false";
   for (const auto &a : args) {
-    if (a == "--")
-      break;  // the end of options, as POSIX utilities take it
     size_t eq = a.find('=');
     bool has_value = eq != std::string::npos;
     std::string flag_name = a.substr(0, eq);

@@ -23,8 +23,9 @@ struct FlagValue {
   std::vector<std::string> values;  // repeatable (strings) flags
 };
 
-// `args` as written ("--from=x", "--link"); the values in the order of
-// `specs`. A flag not in `specs` is "unknown flag: --NAME".
+// `args` as node_from_line extracts them ("--from=x", "--link"; a lone
+// "--" already ended them); the values in the order of `specs`. A flag not
+// in `specs` is "unknown flag: --NAME".
 Result<std::vector<FlagValue>> parse_flags(const std::vector<std::string> &args,
                                            const std::vector<FlagSpec> &specs);
 

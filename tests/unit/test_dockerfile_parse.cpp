@@ -418,6 +418,15 @@ TEST_CASE("heredocs: names, content, expansion and chomping as BuildKit reads th
   // Other instructions open none: the next line is an instruction.
   CHECK(error_of("FROM x\nUSER <<INVALID\nINVALID\n") ==
         "Dockerfile:3: unknown instruction: INVALID");
+  // A line that does not lex as words (an open quote) opens none.
+  auto open_quote = commands("RUN echo \"a <<EOF\nRUN b\n");
+  CHECK(open_quote.size() == 2);
+  // A JSON COPY's "<<EOF" source is a heredoc nothing opened: empty, as in BuildKit.
+  auto json_copy = one<CopyCmd>("COPY [\"<<EOF\", \"/dest\"]\n");
+  CHECK(json_copy.sources.empty());
+  REQUIRE(json_copy.heredocs.size() == 1);
+  CHECK(json_copy.heredocs[0].name == "EOF");
+  CHECK(json_copy.heredocs[0].content.empty());
   CHECK(error_of("FROM x\nRUN <<EOF\necho\n") == "Dockerfile:2: unterminated heredoc");
   CHECK(error_of("FROM x\nRUN <<A <<B\nA\nb\n") == "Dockerfile:2: unterminated heredoc");
 }
@@ -517,6 +526,10 @@ TEST_CASE("ONBUILD keeps its instruction as written", "[dockerfile]") {
   CHECK(error_of("FROM x\nONBUILD MAINTAINER me\n") ==
         "Dockerfile:2: MAINTAINER isn't allowed as an ONBUILD trigger");
   CHECK(error_of("FROM x\nONBUILD\n") == "Dockerfile:2: ONBUILD requires at least one argument");
+  CHECK(error_of("FROM x\nONBUILD --x RUN a\n") == "Dockerfile:2: unknown flag: --x");
+  // The inner instruction's flags stay in the expression.
+  CHECK(one<OnbuildCmd>("ONBUILD RUN --mount=type=cache,target=/c make\n").expression ==
+        "RUN --mount=type=cache,target=/c make");
   // The inner line is parsed now: its syntax errors show at once.
   CHECK(error_of("FROM x\nONBUILD ENV a=b c\n") ==
         "Dockerfile:2: Syntax error - can't find = in \"c\". Must be of the form: name=value");
