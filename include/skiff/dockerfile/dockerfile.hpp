@@ -16,11 +16,14 @@
 
 namespace skiff::dockerfile {
 
-// `<<EOF` ... `EOF`: a here-document of RUN, COPY or ADD.
+// `<<EOF` ... `EOF`: a here-document of RUN, COPY or ADD (shell form only).
+// COPY/ADD: each is a source, a file named `name` holding `content`,
+// expanded with the stage's ARG/ENV first when `expand`. RUN: see RunCmd.
 struct Heredoc {
   std::string name;     // the delimiter word, unquoted ("EOF")
-  std::string content;  // the lines between, each ending in '\n' (tabs stripped for `<<-`)
-  bool expand = true;   // false when the delimiter was quoted ('EOF' or "EOF")
+  std::string content;  // the lines between, as written with their line endings
+                        // (leading tabs stripped for `<<-`)
+  bool expand = true;   // false when any part of the delimiter was quoted ('EOF', E"O"F)
   bool chomp = false;   // `<<-`
 };
 
@@ -32,24 +35,39 @@ struct CommandLine {
   bool shell_form = true;
 };
 
+// ENV and LABEL pairs as written, quotes and escapes kept: `K="a b"` gives
+// key `K`, value `"a b"`; the legacy `ENV K a b` gives value `a b` (the rest
+// of the line). The builder expands each with expand_word, which removes them.
 struct KeyValue {
   std::string key, value;
 };
 
 struct ArgDecl {
-  std::string key;
+  std::string key;                   // as written, like KeyValue
   std::optional<std::string> value;  // `ARG K` has none
 };
 
+// RUN with heredocs (shell form), as BuildKit's dispatchRun runs it:
+// - `script_heredoc` (the command is one heredoc word alone, `RUN <<EOF`):
+//   heredocs[0].content is the script. When it starts with "#!", it is
+//   written as an executable file /dev/pipes/NAME (0755, on a read-only
+//   mount) and the command is that path; otherwise the command is the
+//   content itself. Either goes to the shell like any shell form.
+// - otherwise (`RUN python3 <<EOF`, several heredocs): the shell gets the
+//   command line followed, for each heredoc, by "\n" + content + name, and
+//   reads the heredocs itself.
+// `expand` plays no part for RUN: the shell decides.
 struct RunCmd {
   CommandLine command;
   std::vector<std::string> mounts;  // each --mount's value as written
-  std::string network;              // --network, empty when not given
-  std::string security;             // --security, empty when not given
+  std::string network;              // --network (default, none, host), empty when not given
+  std::string security;             // --security (sandbox, insecure), empty when not given
   std::vector<Heredoc> heredocs;
+  bool script_heredoc = false;
 };
 
-// COPY and ADD.
+// COPY (--from, --chown, --chmod, --link, --parents, --exclude) and ADD
+// (--chown, --chmod, --link, --checksum, --keep-git-dir, --unpack, --exclude).
 struct CopyCmd {
   bool add = false;
   std::vector<std::string> sources;  // as written (wildcards, URLs for ADD); heredocs are in `heredocs`
@@ -57,6 +75,7 @@ struct CopyCmd {
   std::string dest;
   std::string from, chown, chmod, checksum;  // flags, empty when not given
   bool link = false, parents = false, keep_git_dir = false;
+  std::optional<bool> unpack;         // ADD --unpack, none when not given
   std::vector<std::string> excludes;  // each --exclude
 };
 
@@ -65,14 +84,16 @@ struct LabelCmd { std::vector<KeyValue> pairs; };
 struct ArgCmd { std::vector<ArgDecl> args; };
 struct WorkdirCmd { std::string path; };
 struct UserCmd { std::string user; };
-struct ExposeCmd { std::vector<std::string> ports; };
+struct ExposeCmd { std::vector<std::string> ports; };  // sorted, as BuildKit sorts them
 struct VolumeCmd { std::vector<std::string> paths; };
 struct EntrypointCmd { CommandLine command; };
 struct CmdCmd { CommandLine command; };
 struct ShellCmd { std::vector<std::string> shell; };
 struct StopsignalCmd { std::string signal; };
 struct MaintainerCmd { std::string name; };
-struct OnbuildCmd { std::string expression; };  // the instruction to run later, as written
+// The instruction to run later, as written (its heredocs appended as
+// "\n" + content + name, unchomped), for the image's OnBuild list.
+struct OnbuildCmd { std::string expression; };
 
 // HEALTHCHECK NONE (`none` set, nothing else) or HEALTHCHECK [OPTIONS] CMD ...
 // The durations are as written ("30s"): the builder parses them.
@@ -88,7 +109,7 @@ using CommandBody = std::variant<RunCmd, CopyCmd, EnvCmd, LabelCmd, ArgCmd, Work
 
 struct Command {
   std::string keyword;   // upper case: "RUN"
-  std::string original;  // the instruction as written, continuations joined ("RUN apk add x")
+  std::string original;  // the instruction as written, continuations joined, trimmed ("RUN apk add x")
   int line = 0;          // 1-based line where it starts
   CommandBody body;
 };
@@ -98,7 +119,7 @@ struct Stage {
   std::string name;      // AS name, lower-cased as BuildKit does; empty when none
   std::string platform;  // --platform as written
   int line = 0;
-  std::string original;
+  std::string original;  // the FROM line, as Command::original
   std::vector<Command> commands;
 };
 
