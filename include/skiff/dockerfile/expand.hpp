@@ -27,8 +27,14 @@ Result<std::string> expand_word(std::string_view word, const Lookup &env, char e
 Result<std::vector<std::string>> expand_words(std::string_view text, const Lookup &env,
                                               char escape = '\\');
 
+// A here-document's content as COPY/ADD expand it (when its delimiter was
+// not quoted): quotes are plain text and the escape is always '\'
+// (BuildKit's SkipProcessQuotes lexer).
+Result<std::string> expand_heredoc(std::string_view content, const Lookup &env);
+
 // The names a word refers to ($A and ${B:-x} give A and B), for the cache
-// key: which build args an instruction uses.
+// key: which build args an instruction uses. Sorted, each once; names
+// inside an unused default (${A:-$B}) count, as BuildKit looks them up too.
 std::vector<std::string> referenced_names(std::string_view word, char escape = '\\');
 
 } // namespace skiff::dockerfile
