@@ -4,11 +4,13 @@
 #include "skiff/build/build.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -33,6 +35,28 @@ namespace skiff::build {
 namespace {
 
 using dockerfile::Command;
+
+// A file of this process's own, removed with it.
+struct TempFile {
+  std::string path;
+  Status write(std::string_view content, mode_t mode) {
+    const char *dir = std::getenv("TMPDIR");
+    std::string tmpl = fmt::format("{}/skiff-build-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = ::mkstemp(tmpl.data());
+    if (fd < 0)
+      return sys_error("creating a file for a RUN script");
+    UniqueFd owned(fd);
+    path = tmpl;
+    TRY_STATUS(fs::write_all(fd, content, path));
+    if (::fchmod(fd, mode) < 0)
+      return sys_error("making {} executable", path);
+    return {};
+  }
+  ~TempFile() {
+    if (!path.empty())
+      ::unlink(path.c_str());
+  }
+};
 
 // The args BuildKit passes to RUN without an ARG line when given.
 const std::set<std::string> kProxyArgs = {"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY",
@@ -302,7 +326,10 @@ private:
     if (!r.mounts.empty() || !r.security.empty())
       return located(cmd, make_error(Errc::invalid, "RUN --mount and --security are not supported by this skiff yet"));
     progress_.begin(vertex(index, step, total, cmd.original));
-    auto argv = run_argv(r, stage_shell(s.config));
+    TempFile script;
+    if (r.script_heredoc && r.heredocs[0].content.starts_with("#!"))
+      TRY_STATUS(script.write(r.heredocs[0].content, 0755));
+    auto argv = run_argv(r, stage_shell(s.config), script.path);
     // Build args reach RUN as its environment, never the image's.
     std::vector<std::string> env, shown;
     for (const auto &[k, v] : args) {
@@ -326,6 +353,9 @@ private:
       o.env = env;
       o.hostname = "buildkitsandbox";
       o.network = network == "default" ? "" : network;
+      if (!script.path.empty())
+        o.mounts.push_back({.type = "bind", .source = script.path,
+                            .destination = "/dev/pipes/" + r.heredocs[0].name, .readonly = true});
       auto config = s.config;
       // What only a container run from the image gets: a step runs none
       // of the image's volumes nor its health check.
@@ -340,21 +370,20 @@ private:
     }, cmd.original);
   }
 
-  static std::vector<std::string> run_argv(const dockerfile::RunCmd &r, const std::vector<std::string> &shell) {
+  // What RUN runs (dockerfile.hpp says how heredocs take part); a script
+  // with "#!" is given as a file, `script` here, mounted at /dev/pipes.
+  static std::vector<std::string> run_argv(const dockerfile::RunCmd &r, const std::vector<std::string> &shell,
+                                           const std::string &script) {
     if (!r.command.shell_form || r.heredocs.empty())
       return command_argv(r.command, shell);
-    std::string text = r.command.args.empty() ? "" : r.command.args[0];
-    // A here-document that is the whole command is the script itself;
-    // else the shell reads the documents as written.
-    if (r.heredocs.size() == 1 && str::trim(text).starts_with("<<") &&
-        str::trim(text).find(' ') == std::string_view::npos) {
-      auto argv = shell;
-      argv.push_back(r.heredocs[0].content);
+    auto argv = shell;
+    if (r.script_heredoc) {
+      argv.push_back(script.empty() ? r.heredocs[0].content : "/dev/pipes/" + r.heredocs[0].name);
       return argv;
     }
+    std::string text = r.command.args.empty() ? "" : r.command.args[0];
     for (const auto &h : r.heredocs)
       text += "\n" + h.content + h.name;
-    auto argv = shell;
     argv.push_back(text);
     return argv;
   }
@@ -378,7 +407,7 @@ private:
     for (const auto &h : c.heredocs) {
       std::string content = h.content;
       if (h.expand) {
-        auto x = expand(content);
+        auto x = dockerfile::expand_heredoc(content, env);
         if (!x)
           return fail(std::move(x).error());
         content = *x;

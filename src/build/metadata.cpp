@@ -139,7 +139,8 @@ Result<std::string> apply_metadata(image::ImageConfig &c, const Command &cmd, co
           rd.working_dir = join_workdir(rd.working_dir.empty() ? "/" : rd.working_dir, TRY(expand(b.path)));
           return "WORKDIR " + rd.working_dir;
         } else if constexpr (std::is_same_v<T, dockerfile::ExposeCmd>) {
-          auto ports = TRY(exposed_ports(TRY(expand_all(b.ports, env, escape))));
+          auto words = TRY(expand_all(b.ports, env, escape));
+          auto ports = TRY(exposed_ports(words));
           std::vector<std::string> shown;
           for (const auto &p : ports) {
             if (std::find(rd.exposed_ports.begin(), rd.exposed_ports.end(), p) == rd.exposed_ports.end())

@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 
@@ -43,7 +45,7 @@ Result<std::vector<std::string>> missing_dirs(int root_fd, const std::string &di
     std::string next = fs::clean_path(existing + "/" + parts[i]);
     auto fd = fs::open_in_root(root_fd, next.substr(1), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (!fd) {
-      if (fd.error().code != Errc::not_found)
+      if (fd.error().sys_errno != ENOENT)
         return make_error(Errc::invalid, "mkdir {}: not a directory", dir);
       break;
     }
