@@ -63,6 +63,8 @@ static std::vector<std::string> static_values(const std::string &kind) {
     return {"dangling=", "label=", "label!=", "until="};
   if (kind == "search-filters")
     return {"is-official=", "stars="};
+  if (kind == "builder-prune-filters")
+    return {"until="};
   if (kind == "build-networks")
     return {"default", "host", "none"};
   if (kind == "build-progress")

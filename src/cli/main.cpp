@@ -12,7 +12,8 @@
 
 namespace skiff::cli {
 
-static const char *const kGroups[][2] = {{"container", "Manage containers"},
+static const char *const kGroups[][2] = {{"builder", "Manage builds"},
+                                         {"container", "Manage containers"},
                                          {"image", "Manage images"},
                                          {"volume", "Manage volumes"}};
 

@@ -10,7 +10,7 @@ const std::vector<Command> &commands() {
       cmd_container_inspect(), cmd_container_prune(), cmd_images(),   cmd_image_inspect(),
       cmd_rmi(),           cmd_tag(),           cmd_import(),         cmd_load(),
       cmd_save(),          cmd_export(),        cmd_history(),        cmd_image_prune(),
-      cmd_image_exists(),    cmd_build(),
+      cmd_image_exists(),    cmd_build(),          cmd_builder_prune(),
       cmd_pull(),          cmd_push(),          cmd_search(),         cmd_login(),
       cmd_logout(),
       cmd_volume_create(), cmd_volume_ls(),     cmd_volume_inspect(), cmd_volume_rm(),

@@ -25,6 +25,7 @@ Command cmd_rmi();
 Command cmd_tag();
 Command cmd_import();
 Command cmd_build();
+Command cmd_builder_prune();
 Command cmd_load();
 Command cmd_save();
 Command cmd_export();

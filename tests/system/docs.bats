@@ -60,11 +60,12 @@ all_commands() {
 # The flags of a help text ("skiff WORDS --help"), one per line as
 # "SHORT LONG KIND": SHORT is - when there is none, KIND value or boolean.
 help_flags() {
-  local line re='^ +(-([A-Za-z0-9]), )?--([a-z0-9-]+)( ([a-z]+))?  '
+  # A value that may be left out shows as --name[=kind].
+  local line re='^ +(-([A-Za-z0-9]), )?--([a-z0-9-]+)( ([a-z]+)|\[=([a-z]+)\])?  '
   skiff "$@" --help | awk '/^Options:/ { on = 1; next } on && NF == 0 { exit } on' |
     while IFS= read -r line; do
       [[ $line =~ $re ]] || continue
-      echo "${BASH_REMATCH[2]:--} ${BASH_REMATCH[3]} $([ -n "${BASH_REMATCH[5]}" ] && echo value || echo boolean)"
+      echo "${BASH_REMATCH[2]:--} ${BASH_REMATCH[3]} $([ -n "${BASH_REMATCH[5]}${BASH_REMATCH[6]}" ] && echo value || echo boolean)"
     done
 }
 
@@ -87,9 +88,9 @@ option_tags() {
 documents_flag() {
   local page=$1 short=$2 long=$3
   if [ "$short" = - ]; then
-    option_tags "$page" | grep -Eq -- "^--$long( |\$)"
+    option_tags "$page" | grep -Eq -- "^--$long( |\[|\$)"
   else
-    option_tags "$page" | grep -Eq -- "^-$short, --$long( |\$)"
+    option_tags "$page" | grep -Eq -- "^-$short, --$long( |\[|\$)"
   fi
 }
 

@@ -41,6 +41,7 @@ teardown_store() {
   ids=$(skiff images -q 2>/dev/null) || true
   [ -z "$ids" ] || skiff rmi -f $ids >/dev/null 2>&1 || true
   skiff volume prune -a -f >/dev/null 2>&1 || true
+  skiff builder prune -a -f >/dev/null 2>&1 || true
 }
 
 # Waits until CMD succeeds, up to ~5 s.

@@ -6,7 +6,9 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -82,6 +84,18 @@ Result<std::pair<uid_t, gid_t>> chown_ids(int root_fd, std::string_view spec);
 using BuildCacheEntry = storage::BuildCacheEntry;
 std::optional<BuildCacheEntry> find_cached_step(Engine &eng, const std::string &key);
 Status record_cached_step(Engine &eng, const BuildCacheEntry &e);
+
+struct BuildCachePrune {
+  bool all = false;             // -a: every entry, not only those no image uses
+  std::optional<int64_t> until; // ns: only entries last used before
+};
+struct BuildCachePruned {
+  std::vector<std::string> keys;  // the entries removed
+  uint64_t reclaimed = 0;         // bytes of the layers that went with them
+};
+// `builder prune`: the entries `p` picks removed, then the layers only
+// they kept.
+Result<BuildCachePruned> prune_build_cache(Engine &eng, const BuildCachePrune &p);
 
 // Records the image a build made (config stored, layers kept) under
 // `names` (full references, taken from any other image); its ID.

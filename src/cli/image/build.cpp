@@ -177,7 +177,7 @@ Command cmd_build() {
                 {"tag", 't', FlagKind::list, "Name and optionally a tag in the \"name:tag\" format", "images", "list"},
                 {"target", 0, FlagKind::value, "Set the target build stage to build", "none", "string"}});
   return {"build", "[OPTIONS] PATH | -", "Build an image from a Dockerfile",
-          flags, "files", true, true, 1, 1, {"image build"}, run_build};
+          flags, "files", true, true, 1, 1, {"image build", "builder build"}, run_build};
 }
 
 } // namespace skiff::cli
