@@ -227,6 +227,8 @@ private:
     std::map<std::string, std::string> args;
     bool cmd_set = false;
     for (const auto &cmd : st.commands) {
+      if (engine::cancelled(req_.cancel_fd))
+        return make_error(Errc::cancelled, "failed to solve: Canceled: context canceled");
       if (makes_vertex(cmd))
         step++;
       auto env = stage_lookup(s.config, args);
@@ -362,7 +364,8 @@ private:
       config.config.volumes.clear();
       config.config.healthcheck.reset();
       auto base = TRY(engine::stage_image(eng_, config, s.layers));
-      auto ran = TRY(engine::run_step(eng_, o, base, [&](bool, std::string_view d) { progress_.output(d); }, keep));
+      auto ran = TRY(engine::run_step(eng_, o, base, [&](bool, std::string_view d) { progress_.output(d); }, keep,
+                                      req_.cancel_fd));
       if (ran.exit_code != 0)
         return make_error(Errc::failed, "failed to solve: process \"{}\" did not complete successfully: exit code: {}",
                           fmt::join(argv, " "), ran.exit_code);
@@ -565,6 +568,8 @@ Result<BuildResult> run_build(engine::Engine &eng, const BuildRequest &r, Progre
   TRY_STATUS(b.resolve_global_args());
   auto target = TRY(b.target_stage());
   auto stage = TRY(b.stage(target));
+  if (engine::cancelled(r.cancel_fd))
+    return make_error(Errc::cancelled, "failed to solve: Canceled: context canceled");
   return BuildResult{TRY(b.export_image(*stage))};
 }
 

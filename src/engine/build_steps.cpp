@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -37,11 +38,21 @@ int64_t layers_size(const storage::Store &store, const std::vector<std::string> 
   return size;
 }
 
+Error canceled() { return make_error(Errc::cancelled, "failed to solve: Canceled: context canceled"); }
+
 // Reads the step's attach socket to its exit frame: the exit code.
-Result<int> stream_step(int fd, const StepOutput &out) {
+Result<int> stream_step(int fd, const StepOutput &out, int cancel_fd) {
   std::string buf;
   char chunk[65536];
   for (;;) {
+    pollfd p[2] = {{fd, POLLIN, 0}, {cancel_fd, POLLIN, 0}};
+    if (::poll(p, cancel_fd >= 0 ? 2 : 1, -1) < 0) {
+      if (errno == EINTR)
+        continue;
+      return sys_error("waiting for a build step");
+    }
+    if (cancel_fd >= 0 && (p[1].revents & POLLIN))
+      return canceled();
     ssize_t n = ::read(fd, chunk, sizeof chunk);
     if (n < 0 && errno == EINTR)
       continue;
@@ -85,8 +96,16 @@ Result<ImageRecord> stage_image(Engine &eng, const image::ImageConfig &config,
 
 Result<FileLock> lock_layer_adds(Engine &eng) { return store_of(eng).lock_layer_adds(); }
 
+bool cancelled(int cancel_fd) {
+  pollfd p{cancel_fd, POLLIN, 0};
+  return cancel_fd >= 0 && ::poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+}
+
 Result<StepResult> run_step(Engine &eng, spec::CreateOptions o, const ImageRecord &base,
-                            const StepOutput &out, const std::function<Status(const NewLayer &)> &keep) {
+                            const StepOutput &out, const std::function<Status(const NewLayer &)> &keep,
+                            int cancel_fd) {
+  if (cancelled(cancel_fd))
+    return canceled();
   auto &store = store_of(eng);
   o.labels[std::string(kStepLabel)] = sys::format_process_ref(sys::this_process());
   o.attach_stdout = o.attach_stderr = true;
@@ -100,7 +119,10 @@ Result<StepResult> run_step(Engine &eng, spec::CreateOptions o, const ImageRecor
     TRY(eng.start_container(id, theirs.get()));
     theirs.reset();
     StepResult r;
-    r.exit_code = TRY(stream_step(ours.get(), out));
+    auto code = stream_step(ours.get(), out, cancel_fd);
+    if (!code && code.error().code == Errc::cancelled)
+      (void)eng.kill_container(id, SIGKILL);
+    r.exit_code = TRY(std::move(code));
     // The exit is recorded once the container's root is let go.
     TRY(eng.wait_container(id));
     if (r.exit_code != 0)

@@ -37,6 +37,9 @@ Result<pid_t> start(const LaunchPlan &plan, ContainerRecords &records, int attac
   // subreaper's. A second fork would cost another copy of the CLI's pages.
   auto child = TRY(sys::spawn({.what = "forking the supervisor"}, [&](const sys::ChildChannel &ch) {
     ::setsid();
+    // Nothing of the CLI's signal handling (a build blocks INT and TERM to
+    // read them from a signalfd): the monitor sets up its own.
+    sys::reset_signals();
     // No terminal and no pipe of the CLI's: stdio on /dev/null, every
     // other inherited fd closed but the status pipe and the attach socket.
     int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);

@@ -28,7 +28,9 @@ struct BuildRequest {
   std::map<std::string, std::string> labels;  // --label, over the image's
   std::vector<std::string> tags;              // full references
   std::string network;          // RUN's network: "" (default), "none" or "host"
-  std::vector<std::string> add_hosts;  // --add-host, as run takes them
+  // Readable once the build must stop (a signalfd of SIGINT and SIGTERM):
+  // the running step is killed, nothing more runs, no image is recorded.
+  int cancel_fd = -1;
 };
 
 struct BuildResult {

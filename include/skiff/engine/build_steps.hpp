@@ -47,8 +47,14 @@ struct StepResult {
 // `keep` must refer to (a build cache entry) before gc may see it; the
 // container is removed in any case. A container a killed build left is
 // removed by the next build (remove_abandoned_steps).
+// A `cancel_fd` that turns readable (a signalfd of the build's signals)
+// stops the step: its container is killed and removed, and the error is
+// BuildKit's "Canceled: context canceled" (Errc::cancelled).
 Result<StepResult> run_step(Engine &eng, spec::CreateOptions o, const ImageRecord &base,
-                            const StepOutput &out, const std::function<Status(const NewLayer &)> &keep);
+                            const StepOutput &out, const std::function<Status(const NewLayer &)> &keep,
+                            int cancel_fd = -1);
+// Whether `cancel_fd` is readable now.
+bool cancelled(int cancel_fd);
 // Removes step containers whose build is gone.
 void remove_abandoned_steps(Engine &eng);
 

@@ -26,6 +26,7 @@ enum class Errc {
   system,        // a syscall failed
   usage,         // a bad flag value refused before anything runs: Docker's
                  // CLI exits 125 for it in every command
+  cancelled,     // stopped by the user (a build's SIGINT)
 };
 
 struct Error {

@@ -1,6 +1,8 @@
 // build: an image from a Dockerfile and a context directory read in
 // place, with BuildKit's progress on stderr (the builder: build/).
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -147,6 +149,15 @@ int run_build(Context &ctx, const Args &a) {
   if (!eng)
     return fail(eng.error());
   build::Progress progress(quiet ? build::Progress::Mode::quiet : build::Progress::Mode::plain, stderr);
+  // Ctrl-C or a TERM stops the build between steps or kills the running
+  // one, so that no step container outlives it.
+  sigset_t mask;
+  sigemptyset(&mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP})
+    sigaddset(&mask, sig);
+  ::sigprocmask(SIG_BLOCK, &mask, nullptr);
+  UniqueFd signals(::signalfd(-1, &mask, SFD_CLOEXEC));
+  r->cancel_fd = signals.get();
   auto built = build::run_build(**eng, *r, progress);
   if (!built)
     return fail(built.error());
