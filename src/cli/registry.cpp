@@ -9,7 +9,7 @@ const std::vector<Command> &commands() {
       cmd_rename(),        cmd_exec(),          cmd_attach(),         cmd_ps(),            cmd_logs(),           cmd_inspect(),
       cmd_container_inspect(), cmd_container_prune(), cmd_images(),   cmd_image_inspect(),
       cmd_rmi(),           cmd_tag(),           cmd_import(),         cmd_load(),
-      cmd_save(),          cmd_export(),        cmd_history(),        cmd_image_prune(),
+      cmd_save(),          cmd_export(),        cmd_diff(),           cmd_commit(),        cmd_history(),        cmd_image_prune(),
       cmd_image_exists(),
       cmd_pull(),          cmd_push(),          cmd_search(),         cmd_login(),
       cmd_logout(),

@@ -27,6 +27,8 @@ Command cmd_import();
 Command cmd_load();
 Command cmd_save();
 Command cmd_export();
+Command cmd_diff();
+Command cmd_commit();
 Command cmd_history();
 Command cmd_image_prune();
 Command cmd_image_exists();
