@@ -92,7 +92,7 @@ public:
         items[n] = {From::upper, n};
       } else if (auto target = whiteout_target(n)) {
         items[*target] = {From::whiteout_file, n};
-      } else if (n.rfind(".wh..wh.", 0) != 0) {
+      } else if (n.rfind(".wh..wh.", 0) != 0 && n != kFuseOpaqueMarker) {
         items[n] = {From::upper, n};
       }
     }

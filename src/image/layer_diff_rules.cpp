@@ -22,7 +22,8 @@ Facts facts_of(const struct stat &st) {
 
 std::optional<std::string> whiteout_target(std::string_view name) {
   constexpr std::string_view prefix = ".wh.";
-  if (name.substr(0, prefix.size()) != prefix || name.substr(0, 2 * prefix.size()) == ".wh..wh.")
+  if (name.substr(0, prefix.size()) != prefix || name.substr(0, 2 * prefix.size()) == ".wh..wh." ||
+      name == kFuseOpaqueMarker)
     return std::nullopt;
   name.remove_prefix(prefix.size());
   if (name.empty())

@@ -73,6 +73,9 @@ Facts facts_of(const struct stat &st);
 // names and for the ".wh..wh." bookkeeping names (the opaque marker too).
 std::optional<std::string> whiteout_target(std::string_view name);
 constexpr std::string_view kOpaqueMarker = ".wh..wh..opq";
+// fuse-overlayfs keeps this node beside the opaque marker: bookkeeping,
+// no whiteout.
+constexpr std::string_view kFuseOpaqueMarker = ".wh..opq";
 
 // Whether the file at `rel` is one the runtime makes in every container
 // (Docker keeps them in its init layer, so `docker diff` never shows
