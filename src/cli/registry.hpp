@@ -29,6 +29,8 @@ Command cmd_builder_prune();
 Command cmd_load();
 Command cmd_save();
 Command cmd_export();
+Command cmd_diff();
+Command cmd_commit();
 Command cmd_history();
 Command cmd_image_prune();
 Command cmd_image_exists();

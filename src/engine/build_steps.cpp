@@ -94,8 +94,6 @@ Result<ImageRecord> stage_image(Engine &eng, const image::ImageConfig &config,
   return r;
 }
 
-Result<FileLock> lock_layer_adds(Engine &eng) { return store_of(eng).lock_layer_adds(); }
-
 bool cancelled(int cancel_fd) {
   pollfd p{cancel_fd, POLLIN, 0};
   return cancel_fd >= 0 && ::poll(&p, 1, 0) > 0 && (p.revents & POLLIN);

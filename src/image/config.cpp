@@ -48,7 +48,7 @@ Result<ImageConfig> ImageConfig::parse(std::string_view text, const std::string 
     c.diff_ids.push_back(d.required().as_digest());
   for (const auto &h : j["history"].elements())
     c.history.push_back({h["created"].as_string(), h["created_by"].as_string(),
-                         h["comment"].as_string(), h["empty_layer"].as_bool()});
+                         h["comment"].as_string(), h["empty_layer"].as_bool(), h["author"].as_string()});
   TRY_STATUS(doc.status());
   json unmodeled;
   for (const auto &[k, v] : j.raw().items())
@@ -122,6 +122,8 @@ json ImageConfig::to_json() const {
       json x = json::object();
       if (!e.created.empty())
         x["created"] = e.created;
+      if (!e.author.empty())
+        x["author"] = e.author;
       if (!e.created_by.empty())
         x["created_by"] = e.created_by;
       if (!e.comment.empty())

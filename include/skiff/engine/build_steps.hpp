@@ -30,10 +30,6 @@ namespace skiff::engine {
 Result<ImageRecord> stage_image(Engine &eng, const image::ImageConfig &config,
                                 const std::vector<std::string> &layers);
 
-// Held from a layer's adding until an image or the build cache refers to
-// it, so that no gc sweeps it meanwhile.
-Result<FileLock> lock_layer_adds(Engine &eng);
-
 // Output of a step's process: `err` for its stderr.
 using StepOutput = std::function<void(bool err, std::string_view data)>;
 

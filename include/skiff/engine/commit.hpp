@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "skiff/engine/engine.hpp"
+#include "skiff/util/lock.hpp"
 
 namespace skiff::engine {
 
@@ -33,6 +34,9 @@ struct NewLayer {
 // layers. The caller holds Store::lock_layer_adds (through
 // lock_layer_adds below) until an image or the build cache refers to it.
 Result<NewLayer> commit_layer(Engine &eng, const std::string &id);
+// Held shared while layers are added and not yet referenced, so that a gc
+// meanwhile keeps them.
+Result<FileLock> lock_layer_adds(Engine &eng);
 
 struct CommitRequest {
   std::string reference;             // name:tag to give the image; empty: none
@@ -41,7 +45,18 @@ struct CommitRequest {
   bool pause = true;                 // -p: freeze a running container meanwhile
 };
 
-// `commit`: a new image of the container's image plus its changes; its ID.
+// `commit`: a new image of the container's image plus its changes; its
+// ID ("sha256:...").
 Result<std::string> commit_container(Engine &eng, const std::string &id, const CommitRequest &r);
+
+// The committed image's config (pure), as moby's commit makes it: the
+// image's, with the container's Config (its effective Env, Cmd, ...) as
+// the new defaults, the -c changes applied over them, author and comment
+// (not inherited), the history entry (created_by the container's Cmd
+// joined by blanks), "container" and "container_config" as Docker 24
+// writes them; `diff_id` empty when no layer was added.
+Result<ImageConfig> committed_config(const ImageConfig &base, const ContainerConfig &c,
+                                     const CommitRequest &r, const std::string &created,
+                                     const std::string &diff_id);
 
 } // namespace skiff::engine

@@ -36,6 +36,7 @@ struct HistoryEntry {
   std::string created_by;
   std::string comment;
   bool empty_layer = false;
+  std::string author;  // commit -a
 };
 
 struct ImageConfig {
