@@ -322,3 +322,19 @@ RUN echo cached > /f'
   [ "$status" -eq 1 ]
   [[ "$output" == *"invalid filter 'label=x'"* ]]
 }
+
+@test "build: a RUN step's layer holds its changes alone, with in-container owners and whiteouts" {
+  dockerfile 'FROM busybox
+RUN touch /x && rm /bin/ls && mkdir -p /d/e && chown 1000:1000 /d/e'
+  skiff build -q -t layer "$CTX" >/dev/null
+  skiff save -o "$BATS_TEST_TMPDIR/layer.tar" layer
+  mkdir "$BATS_TEST_TMPDIR/out"
+  tar -xf "$BATS_TEST_TMPDIR/layer.tar" -C "$BATS_TEST_TMPDIR/out"
+  top=$(jq -r '.[0].Layers[-1]' "$BATS_TEST_TMPDIR/out/manifest.json")
+  run tar --numeric-owner -tvf "$BATS_TEST_TMPDIR/out/$top"
+  [ "$(awk '{print $2, $6}' <<<"$output")" = "0/0 bin/
+0/0 bin/.wh.ls
+0/0 d/
+1000/1000 d/e/
+0/0 x" ]
+}
