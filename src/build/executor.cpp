@@ -11,8 +11,11 @@
 #include <fmt/ranges.h>
 
 #include <cstdlib>
+#include <future>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -114,15 +117,45 @@ public:
     return make_error(Errc::not_found, "failed to solve: target stage \"{}\" could not be found", req_.target);
   }
 
+  // The stage's result, built once: by the first thread that asks, which
+  // first starts the stages it names on threads of their own, so that
+  // independent stages build at the same time.
   Result<const StageResult *> stage(size_t i) {
-    if (auto it = done_.find(i); it != done_.end())
-      return &it->second;
-    if (!building_.insert(i).second)
-      return make_error(Errc::invalid, "failed to solve: circular dependency detected on stage: {}",
-                        stage_label(i));
-    auto r = TRY(build_stage(i));
-    building_.erase(i);
-    return &(done_[i] = std::move(r));
+    std::shared_future<Result<StageResult>> result;
+    std::optional<std::promise<Result<StageResult>>> mine;
+    {
+      std::lock_guard l(mu_);
+      if (auto it = stages_.find(i); it != stages_.end()) {
+        result = it->second;
+      } else {
+        mine.emplace();
+        result = stages_[i] = mine->get_future().share();
+      }
+    }
+    if (mine) {
+      for (size_t d : dependencies(i))
+        start_stage(d);
+      mine->set_value(build_stage(i));
+    }
+    const auto &r = result.get();
+    if (!r)
+      return r.error();
+    return &*r;
+  }
+
+  // Waits for the stages started on threads of their own.
+  void join() {
+    for (;;) {
+      std::thread t;
+      {
+        std::lock_guard l(mu_);
+        if (threads_.empty())
+          return;
+        t = std::move(threads_.back());
+        threads_.pop_back();
+      }
+      t.join();
+    }
   }
 
   Result<std::string> export_image(const StageResult &s) {
@@ -149,6 +182,40 @@ private:
     };
   }
 
+  void start_stage(size_t i) {
+    std::lock_guard l(mu_);
+    if (stages_.count(i))
+      return;
+    threads_.emplace_back([this, i] { (void)stage(i); });
+  }
+
+  // The stages stage `i` names, as far as the global args tell before it
+  // runs (FROM, COPY --from, RUN --mount from=).
+  std::vector<size_t> dependencies(size_t i) const {
+    const auto &st = df_.stages[i];
+    std::vector<std::string> names{st.base};
+    for (const auto &c : st.commands) {
+      if (auto *copy = std::get_if<dockerfile::CopyCmd>(&c.body); copy && !copy->from.empty())
+        names.push_back(copy->from);
+      if (auto *run = std::get_if<dockerfile::RunCmd>(&c.body))
+        for (const auto &m : run->mounts)
+          for (const auto &field : str::split(m, ','))
+            if (field.starts_with("from="))
+              names.push_back(field.substr(5));
+    }
+    std::vector<size_t> out;
+    for (const auto &n : names) {
+      auto x = dockerfile::expand_word(n, lookup_in(global_), df_.escape);
+      if (!x)
+        continue;
+      if (auto d = stage_named(*x, i))
+        out.push_back(*d);
+      else if (auto num = str::to_int(*x); num && *num >= 0 && static_cast<size_t>(*num) < i)
+        out.push_back(static_cast<size_t>(*num));
+    }
+    return out;
+  }
+
   std::string stage_label(size_t i) const {
     const auto &st = df_.stages[i];
     return st.name.empty() ? fmt::format("stage-{}", i) : st.name;
@@ -172,6 +239,8 @@ private:
   Result<std::pair<engine::ImageRecord, std::string>> base_image(const std::string &name) {
     auto ref = image::parse_reference(name);
     std::string shown = ref ? ref->full() : name;
+    // One lookup (or pull) of a name, whichever stage asks first.
+    std::lock_guard pulling(images_mu_);
     if (auto it = images_.find(name); it != images_.end())
       return std::pair{it->second, shown};
     progress_.begin(fmt::format("[internal] load metadata for {}", shown));
@@ -539,8 +608,10 @@ private:
   dockerfile::IgnoreRules ignore_;
   std::map<std::string, std::string> global_;
   std::set<std::string> declared_global_;
-  std::map<size_t, StageResult> done_;
-  std::set<size_t> building_;
+  std::mutex mu_;  // what follows
+  std::map<size_t, std::shared_future<Result<StageResult>>> stages_;
+  std::vector<std::thread> threads_;
+  std::mutex images_mu_;  // images_, held while one is pulled
   std::map<std::string, engine::ImageRecord> images_;
 };
 
@@ -567,10 +638,13 @@ Result<BuildResult> run_build(engine::Engine &eng, const BuildRequest &r, Progre
   Builder b(eng, r, progress, std::move(*df), std::move(*ignore));
   TRY_STATUS(b.resolve_global_args());
   auto target = TRY(b.target_stage());
-  auto stage = TRY(b.stage(target));
+  auto stage = b.stage(target);
+  b.join();
+  if (!stage)
+    return std::move(stage).error();
   if (engine::cancelled(r.cancel_fd))
     return make_error(Errc::cancelled, "failed to solve: Canceled: context canceled");
-  return BuildResult{TRY(b.export_image(*stage))};
+  return BuildResult{TRY(b.export_image(**stage))};
 }
 
 } // namespace skiff::build

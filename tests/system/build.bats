@@ -338,3 +338,56 @@ RUN touch /x && rm /bin/ls && mkdir -p /d/e && chown 1000:1000 /d/e'
 1000/1000 d/e/
 0/0 x" ]
 }
+
+@test "build: independent stages build at the same time" {
+  dockerfile 'FROM busybox AS a
+RUN sleep 2; echo a > /a
+
+FROM busybox AS b
+RUN sleep 2; echo b > /b
+
+FROM busybox
+COPY --from=a /a /a
+COPY --from=b /b /b
+RUN cat /a /b'
+  run skiff build -t par "$CTX"
+  [ "$status" -eq 0 ]
+  # Both stages' RUN steps start before either is done.
+  a=$(grep -n '\[a 2/2\] RUN' <<<"$output" | cut -d: -f1)
+  b=$(grep -n '\[b 2/2\] RUN' <<<"$output" | cut -d: -f1)
+  na=$(sed -n "${a}p" <<<"$output" | cut -d' ' -f1)
+  nb=$(sed -n "${b}p" <<<"$output" | cut -d' ' -f1)
+  first_done=$(grep -n -E "^($na|$nb) DONE" <<<"$output" | head -1 | cut -d: -f1)
+  [ "$a" -lt "$first_done" ]
+  [ "$b" -lt "$first_done" ]
+  [ "$(grep -c 'load metadata for docker.io/library/busybox:latest' <<<"$output")" -eq 1 ]
+  [ "$(skiff run --rm par cat /a /b)" = "a
+b" ]
+}
+
+@test "build: Ctrl-C stops the build and leaves no step container; a killed build's container goes with the next" {
+  # The step line shows 'st""arted': only the step's output matches.
+  dockerfile 'FROM busybox
+RUN echo st""arted; sleep 60'
+  # The binary itself, not the skiff function: $! must be its pid.
+  "$SKIFF_BIN" --root "$BATS_TEST_TMPDIR/root" --runroot "$BATS_TEST_TMPDIR/run" build "$CTX" \
+    > "$BATS_TEST_TMPDIR/out" 2>&1 &
+  pid=$!
+  wait_for grep -q started "$BATS_TEST_TMPDIR/out"
+  # bash runs background jobs with SIGINT ignored: TERM takes the same path.
+  kill -TERM $pid
+  rc=0
+  wait $pid || rc=$?
+  [ "$rc" -eq 1 ]
+  grep -q 'ERROR: failed to solve: Canceled: context canceled' "$BATS_TEST_TMPDIR/out"
+  [ -z "$(skiff ps -aq)" ]
+  "$SKIFF_BIN" --root "$BATS_TEST_TMPDIR/root" --runroot "$BATS_TEST_TMPDIR/run" build "$CTX" \
+    > "$BATS_TEST_TMPDIR/out2" 2>&1 &
+  pid=$!
+  wait_for grep -q started "$BATS_TEST_TMPDIR/out2"
+  kill -9 $pid
+  wait $pid || true
+  [ -n "$(skiff ps -aq)" ]
+  printf 'FROM busybox\nENV N=1\n' | skiff build -q - >/dev/null
+  [ -z "$(skiff ps -aq)" ]
+}
