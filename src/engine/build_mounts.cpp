@@ -145,7 +145,7 @@ Result<CacheMountsPruned> prune_cache_mounts(Engine &eng, std::optional<int64_t>
       if (fs::is_dir(copy)) {
         out.reclaimed += fs::tree_size(copy);
         TRY_STATUS(storage::remove_tree(copy, dir, kTempPrefix));
-        out.removed++;
+        out.removed.push_back(name + "/" + entry.substr(0, entry.size() - 5));
       }
       if (::unlink(lock_path.c_str()) < 0 && errno != ENOENT)
         return sys_error("removing {}", lock_path);

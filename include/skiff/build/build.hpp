@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "skiff/build/progress.hpp"
+#include "skiff/build/secrets.hpp"
 #include "skiff/engine/engine.hpp"
 #include "skiff/engine/pull.hpp"
 
@@ -29,6 +30,7 @@ struct BuildRequest {
   std::vector<std::string> tags;              // full references
   std::string network;          // RUN's network: "" (default), "none" or "host"
   std::vector<std::string> add_hosts;  // --add-host, as run takes them
+  std::vector<SecretSource> secrets;   // --secret, resolved (secrets.hpp)
 };
 
 struct BuildResult {

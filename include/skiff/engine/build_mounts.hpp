@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "skiff/engine/engine.hpp"
 #include "skiff/util/fd.hpp"
@@ -47,7 +48,7 @@ private:
 Result<HeldCacheMount> hold_cache_mount(Engine &eng, const CacheMountRequest &r);
 
 struct CacheMountsPruned {
-  int removed = 0;
+  std::vector<std::string> removed;  // the copies' names (<cache>/<n>)
   uint64_t reclaimed = 0;  // bytes
 };
 // `builder prune`: removes the cache mounts no step holds (last used
