@@ -179,7 +179,7 @@ Command cmd_build() {
                 {"progress", 0, FlagKind::value, "Set type of progress output (\"auto\", \"plain\", \"quiet\")", "build-progress", "string"},
                 {"pull", 0, FlagKind::optional, "Always attempt to pull all referenced images (or: always, missing, never)", "pull-policies", "string"},
                 {"quiet", 'q', FlagKind::boolean, "Suppress the build output and print image ID on success"},
-                {"secret", 0, FlagKind::list, "Secret to expose to the build (format: \"id=mysecret[,src=/local/secret]\")", "files", "stringArray"},
+                {"secret", 0, FlagKind::list, "Secret to expose to the build (format: \"id=mysecret[,src=/local/secret]\")", "none", "list"},
                 {"tag", 't', FlagKind::list, "Name and optionally a tag in the \"name:tag\" format", "images", "list"},
                 {"target", 0, FlagKind::value, "Set the target build stage to build", "none", "string"}});
   return {"build", "[OPTIONS] PATH | -", "Build an image from a Dockerfile",
