@@ -211,11 +211,10 @@ Status RunMounts::attach(spec::CreateOptions &o) {
     std::string src = source_path(m.source);
     n++;
     if (m.type == MountType::tmpfs) {
-      storage::MountConfig mc{.type = "tmpfs", .destination = p.target};
-      mc.options = {"exec", "dev"};
+      // BuildKit's tmpfs is nosuid alone: exec and dev stay.
+      o.mounts.push_back({.type = "tmpfs", .destination = p.target, .options = {"exec", "dev"}});
       if (m.size > 0)
-        mc.options.push_back(fmt::format("size={}", m.size));
-      o.mounts.push_back(std::move(mc));
+        o.mounts.back().options.push_back(fmt::format("size={}", m.size));
       continue;
     }
     if (m.type == MountType::secret) {
