@@ -31,6 +31,7 @@
 #include "skiff/util/strings.hpp"
 #include "skiff/util/timefmt.hpp"
 #include "keys.hpp"
+#include "run_mounts.hpp"
 #include "workdir.hpp"
 
 namespace skiff::build {
@@ -156,6 +157,11 @@ public:
       }
       t.join();
     }
+  }
+
+  // Every RUN --mount the target needs checked before anything runs.
+  Status check_mounts(size_t target) const {
+    return check_run_mounts(df_, needed_stages(df_, target), req_.dockerfile_name);
   }
 
   Result<std::string> export_image(const StageResult &s) {
@@ -394,8 +400,13 @@ private:
 
   Status run(size_t index, int step, int total, const Command &cmd, const dockerfile::RunCmd &r,
              const std::map<std::string, std::string> &args, StageResult &s) {
-    if (!r.mounts.empty() || !r.security.empty())
-      return located(cmd, make_error(Errc::invalid, "RUN --mount and --security are not supported by this skiff yet"));
+    if (!r.security.empty())
+      return located(cmd, make_error(Errc::invalid, "RUN --security is not supported by this skiff yet"));
+    auto mounts = RunMounts::prepare(r.mounts, {eng_, req_, ignore_, s.config.config.working_dir,
+                                                stage_lookup(s.config, args), df_.escape,
+                                                [&](const std::string &f) { return mount_from(f, index); }});
+    if (!mounts)
+      return located(cmd, std::move(mounts).error());
     progress_.begin(vertex(index, step, total, cmd.original));
     TempFile script;
     if (r.script_heredoc && r.heredocs[0].content.starts_with("#!"))
@@ -412,6 +423,8 @@ private:
         env.push_back(k + "=" + v);
     std::string network = r.network.empty() ? req_.network : r.network;
     std::string key = cache_key({s.key, "RUN", nlohmann::json(argv).dump(), nlohmann::json(env).dump(), network});
+    if (!mounts->key().empty())
+      key = cache_key({key, "mounts", mounts->key()});
     std::string created_by = "RUN ";
     if (!shown.empty())
       created_by += fmt::format("|{} {} ", shown.size(), fmt::join(shown, " "));
@@ -427,6 +440,7 @@ private:
       if (!script.path.empty())
         o.mounts.push_back({.type = "bind", .source = script.path,
                             .destination = "/dev/pipes/" + r.heredocs[0].name, .readonly = true});
+      TRY_STATUS(mounts->attach(o));
       auto config = s.config;
       // What only a container run from the image gets: a step runs none
       // of the image's volumes nor its health check.
@@ -440,6 +454,19 @@ private:
                           fmt::join(argv, " "), ran.exit_code);
       return ran.layer;
     }, cmd.original);
+  }
+
+  // A RUN --mount from=: an earlier stage's root, or an image's.
+  Result<MountSource> mount_from(const std::string &from, size_t index) {
+    for (size_t i = index; i < df_.stages.size(); i++)
+      if (df_.stages[i].name == str::lower(from))
+        return make_error(Errc::invalid, "cannot mount from stage \"{}\", stage needs to be defined before current command", from);
+    if (auto n = stage_named(from, index)) {
+      auto r = TRY(stage(*n));
+      return MountSource{r->layers, r->key};
+    }
+    auto [img, shown] = TRY(base_image(from));
+    return MountSource{img.layers, img.id};
   }
 
   // What RUN runs (dockerfile.hpp says how heredocs take part); a script
@@ -638,6 +665,7 @@ Result<BuildResult> run_build(engine::Engine &eng, const BuildRequest &r, Progre
   Builder b(eng, r, progress, std::move(*df), std::move(*ignore));
   TRY_STATUS(b.resolve_global_args());
   auto target = TRY(b.target_stage());
+  TRY_STATUS(b.check_mounts(target));
   auto stage = b.stage(target);
   b.join();
   if (!stage)

@@ -1,6 +1,7 @@
 // builder prune: the build cache's entries removed, then their layers.
 #include <set>
 
+#include "skiff/engine/build_mounts.hpp"
 #include "skiff/engine/build_steps.hpp"
 #include "store_access.hpp"
 
@@ -24,6 +25,11 @@ Result<BuildCachePruned> prune_build_cache(Engine &eng, const BuildCachePrune &p
   }
   if (!out.keys.empty())
     out.reclaimed = TRY(store.gc_layers());
+  // Cache mounts are no image's: BuildKit's prune takes them with or
+  // without -a, each when no step uses it.
+  auto mounts = TRY(prune_cache_mounts(eng, p.until));
+  out.keys.insert(out.keys.end(), mounts.removed.begin(), mounts.removed.end());
+  out.reclaimed += mounts.reclaimed;
   return out;
 }
 

@@ -20,6 +20,7 @@
 #include "skiff/util/fs.hpp"
 #include "skiff/util/timefmt.hpp"
 #include "image_records.hpp"
+#include "mount_stubs.hpp"
 #include "store_access.hpp"
 
 namespace skiff::engine {
@@ -80,6 +81,20 @@ Status keep_base_layers(storage::Store &store, const std::string &id, const Imag
   return store.write_config(rec.config);
 }
 
+// The runtime's own mount points and files (BuildKit's runtime makes
+// only those of resolv.conf and hosts), and the step's mounts.
+void remove_step_stubs(const storage::Store &store, Engine &eng, const std::string &id,
+                       const spec::CreateOptions &o, const ImageRecord &base) {
+  auto v = eng.container(id);
+  if (!v)
+    return;
+  std::vector<std::string> dests = {"/etc/resolv.conf", "/etc/hosts", "/etc/hostname", "/.dockerenv",
+                                    "/run/.containerenv"};
+  for (const auto &m : o.mounts)
+    dests.push_back(m.destination);
+  detail::remove_mount_stubs(store, v->config, base.layers, dests);
+}
+
 } // namespace
 
 Result<ImageRecord> stage_image(Engine &eng, const image::ImageConfig &config,
@@ -125,6 +140,7 @@ Result<StepResult> run_step(Engine &eng, spec::CreateOptions o, const ImageRecor
     TRY(eng.wait_container(id));
     if (r.exit_code != 0)
       return r;
+    remove_step_stubs(store, eng, id, o, base);
     auto adding = TRY(store.lock_layer_adds());
     r.layer = TRY(commit_layer(eng, id));
     TRY_STATUS(keep(r.layer));

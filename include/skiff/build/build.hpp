@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "skiff/build/progress.hpp"
+#include "skiff/build/secrets.hpp"
 #include "skiff/engine/engine.hpp"
 #include "skiff/engine/pull.hpp"
 
@@ -31,6 +32,7 @@ struct BuildRequest {
   // Readable once the build must stop (a signalfd of SIGINT and SIGTERM):
   // the running step is killed, nothing more runs, no image is recorded.
   int cancel_fd = -1;
+  std::vector<SecretSource> secrets;   // --secret, resolved (secrets.hpp)
 };
 
 struct BuildResult {

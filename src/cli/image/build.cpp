@@ -108,6 +108,11 @@ Result<build::BuildRequest> build_request(const Args &a) {
     auto kv = str::cut(l, '=');
     r.labels[kv ? kv->first : l] = kv ? kv->second : "";
   }
+  for (const auto &v : a.all("secret")) {
+    auto secret = TRY(build::parse_secret_flag(v));
+    TRY_STATUS(build::resolve_secret(secret, std::getenv(secret.id.c_str()) != nullptr));
+    r.secrets.push_back(std::move(secret));
+  }
   std::string network = a.get("network", "default");
   if (network != "default" && network != "none" && network != "host")
     return make_error(Errc::usage, "network mode \"{}\" not supported by buildkit", network);
@@ -185,6 +190,7 @@ Command cmd_build() {
                 {"progress", 0, FlagKind::value, "Set type of progress output (\"auto\", \"plain\", \"quiet\")", "build-progress", "string"},
                 {"pull", 0, FlagKind::optional, "Always attempt to pull all referenced images (or: always, missing, never)", "pull-policies", "string"},
                 {"quiet", 'q', FlagKind::boolean, "Suppress the build output and print image ID on success"},
+                {"secret", 0, FlagKind::list, "Secret to expose to the build (format: \"id=mysecret[,src=/local/secret]\")", "none", "list"},
                 {"tag", 't', FlagKind::list, "Name and optionally a tag in the \"name:tag\" format", "images", "list"},
                 {"target", 0, FlagKind::value, "Set the target build stage to build", "none", "string"}});
   return {"build", "[OPTIONS] PATH | -", "Build an image from a Dockerfile",
