@@ -568,12 +568,19 @@ private:
       cr.ignore = &ignore_;
     }
     progress_.begin(vertex(index, step, total, cmd.original));
-    auto dest_view = TRY(engine::RootView::open(eng_, s.layers));
+    // The destination's root is mounted only when read: for --chown's
+    // names and to write the layer, never for a step the cache holds.
+    std::optional<engine::RootView> dest_view;
+    auto dest_fd = [&]() -> Result<int> {
+      if (!dest_view)
+        dest_view = TRY(engine::RootView::open(eng_, s.layers));
+      return dest_view->fd();
+    };
     if (!c.chown.empty()) {
       auto spec = expand(c.chown);
       if (!spec)
         return fail(std::move(spec).error());
-      auto ids = engine::chown_ids(dest_view.fd(), *spec);
+      auto ids = engine::chown_ids(TRY(dest_fd()), *spec);
       if (!ids) {
         progress_.error(ids.error().message);
         return std::move(ids).error();
@@ -593,9 +600,10 @@ private:
     std::string created_by = fmt::format("{} {} {}", cmd.keyword,
                                          fmt::join(cr.sources.empty() ? std::vector<std::string>{} : cr.sources, " "), cr.dest);
     return cached_step(s, key, buildkit_history(created_by), [&](const auto &keep) -> Result<engine::NewLayer> {
+      int root = TRY(dest_fd());
       auto adding = TRY(engine::lock_layer_adds(eng_));
       auto layer = TRY(engine::add_written_layer(eng_, s.layers.empty() ? "" : s.layers.back(),
-                                                 [&](image::TarWriter &w) { return write_copy_layer(cr, dest_view.fd(), w); }));
+                                                 [&](image::TarWriter &w) { return write_copy_layer(cr, root, w); }));
       TRY_STATUS(keep(layer));
       return layer;
     }, cmd.original);
@@ -604,17 +612,25 @@ private:
   Status workdir(size_t index, int step, int total, const Command &cmd, StageResult &s) {
     const std::string &dir = s.config.config.working_dir;
     progress_.begin(vertex(index, step, total, cmd.original));
+    std::string created_by = "WORKDIR " + dir;
+    std::string key = cache_key({s.key, "WORKDIR-mkdir", s.config.config.user});
+    // A cached mkdir needs no look at the root: the key names it.
+    if (!req_.no_cache)
+      if (auto hit = engine::find_cached_step(eng_, key)) {
+        progress_.cached();
+        take(s, *hit, buildkit_history(created_by));
+        s.key = key;
+        return {};
+      }
     auto view = TRY(engine::RootView::open(eng_, s.layers));
     auto missing = missing_dirs(view.fd(), dir);
     if (!missing)
       return located(cmd, std::move(missing).error());
-    std::string created_by = "WORKDIR " + dir;
     if (missing->empty()) {
       progress_.done();
       s.config.history.push_back({timefmt::rfc3339nano(s.time), created_by, "buildkit.dockerfile.v0", true});
       return {};
     }
-    std::string key = cache_key({s.key, "WORKDIR-mkdir", s.config.config.user});
     auto owner = engine::chown_ids(view.fd(), s.config.config.user.empty() ? "0" : s.config.config.user);
     if (!owner)
       return located(cmd, std::move(owner).error());
