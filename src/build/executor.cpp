@@ -32,7 +32,7 @@
 #include "skiff/util/timefmt.hpp"
 #include "keys.hpp"
 #include "run_mounts.hpp"
-#include "workdir.hpp"
+#include "skiff/build/workdir.hpp"
 
 namespace skiff::build {
 
@@ -102,7 +102,6 @@ public:
           global_[d.key] = TRY(dockerfile::expand_word(*d.value, lookup_in(global_), df_.escape));
         else
           global_.erase(d.key);
-        declared_global_.insert(d.key);
       }
     return {};
   }
@@ -289,7 +288,6 @@ private:
       s.config.architecture = image::host_architecture();
       s.config.os = "linux";
       s.key = cache_key({"FROM scratch"});
-      s.config.config.env = {};
     } else {
       auto [img, shown] = TRY(base_image(base));
       progress_.begin(vertex(index, step, total, "FROM " + shown));
@@ -520,12 +518,11 @@ private:
     cr.workdir = s.config.config.working_dir.empty() ? "/" : s.config.config.working_dir;
     cr.mtime = s.time / 1000000000;
     if (!c.chmod.empty()) {
-      auto m = str::to_int(c.chmod);
       unsigned long mode = 0;
-      bool octal = c.chmod.find_first_not_of("01234567") == std::string::npos;
+      bool octal = c.chmod.size() <= 5 && c.chmod.find_first_not_of("01234567") == std::string::npos;
       if (octal)
         mode = std::stoul(c.chmod, nullptr, 8);
-      if (!m || !octal || mode > 07777)
+      if (!octal || mode > 07777)
         return fail(make_error(Errc::invalid, "invalid chmod parameter: '{}'. it should be octal string and between 0 and 07777", c.chmod));
       cr.chmod = static_cast<mode_t>(mode);
     }
@@ -597,8 +594,7 @@ private:
                                  cr.uid ? std::to_string(*cr.uid) + ":" + std::to_string(*cr.gid) : "",
                                  cr.chmod ? std::to_string(*cr.chmod) : "", c.link ? "link" : "",
                                  nlohmann::json(cr.excludes).dump(), c.parents ? "parents" : ""});
-    std::string created_by = fmt::format("{} {} {}", cmd.keyword,
-                                         fmt::join(cr.sources.empty() ? std::vector<std::string>{} : cr.sources, " "), cr.dest);
+    std::string created_by = fmt::format("{} {} {}", cmd.keyword, fmt::join(cr.sources, " "), cr.dest);
     return cached_step(s, key, buildkit_history(created_by), [&](const auto &keep) -> Result<engine::NewLayer> {
       int root = TRY(dest_fd());
       auto adding = TRY(engine::lock_layer_adds(eng_));
@@ -637,7 +633,7 @@ private:
     return cached_step(s, key, buildkit_history(created_by), [&](const auto &keep) -> Result<engine::NewLayer> {
       auto adding = TRY(engine::lock_layer_adds(eng_));
       auto layer = TRY(engine::add_written_layer(eng_, s.layers.empty() ? "" : s.layers.back(), [&](image::TarWriter &w) {
-        return write_workdir_layer(view.fd(), dir, *missing, owner->first, owner->second, timefmt::now_ns() / 1000000000, w);
+        return write_workdir_layer(view.fd(), *missing, owner->first, owner->second, timefmt::now_ns() / 1000000000, w);
       }));
       TRY_STATUS(keep(layer));
       return layer;
@@ -650,7 +646,6 @@ private:
   dockerfile::Dockerfile df_;
   dockerfile::IgnoreRules ignore_;
   std::map<std::string, std::string> global_;
-  std::set<std::string> declared_global_;
   std::mutex mu_;  // what follows
   std::map<size_t, std::shared_future<Result<StageResult>>> stages_;
   std::vector<std::thread> threads_;

@@ -1,4 +1,4 @@
-#include "workdir.hpp"
+#include "skiff/build/workdir.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -59,9 +59,8 @@ Result<std::vector<std::string>> missing_dirs(int root_fd, const std::string &di
   return out;
 }
 
-Status write_workdir_layer(int root_fd, const std::string &dir, const std::vector<std::string> &missing,
-                           uid_t uid, gid_t gid, int64_t mtime, image::TarWriter &w) {
-  (void)dir;
+Status write_workdir_layer(int root_fd, const std::vector<std::string> &missing, uid_t uid, gid_t gid,
+                           int64_t mtime, image::TarWriter &w) {
   if (missing.empty())
     return {};
   // The existing directories above: changed, as a diff shows them.

@@ -8,8 +8,10 @@
 #include <fmt/format.h>
 
 #include "registry.hpp"
+#include "skiff/dockerfile/dockerfile.hpp"
 #include "skiff/engine/completion.hpp"
 #include "skiff/engine/pull.hpp"
+#include "skiff/util/fs.hpp"
 
 namespace skiff::cli {
 
@@ -68,7 +70,7 @@ static std::vector<std::string> static_values(const std::string &kind) {
   if (kind == "build-networks")
     return {"default", "host", "none"};
   if (kind == "build-progress")
-    return {"auto", "plain", "quiet"};
+    return {"auto", "plain", "quiet", "tty"};
   if (kind == "pull-policies")
     return {"always", "missing", "never"};
   if (kind == "archive-formats")
@@ -100,6 +102,54 @@ static std::vector<std::string> static_values(const std::string &kind) {
   if (kind == "ulimits")
     return {"nofile=", "nproc=", "core=", "memlock=", "stack="};
   return {};
+}
+
+// The stage names (build-stages) or ARG names, as "NAME=" (build-args),
+// of the Dockerfile a build command line names: -f's file, else its
+// context's Dockerfile or Containerfile (the current directory's when no
+// context is typed yet). Nothing when it does not parse.
+static std::vector<std::string> dockerfile_names(const Command &cmd, const std::vector<std::string> &typed,
+                                                 const std::string &kind) {
+  auto a = parse_args(cmd, typed);
+  if (!a) {
+    // No context typed yet: the current directory's.
+    auto with_context = typed;
+    with_context.push_back(".");
+    a = parse_args(cmd, with_context);
+  }
+  if (!a)
+    return {};
+  std::string context = a->positional.empty() ? "." : a->positional[0];
+  std::string file = a->get("file");
+  if (file.empty())
+    file = fs::exists(context + "/Dockerfile") || !fs::exists(context + "/Containerfile")
+               ? context + "/Dockerfile" : context + "/Containerfile";
+  auto text = fs::read_file(file);
+  if (!text)
+    return {};
+  auto df = dockerfile::parse(*text, file);
+  if (!df)
+    return {};
+  std::vector<std::string> out;
+  auto add = [&](std::string v) {
+    if (std::find(out.begin(), out.end(), v) == out.end())
+      out.push_back(std::move(v));
+  };
+  if (kind == "build-stages") {
+    for (const auto &st : df->stages)
+      if (!st.name.empty())
+        add(st.name);
+    return out;
+  }
+  for (const auto &m : df->meta_args)
+    for (const auto &d : m.args)
+      add(d.key + "=");
+  for (const auto &st : df->stages)
+    for (const auto &c : st.commands)
+      if (auto *arg = std::get_if<dockerfile::ArgCmd>(&c.body))
+        for (const auto &d : arg->args)
+          add(d.key + "=");
+  return out;
 }
 
 // Tells the shell to fall back to file names.
@@ -145,6 +195,9 @@ static int run_complete(Context &ctx, const Args &a) {
     if (value_of) {
       if (value_of->completer == "files")
         out.push_back(kFiles);
+      else if (value_of->completer == "build-stages" || value_of->completer == "build-args")
+        out = dockerfile_names(*cmd, {words.begin() + static_cast<long>(used), words.end() - 1},
+                               value_of->completer);
       else
         for (auto &v : static_values(value_of->completer).empty() ? live_names(ctx, value_of->completer)
                                                                    : static_values(value_of->completer))

@@ -391,3 +391,22 @@ RUN echo st""arted; sleep 60'
   printf 'FROM busybox\nENV N=1\n' | skiff build -q - >/dev/null
   [ -z "$(skiff ps -aq)" ]
 }
+
+@test "build: completion offers the Dockerfile's stage names and build args" {
+  dockerfile 'ARG BASE=busybox
+FROM $BASE AS builder
+ARG VERSION
+FROM busybox AS final'
+  printf 'FROM busybox AS other\nARG OTHER_ARG=1\n' > "$CTX/Other.dockerfile"
+  run skiff __complete build "$CTX" --target ""
+  [ "$output" = "builder
+final" ]
+  run skiff __complete build "$CTX" --build-arg ""
+  [ "$output" = "BASE=
+VERSION=" ]
+  run skiff __complete build -f "$CTX/Other.dockerfile" --target ""
+  [ "$output" = other ]
+  cd "$CTX"
+  run skiff __complete build --build-arg V
+  [ "$output" = "VERSION=" ]
+}

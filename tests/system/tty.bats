@@ -348,3 +348,28 @@ alive() {
   skiff exec c kill -9 "$shell"
   wait_long eval "[ -z \"\$(skiff_pids 'exec -it c sh')\" ]"
 }
+
+@test "build on a terminal: BuildKit's live view, redrawn in place, and Ctrl-C cancels" {
+  mkdir -p "$BATS_TEST_TMPDIR/ctx"
+  printf 'FROM busybox\nRUN echo tty-""marker; sleep 2\nRUN echo second\n' > "$BATS_TEST_TMPDIR/ctx/Dockerfile"
+  term_run "$SK build -t ttyb $BATS_TEST_TMPDIR/ctx"
+  # A running step shows the last lines of its output under it.
+  wait_long screen_has " => => # tty-marker"
+  screen_has "[+] Building"
+  wait_long test -f "$BATS_TEST_TMPDIR/rc"
+  [ "$(cat "$BATS_TEST_TMPDIR/rc")" = 0 ]
+  screen_has "FINISHED"
+  screen_has " => [3/3] RUN echo second"
+  # Drawn over itself: one header, no output of finished steps, no plain lines.
+  [ "$(screen | grep -c '^\[+\] Building')" -eq 1 ]
+  ! screen_has "# tty-marker"
+  ! screen | grep -q '^#[0-9]'
+  printf 'FROM busybox\nRUN echo long-""running; sleep 60\n' > "$BATS_TEST_TMPDIR/ctx/Dockerfile"
+  term_run "$SK build $BATS_TEST_TMPDIR/ctx"
+  wait_long screen_has " => => # long-running"
+  term_keys C-c
+  wait_long test -f "$BATS_TEST_TMPDIR/rc"
+  [ "$(cat "$BATS_TEST_TMPDIR/rc")" = 1 ]
+  screen_has "Canceled: context canceled"
+  [ -z "$($SK ps -aq)" ]
+}

@@ -2,6 +2,7 @@
 // place, with BuildKit's progress on stderr (the builder: build/).
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -121,8 +122,8 @@ Result<build::BuildRequest> build_request(const Args &a) {
   if (!platform.empty() && platform != "linux/" + image::host_architecture())
     return make_error(Errc::invalid, "this skiff builds for linux/{} only, not {}", image::host_architecture(), platform);
   std::string progress = a.get("progress", "auto");
-  if (progress != "auto" && progress != "plain" && progress != "quiet")
-    return make_error(Errc::usage, "invalid progress mode \"{}\": use auto, plain or quiet", progress);
+  if (progress != "auto" && progress != "plain" && progress != "tty" && progress != "quiet")
+    return make_error(Errc::usage, "invalid progress mode \"{}\": use auto, plain, tty or quiet", progress);
   std::string context = a.positional[0];
   if (context == "-") {
     if (a.has("file"))
@@ -153,7 +154,15 @@ int run_build(Context &ctx, const Args &a) {
   auto eng = ctx.engine();
   if (!eng)
     return fail(eng.error());
-  build::Progress progress(quiet ? build::Progress::Mode::quiet : build::Progress::Mode::plain, stderr);
+  std::string mode = a.get("progress", "auto");
+  winsize ws{};
+  bool terminal = ::isatty(STDERR_FILENO) && ::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0;
+  if (mode == "tty" && !terminal)
+    return fail_text("--progress=tty needs a terminal on stderr: use plain", kExitRuntime);
+  auto kind = quiet                                                   ? build::Progress::Mode::quiet
+              : mode == "tty" || (mode == "auto" && terminal)         ? build::Progress::Mode::tty
+                                                                      : build::Progress::Mode::plain;
+  build::Progress progress(kind, stderr, ws.ws_col, ws.ws_row);
   // Ctrl-C or a TERM stops the build between steps or kills the running
   // one, so that no step container outlives it.
   sigset_t mask;
@@ -164,6 +173,7 @@ int run_build(Context &ctx, const Args &a) {
   UniqueFd signals(::signalfd(-1, &mask, SFD_CLOEXEC));
   r->cancel_fd = signals.get();
   auto built = build::run_build(**eng, *r, progress);
+  progress.finish();
   if (!built)
     return fail(built.error());
   std::string id = "sha256:" + built->image_id;
@@ -180,19 +190,19 @@ int run_build(Context &ctx, const Args &a) {
 Command cmd_build() {
   auto flags = registry_access_flags();
   flags.insert(flags.begin(),
-               {{"build-arg", 0, FlagKind::list, "Set build-time variables", "none", "list"},
+               {{"build-arg", 0, FlagKind::list, "Set build-time variables", "build-args", "list"},
                 {"file", 'f', FlagKind::value, "Name of the Dockerfile (default: \"PATH/Dockerfile\")", "files", "string"},
                 {"iidfile", 0, FlagKind::value, "Write the image ID to the file", "files", "string"},
                 {"label", 0, FlagKind::list, "Set metadata for an image", "none", "list"},
                 {"network", 0, FlagKind::value, "Set the networking mode for the RUN instructions during build", "build-networks", "string"},
                 {"no-cache", 0, FlagKind::boolean, "Do not use cache when building the image"},
                 {"platform", 0, FlagKind::value, "Set target platform for build", "platforms", "string"},
-                {"progress", 0, FlagKind::value, "Set type of progress output (\"auto\", \"plain\", \"quiet\")", "build-progress", "string"},
+                {"progress", 0, FlagKind::value, "Set type of progress output (\"auto\", \"plain\", \"tty\", \"quiet\")", "build-progress", "string"},
                 {"pull", 0, FlagKind::optional, "Always attempt to pull all referenced images (or: always, missing, never)", "pull-policies", "string"},
                 {"quiet", 'q', FlagKind::boolean, "Suppress the build output and print image ID on success"},
                 {"secret", 0, FlagKind::list, "Secret to expose to the build (format: \"id=mysecret[,src=/local/secret]\")", "none", "list"},
                 {"tag", 't', FlagKind::list, "Name and optionally a tag in the \"name:tag\" format", "images", "list"},
-                {"target", 0, FlagKind::value, "Set the target build stage to build", "none", "string"}});
+                {"target", 0, FlagKind::value, "Set the target build stage to build", "build-stages", "string"}});
   return {"build", "[OPTIONS] PATH | -", "Build an image from a Dockerfile",
           flags, "files", true, true, 1, 1, {"image build", "builder build"}, run_build};
 }

@@ -20,7 +20,7 @@ Result<std::vector<std::string>> missing_dirs(int root_fd, const std::string &di
 
 // The directories, made 0755 and owned by uid:gid, below the existing
 // ones they need (written as they are, as a diff shows them).
-Status write_workdir_layer(int root_fd, const std::string &dir, const std::vector<std::string> &missing,
-                           uid_t uid, gid_t gid, int64_t mtime, image::TarWriter &w);
+Status write_workdir_layer(int root_fd, const std::vector<std::string> &missing, uid_t uid, gid_t gid,
+                           int64_t mtime, image::TarWriter &w);
 
 } // namespace skiff::build
