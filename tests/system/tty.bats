@@ -365,7 +365,10 @@ alive() {
   ! screen_has "# tty-marker"
   ! screen | grep -q '^#[0-9]'
   printf 'FROM busybox\nRUN echo long-""running; sleep 60\n' > "$BATS_TEST_TMPDIR/ctx/Dockerfile"
-  term_run "$SK build $BATS_TEST_TMPDIR/ctx"
+  # bash, which waits out a Ctrl-C its child handles (dash would die of it).
+  printf '%s build %s\necho $? > %s/rc\nsleep 600\n' "$SK" "$BATS_TEST_TMPDIR/ctx" "$BATS_TEST_TMPDIR" \
+    > "$BATS_TEST_TMPDIR/cancel.sh"
+  term_run "exec bash $BATS_TEST_TMPDIR/cancel.sh"
   wait_long screen_has " => => # long-running"
   term_keys C-c
   wait_long test -f "$BATS_TEST_TMPDIR/rc"

@@ -154,6 +154,16 @@ int run_build(Context &ctx, const Args &a) {
   auto eng = ctx.engine();
   if (!eng)
     return fail(eng.error());
+  // Ctrl-C or a TERM stops the build between steps or kills the running
+  // one, so that no step container outlives it. Blocked before any
+  // thread starts (the progress view's, the stages'): threads inherit it.
+  sigset_t mask;
+  sigemptyset(&mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP})
+    sigaddset(&mask, sig);
+  ::sigprocmask(SIG_BLOCK, &mask, nullptr);
+  UniqueFd signals(::signalfd(-1, &mask, SFD_CLOEXEC));
+  r->cancel_fd = signals.get();
   std::string mode = a.get("progress", "auto");
   winsize ws{};
   bool terminal = ::isatty(STDERR_FILENO) && ::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0;
@@ -163,15 +173,6 @@ int run_build(Context &ctx, const Args &a) {
               : mode == "tty" || (mode == "auto" && terminal)         ? build::Progress::Mode::tty
                                                                       : build::Progress::Mode::plain;
   build::Progress progress(kind, stderr, ws.ws_col, ws.ws_row);
-  // Ctrl-C or a TERM stops the build between steps or kills the running
-  // one, so that no step container outlives it.
-  sigset_t mask;
-  sigemptyset(&mask);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP})
-    sigaddset(&mask, sig);
-  ::sigprocmask(SIG_BLOCK, &mask, nullptr);
-  UniqueFd signals(::signalfd(-1, &mask, SFD_CLOEXEC));
-  r->cancel_fd = signals.get();
   auto built = build::run_build(**eng, *r, progress);
   progress.finish();
   if (!built)
