@@ -66,6 +66,10 @@ struct TempFile {
 const std::set<std::string> kProxyArgs = {"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY",
                                           "ftp_proxy",  "NO_PROXY",   "no_proxy",    "ALL_PROXY",   "all_proxy"};
 
+// The args BuildKit defines in the global scope for every build.
+const std::set<std::string> kPlatformArgs = {"TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
+                                             "BUILDPLATFORM",  "BUILDOS",  "BUILDARCH",  "BUILDVARIANT"};
+
 struct StageResult {
   image::ImageConfig config;
   std::vector<std::string> layers;
@@ -88,6 +92,7 @@ public:
 
   Status resolve_global_args() {
     std::string arch = image::host_architecture();
+    host_platform_ = "linux/" + arch;
     for (auto prefix : {"TARGET", "BUILD"}) {
       global_[fmt::format("{}PLATFORM", prefix)] = "linux/" + arch;
       global_[fmt::format("{}OS", prefix)] = "linux";
@@ -100,8 +105,8 @@ public:
           global_[d.key] = given->second;
         else if (d.value)
           global_[d.key] = TRY(dockerfile::expand_word(*d.value, lookup_in(global_), df_.escape));
-        else
-          global_.erase(d.key);
+        else if (!kPlatformArgs.count(d.key))
+          global_.erase(d.key);  // the platform args stay defined, as BuildKit's
       }
     return {};
   }
@@ -282,6 +287,14 @@ private:
       total += makes_vertex(c) ? 1 : 0;
     StageResult s;
     auto base = TRY(dockerfile::expand_word(st.base, lookup_in(global_), df_.escape));
+    // FROM --platform=$BUILDPLATFORM (or $TARGETPLATFORM) is this machine:
+    // the only platform skiff builds for.
+    if (!st.platform.empty()) {
+      auto platform = TRY(dockerfile::expand_word(st.platform, lookup_in(global_), df_.escape));
+      if (platform != host_platform_ && platform != "linux")
+        return make_error(Errc::invalid, "{}:{}: this skiff builds for {} only, not {}", req_.dockerfile_name,
+                          st.line, host_platform_, platform);
+    }
     if (auto parent = stage_named(base, index)) {
       s = *TRY(stage(*parent));
     } else if (str::lower(base) == "scratch") {
@@ -398,8 +411,11 @@ private:
 
   Status run(size_t index, int step, int total, const Command &cmd, const dockerfile::RunCmd &r,
              const std::map<std::string, std::string> &args, StageResult &s) {
-    if (!r.security.empty())
-      return located(cmd, make_error(Errc::invalid, "RUN --security is not supported by this skiff yet"));
+    // sandbox is what every step gets; insecure needs an entitlement
+    // (buildx's --allow security.insecure) that skiff does not grant.
+    if (r.security == "insecure")
+      return located(cmd, make_error(Errc::invalid, "failed to solve: granting entitlement security.insecure is "
+                                                    "not allowed by build daemon configuration"));
     auto mounts = RunMounts::prepare(r.mounts, {eng_, req_, ignore_, s.config.config.working_dir,
                                                 stage_lookup(s.config, args), df_.escape,
                                                 [&](const std::string &f) { return mount_from(f, index); }});
@@ -646,6 +662,7 @@ private:
   dockerfile::Dockerfile df_;
   dockerfile::IgnoreRules ignore_;
   std::map<std::string, std::string> global_;
+  std::string host_platform_;  // "linux/amd64"
   std::mutex mu_;  // what follows
   std::map<size_t, std::shared_future<Result<StageResult>>> stages_;
   std::vector<std::thread> threads_;

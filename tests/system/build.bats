@@ -410,3 +410,23 @@ VERSION=" ]
   run skiff __complete build --build-arg V
   [ "$output" = "VERSION=" ]
 }
+
+@test "build: FROM --platform of this machine, the platform args, RUN --security" {
+  dockerfile 'FROM --platform=$BUILDPLATFORM busybox AS b
+ARG TARGETARCH
+ARG BUILDPLATFORM
+RUN echo "$TARGETARCH $BUILDPLATFORM" > /p
+RUN --security=sandbox true'
+  skiff build -q -t plat "$CTX" >/dev/null
+  arch=$(skiff version --format '{{.Server.Arch}}')
+  [ "$(skiff run --rm plat cat /p)" = "$arch linux/$arch" ]
+  dockerfile 'FROM --platform=linux/s390x busybox'
+  run skiff build "$CTX"
+  [ "$status" -eq 1 ]
+  [[ "${lines[-1]}" == "skiff: Dockerfile:1: this skiff builds for linux/$arch only, not linux/s390x" ]]
+  dockerfile 'FROM busybox
+RUN --security=insecure true'
+  run skiff build "$CTX"
+  [ "$status" -eq 1 ]
+  [[ "${lines[-1]}" == *"granting entitlement security.insecure is not allowed"* ]]
+}
