@@ -358,7 +358,8 @@ private:
       if (kProxyArgs.count(k) && !args.count(k))
         env.push_back(k + "=" + v);
     std::string network = r.network.empty() ? req_.network : r.network;
-    std::string key = cache_key({s.key, "RUN", nlohmann::json(argv).dump(), nlohmann::json(env).dump(), network});
+    std::string key = cache_key({s.key, "RUN", nlohmann::json(argv).dump(), nlohmann::json(env).dump(), network,
+                                 req_.add_hosts.empty() ? "" : nlohmann::json(req_.add_hosts).dump()});
     std::string created_by = "RUN ";
     if (!shown.empty())
       created_by += fmt::format("|{} {} ", shown.size(), fmt::join(shown, " "));
@@ -371,6 +372,7 @@ private:
       o.env = env;
       o.hostname = "buildkitsandbox";
       o.network = network == "default" ? "" : network;
+      o.extra_hosts = req_.add_hosts;
       if (!script.path.empty())
         o.mounts.push_back({.type = "bind", .source = script.path,
                             .destination = "/dev/pipes/" + r.heredocs[0].name, .readonly = true});

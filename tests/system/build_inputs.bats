@@ -247,3 +247,22 @@ triggered" ]
   run skiff image inspect onb:child --format '{{json .Config.OnBuild}}'
   [ "$output" = null ]
 }
+
+@test "build --add-host: RUN steps see the names in /etc/hosts" {
+  dockerfile 'FROM busybox
+RUN grep -E "myhost|v6host" /etc/hosts > /hosts.txt'
+  run skiff build --add-host myhost:10.1.2.3 --add-host 'v6host=[fd00::1]' -t hosts "$CTX"
+  [ "$status" -eq 0 ]
+  run skiff run --rm hosts cat /hosts.txt
+  [ "$output" = "10.1.2.3	myhost
+fd00::1	v6host" ]
+  # Another mapping is another step, not the cached one.
+  run skiff build --add-host myhost:10.9.9.9 -t hosts2 "$CTX"
+  [[ "$output" != *CACHED* ]]
+  run skiff run --rm hosts2 cat /hosts.txt
+  [ "$output" = "10.9.9.9	myhost" ]
+  run skiff build --add-host nocolon "$CTX"
+  assert_error 125 'invalid argument "nocolon" for "--add-host" flag: bad format for add-host: "nocolon"'
+  run skiff build --add-host h:999.1.1.1 "$CTX"
+  assert_error 125 'invalid IP address in add-host: "999.1.1.1"'
+}

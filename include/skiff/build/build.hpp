@@ -47,7 +47,7 @@ struct BuildRequest {
   std::map<std::string, std::string> labels;  // --label, over the image's
   std::vector<std::string> tags;              // full references
   std::string network;          // RUN's network: "" (default), "none" or "host"
-  std::vector<std::string> add_hosts;  // --add-host, as run takes them
+  std::vector<std::string> add_hosts;  // --add-host, checked: "name:ip", in RUN's /etc/hosts
   // -o: the final stage's files written there; an image is then recorded
   // only when tags name it.
   std::optional<BuildOutput> output;
