@@ -256,7 +256,7 @@ Command cmd_build() {
                 {"iidfile", 0, FlagKind::value, "Write the image ID to the file", "files", "string"},
                 {"label", 0, FlagKind::list, "Set metadata for an image", "none", "list"},
                 {"network", 0, FlagKind::value, "Set the networking mode for the RUN instructions during build", "build-networks", "string"},
-                {"output", 'o', FlagKind::list, "Output destination (format: \"type=local,dest=path\")", "files", "stringArray"},
+                {"output", 'o', FlagKind::list, "Output destination (format: \"type=local,dest=path\")", "files", "list"},
                 {"no-cache", 0, FlagKind::boolean, "Do not use cache when building the image"},
                 {"platform", 0, FlagKind::value, "Set target platform for build", "platforms", "string"},
                 {"progress", 0, FlagKind::value, "Set type of progress output (\"auto\", \"plain\", \"quiet\")", "build-progress", "string"},
