@@ -261,8 +261,36 @@ fd00::1	v6host" ]
   [[ "$output" != *CACHED* ]]
   run skiff run --rm hosts2 cat /hosts.txt
   [ "$output" = "10.9.9.9	myhost" ]
+  # With the host's network: the host's hosts file, then the names.
+  run skiff build --network host --add-host myhost:10.7.7.7 -t hosts3 "$CTX"
+  [ "$status" -eq 0 ]
+  run skiff run --rm hosts3 cat /hosts.txt
+  [ "$output" = "10.7.7.7	myhost" ]
   run skiff build --add-host nocolon "$CTX"
   assert_error 125 'invalid argument "nocolon" for "--add-host" flag: bad format for add-host: "nocolon"'
   run skiff build --add-host h:999.1.1.1 "$CTX"
   assert_error 125 'invalid IP address in add-host: "999.1.1.1"'
+}
+
+@test "build - < archive: a build killed while extracting leaves scratch the next one sweeps" {
+  head -c 1M /dev/urandom > "$CTX/big.bin"
+  dockerfile 'FROM busybox
+COPY big.bin /'
+  tar -C "$CTX" -cf "$BATS_TEST_TMPDIR/ctx.tar" .
+  fifo=$BATS_TEST_TMPDIR/fifo
+  mkfifo "$fifo"
+  # The binary itself, not the helper function, so that $! is its PID.
+  "$SKIFF_BIN" --root "$BATS_TEST_TMPDIR/root" --runroot "$BATS_TEST_TMPDIR/run" build - < "$fifo" >/dev/null 2>&1 3>&- &
+  pid=$!
+  # Half the archive, then the writer holds the pipe open.
+  exec 5>"$fifo"
+  head -c 512K "$BATS_TEST_TMPDIR/ctx.tar" >&5
+  wait_for test -n "$(scratch_left)"
+  kill -9 "$pid"
+  wait "$pid" || true
+  exec 5>&-
+  [ -n "$(scratch_left)" ]
+  run skiff build -t swept - < "$BATS_TEST_TMPDIR/ctx.tar"
+  [ "$status" -eq 0 ]
+  [ -z "$(scratch_left)" ]
 }
