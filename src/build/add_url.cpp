@@ -66,7 +66,7 @@ Result<Downloaded> download_url(const std::string &url, const std::string &check
   if (!out)
     return sys_error("saving the download of {}", url);
   Sha256 hash;
-  registry::BodySink sink = [&](std::string_view chunk) -> Status {
+  engine::UrlSink sink = [&](std::string_view chunk) -> Status {
     hash.update(chunk);
     return fs::write_all(out.get(), chunk, d.name);
   };

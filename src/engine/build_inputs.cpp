@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "skiff/registry/http.hpp"
 #include "skiff/util/fs.hpp"
 #include "store_access.hpp"
 
@@ -21,11 +22,12 @@ ScratchDir::~ScratchDir() {
     (void)fs::remove_all(path_);
 }
 
-Result<FetchedUrl> fetch_url(const std::string &url, const registry::BodySink &sink) {
+Result<FetchedUrl> fetch_url(const std::string &url, const UrlSink &sink) {
   auto transport = TRY(registry::curl_transport());
   registry::HttpRequest req;
   req.url = url;
-  auto resp = TRY(transport->send(req, registry::TlsOptions{}, &sink));
+  registry::BodySink body = sink;
+  auto resp = TRY(transport->send(req, registry::TlsOptions{}, &body));
   if (resp.status < 200 || resp.status >= 300)
     return make_error(Errc::failed, "invalid response status {}", resp.status);
   return FetchedUrl{resp.header("last-modified"), resp.header("content-disposition")};

@@ -3,10 +3,11 @@
 // ADD source) and files fetched over HTTP.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "skiff/engine/engine.hpp"
-#include "skiff/registry/http.hpp"
 
 namespace skiff::engine {
 
@@ -34,6 +35,8 @@ struct FetchedUrl {
 // GETs `url` (http or https; redirects followed, never from https to
 // http) with the system's CAs, its body given to `sink`. A status that is
 // not 2xx is BuildKit's "invalid response status N".
-Result<FetchedUrl> fetch_url(const std::string &url, const registry::BodySink &sink);
+// An error from `sink` aborts the transfer and is the result.
+using UrlSink = std::function<Status(std::string_view chunk)>;
+Result<FetchedUrl> fetch_url(const std::string &url, const UrlSink &sink);
 
 } // namespace skiff::engine
