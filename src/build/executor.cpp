@@ -24,13 +24,18 @@
 #include "skiff/dockerfile/dockerfile.hpp"
 #include "skiff/dockerfile/expand.hpp"
 #include "skiff/dockerfile/ignore.hpp"
+#include "skiff/engine/build_inputs.hpp"
 #include "skiff/engine/build_steps.hpp"
 #include "skiff/image/reference.hpp"
 #include "skiff/util/digest.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 #include "skiff/util/timefmt.hpp"
+#include "add_url.hpp"
+#include "context_archive.hpp"
 #include "keys.hpp"
+#include "onbuild.hpp"
+#include "output.hpp"
 #include "run_mounts.hpp"
 #include "skiff/build/workdir.hpp"
 
@@ -82,6 +87,14 @@ std::string buildkit_history(std::string text) { return text + " # buildkit"; }
 
 bool makes_vertex(const Command &c) {
   return c.keyword == "RUN" || c.keyword == "COPY" || c.keyword == "ADD" || c.keyword == "WORKDIR";
+}
+
+// A stage's steps as progress counts them: FROM and each that makes a vertex.
+int stage_steps(const std::vector<Command> &commands) {
+  int total = 1;
+  for (const auto &c : commands)
+    total += makes_vertex(c) ? 1 : 0;
+  return total;
 }
 
 class Builder {
@@ -282,9 +295,8 @@ private:
 
   Result<StageResult> build_stage(size_t index) {
     const auto &st = df_.stages[index];
-    int total = 1, step = 1;
-    for (const auto &c : st.commands)
-      total += makes_vertex(c) ? 1 : 0;
+    auto commands = st.commands;
+    int step = 1;
     StageResult s;
     auto base = TRY(dockerfile::expand_word(st.base, lookup_in(global_), df_.escape));
     // FROM --platform=$BUILDPLATFORM (or $TARGETPLATFORM) is this machine:
@@ -303,16 +315,22 @@ private:
       s.key = cache_key({"FROM scratch"});
     } else {
       auto [img, shown] = TRY(base_image(base));
-      progress_.begin(vertex(index, step, total, "FROM " + shown));
       s.config = TRY(eng_.image_config(img));
+      auto triggers = take_onbuild_triggers(s.config);
+      if (!triggers)
+        return make_error(triggers.error().code, "{}:{}: {}: {}", req_.dockerfile_name, st.line, st.original,
+                          triggers.error().message);
+      commands.insert(commands.begin(), triggers->begin(), triggers->end());
+      progress_.begin(vertex(index, step, stage_steps(commands), "FROM " + shown));
       s.layers = img.layers;
       s.key = cache_key({"FROM", img.id});
       s.time = timefmt::parse_rfc3339(s.config.created).value_or(0);
       progress_.done();
     }
+    int total = stage_steps(commands);
     std::map<std::string, std::string> args;
     bool cmd_set = false;
-    for (const auto &cmd : st.commands) {
+    for (const auto &cmd : commands) {
       if (engine::cancelled(req_.cancel_fd))
         return make_error(Errc::cancelled, "failed to solve: Canceled: context canceled");
       if (makes_vertex(cmd))
@@ -436,7 +454,8 @@ private:
       if (kProxyArgs.count(k) && !args.count(k))
         env.push_back(k + "=" + v);
     std::string network = r.network.empty() ? req_.network : r.network;
-    std::string key = cache_key({s.key, "RUN", nlohmann::json(argv).dump(), nlohmann::json(env).dump(), network});
+    std::string key = cache_key({s.key, "RUN", nlohmann::json(argv).dump(), nlohmann::json(env).dump(), network,
+                                 req_.add_hosts.empty() ? "" : nlohmann::json(req_.add_hosts).dump()});
     if (!mounts->key().empty())
       key = cache_key({key, "mounts", mounts->key()});
     std::string created_by = "RUN ";
@@ -451,6 +470,7 @@ private:
       o.env = env;
       o.hostname = "buildkitsandbox";
       o.network = network == "default" ? "" : network;
+      o.extra_hosts = req_.add_hosts;
       if (!script.path.empty())
         o.mounts.push_back({.type = "bind", .source = script.path,
                             .destination = "/dev/pipes/" + r.heredocs[0].name, .readonly = true});
@@ -509,14 +529,34 @@ private:
     cr.add = c.add;
     cr.parents = c.parents;
     cr.excludes = c.excludes;
+    std::vector<std::string> urls;
     for (const auto &src : c.sources) {
       auto x = expand(src);
       if (!x)
         return fail(std::move(x).error());
-      if (c.add && (x->starts_with("http://") || x->starts_with("https://") || x->starts_with("git@")))
-        return fail(make_error(Errc::invalid, "ADD from a URL is not supported by this skiff yet"));
-      cr.sources.push_back(*x);
+      if (c.add && is_git_source(*x))
+        return fail(make_error(Errc::invalid, "ADD of a git repository is not supported by this skiff: "
+                                              "clone it into the build context and COPY it"));
+      if (is_http_source(*x) && !c.add)
+        return fail(make_error(Errc::invalid, "source can't be a URL for COPY"));
+      (is_http_source(*x) ? urls : cr.sources).push_back(*x);
     }
+    std::string checksum;
+    if (!c.checksum.empty()) {
+      auto x = expand(c.checksum);
+      if (!x)
+        return fail(std::move(x).error());
+      checksum = *x;
+      if (c.sources.size() != 1)
+        return fail(make_error(Errc::invalid, "checksum can't be specified for multiple sources"));
+      if (urls.empty())
+        return fail(make_error(Errc::invalid, "checksum can't be specified for non-HTTP(S) sources"));
+      if (auto ok = check_checksum(checksum); !ok)
+        return fail(ok.error());
+    }
+    if (!urls.empty() && (!cr.sources.empty() || !c.heredocs.empty() || !c.from.empty()))
+      return fail(make_error(Errc::invalid, "ADD of URLs together with other sources is not supported by this skiff: "
+                                            "give the URLs an ADD of their own"));
     for (const auto &h : c.heredocs) {
       std::string content = h.content;
       if (h.expand) {
@@ -601,6 +641,8 @@ private:
       cr.uid = ids->first;
       cr.gid = ids->second;
     }
+    if (!urls.empty())
+      return add_urls(cmd, c, std::move(cr), urls, checksum, dest_fd, s);
     auto digest = sources_digest(cr);
     if (!digest) {
       progress_.error(digest.error().message);
@@ -612,6 +654,66 @@ private:
                                  nlohmann::json(cr.excludes).dump(), c.parents ? "parents" : ""});
     std::string created_by = fmt::format("{} {} {}", cmd.keyword, fmt::join(cr.sources, " "), cr.dest);
     return cached_step(s, key, buildkit_history(created_by), [&](const auto &keep) -> Result<engine::NewLayer> {
+      int root = TRY(dest_fd());
+      auto adding = TRY(engine::lock_layer_adds(eng_));
+      auto layer = TRY(engine::add_written_layer(eng_, s.layers.empty() ? "" : s.layers.back(),
+                                                 [&](image::TarWriter &w) { return write_copy_layer(cr, root, w); }));
+      TRY_STATUS(keep(layer));
+      return layer;
+    }, cmd.original);
+  }
+
+  // ADD of http(s) URLs: each downloaded into a scratch directory of its
+  // own, then copied as a local file would be (never unpacked unless
+  // --unpack). With --checksum the cache key needs no download (BuildKit's
+  // http source); without, it is the contents' digest and time.
+  Status add_urls(const Command &cmd, const dockerfile::CopyCmd &c, CopyRequest cr, const std::vector<std::string> &urls,
+                  const std::string &checksum, const std::function<Result<int>()> &dest_fd, StageResult &s) {
+    auto scratch = engine::ScratchDir::make(eng_);
+    UniqueFd dir;
+    if (scratch)
+      dir = UniqueFd(::open(scratch->path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!scratch || !dir) {
+      Error e = scratch ? sys_error("opening a scratch directory") : scratch.error();
+      progress_.error(e.message);
+      return e;
+    }
+    cr.source_root_fd = dir.get();
+    cr.add = c.unpack.value_or(false);
+    cr.keep_owners = false;
+    cr.ignore = nullptr;
+    bool fetched = false;
+    std::string contents;
+    auto fetch_all = [&]() -> Status {
+      if (fetched)
+        return {};
+      for (size_t i = 0; i < urls.size(); i++) {
+        std::string sub = std::to_string(i);
+        if (::mkdirat(dir.get(), sub.c_str(), 0700) < 0)
+          return sys_error("making a directory for the download of {}", urls[i]);
+        UniqueFd subfd(::openat(dir.get(), sub.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (!subfd)
+          return sys_error("opening the directory for the download of {}", urls[i]);
+        auto got = TRY(download_url(urls[i], checksum, subfd.get()));
+        cr.sources.push_back(sub + "/" + got.name);
+        contents += fmt::format("{} {} {}\n", got.name, got.digest, got.mtime);
+      }
+      fetched = true;
+      return {};
+    };
+    if (checksum.empty())
+      if (auto ok = fetch_all(); !ok) {
+        progress_.error(ok.error().message);
+        return located(cmd, ok.error());
+      }
+    std::string key = cache_key({s.key, "ADD-URL", nlohmann::json(urls).dump(),
+                                 checksum.empty() ? contents : checksum + " " + url_file_name(urls[0]), cr.dest,
+                                 cr.workdir, cr.uid ? std::to_string(*cr.uid) + ":" + std::to_string(*cr.gid) : "",
+                                 cr.chmod ? std::to_string(*cr.chmod) : "", cr.add ? "unpack" : "",
+                                 c.link ? "link" : ""});
+    std::string created_by = fmt::format("ADD {} {}", fmt::join(urls, " "), cr.dest);
+    return cached_step(s, key, buildkit_history(created_by), [&](const auto &keep) -> Result<engine::NewLayer> {
+      TRY_STATUS(fetch_all());
       int root = TRY(dest_fd());
       auto adding = TRY(engine::lock_layer_adds(eng_));
       auto layer = TRY(engine::add_written_layer(eng_, s.layers.empty() ? "" : s.layers.back(),
@@ -672,7 +774,26 @@ private:
 
 } // namespace
 
-Result<BuildResult> run_build(engine::Engine &eng, const BuildRequest &r, Progress &progress) {
+Result<BuildResult> run_build(engine::Engine &eng, const BuildRequest &given, Progress &progress) {
+  // A context archive is read where it is extracted, for the build's time.
+  std::optional<engine::ScratchDir> scratch;
+  std::optional<BuildRequest> extracted;
+  if (given.context_archive) {
+    progress.begin("[internal] load remote build context");
+    auto made = engine::ScratchDir::make(eng);
+    Status opened = made ? Status{} : Status(made.error());
+    if (made) {
+      scratch.emplace(std::move(*made));
+      extracted = given;
+      opened = open_context_archive(*given.context_archive, *scratch, *extracted);
+    }
+    if (!opened) {
+      progress.error(opened.error().message);
+      return opened.error();
+    }
+    progress.done();
+  }
+  const BuildRequest &r = extracted ? *extracted : given;
   progress.begin(fmt::format("[internal] load build definition from {}", r.dockerfile_name));
   progress.note(fmt::format("transferring dockerfile: {}B done", r.dockerfile.size()));
   auto df = dockerfile::parse(r.dockerfile, r.dockerfile_name);
@@ -700,7 +821,13 @@ Result<BuildResult> run_build(engine::Engine &eng, const BuildRequest &r, Progre
     return std::move(stage).error();
   if (engine::cancelled(r.cancel_fd))
     return make_error(Errc::cancelled, "failed to solve: Canceled: context canceled");
-  return BuildResult{TRY(b.export_image(**stage))};
+  BuildResult result;
+  if (r.output)
+    TRY_STATUS(write_output(eng, (*stage)->layers, *r.output, progress));
+  // With -o, an image only when tags name one.
+  if (!r.output || !r.tags.empty())
+    result.image_id = TRY(b.export_image(**stage));
+  return result;
 }
 
 } // namespace skiff::build

@@ -228,9 +228,15 @@ std::vector<supervisor::PlannedFile> plan_files(const LaunchInputs &in, const st
   bool host_net = c.network == "host";
   auto addresses = network::user_net_addresses(helper);
   std::string hostname = host_net ? in.host.hostname : c.hostname;
-  std::string hosts =
-      host_net ? in.host.hosts
-               : network::hosts_file(hostname, addresses.address.empty() ? "127.0.1.1" : addresses.address);
+  std::string hosts = in.host.hosts;
+  if (host_net && !c.extra_hosts.empty()) {
+    if (!hosts.empty() && hosts.back() != '\n')
+      hosts += '\n';
+    hosts += network::extra_host_lines(c.extra_hosts);
+  } else if (!host_net) {
+    hosts = network::hosts_file(hostname, addresses.address.empty() ? "127.0.1.1" : addresses.address,
+                                c.extra_hosts);
+  }
   std::string resolv = c.network == "none" ? std::string() : network::resolv_conf(in.host.resolv_conf, addresses.dns);
   const std::string &d = in.container_dir;
   return {{d + "/hostname", hostname + "\n"}, {d + "/hosts", std::move(hosts)}, {d + "/resolv.conf", std::move(resolv)}};

@@ -6,15 +6,26 @@
 
 namespace skiff::network {
 
-std::string hosts_file(const std::string &hostname, const std::string &address) {
+std::string extra_host_lines(const std::vector<std::string> &extra_hosts) {
+  std::string out;
+  for (const auto &h : extra_hosts) {
+    auto colon = h.find(':');
+    out += fmt::format("{}\t{}\n", h.substr(colon + 1), h.substr(0, colon));
+  }
+  return out;
+}
+
+std::string hosts_file(const std::string &hostname, const std::string &address,
+                       const std::vector<std::string> &extra_hosts) {
   return fmt::format("127.0.0.1\tlocalhost\n"
                      "::1\tlocalhost ip6-localhost ip6-loopback\n"
                      "fe00::0\tip6-localnet\n"
                      "ff00::0\tip6-mcastprefix\n"
                      "ff02::1\tip6-allnodes\n"
                      "ff02::2\tip6-allrouters\n"
+                     "{}"
                      "{}\t{}\n",
-                     address, hostname);
+                     extra_host_lines(extra_hosts), address, hostname);
 }
 
 std::string resolv_conf(std::string_view host, const std::string &dns_forward) {

@@ -8,12 +8,28 @@
 
 #include <fmt/format.h>
 
+#include <arpa/inet.h>
+
 #include "invalid.hpp"
 #include "skiff/util/fs.hpp"
 
 namespace skiff::spec {
 
 using storage::MountConfig;
+
+Result<std::string> extra_host(const std::string &v) {
+  auto sep = v.find_first_of(":=");
+  std::string name = sep == std::string::npos ? "" : v.substr(0, sep);
+  std::string ip = sep == std::string::npos ? "" : v.substr(sep + 1);
+  if (ip.size() > 2 && ip.front() == '[' && ip.back() == ']')
+    ip = ip.substr(1, ip.size() - 2);
+  if (name.empty() || ip.empty() || name.find_first_of(" \t\n") != std::string::npos)
+    return invalid(fmt::format("bad format for add-host: \"{}\"", v));
+  unsigned char buf[16];
+  if (::inet_pton(AF_INET, ip.c_str(), buf) != 1 && ::inet_pton(AF_INET6, ip.c_str(), buf) != 1)
+    return invalid(fmt::format("invalid IP address in add-host: \"{}\"", ip));
+  return name + ":" + ip;
+}
 
 // The options' mounts, then the image's VOLUMEs where nothing else is.
 static Result<std::vector<MountConfig>> container_mounts(const CreateOptions &o,
@@ -72,6 +88,8 @@ Result<storage::ContainerConfig> container_config(const CreateOptions &o, const 
   c.hostname = o.hostname;
   if (c.hostname.size() > 64)
     return invalid(fmt::format("invalid hostname \"{}\": at most 64 characters", c.hostname));
+  for (const auto &h : o.extra_hosts)
+    c.extra_hosts.push_back(TRY(extra_host(h)));
   c.working_dir = o.workdir.empty() ? d.working_dir : o.workdir;
   if (!c.working_dir.empty() && c.working_dir[0] != '/')
     return invalid(fmt::format("the working directory '{}' is invalid, it needs to be an absolute path",

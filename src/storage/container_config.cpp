@@ -40,6 +40,7 @@ json ContainerConfig::to_json() const {
       {"user", user},
       {"group_add", group_add},
       {"hostname", hostname},
+      {"extra_hosts", extra_hosts},
       {"labels", labels},
       {"tty", tty},
       {"open_stdin", open_stdin},
@@ -119,6 +120,7 @@ Result<ContainerConfig> ContainerConfig::parse(std::string_view text, const std:
   c.user = j["user"].as_string();
   c.group_add = j["group_add"].as_strings();
   c.hostname = j["hostname"].as_string();
+  c.extra_hosts = j["extra_hosts"].as_strings();
   c.labels = j["labels"].as_string_map();
   c.tty = j["tty"].as_bool();
   c.open_stdin = j["open_stdin"].as_bool();

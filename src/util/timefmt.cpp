@@ -268,4 +268,15 @@ std::optional<int64_t> parse_time_arg(std::string_view s, int64_t now) {
   return std::nullopt;
 }
 
+std::optional<int64_t> parse_http_date(std::string_view s) {
+  std::string text(s);
+  for (const char *form : {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"}) {
+    tm t{};
+    const char *end = ::strptime(text.c_str(), form, &t);
+    if (end && *end == '\0')
+      return static_cast<int64_t>(::timegm(&t));
+  }
+  return std::nullopt;
+}
+
 } // namespace skiff::timefmt

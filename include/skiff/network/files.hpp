@@ -3,11 +3,16 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace skiff::network {
 
-// The hosts file: localhost entries plus the container's own name.
-std::string hosts_file(const std::string &hostname, const std::string &address);
+// The hosts file: localhost entries, --add-host's ("name:ip", checked),
+// then the container's own name.
+std::string hosts_file(const std::string &hostname, const std::string &address,
+                       const std::vector<std::string> &extra_hosts);
+// --add-host's entries as hosts file lines ("ip\tname\n").
+std::string extra_host_lines(const std::vector<std::string> &extra_hosts);
 // The host's resolv.conf with loopback nameservers (which mean nothing in
 // another network namespace) replaced by `dns_forward`.
 std::string resolv_conf(std::string_view host_resolv, const std::string &dns_forward);

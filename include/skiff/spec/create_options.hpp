@@ -34,6 +34,7 @@ struct CreateOptions {
   std::vector<std::string> group_add;  // --group-add: group names or IDs, resolved at start
   std::string workdir;  // empty: the image's
   std::string hostname; // empty: the container's short ID
+  std::vector<std::string> extra_hosts;  // --add-host "name:ip" (or "name=ip"), in /etc/hosts
   std::map<std::string, std::string> labels;  // over the image's
 
   // -v, --mount and --tmpfs in that order; the image's VOLUMEs are added

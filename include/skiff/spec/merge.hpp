@@ -35,6 +35,10 @@ namespace skiff::spec {
 Result<storage::ContainerConfig> container_config(const CreateOptions &o, const image::ImageConfig &image,
                                                   const std::string &image_id);
 
+// --add-host "name:ip" or "name=ip" (an IPv6 address maybe in brackets),
+// checked as docker/cli's ValidateExtraHost does: "name:ip" back.
+Result<std::string> extra_host(const std::string &v);
+
 // The environment alone, by the rules above.
 Result<std::vector<std::string>> container_env(const CreateOptions &o,
                                                const std::vector<std::string> &image_env);

@@ -82,6 +82,7 @@ struct ContainerConfig {
   std::string user;
   std::vector<std::string> group_add;  // names or IDs, resolved in the container at start
   std::string hostname;
+  std::vector<std::string> extra_hosts;  // "name:ip", checked: lines of /etc/hosts
   std::map<std::string, std::string> labels;
   bool tty = false;
   bool open_stdin = false;

@@ -18,6 +18,10 @@ std::string rfc3339nano(int64_t ns);
 // times: "2026-11-22T15:30:21.120000000Z".
 std::string rfc3339nano_fixed(int64_t ns);
 std::optional<int64_t> parse_rfc3339(std::string_view s);
+// An HTTP date (Last-Modified) in seconds, in the three forms Go's
+// http.ParseTime takes: RFC 1123 ("Mon, 02 Jan 2006 15:04:05 GMT"),
+// RFC 850 ("Monday, 02-Jan-06 15:04:05 GMT") and asctime.
+std::optional<int64_t> parse_http_date(std::string_view s);
 // Whole seconds in the local time zone, as docker/cli prints them: Go's
 // time.Unix(s, 0).String(), "2026-11-22 15:30:21 +0100 CET", and its
 // Format(time.RFC3339), "2026-11-22T15:30:21+01:00" ("Z" for UTC).

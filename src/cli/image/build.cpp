@@ -12,10 +12,13 @@
 #include <fmt/format.h>
 
 #include "../access_flags.hpp"
+#include "../archive_output.hpp"
 #include "../registry.hpp"
 #include "skiff/build/build.hpp"
 #include "skiff/image/reference.hpp"
+#include "skiff/spec/merge.hpp"
 #include "skiff/util/atomic_output.hpp"
+#include "skiff/util/fd.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 
@@ -23,28 +26,26 @@ namespace skiff::cli {
 
 namespace {
 
-Result<std::string> read_stdin() {
-  std::string text;
+// Reads `fd` to its end, or only until `text` holds `want` bytes.
+Status read_into(int fd, std::string &text, size_t want = SIZE_MAX) {
   char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+  while (text.size() < want) {
+    ssize_t n = ::read(fd, buf, std::min(sizeof buf, want - text.size()));
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0)
-      return sys_error("reading the Dockerfile from stdin");
+      return sys_error("reading the build input");
     if (n == 0)
-      return text;
+      break;
     text.append(buf, static_cast<size_t>(n));
   }
+  return {};
 }
 
-// What a stream that starts so is: a tar or a compressed stream.
-bool looks_like_archive(std::string_view head) {
-  static const std::string_view magics[] = {"\x1f\x8b", "\x28\xb5\x2f\xfd", "BZh", "\xfd" "7zXZ"};
-  for (auto m : magics)
-    if (head.starts_with(m))
-      return true;
-  return head.size() > 262 && head.substr(257, 5) == "ustar";
+Result<std::string> read_stdin() {
+  std::string text;
+  TRY_STATUS(read_into(STDIN_FILENO, text));
+  return text;
 }
 
 // --pull as Docker's boolean or podman's policy.
@@ -55,6 +56,50 @@ Result<engine::PullPolicy> pull_policy(const Args &a) {
   if (v == "false")
     return engine::PullPolicy::missing;
   return engine::parse_pull_policy(v);
+}
+
+// -o as buildx takes it: "type=local,dest=DIR", "type=tar,dest=FILE"
+// (dest=- or none: stdout), a bare path (local) or "-" (tar to stdout).
+Result<std::optional<build::BuildOutput>> parse_output(const Args &a) {
+  auto all = a.all("output");
+  if (all.empty())
+    return std::optional<build::BuildOutput>{};
+  if (all.size() > 1)
+    return make_error(Errc::usage, "multiple outputs are not supported: give -o once");
+  const std::string &v = all[0];
+  build::BuildOutput o;
+  if (v == "-") {
+    o.type = build::BuildOutput::Type::tar;
+    o.dest = "-";
+    return std::optional{o};
+  }
+  if (v.find('=') == std::string::npos) {
+    o.dest = v;
+    return std::optional{o};
+  }
+  std::string type;
+  for (const auto &field : str::split(v, ',')) {
+    auto kv = str::cut(field, '=');
+    if (!kv)
+      return make_error(Errc::usage, "invalid value \"{}\" for -o: expected key=value", field);
+    if (kv->first == "type")
+      type = kv->second;
+    else if (kv->first == "dest")
+      o.dest = kv->second;
+    else
+      return make_error(Errc::usage, "invalid value \"{}\" for -o: unknown key {}", field, kv->first);
+  }
+  if (type == "tar") {
+    o.type = build::BuildOutput::Type::tar;
+    if (o.dest.empty())
+      o.dest = "-";
+  } else if (type == "local") {
+    if (o.dest.empty())
+      return make_error(Errc::usage, "output directory is required for local exporter");
+  } else {
+    return make_error(Errc::usage, "output type \"{}\" is not supported by this skiff: use local or tar", type);
+  }
+  return std::optional{o};
 }
 
 Status read_definition(const Args &a, const std::string &context, build::BuildRequest &r) {
@@ -86,7 +131,7 @@ Status read_definition(const Args &a, const std::string &context, build::BuildRe
   return {};
 }
 
-Result<build::BuildRequest> build_request(const Args &a) {
+Result<build::BuildRequest> build_request(const Args &a, UniqueFd &archive_fd) {
   build::BuildRequest r;
   r.pull = TRY(pull_policy(a));
   r.access = registry_access(a);
@@ -124,16 +169,42 @@ Result<build::BuildRequest> build_request(const Args &a) {
   std::string progress = a.get("progress", "auto");
   if (progress != "auto" && progress != "plain" && progress != "tty" && progress != "quiet")
     return make_error(Errc::usage, "invalid progress mode \"{}\": use auto, plain, tty or quiet", progress);
+  r.output = TRY(parse_output(a));
+  for (const auto &h : a.all("add-host")) {
+    auto checked = spec::extra_host(h);
+    if (!checked)
+      return make_error(Errc::usage, "invalid argument \"{}\" for \"--add-host\" flag: {}", h, checked.error().message);
+    r.add_hosts.push_back(*checked);
+  }
   std::string context = a.positional[0];
   if (context == "-") {
-    if (a.has("file"))
+    if (a.get("file") == "-")
       return make_error(Errc::usage, "invalid argument: can't use stdin for both build context and dockerfile");
-    auto text = TRY(read_stdin());
-    if (looks_like_archive(text))
-      return make_error(Errc::invalid, "a build context given as an archive on stdin is not supported by this skiff yet: "
-                                       "extract it and pass its directory");
-    r.dockerfile = std::move(text);
+    // Enough to tell a tar (its magic is at 257) or a compressed stream.
+    std::string head;
+    TRY_STATUS(read_into(STDIN_FILENO, head, 512));
+    if (build::is_context_archive(head)) {
+      r.context_archive = build::ContextArchive{std::move(head), STDIN_FILENO, a.get("file")};
+      return r;
+    }
+    // A Dockerfile alone: -f names nothing then, as Docker ignores it.
+    TRY_STATUS(read_into(STDIN_FILENO, head));
+    r.dockerfile = std::move(head);
     r.dockerfile_name = "Dockerfile";
+    return r;
+  }
+  if (fs::exists(context) && !fs::is_dir(context)) {
+    // An archive file: read as one given on stdin.
+    UniqueFd fd(::open(context.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd)
+      return sys_error("unable to prepare context: opening {}", context);
+    std::string head;
+    TRY_STATUS(read_into(fd.get(), head, 512));
+    if (!build::is_context_archive(head))
+      return make_error(Errc::invalid, "unable to prepare context: context must be a directory or an archive: {}",
+                        context);
+    archive_fd = std::move(fd);
+    r.context_archive = build::ContextArchive{std::move(head), archive_fd.get(), a.get("file")};
     return r;
   }
   if (!fs::is_dir(context))
@@ -147,7 +218,8 @@ Result<build::BuildRequest> build_request(const Args &a) {
 }
 
 int run_build(Context &ctx, const Args &a) {
-  auto r = build_request(a);
+  UniqueFd archive_fd;
+  auto r = build_request(a, archive_fd);
   if (!r)
     return fail(r.error());
   bool quiet = a.flag("quiet") || a.get("progress") == "quiet";
@@ -164,6 +236,15 @@ int run_build(Context &ctx, const Args &a) {
   ::sigprocmask(SIG_BLOCK, &mask, nullptr);
   UniqueFd signals(::signalfd(-1, &mask, SFD_CLOEXEC));
   r->cancel_fd = signals.get();
+  // A tar output's file, written whole or not at all; stdout must not be a terminal.
+  std::optional<ArchiveOutput> tar_out;
+  if (r->output && r->output->type == build::BuildOutput::Type::tar) {
+    auto opened = ArchiveOutput::open(r->output->dest == "-" ? "" : r->output->dest);
+    if (!opened)
+      return fail(opened.error());
+    tar_out.emplace(std::move(*opened));
+    r->output->fd = tar_out->fd();
+  }
   std::string mode = a.get("progress", "auto");
   winsize ws{};
   bool terminal = ::isatty(STDERR_FILENO) && ::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0;
@@ -177,6 +258,11 @@ int run_build(Context &ctx, const Args &a) {
   progress.finish();
   if (!built)
     return fail(built.error());
+  if (tar_out)
+    if (auto s = tar_out->commit(); !s)
+      return fail(s.error());
+  if (built->image_id.empty())
+    return 0;
   std::string id = "sha256:" + built->image_id;
   if (a.has("iidfile"))
     if (auto s = fs::write_file_atomic(a.get("iidfile"), id, false); !s)
@@ -191,11 +277,13 @@ int run_build(Context &ctx, const Args &a) {
 Command cmd_build() {
   auto flags = registry_access_flags();
   flags.insert(flags.begin(),
-               {{"build-arg", 0, FlagKind::list, "Set build-time variables", "build-args", "list"},
+               {{"add-host", 0, FlagKind::list, "Add a custom host-to-IP mapping (\"host:ip\")", "none", "list"},
+                {"build-arg", 0, FlagKind::list, "Set build-time variables", "build-args", "list"},
                 {"file", 'f', FlagKind::value, "Name of the Dockerfile (default: \"PATH/Dockerfile\")", "files", "string"},
                 {"iidfile", 0, FlagKind::value, "Write the image ID to the file", "files", "string"},
                 {"label", 0, FlagKind::list, "Set metadata for an image", "none", "list"},
                 {"network", 0, FlagKind::value, "Set the networking mode for the RUN instructions during build", "build-networks", "string"},
+                {"output", 'o', FlagKind::list, "Output destination (format: \"type=local,dest=path\")", "files", "list"},
                 {"no-cache", 0, FlagKind::boolean, "Do not use cache when building the image"},
                 {"platform", 0, FlagKind::value, "Set target platform for build", "platforms", "string"},
                 {"progress", 0, FlagKind::value, "Set type of progress output (\"auto\", \"plain\", \"tty\", \"quiet\")", "build-progress", "string"},
