@@ -653,11 +653,48 @@ private:
                                  cr.chmod ? std::to_string(*cr.chmod) : "", c.link ? "link" : "",
                                  nlohmann::json(cr.excludes).dump(), c.parents ? "parents" : ""});
     std::string created_by = fmt::format("{} {} {}", cmd.keyword, fmt::join(cr.sources, " "), cr.dest);
+    if (c.link)
+      return linked_copy(cmd, cr, key, source_id, *digest, buildkit_history(created_by), s);
     return cached_step(s, key, buildkit_history(created_by), [&](const auto &keep) -> Result<engine::NewLayer> {
       int root = TRY(dest_fd());
       auto adding = TRY(engine::lock_layer_adds(eng_));
       auto layer = TRY(engine::add_written_layer(eng_, s.layers.empty() ? "" : s.layers.back(),
                                                  [&](image::TarWriter &w) { return write_copy_layer(cr, root, w); }));
+      TRY_STATUS(keep(layer));
+      return layer;
+    }, cmd.original);
+  }
+
+  // COPY --link: the layer is written over an empty root, so that it fits
+  // any base, and cached under a key that leaves the stage out as well:
+  // on a changed base the same diff is stacked on the new one (BuildKit's
+  // rebase) instead of being copied again.
+  Status linked_copy(const Command &cmd, const CopyRequest &cr, const std::string &key, const std::string &source_id,
+                     const std::string &digest, const std::string &created_by, StageResult &s) {
+    std::string link_key = cache_key({"link", cmd.keyword, source_id, digest, cr.dest, cr.workdir,
+                                      cr.uid ? std::to_string(*cr.uid) + ":" + std::to_string(*cr.gid) : "",
+                                      cr.chmod ? std::to_string(*cr.chmod) : "", nlohmann::json(cr.excludes).dump(),
+                                      cr.parents ? "parents" : ""});
+    std::string parent = s.layers.empty() ? "" : s.layers.back();
+    return cached_step(s, key, created_by, [&](const auto &keep) -> Result<engine::NewLayer> {
+      auto adding = TRY(engine::lock_layer_adds(eng_));
+      engine::NewLayer layer;
+      if (auto linked = req_.no_cache ? std::nullopt : engine::find_cached_step(eng_, link_key); linked && !linked->layers.empty()) {
+        layer = TRY(engine::restack_layer(eng_, linked->layers.back(), parent));
+      } else {
+        auto empty = TRY(engine::RootView::open(eng_, {}));
+        layer = TRY(engine::add_written_layer(eng_, parent, [&](image::TarWriter &w) {
+          return write_copy_layer(cr, empty.fd(), w);
+        }));
+        engine::BuildCacheEntry e;
+        e.key = link_key;
+        e.layers = {layer.chain_id};
+        e.diff_id = layer.diff_id;
+        e.size = layer.size;
+        e.created = e.last_used = timefmt::now_ns();
+        e.description = cmd.original;
+        TRY_STATUS(engine::record_cached_step(eng_, e));
+      }
       TRY_STATUS(keep(layer));
       return layer;
     }, cmd.original);

@@ -7,12 +7,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "skiff/engine/attach.hpp"
 #include "skiff/runtime/root_view.hpp"
+#include "skiff/storage/layer_stream.hpp"
+#include "skiff/storage/layer_tar.hpp"
 #include "skiff/runtime/user.hpp"
 #include "skiff/sys/proc.hpp"
 #include "skiff/sys/userns.hpp"
@@ -170,28 +171,23 @@ void remove_abandoned_steps(Engine &eng) {
 
 Result<NewLayer> add_written_layer(Engine &eng, const std::string &parent,
                                    const std::function<Status(image::TarWriter &)> &write) {
-  auto &store = store_of(eng);
-  int p[2];
-  if (::pipe2(p, O_CLOEXEC) < 0)
-    return sys_error("creating a pipe for a build layer");
-  UniqueFd rd(p[0]), wr(p[1]);
-  Status written;
-  std::thread writer([&] {
-    image::TarWriter w([&](const void *d, size_t n) {
-      return fs::write_all(wr.get(), {static_cast<const char *>(d), n}, "the build layer");
-    });
-    written = write(w);
-    if (written)
-      written = w.close();
-    wr.reset();
-  });
-  auto added = store.add_layer(rd.get(), parent);
-  // A reader that stopped early must not leave the writer blocked.
-  rd.reset();
-  writer.join();
-  TRY_STATUS(written);
-  auto rec = TRY(std::move(added));
+  auto rec = TRY(storage::add_layer_stream(store_of(eng), parent, [&](const image::ByteSink &sink) -> Status {
+    image::TarWriter w(sink);
+    TRY_STATUS(write(w));
+    return w.close();
+  }));
   return NewLayer{rec.chain_id, rec.diff_id, rec.size, false};
+}
+
+Result<NewLayer> restack_layer(Engine &eng, const std::string &chain, const std::string &parent) {
+  auto &store = store_of(eng);
+  auto rec = TRY(store.read_layer(chain));
+  if (std::string want = storage::chain_id(parent, rec.diff_id); store.has_layer(want))
+    return NewLayer{want, rec.diff_id, rec.size, false};
+  auto added = TRY(storage::add_layer_stream(store, parent, [&](const image::ByteSink &sink) {
+    return storage::write_layer_tar(store, chain, sink);
+  }));
+  return NewLayer{added.chain_id, added.diff_id, added.size, false};
 }
 
 RootView::RootView(RootView &&o) noexcept : fd_(std::move(o.fd_)), scratch_(std::exchange(o.scratch_, {})) {}

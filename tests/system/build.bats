@@ -430,3 +430,27 @@ RUN --security=insecure true'
   [ "$status" -eq 1 ]
   [[ "${lines[-1]}" == *"granting entitlement security.insecure is not allowed"* ]]
 }
+
+@test "build: COPY --link makes a layer independent of its base, restacked when the base changes" {
+  echo linked > "$CTX/f"
+  dockerfile 'FROM busybox
+COPY --link f /opt/deep/f'
+  skiff build -q -t link1 "$CTX" >/dev/null
+  dockerfile 'FROM busybox
+RUN mkdir -p /opt && chmod 700 /opt
+COPY --link f /opt/deep/f'
+  run skiff build -t link2 "$CTX"
+  [ "$status" -eq 0 ]
+  # The same diff over another base: the layer was not written again.
+  top() { skiff image inspect "$1" --format '{{json .RootFS.Layers}}' | jq -r '.[-1]'; }
+  [ "$(top link1)" = "$(top link2)" ]
+  [ "$(skiff run --rm link2 cat /opt/deep/f)" = linked ]
+  # Written over nothing: the parents are made as BuildKit makes them.
+  skiff save -o "$BATS_TEST_TMPDIR/l.tar" link1
+  mkdir "$BATS_TEST_TMPDIR/l"
+  tar -xf "$BATS_TEST_TMPDIR/l.tar" -C "$BATS_TEST_TMPDIR/l"
+  run tar --numeric-owner -tvf "$BATS_TEST_TMPDIR/l/$(jq -r '.[0].Layers[-1]' "$BATS_TEST_TMPDIR/l/manifest.json")"
+  [ "$(awk '{print $1, $2, $6}' <<<"$output")" = "drwxr-xr-x 0/0 opt/
+drwxr-xr-x 0/0 opt/deep/
+-rw-r--r-- 0/0 opt/deep/f" ]
+}

@@ -57,6 +57,9 @@ void remove_abandoned_steps(Engine &eng);
 // A layer the builder writes itself (COPY, WORKDIR) over `parent`.
 Result<NewLayer> add_written_layer(Engine &eng, const std::string &parent,
                                    const std::function<Status(image::TarWriter &)> &write);
+// The same diff as stored layer `chain`, over `parent` instead (COPY
+// --link's layer on a changed base): its tar, byte for byte.
+Result<NewLayer> restack_layer(Engine &eng, const std::string &chain, const std::string &parent);
 
 // `layers` stacked read-only, for reading a stage's files (COPY's
 // destination, --chown names, COPY --from): the root as a directory fd,
