@@ -380,7 +380,22 @@ private:
 
   // An error of an instruction, naming where it is.
   Error located(const Command &cmd, Error e) const {
+    show_source(cmd);
     return make_error(e.code, "{}:{}: {}: {}", req_.dockerfile_name, cmd.line, cmd.original, e.message);
+  }
+
+  // The instruction's lines in the file, shown under the steps.
+  void show_source(const Command &cmd) const {
+    // Its last line: the first not continued by the escape character.
+    auto lines = str::split(req_.dockerfile, '\n');
+    int last = cmd.line;
+    while (last < static_cast<int>(lines.size())) {
+      auto text = str::trim(lines[static_cast<size_t>(last - 1)]);
+      if (text.empty() || text.back() != df_.escape)
+        break;
+      last++;
+    }
+    progress_.source(req_.dockerfile_name, req_.dockerfile, cmd.line, last);
   }
 
   // A step whose result the cache may hold: `make` runs it on a miss.
@@ -483,9 +498,11 @@ private:
       auto base = TRY(engine::stage_image(eng_, config, s.layers));
       auto ran = TRY(engine::run_step(eng_, o, base, [&](bool, std::string_view d) { progress_.output(d); }, keep,
                                       req_.cancel_fd));
-      if (ran.exit_code != 0)
+      if (ran.exit_code != 0) {
+        show_source(cmd);
         return make_error(Errc::failed, "failed to solve: process \"{}\" did not complete successfully: exit code: {}",
                           fmt::join(argv, " "), ran.exit_code);
+      }
       return ran.layer;
     }, cmd.original);
   }
@@ -836,6 +853,11 @@ Result<BuildResult> run_build(engine::Engine &eng, const BuildRequest &given, Pr
   auto df = dockerfile::parse(r.dockerfile, r.dockerfile_name);
   if (!df) {
     progress.error(df.error().message);
+    // The parser's words start "FILE:LINE:".
+    auto where = std::string_view(df.error().message).substr(r.dockerfile_name.size());
+    if (where.starts_with(":"))
+      if (auto line = str::to_int(where.substr(1, where.find(':', 1) - 1)))
+        progress.source(r.dockerfile_name, r.dockerfile, static_cast<int>(*line), static_cast<int>(*line));
     return std::move(df).error();
   }
   progress.done();

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace skiff::build {
 
 namespace {
@@ -131,6 +133,28 @@ void Progress::error(std::string_view message) {
   }
 }
 
+void Progress::source(std::string_view file, std::string_view text, int first, int last) {
+  if (mode_ == Mode::quiet || first < 1)
+    return;
+  std::vector<std::string_view> lines;
+  for (size_t start = 0; start <= text.size();) {
+    size_t nl = text.find('\n', start);
+    lines.push_back(text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start));
+    if (nl == std::string_view::npos)
+      break;
+    start = nl + 1;
+  }
+  last = std::min(std::max(last, first), static_cast<int>(lines.size()));
+  std::string out = fmt::format("{}:{}\n--------------------\n", file, first == last ? fmt::format("{}", first)
+                                                                                          : fmt::format("{}-{}", first, last));
+  // BuildKit shows up to four lines before the failing ones.
+  for (int n = std::max(1, first - 4); n <= last; n++)
+    out += fmt::format(" {:>3} | {}{}\n", n, n >= first ? ">>> " : "    ", lines[static_cast<size_t>(n - 1)]);
+  out += "--------------------\n";
+  std::lock_guard l(mu_);
+  epilogue_ += out;
+}
+
 void Progress::finish() {
   {
     std::lock_guard l(mu_);
@@ -139,6 +163,8 @@ void Progress::finish() {
     finished_ = true;
     if (mode_ == Mode::tty)
       draw(true);
+    fmt::print(out_, "{}", epilogue_);
+    std::fflush(out_);
   }
   wake_.notify_all();
   if (redraw_.joinable())

@@ -249,6 +249,13 @@ RUN echo to-stderr >&2; exit 3'
   [[ "$output" == *"to-stderr"* ]]
   [[ "$output" == *'ERROR: failed to solve: process "/bin/sh -c echo to-stderr >&2; exit 3" did not complete successfully: exit code: 3'* ]]
   [ "${lines[-1]}" = 'skiff: failed to solve: process "/bin/sh -c echo to-stderr >&2; exit 3" did not complete successfully: exit code: 3' ]
+  # Where it is in the file, as BuildKit shows it.
+  [[ "$output" == *'Dockerfile:3
+--------------------
+   1 |     FROM busybox
+   2 |     RUN echo before
+   3 | >>> RUN echo to-stderr >&2; exit 3
+--------------------'* ]]
   [ "$(skiff images -q | wc -l)" -eq "$before" ]
   run skiff image inspect failing
   [ "$status" -ne 0 ]
@@ -263,6 +270,7 @@ FROBNICATE now'
   run skiff build "$CTX"
   [ "$status" -eq 1 ]
   [[ "$output" == *"skiff: Dockerfile:3: unknown instruction: FROBNICATE"* ]]
+  [[ "$output" == *"   3 | >>> FROBNICATE now"* ]]
   [[ "$output" != *"RUN touch"* ]]
   printf 'FROM busybox\nCOPY --nope=1 a /b\n' > "$CTX/Other.dockerfile"
   run skiff build -f "$CTX/Other.dockerfile" "$CTX"

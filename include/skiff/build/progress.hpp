@@ -38,6 +38,10 @@ public:
   void cached();
   void done();
   void error(std::string_view message);
+  // Where a failure is in the Dockerfile, as BuildKit shows it after the
+  // steps: the file and line, then the lines up to `last` (1-based), the
+  // failing ones marked ">>>". Printed by finish(), after the steps.
+  void source(std::string_view file, std::string_view text, int first, int last);
   // The build is over: tty draws its last view (and the output of a step
   // that failed) and stops redrawing.
   void finish();
@@ -70,6 +74,7 @@ private:
   bool finished_ = false;
   int drawn_ = 0;  // lines of the last tty view
   std::vector<Step> steps_;
+  std::string epilogue_;  // source(): printed by finish()
   std::map<std::thread::id, size_t> current_;  // each thread's step, in steps_
   std::thread redraw_;
 };
