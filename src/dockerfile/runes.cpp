@@ -36,26 +36,20 @@ std::string go_quote(std::string_view s) {
   std::string out = "\"";
   for (size_t i = 0, w = 0; i < s.size(); i += w) {
     char32_t r = decode_rune(s, i, &w);
-    switch (r) {
-    case '"': out += "\\\""; continue;
-    case '\\': out += "\\\\"; continue;
-    case '\a': out += "\\a"; continue;
-    case '\b': out += "\\b"; continue;
-    case '\f': out += "\\f"; continue;
-    case '\n': out += "\\n"; continue;
-    case '\r': out += "\\r"; continue;
-    case '\t': out += "\\t"; continue;
-    case '\v': out += "\\v"; continue;
-    default: break;
-    }
-    if (r == kRuneError && w == 1)
+    if (const char *e = utf8::go_escape(r)) {
+      out += e;
+    } else if (r == '"' || r == '\\') {
+      out += '\\';
+      out += static_cast<char>(r);
+    } else if (r == kRuneError && w == 1) {
       out += fmt::format("\\x{:02x}", static_cast<unsigned char>(s[i]));
-    else if (r < 0x20 || r == 0x7f)
+    } else if (r < 0x20 || r == 0x7f) {
       out += fmt::format("\\x{:02x}", static_cast<unsigned>(r));
-    else if (r >= 0x80 && (r < 0xa0 || is_space(r)))
+    } else if (r >= 0x80 && (r < 0xa0 || is_space(r))) {
       out += fmt::format("\\u{:04x}", static_cast<unsigned>(r));
-    else
+    } else {
       out.append(s.substr(i, w));
+    }
   }
   return out + "\"";
 }

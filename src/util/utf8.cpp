@@ -54,4 +54,17 @@ bool is_space(char32_t r) {
   }
 }
 
+const char *go_escape(char32_t r) {
+  switch (r) {
+  case '\a': return "\\a";
+  case '\b': return "\\b";
+  case '\f': return "\\f";
+  case '\n': return "\\n";
+  case '\r': return "\\r";
+  case '\t': return "\\t";
+  case '\v': return "\\v";
+  default: return nullptr;
+  }
+}
+
 } // namespace skiff::utf8

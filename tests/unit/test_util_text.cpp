@@ -53,3 +53,11 @@ TEST_CASE("append_rune writes Go's string(r)", "[util][utf8]") {
   CHECK(utf8::is_space(0x85));
   CHECK_FALSE(utf8::is_space(0x200b));
 }
+
+TEST_CASE("go_escape gives strconv.Quote's letter escapes", "[util][utf8]") {
+  CHECK(std::string(utf8::go_escape('\n')) == "\\n");
+  CHECK(std::string(utf8::go_escape('\a')) == "\\a");
+  CHECK(std::string(utf8::go_escape('\v')) == "\\v");
+  CHECK(utf8::go_escape('a') == nullptr);
+  CHECK(utf8::go_escape(0x1b) == nullptr);  // \x1b: no letter of its own
+}

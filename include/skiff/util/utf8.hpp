@@ -21,4 +21,8 @@ void append_rune(std::string &out, char32_t r);
 // unicode.IsSpace.
 bool is_space(char32_t r);
 
+// strconv.Quote's escape of a control character with a letter of its own
+// ("\\n" for '\n': \a \b \f \n \r \t \v), or nullptr.
+const char *go_escape(char32_t r);
+
 } // namespace skiff::utf8
