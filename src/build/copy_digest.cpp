@@ -1,8 +1,6 @@
 // sources_digest: what a copy would read, hashed as BuildKit's content
 // checksum sees it (names, types, modes, owners, link targets, contents;
 // never times), so an unrelated or only touched file keeps the cache.
-#include <unistd.h>
-
 #include "copy_plan.hpp"
 #include "copy_source.hpp"
 #include "skiff/build/copy.hpp"
@@ -17,21 +15,6 @@ void field(Sha256 &h, std::string_view s) {
   std::string n = std::to_string(s.size()) + ":";
   h.update(n);
   h.update(s);
-}
-
-Status hash_contents(Sha256 &h, int fd, off_t size, const std::string &rel) {
-  char buf[64 * 1024];
-  off_t off = 0;
-  while (off < size) {
-    ssize_t n = ::pread(fd, buf, static_cast<size_t>(std::min<off_t>(size - off, sizeof buf)), off);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return sys_error("reading /{}", rel);
-    h.update(buf, static_cast<size_t>(n));
-    off += n;
-  }
-  return {};
 }
 
 } // namespace
@@ -54,7 +37,10 @@ Result<std::string> sources_digest(const CopyRequest &r) {
       if (!S_ISREG(st.st_mode))
         return {};
       field(h, std::to_string(st.st_size));
-      return hash_contents(h, e.fd, st.st_size, src.path + "/" + e.rel);
+      return read_entry(e, "/" + src.path + "/" + e.rel, [&](const char *p, size_t n) -> Status {
+        h.update(p, n);
+        return {};
+      });
     }));
   }
   for (const auto &f : r.heredocs) {

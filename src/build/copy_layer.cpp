@@ -1,7 +1,6 @@
 // write_copy_layer: where each source lands (fsutil's Copy and
 // prepareTargetDir rules) and the entries written for it.
 #include <sys/sysmacros.h>
-#include <unistd.h>
 
 #include <map>
 
@@ -19,24 +18,6 @@ namespace {
 
 std::string below(const std::string &dir, const std::string &rel) {
   return dir == "/" ? "/" + rel : dir + "/" + rel;
-}
-
-// Exactly st_size bytes of the file, as its header promised.
-Status copy_data(LayerOut &out, int fd, off_t size, const std::string &abs) {
-  char buf[64 * 1024];
-  off_t off = 0;
-  while (off < size) {
-    ssize_t n = ::pread(fd, buf, static_cast<size_t>(std::min<off_t>(size - off, sizeof buf)), off);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return sys_error("reading the source of {}", abs);
-    if (n == 0)
-      return make_error(Errc::failed, "reading the source of {}: it shrank while copied", abs);
-    TRY_STATUS(out.data(buf, static_cast<size_t>(n)));
-    off += n;
-  }
-  return {};
 }
 
 // One source's entries, from its walk.
@@ -91,7 +72,8 @@ private:
       }
       h.size = st.st_size;
       TRY_STATUS(out_.entry(abs, h));
-      return copy_data(out_, e.fd, st.st_size, abs);
+      // Exactly st_size bytes, as the header promised.
+      return read_entry(e, "the source of " + abs, [&](const char *p, size_t n) { return out_.data(p, n); });
     }
     return out_.entry(abs, std::move(h));
   }

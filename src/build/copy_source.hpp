@@ -44,6 +44,12 @@ using EntryVisit = std::function<Status(const SourceEntry &)>;
 Status walk_source(int root_fd, const std::string &path, const SourceFilter &filter,
                    const EntryVisit &visit);
 
+// Reads the regular file of entry `e` whole: exactly the st_size bytes
+// its stat gave, in pieces; a file that shrank meanwhile is an error.
+// `what` names it in errors ("reading WHAT: ...").
+using ReadPiece = std::function<Status(const char *p, size_t n)>;
+Status read_entry(const SourceEntry &e, const std::string &what, const ReadPiece &piece);
+
 // The "not found" error for a source, in BuildKit's words.
 Error source_not_found(const std::string &src);
 

@@ -115,4 +115,21 @@ Status walk_source(int root_fd, const std::string &path, const SourceFilter &fil
   return w.dir(fd->get(), "", path);
 }
 
+Status read_entry(const SourceEntry &e, const std::string &what, const ReadPiece &piece) {
+  char buf[64 * 1024];
+  off_t off = 0;
+  while (off < e.st.st_size) {
+    ssize_t n = ::pread(e.fd, buf, static_cast<size_t>(std::min<off_t>(e.st.st_size - off, sizeof buf)), off);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return sys_error("reading {}", what);
+    if (n == 0)
+      return make_error(Errc::failed, "reading {}: it shrank while read", what);
+    TRY_STATUS(piece(buf, static_cast<size_t>(n)));
+    off += n;
+  }
+  return {};
+}
+
 } // namespace skiff::build

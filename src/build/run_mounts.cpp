@@ -19,6 +19,7 @@
 #include "skiff/build/copy.hpp"
 #include "skiff/dockerfile/run_mount.hpp"
 #include "skiff/engine/build_mounts.hpp"
+#include "skiff/util/csv.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 
@@ -303,7 +304,7 @@ Status check_run_mounts(const dockerfile::Dockerfile &df, const std::vector<size
         };
         if (auto s = dockerfile::check_run_mount(v); !s)
           return located(s.error());
-        auto fields = dockerfile::csv_fields(v);
+        auto fields = str::csv_fields(v);
         if (fields)
           for (const auto &f : *fields)
             if (str::lower(f) == "type=ssh")
@@ -337,7 +338,7 @@ std::vector<size_t> needed_stages(const dockerfile::Dockerfile &df, size_t targe
         refs.push_back(c->from);
       if (auto *r = std::get_if<dockerfile::RunCmd>(&cmd.body))
         for (const auto &v : r->mounts)
-          if (auto fields = dockerfile::csv_fields(v))
+          if (auto fields = str::csv_fields(v))
             for (const auto &f : *fields)
               if (auto kv = str::cut(f, '='); kv && str::lower(kv->first) == "from")
                 refs.push_back(kv->second);

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "skiff/dockerfile/run_mount.hpp"
+#include "skiff/util/csv.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 
@@ -21,7 +21,7 @@ constexpr off_t kMaxSecretSize = 500 * 1024;
 } // namespace
 
 Result<SecretSource> parse_secret_flag(std::string_view value) {
-  auto fields = dockerfile::csv_fields(value);
+  auto fields = str::csv_fields(value);
   if (!fields)
     return make_error(Errc::invalid, "failed to parse csv secret: {}", fields.error().message);
   SecretSource s;

@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "ignore_glob.hpp"
+#include "skiff/util/csv.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 #include "skiff/util/units.hpp"
@@ -31,47 +32,6 @@ const std::vector<std::string> kKeys = {"type",  "from", "source", "target", "re
                                         "sharing", "required", "size", "mode", "uid", "gid",
                                         "src", "dst", "destination", "ro", "rw", "readwrite", "env"};
 
-} // namespace
-
-Result<std::vector<std::string>> csv_fields(std::string_view s) {
-  auto fail = [](std::string_view why) { return invalid(std::string(why)); };
-  std::vector<std::string> out;
-  size_t i = 0;
-  for (;;) {
-    std::string field;
-    if (i < s.size() && s[i] == '"') {
-      for (i++;; i++) {
-        if (i >= s.size())
-          return fail("extraneous or missing \" in quoted-field");
-        if (s[i] == '"') {
-          if (i + 1 < s.size() && s[i + 1] == '"') {
-            field += '"';
-            i++;
-            continue;
-          }
-          i++;
-          break;
-        }
-        field += s[i];
-      }
-      if (i < s.size() && s[i] != ',')
-        return fail("extraneous or missing \" in quoted-field");
-    } else {
-      size_t end = s.find(',', i);
-      field = std::string(s.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i));
-      if (field.find('"') != std::string::npos)
-        return fail("bare \" in non-quoted-field");
-      i = end == std::string_view::npos ? s.size() : end;
-    }
-    out.push_back(std::move(field));
-    if (i >= s.size())
-      return out;
-    i++;
-  }
-}
-
-namespace {
-
 // strconv.ParseBool.
 std::optional<bool> go_bool(std::string_view v) {
   for (auto t : {"1", "t", "T", "TRUE", "true", "True"})
@@ -93,7 +53,7 @@ std::optional<uint32_t> go_uint32(std::string_view v, int base) {
 }
 
 Result<std::vector<std::string>> mount_fields(std::string_view value) {
-  auto f = csv_fields(value);
+  auto f = str::csv_fields(value);
   if (!f)
     return invalid("failed to parse csv mounts: " + f.error().message);
   return f;

@@ -8,21 +8,20 @@
 #include <string>
 #include <string_view>
 
+#include "skiff/util/utf8.hpp"
+
 namespace skiff::dockerfile::detail {
 
 inline constexpr char32_t kEof = 0xffffffff;
-inline constexpr char32_t kRuneError = 0xfffd;
+using utf8::kRuneError;
+using utf8::decode_rune;
+using utf8::append_rune;
+using utf8::is_space;
 
-// The rune at s[i] and its width; an invalid or truncated sequence is
-// U+FFFD one byte wide, as Go's utf8.DecodeRune.
-char32_t decode_rune(std::string_view s, size_t i, size_t *width);
-void append_rune(std::string &out, char32_t r);
 // The runes of s, invalid bytes as U+FFFD (Go's []rune(s)).
 std::u32string to_runes(std::string_view s);
 std::string from_runes(std::u32string_view r);
 
-// unicode.IsSpace.
-bool is_space(char32_t r);
 // unicode.IsLetter || unicode.IsDigit || '_': exact for ASCII; other runes
 // count as letters unless in the Latin-1, general punctuation, symbol or
 // CJK punctuation blocks (no Unicode tables are linked).

@@ -9,60 +9,11 @@
 
 namespace skiff::dockerfile::text {
 
-Rune decode(std::string_view s, size_t pos) {
-  auto b = static_cast<unsigned char>(s[pos]);
-  if (b < 0x80)
-    return {b, 1};
-  size_t len = b >= 0xF0 && b < 0xF8 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 && b < 0xE0 ? 2 : 0;
-  if (len == 0 || pos + len > s.size())
-    return {0xFFFD, 1};
-  int cp = b & (0x3F >> (len - 1));
-  for (size_t i = 1; i < len; i++) {
-    auto c = static_cast<unsigned char>(s[pos + i]);
-    if ((c & 0xC0) != 0x80)
-      return {0xFFFD, 1};
-    cp = (cp << 6) | (c & 0x3F);
-  }
-  static constexpr int kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-    return {0xFFFD, 1};
-  return {cp, len};
-}
-
-void append_rune(std::string &out, int cp) {
-  auto c = static_cast<unsigned>(cp);
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
-
 std::string upper(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   return out;
-}
-
-bool is_space(int cp) {
-  switch (cp) {
-  case '\t': case '\n': case '\v': case '\f': case '\r': case ' ': case 0x85: case 0xA0:
-  case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
-    return true;
-  default:
-    return cp >= 0x2000 && cp <= 0x200A;
-  }
 }
 
 std::string_view trim_left_space(std::string_view s) {

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "skiff/util/utf8.hpp"
+
 namespace skiff::dockerfile::text {
 
 inline constexpr int kEof = -1;
@@ -16,13 +18,18 @@ struct Rune {
   int cp;
   size_t len;
 };
-Rune decode(std::string_view s, size_t pos);
-void append_rune(std::string &out, int cp);
+inline Rune decode(std::string_view s, size_t pos) {
+  size_t len;
+  char32_t cp = utf8::decode_rune(s, pos, &len);
+  return {static_cast<int>(cp), len};
+}
+// Go's string(rune): kEof and other invalid code points as U+FFFD.
+inline void append_rune(std::string &out, int cp) { utf8::append_rune(out, static_cast<char32_t>(cp)); }
 
 // strings.ToUpper for ASCII letters.
 std::string upper(std::string_view s);
 // unicode.IsSpace.
-bool is_space(int cp);
+inline bool is_space(int cp) { return utf8::is_space(static_cast<char32_t>(cp)); }
 // strings.TrimSpace and bytes.TrimLeftFunc(unicode.IsSpace).
 std::string_view trim_space(std::string_view s);
 std::string_view trim_left_space(std::string_view s);

@@ -54,15 +54,9 @@ std::string go_quote(std::string_view s, char quote, bool ascii_only) {
       append_rune(out, r);
       continue;
     }
-    switch (r) {
-    case '\a': out += "\\a"; continue;
-    case '\b': out += "\\b"; continue;
-    case '\f': out += "\\f"; continue;
-    case '\n': out += "\\n"; continue;
-    case '\r': out += "\\r"; continue;
-    case '\t': out += "\\t"; continue;
-    case '\v': out += "\\v"; continue;
-    default: break;
+    if (const char *e = utf8::go_escape(r)) {
+      out += e;
+      continue;
     }
     int digits = r < 0x80 ? 2 : r < 0x10000 ? 4 : 8;
     out += digits == 2 ? "\\x" : digits == 4 ? "\\u" : "\\U";

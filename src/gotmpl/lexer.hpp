@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "skiff/util/utf8.hpp"
+
 namespace skiff::gotmpl::detail {
 
 enum class Tok {
@@ -59,8 +61,7 @@ std::vector<Token> lex(std::string_view input);
 // Go's item.String(), as quoted in "unexpected ..." errors.
 std::string token_str(const Token &t);
 
-// Decodes one UTF-8 rune at s[i]; invalid bytes decode as U+FFFD of width 1.
-char32_t decode_rune(std::string_view s, size_t i, size_t *width);
-void append_rune(std::string &out, char32_t r);
+using utf8::decode_rune;
+using utf8::append_rune;
 
 } // namespace skiff::gotmpl::detail

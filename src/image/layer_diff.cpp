@@ -4,49 +4,21 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <cstring>
 #include <map>
 
+#include "file_entries.hpp"
 #include "skiff/image/layer_diff.hpp"
 #include "skiff/util/fd.hpp"
 
 namespace skiff::image {
 
 using namespace diff_rules;
+using namespace detail;
 
 namespace {
-
-Result<std::vector<std::pair<std::string, unsigned char>>> list_dir(int dfd, const std::string &prefix) {
-  int fd = ::openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  DIR *d = fd < 0 ? nullptr : ::fdopendir(fd);
-  if (!d) {
-    if (fd >= 0)
-      ::close(fd);
-    return sys_error("listing /{}", prefix);
-  }
-  std::vector<std::pair<std::string, unsigned char>> out;
-  for (;;) {
-    errno = 0;
-    dirent *e = ::readdir(d);
-    if (!e)
-      break;
-    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0)
-      out.emplace_back(e->d_name, e->d_type);
-  }
-  int err = errno;
-  ::closedir(d);
-  if (err != 0) {
-    errno = err;
-    return sys_error("listing /{}", prefix);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 bool is_whiteout(const struct stat &st) { return S_ISCHR(st.st_mode) && st.st_rdev == 0; }
 
@@ -59,15 +31,6 @@ bool opaque_xattr(int dir_fd) {
       return true;
   }
   return false;
-}
-
-Result<std::string> read_link(int dfd, const std::string &name, const struct stat &st, const std::string &rel) {
-  std::string target(static_cast<size_t>(st.st_size) + 1, '\0');
-  ssize_t n = ::readlinkat(dfd, name.c_str(), target.data(), target.size());
-  if (n < 0)
-    return sys_error("reading link /{}", rel);
-  target.resize(static_cast<size_t>(n));
-  return target;
 }
 
 // A name as the image's layers show it.
@@ -243,7 +206,7 @@ UniqueFd open_beneath(int root, const std::string &rel) {
 
 class TarFiles {
 public:
-  TarFiles(int top, TarWriter &w) : top_(top), w_(w), buf_(256 * 1024) {}
+  TarFiles(int top, TarWriter &w) : top_(top), w_(w), files_(w) {}
 
   Status entry(const DiffEntry &e) {
     auto slash = e.path.rfind('/');
@@ -277,89 +240,28 @@ public:
         return {};
       return sys_error("inspecting /{}", e.path);
     }
-    TarHeader h;
-    h.name = e.path;
-    h.type = st.st_mode & S_IFMT;
-    h.perm = st.st_mode & 07777;
-    h.uid = st.st_uid;
-    h.gid = st.st_gid;
-    h.mtime = st.st_mtim.tv_sec;
-    switch (h.type) {
-    case S_IFDIR: {
-      h.name += '/';
-      TRY_STATUS(w_.header(h));
-      if (!e.opaque)
-        return {};
-      // moby's overlay converter: a regular file with the directory's
-      // mode and owner, no time.
-      TarHeader marker;
-      marker.name = e.path + "/" + std::string(kOpaqueMarker);
-      marker.perm = h.perm & 0777;
-      marker.uid = h.uid;
-      marker.gid = h.gid;
-      return w_.header(marker);
-    }
-    case S_IFREG:
-      return regular(dfd, base, st, h);
-    case S_IFLNK:
-      h.link = TRY(read_link(dfd, base, st, e.path));
-      return w_.header(h);
-    case S_IFCHR:
-    case S_IFBLK:
-      h.rdev_major = major(st.st_rdev);
-      h.rdev_minor = minor(st.st_rdev);
-      return w_.header(h);
-    case S_IFIFO:
-      return w_.header(h);
-    default:  // sockets belong to a running process, not to the file system
+    TarHeader h = header_of(st, e.path);
+    if (h.type != S_IFDIR)
+      return files_.write(dfd, base, st, std::move(h));
+    TRY_STATUS(w_.header(h));
+    if (!e.opaque)
       return {};
-    }
+    // moby's overlay converter: a regular file with the directory's
+    // mode and owner, no time.
+    TarHeader marker;
+    marker.name = e.path + "/" + std::string(kOpaqueMarker);
+    marker.perm = h.perm & 0777;
+    marker.uid = h.uid;
+    marker.gid = h.gid;
+    return w_.header(marker);
   }
 
 private:
-  Status regular(int dfd, const std::string &name, const struct stat &st, TarHeader &h) {
-    if (st.st_nlink > 1) {
-      auto [it, fresh] = links_.try_emplace({st.st_dev, st.st_ino}, h.name);
-      if (!fresh) {
-        h.hardlink = true;
-        h.link = it->second;
-        return w_.header(h);
-      }
-    }
-    UniqueFd fd(::openat(dfd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-    if (!fd)
-      return sys_error("opening /{}", h.name);
-    char cap[256];
-    ssize_t caplen = ::fgetxattr(fd.get(), "security.capability", cap, sizeof cap);
-    if (caplen > 0)
-      h.xattrs.emplace_back("security.capability", std::string(cap, static_cast<size_t>(caplen)));
-    h.size = st.st_size;
-    TRY_STATUS(w_.header(h));
-    // A running container may change the file meanwhile: exactly the
-    // size in the header is written, zero-filled if it shrank.
-    auto left = static_cast<uint64_t>(st.st_size);
-    while (left > 0) {
-      ssize_t n = ::read(fd.get(), buf_.data(), static_cast<size_t>(std::min<uint64_t>(left, buf_.size())));
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return sys_error("reading /{}", h.name);
-      if (n == 0) {
-        std::fill(buf_.begin(), buf_.end(), '\0');
-        n = static_cast<ssize_t>(std::min<uint64_t>(left, buf_.size()));
-      }
-      TRY_STATUS(w_.data(buf_.data(), static_cast<size_t>(n)));
-      left -= static_cast<uint64_t>(n);
-    }
-    return {};
-  }
-
   int top_;
   TarWriter &w_;
-  std::vector<char> buf_;
+  FileEntries files_;
   UniqueFd dir_fd_;
   std::string dir_name_;
-  std::map<std::pair<dev_t, ino_t>, std::string> links_;
 };
 
 } // namespace

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "invalid.hpp"
+#include "skiff/util/csv.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 
@@ -78,45 +79,6 @@ Result<MountConfig> parse_volume(const std::string &spec, const std::string &cwd
   return m;
 }
 
-// One CSV record, as docker/cli reads --mount (Go's encoding/csv): fields
-// split at commas; a field in double quotes may hold commas, and "" is a
-// quote in it.
-static Result<std::vector<std::string>> csv_fields(std::string_view s) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  for (;;) {
-    std::string field;
-    if (i < s.size() && s[i] == '"') {
-      for (i++;; i++) {
-        if (i >= s.size())
-          return invalid("extraneous or missing \" in quoted-field");
-        if (s[i] == '"') {
-          if (i + 1 < s.size() && s[i + 1] == '"') {
-            field += '"';
-            i++;
-            continue;
-          }
-          i++;
-          break;
-        }
-        field += s[i];
-      }
-      if (i < s.size() && s[i] != ',')
-        return invalid("extraneous or missing \" in quoted-field");
-    } else {
-      size_t end = s.find(',', i);
-      field = std::string(s.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i));
-      if (field.find('"') != std::string::npos)
-        return invalid("bare \" in non-quoted-field");
-      i = end == std::string_view::npos ? s.size() : end;
-    }
-    out.push_back(std::move(field));
-    if (i >= s.size())
-      return out;
-    i++;  // the comma
-  }
-}
-
 Result<MountConfig> parse_mount(const std::string &spec, const std::string &cwd) {
   MountConfig m;
   m.type = "volume";
@@ -136,7 +98,7 @@ Result<MountConfig> parse_mount(const std::string &spec, const std::string &cwd)
       return false;
     return std::nullopt;
   };
-  auto fields = csv_fields(spec);
+  auto fields = str::csv_fields(spec);
   if (!fields)
     return bad(fields.error().message);
   for (const auto &field : *fields) {

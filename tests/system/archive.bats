@@ -12,29 +12,11 @@ skiff2() {
   "$SKIFF_BIN" --root "$BATS_TEST_TMPDIR/root2" --runroot "$BATS_TEST_TMPDIR/run2" "$@"
 }
 
-# Empties a store other than the test's own: clean_store ROOT RUNROOT [flags].
-clean_store() {
-  local s=("$SKIFF_BIN" --root "$1" --runroot "$2" "${@:3}") ids
-  [ -d "$1" ] || return 0
-  ids=$("${s[@]}" ps -aq 2>/dev/null) || true
-  [ -z "$ids" ] || "${s[@]}" rm -f $ids >/dev/null 2>&1 || true
-  ids=$("${s[@]}" images -q 2>/dev/null) || true
-  [ -z "$ids" ] || "${s[@]}" rmi -f $ids >/dev/null 2>&1 || true
-}
-
 teardown() {
-  local ids drv
   clean_store "$BATS_TEST_TMPDIR/root2" "$BATS_TEST_TMPDIR/run2"
-  for drv in vfs fuse-overlayfs; do
-    clean_store "$BATS_TEST_TMPDIR/$drv/root" "$BATS_TEST_TMPDIR/$drv/run" --storage-driver $drv
-  done
+  teardown_driver_stores
   podman_cleanup
-  [ -d "$BATS_TEST_TMPDIR/root" ] || return 0
-  ids=$(skiff ps -aq 2>/dev/null) || true
-  [ -z "$ids" ] || skiff rm -f -v $ids >/dev/null 2>&1 || true
-  ids=$(skiff images -q 2>/dev/null) || true
-  [ -z "$ids" ] || skiff rmi -f $ids >/dev/null 2>&1 || true
-  skiff volume prune -a -f >/dev/null 2>&1 || true
+  teardown_store
 }
 
 # Two images: busybox:latest (also tagged second:2) and other:1 with a
@@ -324,12 +306,8 @@ listing() { tar -tvf "$1" | awk '{print $1, $2, $3, $6, $7, $8}' | sort; }
 
 @test "export with the vfs and fuse-overlayfs drivers: the same view" {
   local drv
-  for drv in vfs fuse-overlayfs; do
-    if [ $drv = fuse-overlayfs ] && { ! command -v fuse-overlayfs >/dev/null || [ ! -w /dev/fuse ]; }; then
-      echo "# fuse-overlayfs or a writable /dev/fuse missing: $drv not checked" >&3
-      continue
-    fi
-    d() { "$SKIFF_BIN" --root "$BATS_TEST_TMPDIR/$drv/root" --runroot "$BATS_TEST_TMPDIR/$drv/run" --storage-driver $drv "$@"; }
+  for drv in $(other_drivers); do
+    d() { on_driver $drv "$@"; }
     d import --change 'CMD ["sh"]' "$(busybox_tar)" bb >/dev/null
     d run --name c bb sh -c 'rm /bin/ls; mkdir /o; echo a > /o/a' >/dev/null
     names=$(d export c | tar -t)

@@ -7,15 +7,7 @@
 load helpers
 
 teardown() {
-  local drv s ids
-  for drv in vfs fuse-overlayfs; do
-    [ -d "$BATS_TEST_TMPDIR/$drv/root" ] || continue
-    s=("$SKIFF_BIN" --root "$BATS_TEST_TMPDIR/$drv/root" --runroot "$BATS_TEST_TMPDIR/$drv/run" --storage-driver $drv)
-    ids=$("${s[@]}" ps -aq 2>/dev/null) || true
-    [ -z "$ids" ] || "${s[@]}" rm -f $ids >/dev/null 2>&1 || true
-    ids=$("${s[@]}" images -q 2>/dev/null) || true
-    [ -z "$ids" ] || "${s[@]}" rmi -f $ids >/dev/null 2>&1 || true
-  done
+  teardown_driver_stores
   teardown_store
 }
 
@@ -199,12 +191,8 @@ tmp/a" ] || { echo "$names"; false; }
 
 @test "diff and commit with the vfs and fuse-overlayfs drivers" {
   local drv
-  for drv in vfs fuse-overlayfs; do
-    if [ $drv = fuse-overlayfs ] && { ! command -v fuse-overlayfs >/dev/null || [ ! -w /dev/fuse ]; }; then
-      echo "# fuse-overlayfs or a writable /dev/fuse missing: $drv not checked" >&3
-      continue
-    fi
-    d() { "$SKIFF_BIN" --root "$BATS_TEST_TMPDIR/$drv/root" --runroot "$BATS_TEST_TMPDIR/$drv/run" --storage-driver $drv "$@"; }
+  for drv in $(other_drivers); do
+    d() { on_driver $drv "$@"; }
     d import --change 'CMD ["sh"]' "$(busybox_tar)" busybox >/dev/null
     d run --name c busybox sh -c "$CHANGES"
     run d diff c

@@ -44,6 +44,43 @@ teardown_store() {
   skiff builder prune -a -f >/dev/null 2>&1 || true
 }
 
+# Empties a store other than the test's own: clean_store ROOT RUNROOT [flags].
+clean_store() {
+  local s=("$SKIFF_BIN" --root "$1" --runroot "$2" "${@:3}") ids
+  [ -d "$1" ] || return 0
+  ids=$("${s[@]}" ps -aq 2>/dev/null) || true
+  [ -z "$ids" ] || "${s[@]}" rm -f $ids >/dev/null 2>&1 || true
+  ids=$("${s[@]}" images -q 2>/dev/null) || true
+  [ -z "$ids" ] || "${s[@]}" rmi -f $ids >/dev/null 2>&1 || true
+}
+
+# The storage drivers a test compares with the default one: vfs, and
+# fuse-overlayfs where its program and a writable /dev/fuse are (else a
+# note says it was not checked).
+other_drivers() {
+  echo vfs
+  if command -v fuse-overlayfs >/dev/null && [ -w /dev/fuse ]; then
+    echo fuse-overlayfs
+  else
+    echo "# fuse-overlayfs or a writable /dev/fuse missing: fuse-overlayfs not checked" >&3
+  fi
+}
+
+# on_driver DRV ARGS...: skiff on a store of its own with storage driver DRV.
+on_driver() {
+  local drv=$1
+  shift
+  "$SKIFF_BIN" --root "$BATS_TEST_TMPDIR/$drv/root" --runroot "$BATS_TEST_TMPDIR/$drv/run" --storage-driver "$drv" "$@"
+}
+
+# Empties the stores on_driver made.
+teardown_driver_stores() {
+  local drv
+  for drv in vfs fuse-overlayfs; do
+    clean_store "$BATS_TEST_TMPDIR/$drv/root" "$BATS_TEST_TMPDIR/$drv/run" --storage-driver $drv
+  done
+}
+
 # Waits until CMD succeeds, up to ~5 s.
 wait_for() {
   local i

@@ -34,11 +34,6 @@ struct RunMount {
   std::optional<uint32_t> mode, uid, gid;
 };
 
-// One CSV record as go-csvvalue splits it (--mount, build --secret):
-// fields at commas; a field in double quotes may hold commas, and "" in
-// it is a quote. The error is the bare reason.
-Result<std::vector<std::string>> csv_fields(std::string_view s);
-
 // Expands one value with the stage's variables (a failure is the error).
 using MountExpander = std::function<Result<std::string>(const std::string &)>;
 

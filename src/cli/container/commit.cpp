@@ -10,10 +10,8 @@ static int run_diff(Context &ctx, const Args &a) {
   auto id = ctx.container_id(a.positional[0]);
   if (!id)
     return fail(id.error());
-  auto eng = ctx.engine();
-  if (!eng)
-    return fail(eng.error());
-  auto changes = engine::container_changes(**eng, *id);
+  engine::Engine &eng = **ctx.engine();  // opened by container_id
+  auto changes = engine::container_changes(eng, *id);
   if (!changes)
     return fail(changes.error());
   std::string out;
@@ -34,10 +32,8 @@ static int run_commit(Context &ctx, const Args &a) {
   auto id = ctx.container_id(a.positional[0]);
   if (!id)
     return fail(id.error());
-  auto eng = ctx.engine();
-  if (!eng)
-    return fail(eng.error());
-  auto image = engine::commit_container(**eng, *id, r);
+  engine::Engine &eng = **ctx.engine();  // opened by container_id
+  auto image = engine::commit_container(eng, *id, r);
   if (!image)
     return fail(image.error());
   fmt::print("{}\n", *image);

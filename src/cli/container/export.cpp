@@ -12,10 +12,8 @@ static int run_export(Context &ctx, const Args &a) {
   auto id = ctx.container_id(a.positional[0]);
   if (!id)
     return fail(id.error());
-  auto eng = ctx.engine();
-  if (!eng)
-    return fail(eng.error());
-  if (auto st = engine::export_container(**eng, *id, out->fd()); !st)
+  engine::Engine &eng = **ctx.engine();  // opened by container_id
+  if (auto st = engine::export_container(eng, *id, out->fd()); !st)
     return fail(st.error());
   auto st = out->commit();
   return st ? 0 : fail(st.error());
