@@ -12,6 +12,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "copy_archive.hpp"
 #include "skiff/util/fd.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
@@ -137,13 +138,7 @@ bool is_context_archive(std::string_view head) {
 
 Status extract_context(std::string_view head, int fd, int dir_fd) {
   ArchivePtr a(archive_read_new(), archive_read_free);
-  archive_read_support_filter_gzip(a.get());
-  // As ADD's extraction: bzip2 and xz through the tools, as moby's
-  // archive package runs xz itself.
-  archive_read_support_filter_program_signature(a.get(), "bzip2 -dc", "BZh", 3);
-  archive_read_support_filter_program_signature(a.get(), "xz -dc", "\xfd" "7zXZ", 6);
-  archive_read_support_filter_zstd(a.get());
-  archive_read_support_format_tar(a.get());
+  support_archive_formats(a.get());
   Input in{head, fd};
   if (archive_read_open(a.get(), &in, nullptr, read_input, nullptr) != ARCHIVE_OK)
     return make_error(Errc::invalid, "invalid build context: {}",

@@ -19,13 +19,7 @@ using ArchivePtr = std::unique_ptr<archive, int (*)(archive *)>;
 
 ArchivePtr open_reader(int fd) {
   ArchivePtr a(archive_read_new(), archive_read_free);
-  archive_read_support_filter_gzip(a.get());
-  // skiff links no bzip2 or xz library: those two go through the tools,
-  // as moby's archive package runs xz itself.
-  archive_read_support_filter_program_signature(a.get(), "bzip2 -dc", "BZh", 3);
-  archive_read_support_filter_program_signature(a.get(), "xz -dc", "\xfd" "7zXZ", 6);
-  archive_read_support_filter_zstd(a.get());
-  archive_read_support_format_tar(a.get());
+  support_archive_formats(a.get());
   if (::lseek(fd, 0, SEEK_SET) != 0 || archive_read_open_fd(a.get(), fd, 64 * 1024) != ARCHIVE_OK)
     return ArchivePtr(nullptr, archive_read_free);
   return a;
@@ -51,6 +45,14 @@ Error breakout(std::string_view name, const std::string &dest) {
 }
 
 } // namespace
+
+void support_archive_formats(archive *a) {
+  archive_read_support_filter_gzip(a);
+  archive_read_support_filter_program_signature(a, "bzip2 -dc", "BZh", 3);
+  archive_read_support_filter_program_signature(a, "xz -dc", "\xfd" "7zXZ", 6);
+  archive_read_support_filter_zstd(a);
+  archive_read_support_format_tar(a);
+}
 
 bool is_archive(int fd) {
   ArchivePtr a = open_reader(fd);

@@ -7,7 +7,15 @@
 
 #include "copy_out.hpp"
 
+struct archive;
+
 namespace skiff::build {
+
+// What a tar reader of the build reads (ADD's archives, archive contexts):
+// tar, plain or gzip, bzip2, xz or zstd. skiff links no bzip2 or xz
+// library: those two go through the tools, as moby's archive package runs
+// xz itself.
+void support_archive_formats(archive *a);
 
 // Whether the regular file open at `fd` reads as a tar archive (its first
 // header, after any decompression), as BuildKit's isArchivePath decides.

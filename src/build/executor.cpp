@@ -672,14 +672,21 @@ private:
     std::string created_by = fmt::format("{} {} {}", cmd.keyword, fmt::join(cr.sources, " "), cr.dest);
     if (c.link)
       return linked_copy(cmd, cr, key, source_id, *digest, buildkit_history(created_by), s);
-    return cached_step(s, key, buildkit_history(created_by), [&](const auto &keep) -> Result<engine::NewLayer> {
-      int root = TRY(dest_fd());
-      auto adding = TRY(engine::lock_layer_adds(eng_));
-      auto layer = TRY(engine::add_written_layer(eng_, s.layers.empty() ? "" : s.layers.back(),
-                                                 [&](image::TarWriter &w) { return write_copy_layer(cr, root, w); }));
-      TRY_STATUS(keep(layer));
-      return layer;
+    return cached_step(s, key, buildkit_history(created_by), [&](const auto &keep) {
+      return copy_layer(s, cr, dest_fd, keep);
     }, cmd.original);
+  }
+
+  // COPY and ADD's layer over the stage, kept in the cache.
+  Result<engine::NewLayer> copy_layer(const StageResult &s, const CopyRequest &cr,
+                                      const std::function<Result<int>()> &dest_fd,
+                                      const std::function<Status(const engine::NewLayer &)> &keep) {
+    int root = TRY(dest_fd());
+    auto adding = TRY(engine::lock_layer_adds(eng_));
+    auto layer = TRY(engine::add_written_layer(eng_, s.layers.empty() ? "" : s.layers.back(),
+                                               [&](image::TarWriter &w) { return write_copy_layer(cr, root, w); }));
+    TRY_STATUS(keep(layer));
+    return layer;
   }
 
   // COPY --link: the layer is written over an empty root, so that it fits
@@ -768,12 +775,7 @@ private:
     std::string created_by = fmt::format("ADD {} {}", fmt::join(urls, " "), cr.dest);
     return cached_step(s, key, buildkit_history(created_by), [&](const auto &keep) -> Result<engine::NewLayer> {
       TRY_STATUS(fetch_all());
-      int root = TRY(dest_fd());
-      auto adding = TRY(engine::lock_layer_adds(eng_));
-      auto layer = TRY(engine::add_written_layer(eng_, s.layers.empty() ? "" : s.layers.back(),
-                                                 [&](image::TarWriter &w) { return write_copy_layer(cr, root, w); }));
-      TRY_STATUS(keep(layer));
-      return layer;
+      return copy_layer(s, cr, dest_fd, keep);
     }, cmd.original);
   }
 
