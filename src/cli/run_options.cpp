@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "host_flags.hpp"
 #include "skiff/spec/parse.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
@@ -15,6 +16,7 @@ namespace skiff::cli {
 std::vector<Flag> container_create_flags() {
   using K = FlagKind;
   return {
+      add_host_flag(),
       {"cap-add", 0, K::list, "Add Linux capabilities", "capabilities", "list"},
       {"cap-drop", 0, K::list, "Drop Linux capabilities", "capabilities", "list"},
       {"cpus", 0, K::value, "Number of CPUs", "none", "decimal"},
@@ -92,6 +94,7 @@ Result<spec::CreateOptions> create_options(const Args &a, const std::vector<std:
   o.auto_remove = a.flag("rm");
   o.cap_add = a.all("cap-add");
   o.cap_drop = a.all("cap-drop");
+  o.extra_hosts = TRY(add_hosts(a));
   for (const auto &l : a.all("label")) {
     auto kv = str::cut(l, '=');
     o.labels[kv ? kv->first : l] = kv ? kv->second : "";

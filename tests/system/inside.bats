@@ -157,3 +157,16 @@ GR
   run skiff ps -a
   [[ "${lines[1]}" == *"   \"sh -c 'echo \\\"a b\\\"; …\"   "* ]]
 }
+
+@test "run --add-host: lines in /etc/hosts before the container's own, ExtraHosts in inspect" {
+  run skiff run --rm --add-host db:10.1.2.3 --add-host cache=10.1.2.4 --add-host "v6:[::1]" busybox cat /etc/hosts
+  [ "$status" -eq 0 ]
+  [ "$(tail -4 <<<"$output" | head -3)" = "$(printf '10.1.2.3\tdb\n10.1.2.4\tcache\n::1\tv6')" ]
+  skiff create --name ah --add-host db:10.1.2.3 busybox >/dev/null
+  [ "$(skiff inspect -f '{{json .HostConfig.ExtraHosts}}' ah)" = '["db:10.1.2.3"]' ]
+  [ "$(skiff inspect -f '{{json .HostConfig.ExtraHosts}}' "$(skiff create busybox)")" = null ]
+  run skiff run --rm --add-host bad busybox true
+  [ "$status" -eq 125 ]
+  [ "$output" = 'skiff: invalid argument "bad" for "--add-host" flag: bad format for add-host: "bad"' ]
+  [ "$(skiff ps -aq | wc -l)" -eq 2 ]
+}

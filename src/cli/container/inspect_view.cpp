@@ -159,7 +159,7 @@ json host_config(const engine::ContainerConfig &c) {
       {"Dns", json::array()},
       {"DnsOptions", json::array()},
       {"DnsSearch", json::array()},
-      {"ExtraHosts", nullptr},
+      {"ExtraHosts", strings_or_null(c.extra_hosts)},
       {"GroupAdd", strings_or_null(c.group_add)},
       {"IpcMode", "private"},
       {"Cgroup", ""},

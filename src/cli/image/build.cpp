@@ -12,11 +12,11 @@
 #include <fmt/format.h>
 
 #include "../access_flags.hpp"
+#include "../host_flags.hpp"
 #include "../archive_output.hpp"
 #include "../registry.hpp"
 #include "skiff/build/build.hpp"
 #include "skiff/image/reference.hpp"
-#include "skiff/spec/merge.hpp"
 #include "skiff/util/atomic_output.hpp"
 #include "skiff/util/fd.hpp"
 #include "skiff/util/fs.hpp"
@@ -170,12 +170,7 @@ Result<build::BuildRequest> build_request(const Args &a, UniqueFd &archive_fd) {
   if (progress != "auto" && progress != "plain" && progress != "tty" && progress != "quiet")
     return make_error(Errc::usage, "invalid progress mode \"{}\": use auto, plain, tty or quiet", progress);
   r.output = TRY(parse_output(a));
-  for (const auto &h : a.all("add-host")) {
-    auto checked = spec::extra_host(h);
-    if (!checked)
-      return make_error(Errc::usage, "invalid argument \"{}\" for \"--add-host\" flag: {}", h, checked.error().message);
-    r.add_hosts.push_back(*checked);
-  }
+  r.add_hosts = TRY(add_hosts(a));
   std::string context = a.positional[0];
   if (context == "-") {
     if (a.get("file") == "-")
@@ -277,7 +272,7 @@ int run_build(Context &ctx, const Args &a) {
 Command cmd_build() {
   auto flags = registry_access_flags();
   flags.insert(flags.begin(),
-               {{"add-host", 0, FlagKind::list, "Add a custom host-to-IP mapping (\"host:ip\")", "none", "list"},
+               {add_host_flag(),
                 {"build-arg", 0, FlagKind::list, "Set build-time variables", "build-args", "list"},
                 {"file", 'f', FlagKind::value, "Name of the Dockerfile (default: \"PATH/Dockerfile\")", "files", "string"},
                 {"iidfile", 0, FlagKind::value, "Write the image ID to the file", "files", "string"},
