@@ -15,7 +15,7 @@ namespace skiff::cli {
 
 std::vector<Flag> container_create_flags() {
   using K = FlagKind;
-  return {
+  std::vector<Flag> flags = {
       add_host_flag(),
       {"cap-add", 0, K::list, "Add Linux capabilities", "capabilities", "list"},
       {"cap-drop", 0, K::list, "Drop Linux capabilities", "capabilities", "list"},
@@ -56,6 +56,9 @@ std::vector<Flag> container_create_flags() {
       {"volume", 'v', K::list, "Bind mount a volume", "volumes", "list"},
       {"workdir", 'w', K::value, "Working directory inside the container", "none", "string"},
   };
+  auto dns = dns_flags();
+  flags.insert(flags.end(), dns.begin(), dns.end());
+  return flags;
 }
 
 // What docker/cli refuses before asking the daemon: exit 125 in every
@@ -95,6 +98,7 @@ Result<spec::CreateOptions> create_options(const Args &a, const std::vector<std:
   o.cap_add = a.all("cap-add");
   o.cap_drop = a.all("cap-drop");
   o.extra_hosts = TRY(add_hosts(a));
+  TRY_STATUS(dns_options(a, o));
   for (const auto &l : a.all("label")) {
     auto kv = str::cut(l, '=');
     o.labels[kv ? kv->first : l] = kv ? kv->second : "";

@@ -237,7 +237,8 @@ std::vector<supervisor::PlannedFile> plan_files(const LaunchInputs &in, const st
     hosts = network::hosts_file(hostname, addresses.address.empty() ? "127.0.1.1" : addresses.address,
                                 c.extra_hosts);
   }
-  std::string resolv = c.network == "none" ? std::string() : network::resolv_conf(in.host.resolv_conf, addresses.dns);
+  std::string resolv = c.network == "none" ? std::string() : network::resolv_conf(in.host.resolv_conf, addresses.dns,
+                                                                                   {c.dns, c.dns_search, c.dns_options});
   const std::string &d = in.container_dir;
   return {{d + "/hostname", hostname + "\n"}, {d + "/hosts", std::move(hosts)}, {d + "/resolv.conf", std::move(resolv)}};
 }

@@ -28,12 +28,17 @@ std::string hosts_file(const std::string &hostname, const std::string &address,
                      extra_host_lines(extra_hosts), address, hostname);
 }
 
-std::string resolv_conf(std::string_view host, const std::string &dns_forward) {
+std::string resolv_conf(std::string_view host, const std::string &dns_forward, const DnsOverrides &o) {
   std::string out;
   bool forwarded = false;
   for (const auto &line : str::split(host, '\n')) {
     auto t = str::trim(line);
-    if (t.rfind("nameserver", 0) == 0) {
+    bool server = t.rfind("nameserver", 0) == 0;
+    if ((server && !o.servers.empty()) ||
+        (!o.search.empty() && (t.rfind("search", 0) == 0 || t.rfind("domain", 0) == 0)) ||
+        (!o.options.empty() && t.rfind("options", 0) == 0))
+      continue;
+    if (server) {
       auto addr = str::trim(t.substr(10));
       if (addr.rfind("127.", 0) == 0 || addr == "::1") {
         if (!dns_forward.empty() && !forwarded) {
@@ -46,6 +51,12 @@ std::string resolv_conf(std::string_view host, const std::string &dns_forward) {
     if (!t.empty())
       out += std::string(t) + "\n";
   }
+  for (const auto &ns : o.servers)
+    out += "nameserver " + ns + "\n";
+  if (!o.search.empty() && o.search != std::vector<std::string>{"."})
+    out += "search " + str::join(o.search, " ") + "\n";
+  if (!o.options.empty())
+    out += "options " + str::join(o.options, " ") + "\n";
   return out;
 }
 

@@ -90,6 +90,9 @@ Result<storage::ContainerConfig> container_config(const CreateOptions &o, const 
     return invalid(fmt::format("invalid hostname \"{}\": at most 64 characters", c.hostname));
   for (const auto &h : o.extra_hosts)
     c.extra_hosts.push_back(TRY(extra_host(h)));
+  c.dns = o.dns;
+  c.dns_search = o.dns_search;
+  c.dns_options = o.dns_options;
   c.working_dir = o.workdir.empty() ? d.working_dir : o.workdir;
   if (!c.working_dir.empty() && c.working_dir[0] != '/')
     return invalid(fmt::format("the working directory '{}' is invalid, it needs to be an absolute path",

@@ -41,6 +41,9 @@ json ContainerConfig::to_json() const {
       {"group_add", group_add},
       {"hostname", hostname},
       {"extra_hosts", extra_hosts},
+      {"dns", dns},
+      {"dns_search", dns_search},
+      {"dns_options", dns_options},
       {"labels", labels},
       {"tty", tty},
       {"open_stdin", open_stdin},
@@ -121,6 +124,9 @@ Result<ContainerConfig> ContainerConfig::parse(std::string_view text, const std:
   c.group_add = j["group_add"].as_strings();
   c.hostname = j["hostname"].as_string();
   c.extra_hosts = j["extra_hosts"].as_strings();
+  c.dns = j["dns"].as_strings();
+  c.dns_search = j["dns_search"].as_strings();
+  c.dns_options = j["dns_options"].as_strings();
   c.labels = j["labels"].as_string_map();
   c.tty = j["tty"].as_bool();
   c.open_stdin = j["open_stdin"].as_bool();

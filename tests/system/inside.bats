@@ -170,3 +170,25 @@ GR
   [ "$output" = 'skiff: invalid argument "bad" for "--add-host" flag: bad format for add-host: "bad"' ]
   [ "$(skiff ps -aq | wc -l)" -eq 2 ]
 }
+
+@test "run --dns, --dns-search, --dns-option: resolv.conf's lines replaced, shown in inspect" {
+  run skiff run --rm --dns 10.9.9.9 --dns 2001:db8::1 --dns-search example.org --dns-search corp.example \
+    --dns-option ndots:2 busybox cat /etc/resolv.conf
+  [ "$status" -eq 0 ]
+  [ "$output" = "nameserver 10.9.9.9
+nameserver 2001:db8::1
+search example.org corp.example
+options ndots:2" ]
+  run skiff run --rm --dns-search . busybox cat /etc/resolv.conf
+  [[ "$output" != *search* ]]
+  skiff create --name d --dns 10.9.9.9 --dns-search example.org --dns-option ndots:2 busybox >/dev/null
+  [ "$(skiff inspect -f '{{json .HostConfig.Dns}} {{json .HostConfig.DnsSearch}} {{json .HostConfig.DnsOptions}}' d)" = \
+    '["10.9.9.9"] ["example.org"] ["ndots:2"]' ]
+  [ "$(skiff inspect -f '{{json .HostConfig.Dns}}' "$(skiff create busybox)")" = '[]' ]
+  run skiff run --rm --dns nope busybox true
+  [ "$status" -eq 125 ]
+  [ "$output" = 'skiff: invalid argument "nope" for "--dns" flag: IP address is not correctly formatted: nope' ]
+  run skiff run --rm --dns-search -bad busybox true
+  [ "$status" -eq 125 ]
+  [ "$output" = 'skiff: invalid argument "-bad" for "--dns-search" flag: -bad is not a valid domain' ]
+}

@@ -35,6 +35,7 @@ struct CreateOptions {
   std::string workdir;  // empty: the image's
   std::string hostname; // empty: the container's short ID
   std::vector<std::string> extra_hosts;  // --add-host "name:ip" (or "name=ip"), in /etc/hosts
+  std::vector<std::string> dns, dns_search, dns_options;  // --dns (IPs), --dns-search, --dns-option
   std::map<std::string, std::string> labels;  // over the image's
 
   // -v, --mount and --tmpfs in that order; the image's VOLUMEs are added

@@ -83,6 +83,8 @@ struct ContainerConfig {
   std::vector<std::string> group_add;  // names or IDs, resolved in the container at start
   std::string hostname;
   std::vector<std::string> extra_hosts;  // "name:ip", checked: lines of /etc/hosts
+  // --dns, --dns-search, --dns-option: over the host's resolv.conf lines.
+  std::vector<std::string> dns, dns_search, dns_options;
   std::map<std::string, std::string> labels;
   bool tty = false;
   bool open_stdin = false;

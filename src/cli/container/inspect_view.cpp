@@ -156,9 +156,9 @@ json host_config(const engine::ContainerConfig &c) {
       {"CapDrop", strings_or_null(caps.drop)},
       // Its own cgroup, IPC and PID namespaces, as Docker's defaults on cgroup v2.
       {"CgroupnsMode", "private"},
-      {"Dns", json::array()},
-      {"DnsOptions", json::array()},
-      {"DnsSearch", json::array()},
+      {"Dns", c.dns},
+      {"DnsOptions", c.dns_options},
+      {"DnsSearch", c.dns_search},
       {"ExtraHosts", strings_or_null(c.extra_hosts)},
       {"GroupAdd", strings_or_null(c.group_add)},
       {"IpcMode", "private"},
