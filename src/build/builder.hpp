@@ -41,6 +41,7 @@
 #include "run_mounts.hpp"
 #include "skiff/build/workdir.hpp"
 #include "skiff/build/build.hpp"
+#include "stage_graph.hpp"
 
 namespace skiff::build {
 
@@ -84,16 +85,13 @@ private:
 
   void start_stage(size_t i);
 
-  // The stages stage `i` names, as far as the global args tell before it
-  // runs (FROM, COPY --from, RUN --mount from=).
-  std::vector<size_t> dependencies(size_t i) const;
+  // Stage references as the global args read them before a stage runs.
+  ResolveName resolve_global() const;
 
   std::string stage_label(size_t i) const;
 
   // Where a stage's steps show: "[2/5]" alone, "[build 2/5]" in a file of several stages.
   std::string vertex(size_t stage, int step, int total, const std::string &text) const;
-
-  std::optional<size_t> stage_named(std::string_view name, size_t before) const;
 
   // An image FROM or COPY --from names: found, or pulled as --pull says.
   Result<std::pair<engine::ImageRecord, std::string>> base_image(const std::string &name);

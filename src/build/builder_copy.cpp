@@ -78,12 +78,8 @@ Status Builder::copy(size_t index, int step, int total, const Command &cmd, cons
   std::string source_id;
   if (!from.empty()) {
     std::vector<std::string> layers;
-    if (auto n = stage_named(from, index)) {
+    if (auto n = stage_named(df_, from, index)) {
       auto r = TRY(stage(*n));
-      layers = r->layers;
-      source_id = r->key;
-    } else if (auto num = str::to_int(from); num && *num >= 0 && static_cast<size_t>(*num) < index) {
-      auto r = TRY(stage(static_cast<size_t>(*num)));
       layers = r->layers;
       source_id = r->key;
     } else {

@@ -103,7 +103,7 @@ Result<MountSource> Builder::mount_from(const std::string &from, size_t index) {
   for (size_t i = index; i < df_.stages.size(); i++)
     if (df_.stages[i].name == str::lower(from))
       return make_error(Errc::invalid, "cannot mount from stage \"{}\", stage needs to be defined before current command", from);
-  if (auto n = stage_named(from, index)) {
+  if (auto n = stage_named(df_, from, index)) {
     auto r = TRY(stage(*n));
     return MountSource{r->layers, r->key};
   }

@@ -70,7 +70,7 @@ Result<const StageResult *> Builder::stage(size_t i) {
     }
   }
   if (mine) {
-    for (size_t d : dependencies(i))
+    for (size_t d : stage_references(df_, i, resolve_global()))
       start_stage(d);
     mine->set_value(build_stage(i));
   }
@@ -95,7 +95,7 @@ void Builder::join() {
 }
 
 Status Builder::check_mounts(size_t target) const {
-  return check_run_mounts(df_, needed_stages(df_, target), req_.dockerfile_name);
+  return check_run_mounts(df_, needed_stages(df_, target, resolve_global()), req_.dockerfile_name);
 }
 
 Result<std::string> Builder::export_image(const StageResult &s) {
@@ -128,29 +128,11 @@ void Builder::start_stage(size_t i) {
   threads_.emplace_back([this, i] { (void)stage(i); });
 }
 
-std::vector<size_t> Builder::dependencies(size_t i) const {
-  const auto &st = df_.stages[i];
-  std::vector<std::string> names{st.base};
-  for (const auto &c : st.commands) {
-    if (auto *copy = std::get_if<dockerfile::CopyCmd>(&c.body); copy && !copy->from.empty())
-      names.push_back(copy->from);
-    if (auto *run = std::get_if<dockerfile::RunCmd>(&c.body))
-      for (const auto &m : run->mounts)
-        for (const auto &field : str::split(m, ','))
-          if (field.starts_with("from="))
-            names.push_back(field.substr(5));
-  }
-  std::vector<size_t> out;
-  for (const auto &n : names) {
+ResolveName Builder::resolve_global() const {
+  return [this](const std::string &n) -> std::optional<std::string> {
     auto x = dockerfile::expand_word(n, lookup_in(global_), df_.escape);
-    if (!x)
-      continue;
-    if (auto d = stage_named(*x, i))
-      out.push_back(*d);
-    else if (auto num = str::to_int(*x); num && *num >= 0 && static_cast<size_t>(*num) < i)
-      out.push_back(static_cast<size_t>(*num));
-  }
-  return out;
+    return x ? std::optional<std::string>(std::move(*x)) : std::nullopt;
+  };
 }
 
 std::string Builder::stage_label(size_t i) const {
@@ -162,13 +144,6 @@ std::string Builder::vertex(size_t stage, int step, int total, const std::string
   if (df_.stages.size() == 1)
     return fmt::format("[{}/{}] {}", step, total, text);
   return fmt::format("[{} {}/{}] {}", stage_label(stage), step, total, text);
-}
-
-std::optional<size_t> Builder::stage_named(std::string_view name, size_t before) const {
-  for (size_t i = 0; i < before; i++)
-    if (!df_.stages[i].name.empty() && df_.stages[i].name == str::lower(name))
-      return i;
-  return std::nullopt;
 }
 
 Result<std::pair<engine::ImageRecord, std::string>> Builder::base_image(const std::string &name) {
@@ -218,7 +193,7 @@ Result<StageResult> Builder::build_stage(size_t index) {
       return make_error(Errc::invalid, "{}:{}: this skiff builds for {} only, not {}", req_.dockerfile_name,
                         st.line, host_platform_, platform);
   }
-  if (auto parent = stage_named(base, index)) {
+  if (auto parent = stage_named(df_, base, index, false)) {
     s = *TRY(stage(*parent));
   } else if (str::lower(base) == "scratch") {
     s.config.architecture = image::host_architecture();

@@ -61,16 +61,16 @@ Result<std::vector<std::string>> sorted_names(int dir_fd, const std::string &whe
 
 Result<std::string> resolve_in_root(int root_fd, const std::string &path) {
   // Components still to walk, in reverse so the next one is at the back.
-  std::vector<std::string> todo;
+  std::vector<std::string> left;
   for (auto &c : str::split(fs::clean_path(path), '/'))
     if (!c.empty())
-      todo.insert(todo.begin(), c);
+      left.insert(left.begin(), c);
   std::string done = "/";
   int links = 0;
   bool missing = false;
-  while (!todo.empty()) {
-    std::string c = std::move(todo.back());
-    todo.pop_back();
+  while (!left.empty()) {
+    std::string c = std::move(left.back());
+    left.pop_back();
     if (c == "..") {
       done = fs::dirname(done);
       continue;
@@ -98,7 +98,7 @@ Result<std::string> resolve_in_root(int root_fd, const std::string &path) {
     auto parts = str::split(target, '/');
     for (auto it = parts.rbegin(); it != parts.rend(); ++it)
       if (!it->empty() && *it != ".")
-        todo.push_back(*it);
+        left.push_back(*it);
   }
   return done;
 }

@@ -314,40 +314,4 @@ Status check_run_mounts(const dockerfile::Dockerfile &df, const std::vector<size
   return {};
 }
 
-std::vector<size_t> needed_stages(const dockerfile::Dockerfile &df, size_t target) {
-  auto named = [&](std::string name, size_t before) -> std::optional<size_t> {
-    name = str::lower(name);
-    for (size_t i = 0; i < before; i++)
-      if (df.stages[i].name == name)
-        return i;
-    if (auto num = str::to_int(name); num && *num >= 0 && static_cast<size_t>(*num) < before)
-      return static_cast<size_t>(*num);
-    return std::nullopt;
-  };
-  std::set<size_t> seen;
-  std::vector<size_t> todo{target};
-  while (!todo.empty()) {
-    size_t i = todo.back();
-    todo.pop_back();
-    if (!seen.insert(i).second)
-      continue;
-    const auto &st = df.stages[i];
-    std::vector<std::string> refs = {st.base};
-    for (const auto &cmd : st.commands) {
-      if (auto *c = std::get_if<dockerfile::CopyCmd>(&cmd.body); c && !c->from.empty())
-        refs.push_back(c->from);
-      if (auto *r = std::get_if<dockerfile::RunCmd>(&cmd.body))
-        for (const auto &v : r->mounts)
-          if (auto fields = str::csv_fields(v))
-            for (const auto &f : *fields)
-              if (auto kv = str::cut(f, '='); kv && str::lower(kv->first) == "from")
-                refs.push_back(kv->second);
-    }
-    for (const auto &ref : refs)
-      if (auto n = named(ref, i))
-        todo.push_back(*n);
-  }
-  return {seen.begin(), seen.end()};
-}
-
 } // namespace skiff::build

@@ -64,8 +64,4 @@ private:
 Status check_run_mounts(const dockerfile::Dockerfile &df, const std::vector<size_t> &stages,
                         const std::string &file_name);
 
-// The stages `target` needs (FROM of a stage, COPY --from, RUN --mount
-// from=), the target included.
-std::vector<size_t> needed_stages(const dockerfile::Dockerfile &df, size_t target);
-
 } // namespace skiff::build

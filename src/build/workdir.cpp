@@ -2,59 +2,30 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
-
+#include "copy_resolve.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 
 namespace skiff::build {
 
-namespace {
-
-// The path `fd` has below `root_fd`, both open in the same tree.
-Result<std::string> path_below(int root_fd, int fd) {
-  auto link = [](int f) -> Result<std::string> {
-    char buf[4096];
-    ssize_t n = ::readlink(fmt::format("/proc/self/fd/{}", f).c_str(), buf, sizeof buf);
-    if (n < 0)
-      return sys_error("reading where a directory is");
-    return std::string(buf, static_cast<size_t>(n));
-  };
-  auto root = TRY(link(root_fd)), at = TRY(link(fd));
-  if (root == "/")
-    return at;
-  if (at == root)
-    return std::string("/");
-  if (!at.starts_with(root + "/"))
-    return make_error(Errc::failed, "{} is outside the stage's root", at);
-  return at.substr(root.size());
-}
-
-} // namespace
-
 Result<std::vector<std::string>> missing_dirs(int root_fd, const std::string &dir) {
-  std::vector<std::string> parts;
-  for (const auto &p : str::split(fs::clean_path(dir), '/'))
-    if (!p.empty())
-      parts.push_back(p);
-  std::string existing = "/";
-  size_t i = 0;
-  for (; i < parts.size(); i++) {
-    std::string next = fs::clean_path(existing + "/" + parts[i]);
-    auto fd = fs::open_in_root(root_fd, next.substr(1), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (!fd) {
-      if (fd.error().sys_errno != ENOENT)
-        return make_error(Errc::invalid, "mkdir {}: not a directory", dir);
-      break;
-    }
-    existing = TRY(path_below(root_fd, fd->get()));
-  }
+  auto resolved = TRY(resolve_in_root(root_fd, fs::clean_path(dir)));
   std::vector<std::string> out;
-  for (; i < parts.size(); i++) {
-    existing = fs::clean_path(existing + "/" + parts[i]);
-    out.push_back(existing);
+  std::string at;
+  for (const auto &part : str::split(resolved, '/')) {
+    if (part.empty())
+      continue;
+    at += "/" + part;
+    if (!out.empty()) {
+      out.push_back(at);
+      continue;
+    }
+    auto st = TRY(lstat_in_root(root_fd, at));
+    if (!st)
+      out.push_back(at);
+    else if (!S_ISDIR(st->st_mode))
+      return make_error(Errc::invalid, "mkdir {}: not a directory", dir);
   }
   return out;
 }
