@@ -33,6 +33,8 @@ static std::vector<std::string> live_names(Context &ctx, const std::string &kind
   }
   if (kind == "volumes")
     out = engine::volume_names(*eng);
+  if (kind == "network-names")
+    out = engine::network_names(*eng);
   if (kind == "registries")
     out = engine::known_registries();
   return out;
@@ -90,6 +92,16 @@ static std::vector<std::string> static_values(const std::string &kind) {
     return {"local"};
   if (kind == "volume-options")
     return {"device=", "o=", "size=", "type="};
+  if (kind == "network-drivers")
+    return {"bridge"};
+  if (kind == "network-options")
+    return {"com.docker.network.bridge.name=", "com.docker.network.bridge.enable_ip_masquerade=",
+            "com.docker.network.bridge.enable_icc=", "com.docker.network.bridge.host_binding_ipv4=",
+            "com.docker.network.driver.mtu="};
+  if (kind == "network-filters")
+    return {"dangling=", "driver=", "id=", "label=", "name=", "scope=", "type="};
+  if (kind == "network-prune-filters")
+    return {"label=", "label!=", "until="};
   if (kind == "volume-prune-filters")
     return {"label=", "label!="};
   if (kind == "detach-keys") {

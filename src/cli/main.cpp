@@ -15,6 +15,7 @@ namespace skiff::cli {
 static const char *const kGroups[][2] = {{"builder", "Manage builds"},
                                          {"container", "Manage containers"},
                                          {"image", "Manage images"},
+                                         {"network", "Manage networks"},
                                          {"volume", "Manage volumes"}};
 
 static void print_usage() {

@@ -171,6 +171,33 @@ Types make_volume() {
   return t;
 }
 
+// moby's network.Inspect (Docker 28's, less its swarm fields): EnableIPv4,
+// which API 1.47 added and skiff's networks always have, reads true.
+Types make_network() {
+  Types t;
+  t.root = "network.Inspect";
+  t.keys = {{"ID", "Id"}};
+  t.order = {{"", {"Name", "Id", "Created", "Scope", "Driver", "EnableIPv4", "EnableIPv6", "IPAM", "Internal",
+                   "Attachable", "Ingress", "ConfigFrom", "ConfigOnly", "Containers", "Options", "Labels", "Peers",
+                   "Services", "Status"}},
+             {"IPAM", {"Driver", "Options", "Config"}},
+             {"IPAM.Config.[]", {"Subnet", "IPRange", "Gateway", "AuxiliaryAddresses"}},
+             {"Containers.*", {"Name", "EndpointID", "MacAddress", "IPv4Address", "IPv6Address"}}};
+  t.structs = {{"IPAM", "network.IPAM"}, {"ConfigFrom", "network.ConfigReference"},
+               {"Containers.*", "network.EndpointResource"}};
+  t.maps = {{"IPAM.Options", kString}, {"Containers", ""}, {"Options", kString}, {"Labels", kString}};
+  t.slices = {"IPAM.Config"};
+  t.omitted = {{"EnableIPv4", "true"},
+               {"IPAM.Config.[].Subnet", "\"\""},
+               {"IPAM.Config.[].IPRange", "\"\""},
+               {"IPAM.Config.[].Gateway", "\"\""},
+               {"IPAM.Config.[].AuxiliaryAddresses", "{}"},
+               {"Peers", "[]"},
+               {"Services", "{}"},
+               {"Status", "null"}};
+  return t;
+}
+
 // Nil slices are "[]", as Go prints them.
 
 // docker/cli's clientVersion (Docker 28) under `at`, its omitempty fields
@@ -312,6 +339,11 @@ const Types &volume_inspect_types() {
   return t;
 }
 
+const Types &network_inspect_types() {
+  static const Types t = make_network();
+  return t;
+}
+
 const Types &info_types() {
   static const Types t = make_info();
   return t;
@@ -334,6 +366,11 @@ const Types &image_row_types() {
 
 const Types &volume_row_types() {
   static const Types t = row("*formatter.volumeContext", true);
+  return t;
+}
+
+const Types &network_row_types() {
+  static const Types t = row("*network.networkContext", true);
   return t;
 }
 

@@ -6,10 +6,11 @@
 
 namespace skiff::cli {
 
-// inspect: moby's ContainerJSON, ImageInspect and Volume.
+// inspect: moby's ContainerJSON, ImageInspect, Volume and network.Inspect.
 const gotmpl::Types &container_inspect_types();
 const gotmpl::Types &image_inspect_types();
 const gotmpl::Types &volume_inspect_types();
+const gotmpl::Types &network_inspect_types();
 
 // info and version: docker/cli's dockerInfo and versionInfo.
 const gotmpl::Types &info_types();
@@ -19,6 +20,7 @@ const gotmpl::Types &version_types();
 const gotmpl::Types &ps_row_types();
 const gotmpl::Types &image_row_types();
 const gotmpl::Types &volume_row_types();
+const gotmpl::Types &network_row_types();
 const gotmpl::Types &history_row_types();
 const gotmpl::Types &search_row_types();
 

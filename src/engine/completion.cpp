@@ -3,6 +3,7 @@
 
 #include "skiff/image/reference.hpp"
 #include "skiff/runtime/caps.hpp"
+#include "skiff/storage/network_store.hpp"
 #include "skiff/util/fs.hpp"
 #include "store_access.hpp"
 
@@ -34,6 +35,15 @@ std::vector<std::string> image_names(Engine &eng) {
 
 std::vector<std::string> volume_names(Engine &eng) {
   return fs::list_dir(eng.options().root + "/volumes").value_or({});
+}
+
+std::vector<std::string> network_names(Engine &eng) {
+  // The built-ins are there for any command that looks (made on first need).
+  std::vector<std::string> out = {"bridge", "host", "none"};
+  for (const auto &n : storage::NetworkStore(eng.options().root).list().value_or({}))
+    if (!storage::is_predefined_network(n.name))
+      out.push_back(n.name);
+  return out;
 }
 
 std::vector<std::string> capability_names() { return runtime::all_caps(); }

@@ -172,6 +172,20 @@ std::string go_local_time(int64_t secs) {
   return std::string(buf, n);
 }
 
+std::string go_local_time_ns(int64_t ns) {
+  int64_t secs = ns / 1'000'000'000, frac = ns % 1'000'000'000;
+  if (frac < 0) {
+    secs--;
+    frac += 1'000'000'000;
+  }
+  std::string s = go_local_time(secs);
+  if (frac == 0)
+    return s;
+  std::string digits = fmt::format("{:09}", frac);
+  digits.erase(digits.find_last_not_of('0') + 1);
+  return s.insert(19, "." + digits);
+}
+
 std::string rfc3339_local(int64_t secs) {
   tm t = local_tm(secs);
   char buf[64];

@@ -16,6 +16,8 @@ std::vector<std::string> container_names(Engine &eng, NameFilter f);
 // Images' names in Docker's familiar form ("busybox:latest").
 std::vector<std::string> image_names(Engine &eng);
 std::vector<std::string> volume_names(Engine &eng);
+// Networks' names from their records (the built-ins once any command made them).
+std::vector<std::string> network_names(Engine &eng);
 // The capabilities --cap-add and --cap-drop take on this host.
 std::vector<std::string> capability_names();
 

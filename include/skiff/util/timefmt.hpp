@@ -27,6 +27,9 @@ std::optional<int64_t> parse_http_date(std::string_view s);
 // Format(time.RFC3339), "2026-11-22T15:30:21+01:00" ("Z" for UTC).
 std::string go_local_time(int64_t secs);
 std::string rfc3339_local(int64_t secs);
+// go_local_time with the fraction of a second Go's Time.String prints
+// (trailing zeros dropped): "2026-11-22 15:30:21.0526 +0000 UTC".
+std::string go_local_time_ns(int64_t ns);
 // go-units HumanDuration: "Less than a second", "3 seconds", "About a minute",
 // "5 minutes", "About an hour", "3 hours", "2 days", "3 weeks", "4 months", "2 years".
 std::string human_duration(int64_t ns);
