@@ -76,7 +76,8 @@ Status Builder::run(size_t index, int step, int total, const Command &cmd, const
     o.cmd = argv;
     o.env = env;
     o.hostname = "buildkitsandbox";
-    o.network = network == "default" ? "" : network;
+    if (network != "default")
+      o.networks = {network};
     o.extra_hosts = req_.add_hosts;
     if (!script.path.empty())
       o.mounts.push_back({.type = "bind", .source = script.path,

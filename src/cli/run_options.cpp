@@ -36,8 +36,14 @@ std::vector<Flag> container_create_flags() {
       {"memory-swap", 0, K::value, "Swap limit equal to memory plus swap: '-1' to enable unlimited swap", "none", "bytes"},
       {"mount", 0, K::list, "Attach a filesystem mount to the container", "none", "mount"},
       {"name", 0, K::value, "Assign a name to the container", "none", "string"},
-      {"network", 0, K::value, "Connect a container to a network (default, none, host)", "networks", "network"},
-      {"net", 0, K::value, "Connect a container to a network (alias of --network)", "networks", "network"},
+      {"network", 0, K::list, "Connect a container to a network (a network's name, bridge, none, host, container:NAME)", "networks", "network"},
+      {"net", 0, K::list, "Connect a container to a network (alias of --network)", "networks", "network"},
+      {"network-alias", 0, K::list, "Add network-scoped alias for the container", "none", "list"},
+      {"net-alias", 0, K::list, "Add network-scoped alias for the container (alias of --network-alias)", "none", "list"},
+      {"ip", 0, K::value, "IPv4 address (e.g., 172.30.100.104)", "none", "string"},
+      {"ip6", 0, K::value, "IPv6 address (e.g., 2001:db8::33)", "none", "string"},
+      {"mac-address", 0, K::value, "Container MAC address (e.g., 92:d0:c6:0a:29:33)", "none", "string"},
+      {"link", 0, K::list, "Add link to another container", "containers", "list"},
       {"pids-limit", 0, K::value, "Tune container pids limit (set -1 for unlimited)", "none", "int"},
       {"privileged", 0, K::boolean, "Give extended privileges to this container"},
       {"read-only", 0, K::boolean, "Mount the container's root filesystem as read only"},
@@ -111,7 +117,16 @@ Result<spec::CreateOptions> create_options(const Args &a, const std::vector<std:
   }
   o.env = a.all("env");
   o.host_env = host_env;
-  o.network = a.get("network", a.get("net"));
+  o.networks = a.all("network");
+  for (const auto &n : a.all("net"))
+    o.networks.push_back(n);
+  o.network_aliases = a.all("network-alias");
+  for (const auto &n : a.all("net-alias"))
+    o.network_aliases.push_back(n);
+  o.ip = a.get("ip");
+  o.ip6 = a.get("ip6");
+  o.mac_address = a.get("mac-address");
+  o.links = a.all("link");
 
   for (const auto &v : a.all("volume"))
     o.mounts.push_back(TRY(spec::parse_volume(v, cwd)));

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "skiff/engine/container_networks.hpp"
 #include "container_records.hpp"
 #include "entry_process.hpp"
 #include "process_wait.hpp"
@@ -170,6 +171,9 @@ Result<std::string> Engine::create_container(const spec::CreateOptions &o, const
   auto image = TRY(image_config(img));
   auto c = TRY(spec::container_config(o, image, img.id));
   TRY_STATUS(check_host(c));
+  if (c.network.rfind("container:", 0) == 0)
+    c.network = "container:" + TRY(find_container(c.network.substr(10)));
+  TRY_STATUS(resolve_networks(store_, opts_.rootless, c));
   c.storage_driver = store_.driver();
   if (c.userns == "keep-id") {
     if (!opts_.rootless)
@@ -283,6 +287,24 @@ static LaunchInputs launch_inputs(const storage::Store &store, const ContainerVi
   return in;
 }
 
+// The addresses of this start on the container's bridge networks, then
+// its plan.
+static Result<supervisor::LaunchPlan> plan_start(const storage::Store &store, const ContainerConfig &c,
+                                                 LaunchInputs &in) {
+  if (c.network.rfind("container:", 0) == 0) {
+    std::string other = c.network.substr(10);
+    auto st = store.read_state(other);
+    if (!st || st->status != RunStatus::running || !sys::process_alive(st->pid, st->pid_start))
+      return make_error(Errc::conflict, "cannot join network namespace of a non running container: {}", other);
+    in.join_netns = fmt::format("/proc/{}/ns/net", st->pid);
+    in.shared_files_dir = store.container_dir(other);
+    in.config.hostname = str::trim(fs::read_file(in.shared_files_dir + "/hostname").value_or(c.hostname));
+  }
+  if (c.network == "bridge")
+    in.endpoints = TRY(allocate_endpoints(store, c.id, c.name, endpoint_requests(c)));
+  return plan_launch(in);
+}
+
 Result<pid_t> Engine::start_container(const std::string &id, int attach_fd) {
   auto starting = TRY(FileLock::acquire(store_.container_dir(id) + "/start.lock"));
   auto v = TRY(container(id));
@@ -291,12 +313,13 @@ Result<pid_t> Engine::start_container(const std::string &id, int attach_fd) {
   if (v.image.id.empty())
     return make_error(Errc::not_found, "the image of container \"{}\" was removed", v.config.name);
   auto inputs = launch_inputs(store_, v);
-  auto plan = plan_launch(inputs);
+  auto plan = plan_start(store_, v.config, inputs);
   bool auto_remove = v.config.auto_remove;
   StoreRecords records(store_, std::move(v.config), inputs.volume_place);
   if (!plan) {
     // As the supervisor ends a start that fails: recorded, and an --rm
     // container forgotten.
+    (void)release_endpoints(store_, id);
     supervisor::record_failed_start(records, plan.error(), 0);
     if (auto_remove && records.forget())
       records.tear_down(true);

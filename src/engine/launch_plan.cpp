@@ -7,7 +7,9 @@
 
 #include <algorithm>
 
+#include "skiff/network/endpoint.hpp"
 #include "skiff/network/files.hpp"
+#include "skiff/network/ipam.hpp"
 #include "skiff/network/slirp.hpp"
 #include "skiff/network/user_net.hpp"
 #include "skiff/runtime/caps.hpp"
@@ -54,7 +56,7 @@ void add_system_mounts(InitSpec &p, const storage::ContainerConfig &c) {
   p.mounts.push_back({K::tmpfs, "shm", "/dev/shm", MS_NOSUID | MS_NOEXEC | MS_NODEV,
                       "mode=1777,size=65536k"});
   p.mounts.push_back({K::mqueue, "mqueue", "/dev/mqueue", MS_NOSUID | MS_NOEXEC | MS_NODEV, ""});
-  if (p.new_netns)
+  if (p.new_netns || !p.join_netns.empty())
     p.mounts.push_back({K::sysfs, "sysfs", "/sys", MS_NOSUID | MS_NOEXEC | MS_NODEV, "",
                         !c.privileged});
   else
@@ -184,11 +186,12 @@ Result<InitSpec> plan_init(const LaunchInputs &in, std::vector<runtime::DeviceRu
   p.driver = in.driver;
   if (storage::layer_driver(in.driver).copies_root)
     p.copy_root = in.root_copy;
-  p.new_netns = c.network != "host";
+  p.new_netns = c.network != "host" && in.join_netns.empty();
+  p.join_netns = in.join_netns;
   p.keep_id = c.userns == "keep-id";
   p.keep_uid = c.keep_id_uid;
   p.keep_gid = c.keep_id_gid;
-  p.hostname = p.new_netns ? c.hostname : "";  // host: the host's, left alone
+  p.hostname = c.network == "host" ? "" : c.hostname;  // host: the host's, left alone
   p.argv = c.argv();
   if (p.argv.empty())
     return make_error(Errc::invalid, "no command specified");
@@ -215,8 +218,9 @@ Result<InitSpec> plan_init(const LaunchInputs &in, std::vector<runtime::DeviceRu
   p.cgroups_writable = c.privileged;
   add_user_mounts(p, in);
   // Last, so they show even over a volume mounted on /etc.
+  const std::string &files = in.shared_files_dir.empty() ? in.container_dir : in.shared_files_dir;
   for (const char *f : {"hosts", "hostname", "resolv.conf"})
-    p.mounts.push_back({MountOp::Kind::bind, in.container_dir + "/" + f, std::string("/etc/") + f, 0, "", false});
+    p.mounts.push_back({MountOp::Kind::bind, files + "/" + f, std::string("/etc/") + f, 0, "", false});
   return p;
 }
 
@@ -227,6 +231,17 @@ std::vector<supervisor::PlannedFile> plan_files(const LaunchInputs &in, const st
   const auto &c = in.config;
   bool host_net = c.network == "host";
   auto addresses = network::user_net_addresses(helper);
+  network::DnsOverrides dns{c.dns, c.dns_search, c.dns_options};
+  if (!in.endpoints.empty()) {
+    const auto &first = in.endpoints[0];
+    addresses.address = first.ip;
+    // A user-defined network's names are served by its DNS server, on
+    // the gateway; it forwards other names to the host's servers.
+    if (first.user_defined) {
+      dns.servers.insert(dns.servers.begin(), first.gateway);
+      addresses.dns = first.gateway;
+    }
+  }
   std::string hostname = host_net ? in.host.hostname : c.hostname;
   std::string hosts = in.host.hosts;
   if (host_net && !c.extra_hosts.empty()) {
@@ -237,10 +252,42 @@ std::vector<supervisor::PlannedFile> plan_files(const LaunchInputs &in, const st
     hosts = network::hosts_file(hostname, addresses.address.empty() ? "127.0.1.1" : addresses.address,
                                 c.extra_hosts);
   }
-  std::string resolv = c.network == "none" ? std::string() : network::resolv_conf(in.host.resolv_conf, addresses.dns,
-                                                                                   {c.dns, c.dns_search, c.dns_options});
+  std::string resolv = c.network == "none" ? std::string() : network::resolv_conf(in.host.resolv_conf, addresses.dns, dns);
   const std::string &d = in.container_dir;
   return {{d + "/hostname", hostname + "\n"}, {d + "/hosts", std::move(hosts)}, {d + "/resolv.conf", std::move(resolv)}};
+}
+
+// Each network's veth pair: eth0, eth1, ... in the order asked; the
+// first network that is not internal gets the default routes.
+void plan_endpoints(const LaunchInputs &in, supervisor::LaunchPlan &plan) {
+  bool routed = false;
+  for (size_t i = 0; i < in.endpoints.size(); i++) {
+    const auto &e = in.endpoints[i];
+    network::Endpoint ep;
+    ep.network.id = e.network_id;
+    ep.network.bridge = e.bridge;
+    ep.network.internal = e.internal;
+    ep.network.masquerade = e.masquerade;
+    ep.network.mtu = e.mtu;
+    ep.veth = network::veth_name(in.config.id, i);
+    ep.mac = e.mac;
+    ep.inside.name = fmt::format("eth{}", i);
+    auto add = [&](const std::string &ip, const std::string &gateway, int prefix) {
+      if (ip.empty())
+        return;
+      auto gw = fmt::format("{}/{}", gateway, prefix);
+      ep.network.gateways.push_back(gw);
+      ep.network.subnets.push_back(network::format_cidr(network::network_of(*network::parse_cidr(gw))));
+      ep.inside.addresses.push_back(fmt::format("{}/{}", ip, prefix));
+      if (!routed && !e.internal)
+        ep.inside.gateways.push_back(gateway);
+    };
+    add(e.ip, e.gateway, e.prefix_len);
+    add(e.ip6, e.gateway6, e.prefix_len6);
+    routed = routed || !e.internal;
+    plan.init.interfaces.push_back(ep.inside);
+    plan.network.endpoints.push_back(std::move(ep));
+  }
 }
 
 } // namespace
@@ -254,8 +301,10 @@ Result<supervisor::LaunchPlan> plan_launch(const LaunchInputs &in) {
   plan.init = TRY(plan_init(in, plan.cgroup.device_rules));
   if (plan.network.helper == "slirp")
     plan.init.tap = network::slirp_tap_config();
+  plan_endpoints(in, plan);
   plan.dirs = {plan.init.rootfs, plan.init.upper, plan.init.work};
-  plan.files = plan_files(in, plan.network.helper);
+  if (in.shared_files_dir.empty())
+    plan.files = plan_files(in, plan.network.helper);
   plan.cgroup.name = c.id;
   plan.cgroup.limits = {c.limits.memory, c.limits.memory_swap, c.limits.cpus, c.limits.pids};
   plan.run_dir = in.run_dir;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "network_records.hpp"
+#include "skiff/network/bridge.hpp"
 #include "skiff/network/host_routes.hpp"
 #include "skiff/network/ipam.hpp"
 #include "skiff/util/fs.hpp"
@@ -129,6 +130,14 @@ json network_inspect_json(const NetworkView &v) {
           {"Labels", n.labels}};
 }
 
+network::BridgeNetwork bridge_network(const NetworkRecord &n) {
+  network::BridgeNetwork b;
+  b.id = n.id;
+  b.bridge = n.bridge;
+  b.internal = n.internal;
+  return b;
+}
+
 Result<NetworkRecord> remove_network(Engine &eng, const std::string &ref) {
   auto &store = store_of(eng);
   auto n = TRY(find_network(store, ref));
@@ -149,6 +158,9 @@ Result<NetworkRecord> remove_network(Engine &eng, const std::string &ref) {
     return make_error(Errc::conflict, "error while removing network: network {} has active endpoints ({})", n.name,
                       eps);
   }
+  // Rootless bridges live in the per-user namespace, not made here.
+  if (n.driver == "bridge" && !eng.options().rootless)
+    TRY_STATUS(network::remove_bridge(bridge_network(n)));
   TRY_STATUS(ns.remove(n.id));
   TRY_STATUS(fs::remove_all(dir));
   return n;

@@ -2,6 +2,7 @@
 
 #include "volume_mounts.hpp"
 
+#include "skiff/engine/network_leases.hpp"
 #include "skiff/network/user_net.hpp"
 #include "skiff/runtime/cgroups.hpp"
 
@@ -9,6 +10,7 @@ namespace skiff::engine {
 
 Status tear_down(const storage::Store &store, const std::string &id, const Teardown &what) {
   network::stop_orphaned_user_net(store.container_run_dir(id));
+  (void)release_endpoints(store, id);
   (void)runtime::Cgroup::destroy_by_name(id);
   release_volume_mounts(store, id);
   Status s;

@@ -20,6 +20,7 @@
 #include <string>
 
 #include "process_setup.hpp"
+#include "skiff/network/endpoint.hpp"
 #include "skiff/runtime/caps.hpp"
 #include "skiff/runtime/prepare_root.hpp"
 #include "skiff/runtime/seccomp.hpp"
@@ -80,6 +81,11 @@ void init_child(const InitSpec &p, int go_fd, const sys::ChildChannel &ch) {
     sys::child_fail(ch, sys_error("creating the cgroup namespace"));
   sys::reset_signals();
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (!p.join_netns.empty()) {
+    UniqueFd ns(::open(p.join_netns.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!ns || ::setns(ns.get(), CLONE_NEWNET) < 0)
+      sys::child_fail(ch, sys_error("joining the network namespace of the container named by --network"));
+  }
   if (p.tap) {
     // First, so that the parent's helper starts while the mounts are made.
     auto tap = network::create_tap(*p.tap);
@@ -91,9 +97,13 @@ void init_child(const InitSpec &p, int go_fd, const sys::ChildChannel &ch) {
     }
   }
 
+  for (const auto &i : p.interfaces)
+    if (auto s = network::configure_interface(i); !s)
+      sys::child_fail(ch, s.error());
+
   if (auto s = prepare_root(sys::host_mount_ops(), p, ch.sock); !s)
     sys::child_fail(ch, s.error());
-  if (p.new_netns)
+  if (p.new_netns && p.join_netns.empty())
     loopback_up();
 
   std::vector<std::string> env = p.env;

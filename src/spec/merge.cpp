@@ -110,10 +110,7 @@ Result<storage::ContainerConfig> container_config(const CreateOptions &o, const 
   c.env = TRY(container_env(o, d.env));
   c.tty = o.tty;
 
-  c.network = o.network.empty() || o.network == "bridge" ? "default" : o.network;
-  if (c.network != "default" && c.network != "none" && c.network != "host" && c.network != "slirp4netns" &&
-      c.network != "pasta")
-    return Error{Errc::not_found, fmt::format("network \"{}\" not found", c.network), kExitRuntime};
+  TRY_STATUS(container_networks(o, c));
 
   c.mounts = TRY(container_mounts(o, d.volumes));
   c.devices = o.devices;

@@ -74,6 +74,13 @@ json ContainerConfig::to_json() const {
     j["image_layers"] = image_layers;
     j["image_size"] = image_size;
   }
+  if (!networks.empty()) {
+    j["networks"] = json::array();
+    for (const auto &n : networks)
+      j["networks"].push_back({{"network", n.network}, {"aliases", n.aliases}, {"ip", n.ip}, {"ip6", n.ip6}, {"mac", n.mac}});
+  }
+  if (!links.empty())
+    j["links"] = links;
   j["mounts"] = json::array();
   for (const auto &m : mounts)
     j["mounts"].push_back(mount_json(m));
@@ -140,6 +147,10 @@ Result<ContainerConfig> ContainerConfig::parse(std::string_view text, const std:
   c.seccomp = j["seccomp"].as_string();
   if (j["network"].present())
     c.network = j["network"].as_string();
+  for (const auto &n : j["networks"].elements())
+    c.networks.push_back({n["network"].as_string(), n["aliases"].as_strings(), n["ip"].as_string(),
+                          n["ip6"].as_string(), n["mac"].as_string()});
+  c.links = j["links"].as_strings();
   c.userns = j["userns"].as_string();
   c.keep_id_uid = j["keep_id_uid"].as_int<uint32_t>();
   c.keep_id_gid = j["keep_id_gid"].as_int<uint32_t>();

@@ -90,6 +90,8 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
   const std::string &helper = plan_.network.helper;
   if (helper == "slirp")  // first: it loads and confines itself meanwhile
     net_ = TRY(network::UserNet::start_slirp());
+  if (!plan_.network.endpoints.empty())
+    TRY_STATUS(network::load_netlink());  // before the clone: the child configures its ends with it
   for (const auto &d : plan_.dirs)
     TRY_STATUS(fs::mkdir_p(d, 0755));
   for (const auto &f : plan_.files)
@@ -139,6 +141,14 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
       held_ns_.push_back(std::move(fd));
   if (auto s = cgroup.add_process(pid); !s)
     return abort_start(pid, std::move(s).error());
+  if (!plan_.network.endpoints.empty()) {
+    UniqueFd netns(::open(fmt::format("/proc/{}/ns/net", pid).c_str(), O_RDONLY | O_CLOEXEC));
+    if (!netns)
+      return abort_start(pid, sys_error("opening the container's network namespace"));
+    for (const auto &e : plan_.network.endpoints)
+      if (auto s = network::attach_endpoint(e, netns.get()); !s)
+        return abort_start(pid, std::move(s).error());
+  }
   // The helper starts while the child makes its mounts; the child waits
   // for it before it runs the command.
   if (auto s = pending->begin(); !s)

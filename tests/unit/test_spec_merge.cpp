@@ -198,16 +198,6 @@ TEST_CASE("spec merge: options checked with Docker's words", "[spec]") {
   CHECK(error_of(o, img) == fmt::format("invalid hostname \"{}\": at most 64 characters", o.hostname));
 
   o = options();
-  o.network = "bridge";
-  CHECK(merged(o, img).network == "default");
-  CHECK(merged(options(), img).network == "default");
-  o.network = "mynet";
-  auto e = spec::container_config(o, img, "x");
-  REQUIRE_FALSE(e);
-  CHECK(e.error().message == "network \"mynet\" not found");
-  CHECK(e.error().code == Errc::not_found);
-
-  o = options();
   o.userns = "host";
   CHECK(merged(o, img).userns.empty());
   o.userns = "keep-id";
@@ -285,4 +275,52 @@ TEST_CASE("spec merge: the image's HEALTHCHECK, the options' fields over it", "[
   img.config.healthcheck.reset();
   o.healthcheck = image::Healthcheck{{"CMD", "true"}, 0, 0, 0, 0, 4};
   CHECK(merged(o, img).healthcheck == o.healthcheck);
+}
+
+TEST_CASE("spec merge: --network modes, networks and what goes with them", "[spec]") {
+  auto img = image_with({}, {"sh"});
+  auto o = options();
+  auto c = merged(o, img);
+  CHECK(c.network == "bridge");
+  REQUIRE(c.networks.size() == 1);
+  CHECK(c.networks[0].network == "bridge");
+
+  o.networks = {"default"};
+  CHECK(merged(o, img).networks[0].network == "bridge");
+
+  o.networks = {"front", "back"};
+  o.network_aliases = {"web"};
+  o.ip = "10.5.0.9";
+  o.mac_address = "02:42:0a:05:00:09";
+  c = merged(o, img);
+  CHECK(c.network == "bridge");
+  REQUIRE(c.networks.size() == 2);
+  CHECK(c.networks[0] == storage::NetworkAttachment{"front", {"web"}, "10.5.0.9", "", "02:42:0a:05:00:09"});
+  CHECK(c.networks[1] == storage::NetworkAttachment{"back", {}, "", "", ""});
+
+  o = options();
+  o.networks = {"none"};
+  c = merged(o, img);
+  CHECK(c.network == "none");
+  CHECK(c.networks.empty());
+  o.networks = {"container:db"};
+  CHECK(merged(o, img).network == "container:db");
+
+  o.networks = {"host", "front"};
+  CHECK(error_of(o, img) == "conflicting options: cannot attach both user-defined and non-user-defined network-modes");
+  o.networks = {"front", "front"};
+  CHECK(error_of(o, img) == "network \"front\" is specified multiple times");
+  o = options();
+  o.network_aliases = {"web"};
+  CHECK(error_of(o, img) == "network-scoped alias is supported only for containers in user defined networks");
+  o = options();
+  o.ip = "10.5.0.9";
+  CHECK(error_of(o, img) == "user specified IP address is supported on user defined networks only");
+  o.networks = {"front"};
+  o.ip = "10.5.0";
+  CHECK(error_of(o, img) ==
+        "invalid argument \"10.5.0\" for \"--ip\" flag: invalid string being converted to IP address: 10.5.0");
+  o.ip = "";
+  o.mac_address = "zz";
+  CHECK(error_of(o, img) == "zz is not a valid mac address");
 }

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "skiff/engine/network_leases.hpp"
 #include "skiff/engine/volume_options.hpp"
 #include "skiff/runtime/cgroups.hpp"
 #include "skiff/storage/container_config.hpp"
@@ -57,6 +58,12 @@ struct LaunchInputs {
   std::string root_copy;            // a driver that copies the root: the container's copy
   std::string seccomp_cache;        // compiled seccomp programs
   HostFacts host;
+  // Bridge networks: the addresses leased for this start, in the order
+  // the config names the networks.
+  std::vector<NetworkEndpoint> endpoints;
+  // --network container:X: its init's namespace, and its container dir
+  // (the hosts, hostname and resolv.conf it shares).
+  std::string join_netns, shared_files_dir;
 };
 
 Result<supervisor::LaunchPlan> plan_launch(const LaunchInputs &in);

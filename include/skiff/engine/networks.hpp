@@ -13,6 +13,7 @@
 
 #include "skiff/engine/engine.hpp"
 #include "skiff/engine/network_leases.hpp"
+#include "skiff/network/bridge.hpp"
 #include "skiff/storage/network_store.hpp"
 
 namespace skiff::engine {
@@ -44,6 +45,9 @@ Result<NetworkView> network_view(Engine &eng, const std::string &ref);
 
 // The Engine API's NetworkResource (moby api/types/network.Inspect).
 nlohmann::json network_inspect_json(const NetworkView &v);
+
+// The kernel side of a network's record (its bridge and nftables table).
+network::BridgeNetwork bridge_network(const NetworkRecord &n);
 
 // Refused for the built-ins and for a network containers are on, in
 // Docker's words; returns the removed record.

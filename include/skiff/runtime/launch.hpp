@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "skiff/network/endpoint.hpp"
 #include "skiff/network/tap.hpp"
 #include "skiff/runtime/devices.hpp"
 #include "skiff/storage/container_config.hpp"
@@ -80,9 +81,15 @@ struct InitSpec {
   bool tty = false;
   bool init = false;
   bool new_netns = true;
+  // --network container:X: the namespace to join (/proc/PID/ns/net of
+  // its init) instead of a new one.
+  std::string join_netns;
   // Default network: the child makes this tap device in its namespace and
   // hands its fd over (PendingInit::take_tap) for the network helper.
   std::optional<network::TapConfig> tap;
+  // Bridge networks: the container's ends of its veth pairs, there when
+  // it begins, configured first.
+  std::vector<network::Interface> interfaces;
   // --userns=keep-id: the container gets a user namespace of its own in
   // which the invoking user (root of ours) keeps its own ID.
   bool keep_id = false;

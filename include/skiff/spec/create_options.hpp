@@ -69,7 +69,12 @@ struct CreateOptions {
   std::vector<std::string> cap_add;   // as given; the engine checks the names
   std::vector<std::string> cap_drop;
   std::string seccomp;     // "" default profile, "unconfined", or a profile's JSON
-  std::string network;     // "" or "bridge": default; "none", "host", "slirp4netns", "pasta"
+  // --network, in order: networks by name or ID, or one mode (bridge,
+  // none, host, container:NAME, slirp4netns, pasta); empty: bridge.
+  std::vector<std::string> networks;
+  std::vector<std::string> network_aliases;  // --network-alias, on the first network
+  std::string ip, ip6, mac_address;          // --ip, --ip6, --mac-address, on the first network
+  std::vector<std::string> links;            // --link NAME[:ALIAS]
   std::string userns;      // "", "host" or "keep-id"
   std::string log_driver;  // "": json-file
 };

@@ -39,6 +39,11 @@ Result<storage::ContainerConfig> container_config(const CreateOptions &o, const 
 // checked as docker/cli's ValidateExtraHost does: "name:ip" back.
 Result<std::string> extra_host(const std::string &v);
 
+// --network and what goes with it into the config's network mode and
+// attachments; the networks are still named as given (the engine finds
+// them).
+Status container_networks(const CreateOptions &o, storage::ContainerConfig &c);
+
 // The environment alone, by the rules above.
 Result<std::vector<std::string>> container_env(const CreateOptions &o,
                                                const std::vector<std::string> &image_env);

@@ -59,6 +59,14 @@ struct RestartPolicy {
   int max_retries = 0;
 };
 
+// A network the container joins (--network NAME), and what it asked for there.
+struct NetworkAttachment {
+  std::string network;               // the network's ID
+  std::vector<std::string> aliases;  // --network-alias
+  std::string ip, ip6, mac;          // requested; empty: allocated at start
+  bool operator==(const NetworkAttachment &) const = default;
+};
+
 struct Limits {
   std::optional<int64_t> memory;
   std::optional<int64_t> memory_swap;
@@ -96,7 +104,12 @@ struct ContainerConfig {
   std::vector<std::string> cap_add;
   std::vector<std::string> cap_drop;
   std::string seccomp;      // "" default profile, "unconfined", or a profile's JSON
-  std::string network;      // "default", "none", "host"
+  // The network mode: "bridge" (the networks below), "default" (rootless:
+  // a user-mode helper of its own), "none", "host", "container:<id>",
+  // "slirp4netns", "pasta".
+  std::string network;
+  std::vector<NetworkAttachment> networks;
+  std::vector<std::string> links;  // --link "<container id>:<alias>"
   std::string userns;       // "", "keep-id", "host"
   uint32_t keep_id_uid = 0; // with keep-id: the invoking user's IDs
   uint32_t keep_id_gid = 0;

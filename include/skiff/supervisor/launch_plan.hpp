@@ -10,6 +10,7 @@
 
 #include "skiff/runtime/cgroups.hpp"
 #include "skiff/runtime/devices.hpp"
+#include "skiff/network/endpoint.hpp"
 #include "skiff/runtime/launch.hpp"
 #include "skiff/storage/container_config.hpp"
 
@@ -23,13 +24,16 @@ struct PlannedFile {
   bool operator==(const PlannedFile &) const = default;
 };
 
-// The container's network. Today one user-mode helper serving its own
-// namespace; attachments to networks will join it here.
+// The container's network: a user-mode helper serving its own namespace,
+// or endpoints on bridge networks.
 struct NetworkPlan {
   // "slirp" (libslirp, started before the container exists and handed its
   // tap device), "slirp4netns" or "pasta" (started for its namespace);
-  // empty for none and host.
+  // empty for none, host and bridge networks.
   std::string helper;
+  // Bridge networks: the veth pairs made once the container's namespace
+  // exists (its own setup then configures its ends: InitSpec::interfaces).
+  std::vector<network::Endpoint> endpoints;
 };
 
 // The container's cgroup: made before its init joins it, its device rules

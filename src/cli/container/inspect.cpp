@@ -19,7 +19,7 @@ static Result<Inspected> inspect_one(engine::Engine &eng, const Context &ctx, co
       if (size)
         sizes = engine::container_size(eng, v);
       return Inspected{inspect_json(v, ctx.options(), engine::container_graph_driver(eng, v),
-                                    engine::container_log_path(eng, v), sizes),
+                                    engine::container_log_path(eng, v), sizes, engine::container_networks(eng, v.config)),
                        &container_inspect_types()};
     }
     if (id.error().code != Errc::not_found)

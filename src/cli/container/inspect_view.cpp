@@ -120,7 +120,13 @@ json security_opt(const engine::ContainerConfig &c) {
   return out.empty() ? json(nullptr) : out;
 }
 
-json host_config(const engine::ContainerConfig &c) {
+std::string network_mode(const engine::ContainerConfig &c, const std::vector<engine::ContainerNetwork> &nets) {
+  if (c.network == "bridge")
+    return nets.empty() ? "bridge" : nets[0].name;
+  return engine::network_name(c.network);
+}
+
+json host_config(const engine::ContainerConfig &c, const std::vector<engine::ContainerNetwork> &networks) {
   json binds = json::array(), mounts = json::array();
   std::map<std::string, std::string> tmpfs;
   for (const auto &m : c.mounts) {
@@ -145,7 +151,7 @@ json host_config(const engine::ContainerConfig &c) {
       {"Binds", binds.empty() ? json(nullptr) : binds},
       {"ContainerIDFile", ""},
       {"LogConfig", {{"Type", c.log_driver}, {"Config", json::object()}}},
-      {"NetworkMode", engine::network_name(c.network)},
+      {"NetworkMode", network_mode(c, networks)},
       {"PortBindings", json::object()},
       {"RestartPolicy", {{"Name", c.restart.name}, {"MaximumRetryCount", c.restart.max_retries}}},
       {"AutoRemove", c.auto_remove},
@@ -255,18 +261,64 @@ json config_json(const engine::ContainerConfig &c) {
   return j;
 }
 
-// Docker's NetworkSettings of the one network a container is on; its
-// top-level addresses are the default network's (Docker's "bridge").
-json network_settings(const engine::ContainerConfig &c) {
-  std::string net = engine::network_name(c.network);
-  auto a = engine::network_addresses(c.network);
-  json endpoint = {{"IPAMConfig", nullptr},   {"Links", nullptr},         {"Aliases", nullptr},
-                   {"NetworkID", net},        {"EndpointID", ""},         {"Gateway", a.gateway},
-                   {"IPAddress", a.address},  {"IPPrefixLen", a.prefix_len}, {"IPv6Gateway", ""},
-                   {"GlobalIPv6Address", ""}, {"GlobalIPv6PrefixLen", 0}, {"MacAddress", ""},
-                   {"DriverOpts", nullptr}};
-  bool is_default = c.network == "default";
-  return {{"Bridge", ""},
+json endpoint_json(const std::string &network_id, const std::vector<std::string> &aliases,
+                   const std::vector<std::string> &dns_names, const engine::NetworkAddresses &a,
+                   const std::string &mac, const std::string &endpoint_id) {
+  return {{"IPAMConfig", nullptr},
+          {"Links", nullptr},
+          {"Aliases", aliases.empty() ? json(nullptr) : json(aliases)},
+          {"MacAddress", mac},
+          {"DriverOpts", nullptr},
+          {"GwPriority", 0},
+          {"NetworkID", network_id},
+          {"EndpointID", endpoint_id},
+          {"Gateway", a.gateway},
+          {"IPAddress", a.address},
+          {"IPPrefixLen", a.prefix_len},
+          {"IPv6Gateway", ""},
+          {"GlobalIPv6Address", ""},
+          {"GlobalIPv6PrefixLen", 0},
+          {"DNSNames", dns_names.empty() ? json(nullptr) : json(dns_names)}};
+}
+
+// Docker's NetworkSettings: an endpoint per network; the top-level
+// addresses are those on the default network ("bridge") alone.
+json network_settings(const engine::ContainerConfig &c, const std::vector<engine::ContainerNetwork> &nets) {
+  json networks = json::object();
+  engine::NetworkAddresses top;
+  std::string top_mac, top_endpoint, bridge;
+  if (c.network == "bridge") {
+    for (const auto &n : nets) {
+      engine::NetworkAddresses a;
+      std::string mac, endpoint_id;
+      std::vector<std::string> dns_names;
+      if (n.endpoint) {
+        a = {n.endpoint->ip, n.endpoint->gateway, "", n.endpoint->prefix_len};
+        mac = n.endpoint->mac;
+        endpoint_id = n.endpoint->endpoint_id;
+      }
+      if (n.name == "bridge") {
+        top = a;
+        top_mac = mac;
+        top_endpoint = endpoint_id;
+      } else {
+        // Docker 25+: the names this container answers to on the network.
+        dns_names = {c.name};
+        dns_names.insert(dns_names.end(), n.aliases.begin(), n.aliases.end());
+        dns_names.push_back(c.id.substr(0, 12));
+      }
+      networks[n.name] = endpoint_json(n.id, n.aliases, dns_names, a, mac, endpoint_id);
+    }
+  } else if (c.network != "none" && c.network.rfind("container:", 0) != 0) {
+    std::string net = engine::network_name(c.network);
+    auto a = engine::network_addresses(c.network);
+    networks[net] = endpoint_json(net, {}, {}, a, "", "");
+    if (c.network == "default")
+      top = a;
+  } else if (c.network == "none") {
+    networks["none"] = endpoint_json("none", {}, {}, {}, "", "");
+  }
+  return {{"Bridge", bridge},
           {"SandboxID", ""},
           {"HairpinMode", false},
           {"LinkLocalIPv6Address", ""},
@@ -275,15 +327,15 @@ json network_settings(const engine::ContainerConfig &c) {
           {"SandboxKey", ""},
           {"SecondaryIPAddresses", nullptr},
           {"SecondaryIPv6Addresses", nullptr},
-          {"EndpointID", ""},
-          {"Gateway", is_default ? a.gateway : ""},
+          {"EndpointID", top_endpoint},
+          {"Gateway", top.gateway},
           {"GlobalIPv6Address", ""},
           {"GlobalIPv6PrefixLen", 0},
-          {"IPAddress", is_default ? a.address : ""},
-          {"IPPrefixLen", is_default ? a.prefix_len : 0},
+          {"IPAddress", top.address},
+          {"IPPrefixLen", top.prefix_len},
           {"IPv6Gateway", ""},
-          {"MacAddress", ""},
-          {"Networks", {{net, endpoint}}}};
+          {"MacAddress", top_mac},
+          {"Networks", networks}};
 }
 
 } // namespace
@@ -318,7 +370,8 @@ int64_t docker_memory_swap(const engine::Limits &l) {
 }
 
 json inspect_json(const engine::ContainerView &v, const engine::Options &opts, const engine::GraphDriver &driver,
-                  const std::string &log_path, const std::optional<engine::ContainerSize> &size) {
+                  const std::string &log_path, const std::optional<engine::ContainerSize> &size,
+                  const std::vector<engine::ContainerNetwork> &networks) {
   const auto &c = v.config;
   const auto &s = v.state;
   bool running = s.status == RunStatus::running;
@@ -359,11 +412,11 @@ json inspect_json(const engine::ContainerView &v, const engine::Options &opts, c
             {"ProcessLabel", ""},
             {"AppArmorProfile", ""},  // skiff confines with seccomp and capabilities, not AppArmor
             {"ExecIDs", nullptr},     // exec sessions are not kept as objects
-            {"HostConfig", host_config(c)},
+            {"HostConfig", host_config(c, networks)},
             {"GraphDriver", graph_driver_json(driver)},
             {"Mounts", mounts},
             {"Config", config_json(c)},
-            {"NetworkSettings", network_settings(c)}};
+            {"NetworkSettings", network_settings(c, networks)}};
   if (size) {
     j["SizeRw"] = size->rw;
     j["SizeRootFs"] = size->root_fs;

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "skiff/engine/container_networks.hpp"
 #include "skiff/engine/info.hpp"
 
 namespace skiff::cli {
@@ -23,6 +24,7 @@ nlohmann::json ps_headers();
 // asked for (--size).
 nlohmann::json inspect_json(const engine::ContainerView &v, const engine::Options &opts,
                             const engine::GraphDriver &driver, const std::string &log_path,
-                            const std::optional<engine::ContainerSize> &size);
+                            const std::optional<engine::ContainerSize> &size,
+                            const std::vector<engine::ContainerNetwork> &networks);
 
 } // namespace skiff::cli
