@@ -46,6 +46,16 @@ std::vector<EndpointRequest> endpoint_requests(const storage::ContainerConfig &c
   return out;
 }
 
+std::string linked_address(const storage::Store &store, const std::string &id,
+                           const std::vector<NetworkEndpoint> &endpoints) {
+  for (const auto &e : endpoints)
+    if (auto leases = live_leases(store, e.network_id))
+      for (const auto &l : *leases)
+        if (l.container_id == id)
+          return l.ip;
+  return "";
+}
+
 std::vector<ContainerNetwork> container_networks(Engine &eng, const storage::ContainerConfig &c) {
   const auto &store = store_of(eng);
   std::vector<ContainerNetwork> out;

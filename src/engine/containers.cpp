@@ -173,6 +173,14 @@ Result<std::string> Engine::create_container(const spec::CreateOptions &o, const
   TRY_STATUS(check_host(c));
   if (c.network.rfind("container:", 0) == 0)
     c.network = "container:" + TRY(find_container(c.network.substr(10)));
+  // --link NAME[:ALIAS]: kept as "<id>:<alias>" (the alias defaults to the name).
+  for (auto &l : c.links) {
+    auto kv = str::cut(l, ':');
+    std::string name(kv ? kv->first : l), alias(kv ? kv->second : l);
+    if (!name.empty() && name[0] == '/')
+      name.erase(0, 1);
+    l = TRY(find_container(name)) + ":" + alias;
+  }
   TRY_STATUS(resolve_networks(store_, opts_.rootless, c));
   c.storage_driver = store_.driver();
   if (c.userns == "keep-id") {
@@ -287,6 +295,23 @@ static LaunchInputs launch_inputs(const storage::Store &store, const ContainerVi
   return in;
 }
 
+// --link: the linked container's address on a network both are on, in
+// /etc/hosts under its alias, short ID and name (Docker's legacy links).
+static Status add_link_hosts(const storage::Store &store, LaunchInputs &in) {
+  for (const auto &l : in.config.links) {
+    auto [id, alias] = *str::cut(l, ':');
+    std::string sid(id);
+    auto st = store.read_state(sid);
+    auto other = st && st->status == RunStatus::running ? linked_address(store, sid, in.endpoints) : "";
+    if (other.empty())
+      return make_error(Errc::conflict, "Cannot link to a non running container: {} AS /{}/{}", sid.substr(0, 12),
+                        in.config.name, alias);
+    for (const auto &n : {std::string(alias), sid.substr(0, 12)})
+      in.config.extra_hosts.push_back(n + ":" + other);
+  }
+  return {};
+}
+
 // The addresses of this start on the container's bridge networks, then
 // its plan.
 static Result<supervisor::LaunchPlan> plan_start(const storage::Store &store, const ContainerConfig &c,
@@ -302,6 +327,7 @@ static Result<supervisor::LaunchPlan> plan_start(const storage::Store &store, co
   }
   if (c.network == "bridge")
     in.endpoints = TRY(allocate_endpoints(store, c.id, c.name, endpoint_requests(c)));
+  TRY_STATUS(add_link_hosts(store, in));
   return plan_launch(in);
 }
 

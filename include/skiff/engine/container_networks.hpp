@@ -18,6 +18,11 @@ Status resolve_networks(const storage::Store &store, bool rootless, storage::Con
 // What a start asks of the leases.
 std::vector<EndpointRequest> endpoint_requests(const storage::ContainerConfig &c);
 
+// The address container `id` has on one of `endpoints`' networks; empty
+// when it is on none of them (or not running).
+std::string linked_address(const storage::Store &store, const std::string &id,
+                           const std::vector<NetworkEndpoint> &endpoints);
+
 // A network a container is configured for, and its address there while it
 // runs (for inspect and ps).
 struct ContainerNetwork {
