@@ -14,7 +14,8 @@ const std::vector<Command> &commands() {
       cmd_pull(),          cmd_push(),          cmd_search(),         cmd_login(),
       cmd_logout(),
       cmd_volume_create(), cmd_volume_ls(),     cmd_volume_inspect(), cmd_volume_rm(),
-      cmd_volume_prune(),  cmd_version(),       cmd_info(),           cmd_complete()};
+      cmd_volume_prune(),  cmd_version(),       cmd_info(),           cmd_complete(),
+      cmd_dns_ensure()};
   return all;
 }
 

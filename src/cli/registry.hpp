@@ -47,6 +47,7 @@ Command cmd_volume_prune();
 Command cmd_version();
 Command cmd_info();
 Command cmd_complete();
+Command cmd_dns_ensure();
 Command cmd_exec();
 Command cmd_attach();
 
