@@ -53,6 +53,7 @@ Command cmd_network_exists();
 Command cmd_version();
 Command cmd_info();
 Command cmd_complete();
+Command cmd_dns_ensure();
 Command cmd_exec();
 Command cmd_attach();
 

@@ -2,6 +2,7 @@
 // between parallel skiff processes; released on close, so also on kill -9.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "skiff/util/fd.hpp"
@@ -14,6 +15,10 @@ public:
   enum class Mode { shared, exclusive };
   // Blocks until the lock on `path` (created if missing) is held.
   static Result<FileLock> acquire(const std::string &path, Mode mode = Mode::exclusive);
+  // The same without waiting: nullopt while another holds it.
+  static Result<std::optional<FileLock>> try_acquire(const std::string &path, Mode mode = Mode::exclusive);
+  // The locked file's fd: a forked child holding a copy keeps the lock.
+  int fd() const { return fd_.get(); }
   void release() { fd_.reset(); }
 
 private:
