@@ -257,6 +257,27 @@ std::vector<supervisor::PlannedFile> plan_files(const LaunchInputs &in, const st
   return {{d + "/hostname", hostname + "\n"}, {d + "/hosts", std::move(hosts)}, {d + "/resolv.conf", std::move(resolv)}};
 }
 
+} // namespace
+
+network::BridgeNetwork plan_bridge(const NetworkEndpoint &e) {
+  network::BridgeNetwork b;
+  b.id = e.network_id;
+  b.bridge = e.bridge;
+  b.internal = e.internal;
+  b.masquerade = e.masquerade;
+  b.mtu = e.mtu;
+  for (const auto &[gateway, prefix] : {std::pair{e.gateway, e.prefix_len}, std::pair{e.gateway6, e.prefix_len6}}) {
+    if (gateway.empty())
+      continue;
+    auto gw = fmt::format("{}/{}", gateway, prefix);
+    b.gateways.push_back(gw);
+    b.subnets.push_back(network::format_cidr(network::network_of(*network::parse_cidr(gw))));
+  }
+  return b;
+}
+
+namespace {
+
 // Each network's veth pair: eth0, eth1, ... in the order asked; the
 // first network that is not internal gets the default routes.
 void plan_endpoints(const LaunchInputs &in, supervisor::LaunchPlan &plan) {
@@ -264,20 +285,13 @@ void plan_endpoints(const LaunchInputs &in, supervisor::LaunchPlan &plan) {
   for (size_t i = 0; i < in.endpoints.size(); i++) {
     const auto &e = in.endpoints[i];
     network::Endpoint ep;
-    ep.network.id = e.network_id;
-    ep.network.bridge = e.bridge;
-    ep.network.internal = e.internal;
-    ep.network.masquerade = e.masquerade;
-    ep.network.mtu = e.mtu;
+    ep.network = plan_bridge(e);
     ep.veth = network::veth_name(in.config.id, i);
     ep.mac = e.mac;
     ep.inside.name = fmt::format("eth{}", i);
     auto add = [&](const std::string &ip, const std::string &gateway, int prefix) {
       if (ip.empty())
         return;
-      auto gw = fmt::format("{}/{}", gateway, prefix);
-      ep.network.gateways.push_back(gw);
-      ep.network.subnets.push_back(network::format_cidr(network::network_of(*network::parse_cidr(gw))));
       ep.inside.addresses.push_back(fmt::format("{}/{}", ip, prefix));
       if (!routed && !e.internal)
         ep.inside.gateways.push_back(gateway);

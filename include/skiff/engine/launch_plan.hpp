@@ -67,6 +67,8 @@ struct LaunchInputs {
 };
 
 Result<supervisor::LaunchPlan> plan_launch(const LaunchInputs &in);
+// The kernel side of the network an endpoint is on.
+network::BridgeNetwork plan_bridge(const NetworkEndpoint &e);
 
 // Docker's masked and read-only /proc and /sys paths.
 const std::vector<std::string> &default_masked_paths();
