@@ -69,6 +69,9 @@ struct CreateOptions {
   std::vector<std::string> cap_add;   // as given; the engine checks the names
   std::vector<std::string> cap_drop;
   std::string seccomp;     // "" default profile, "unconfined", or a profile's JSON
+  std::vector<storage::PortBinding> publish;  // -p, ranges expanded (spec/ports.hpp)
+  std::vector<std::string> expose;            // --expose: "80/tcp" per port
+  bool publish_all = false;                   // -P
   std::string network;     // "" or "bridge": default; "none", "host", "slirp4netns", "pasta"
   std::string userns;      // "", "host" or "keep-id"
   std::string log_driver;  // "": json-file

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "skiff/network/ports.hpp"
 #include "skiff/runtime/cgroups.hpp"
 #include "skiff/runtime/devices.hpp"
 #include "skiff/runtime/launch.hpp"
@@ -30,6 +31,9 @@ struct NetworkPlan {
   // tap device), "slirp4netns" or "pasta" (started for its namespace);
   // empty for none and host.
   std::string helper;
+  // Published ports: bound on the host before the container is cloned,
+  // then held by the container's port forwarder (network/ports.hpp).
+  std::vector<network::PortRequest> ports;
 };
 
 // The container's cgroup: made before its init joins it, its device rules

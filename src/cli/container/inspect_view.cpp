@@ -10,6 +10,7 @@
 
 #include "../image/views.hpp"
 #include "skiff/cli/inspect_values.hpp"
+#include "skiff/cli/port_views.hpp"
 #include "skiff/engine/container_filter.hpp"
 #include "skiff/engine/launch_plan.hpp"
 #include "skiff/util/strings.hpp"
@@ -146,7 +147,7 @@ json host_config(const engine::ContainerConfig &c) {
       {"ContainerIDFile", ""},
       {"LogConfig", {{"Type", c.log_driver}, {"Config", json::object()}}},
       {"NetworkMode", engine::network_name(c.network)},
-      {"PortBindings", json::object()},
+      {"PortBindings", port_bindings_json(c)},
       {"RestartPolicy", {{"Name", c.restart.name}, {"MaximumRetryCount", c.restart.max_retries}}},
       {"AutoRemove", c.auto_remove},
       {"VolumeDriver", ""},
@@ -167,7 +168,7 @@ json host_config(const engine::ContainerConfig &c) {
       {"OomScoreAdj", 0},
       {"PidMode", ""},
       {"Privileged", c.privileged},
-      {"PublishAllPorts", false},
+      {"PublishAllPorts", c.publish_all},
       {"ReadonlyRootfs", c.read_only},
       {"SecurityOpt", security_opt(c)},
       {"UTSMode", ""},
@@ -257,7 +258,7 @@ json config_json(const engine::ContainerConfig &c) {
 
 // Docker's NetworkSettings of the one network a container is on; its
 // top-level addresses are the default network's (Docker's "bridge").
-json network_settings(const engine::ContainerConfig &c) {
+json network_settings(const engine::ContainerConfig &c, const engine::ContainerState &s) {
   std::string net = engine::network_name(c.network);
   auto a = engine::network_addresses(c.network);
   json endpoint = {{"IPAMConfig", nullptr},   {"Links", nullptr},         {"Aliases", nullptr},
@@ -271,7 +272,7 @@ json network_settings(const engine::ContainerConfig &c) {
           {"HairpinMode", false},
           {"LinkLocalIPv6Address", ""},
           {"LinkLocalIPv6PrefixLen", 0},
-          {"Ports", json::object()},
+          {"Ports", network_ports_json(c, s, s.status == RunStatus::running || s.status == RunStatus::paused)},
           {"SandboxKey", ""},
           {"SecondaryIPAddresses", nullptr},
           {"SecondaryIPv6Addresses", nullptr},
@@ -363,7 +364,7 @@ json inspect_json(const engine::ContainerView &v, const engine::Options &opts, c
             {"GraphDriver", graph_driver_json(driver)},
             {"Mounts", mounts},
             {"Config", config_json(c)},
-            {"NetworkSettings", network_settings(c)}};
+            {"NetworkSettings", network_settings(c, s)}};
   if (size) {
     j["SizeRw"] = size->rw;
     j["SizeRootFs"] = size->root_fs;
