@@ -71,6 +71,10 @@ forwarder_of() {
   [ "$output" = "{\"80/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"$p\"}]} false {\"7000/tcp\":{},\"7001/tcp\":{},\"80/tcp\":{}}" ]
   run skiff inspect --format '{{json .NetworkSettings.Ports}}' web
   [ "$output" = "{\"7000/tcp\":null,\"7001/tcp\":null,\"80/tcp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"$p\"},{\"HostIp\":\"::\",\"HostPort\":\"$p\"}]}" ]
+  # ps --filter publish= and expose= take container ports (moby's list).
+  [ "$(skiff ps --filter publish=80 --format '{{.Names}}')" = web ]
+  [ "$(skiff ps --filter expose=7000-7005/tcp --format '{{.Names}}')" = web ]
+  [ -z "$(skiff ps --filter publish=7000 --format '{{.Names}}')" ]
   # docker/cli's error for a port not published (exit 1).
   run skiff port web 7000
   assert_error 1 "No public port '7000' published for web"
