@@ -177,6 +177,10 @@ TEST_CASE("port: docker/cli's lines, natural order, its error", "[ports]") {
   CHECK(cli::port_lines(w.c, w.s, true, "80/udp", "web").error().message ==
         "No public port '80/udp' published for web");
   CHECK(cli::port_lines(w.c, w.s, false, "", "web")->empty());
+  CHECK(cli::port_lines(w.c, w.s, true, "abc", "web").error().message ==
+        "invalid port (abc): strconv.ParseUint: parsing \"abc\": invalid syntax");
+  CHECK(cli::port_lines(w.c, w.s, true, "80-81", "web").error().message ==
+        "invalid port (80-81): strconv.ParseUint: parsing \"80-81\": invalid syntax");
   CHECK(cli::natural_less("9/tcp", "10/tcp"));
   CHECK_FALSE(cli::natural_less("10/tcp", "9/tcp"));
 }

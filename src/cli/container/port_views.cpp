@@ -193,11 +193,16 @@ Result<std::vector<std::string>> port_lines(const storage::ContainerConfig &c, c
       port = private_port.substr(0, slash);
       proto = private_port.substr(slash + 1);
     }
-    auto range = spec::parse_port_range(port);
+    // One port, as docker/cli 28 takes it: strconv.ParseUint's error for
+    // anything else, a range included.
+    Result<spec::PortRange> range =
+        port.find('-') == std::string::npos
+            ? spec::parse_port_range(port)
+            : Result<spec::PortRange>(
+                  make_error(Errc::invalid, "strconv.ParseUint: parsing \"{}\": invalid syntax", port));
     if (!range)
-      return Error{Errc::usage, range.error().message, 1};
-    std::string key = range->first == range->last ? fmt::format("{}/{}", range->first, proto)
-                                                  : fmt::format("{}-{}/{}", range->first, range->last, proto);
+      return Error{Errc::invalid, fmt::format("invalid port ({}): {}", port, range.error().message), 1};
+    std::string key = fmt::format("{}/{}", range->first, proto);
     for (const auto &p : ports)
       if (!p.ip.empty() && fmt::format("{}/{}", p.private_port, p.type) == key)
         out.push_back(join_host_port(p.ip, std::to_string(p.public_port)));
