@@ -6,7 +6,7 @@ const std::vector<Command> &commands() {
   static const std::vector<Command> all = {
       cmd_run(),           cmd_create(),        cmd_start(),          cmd_stop(),
       cmd_restart(),       cmd_kill(),          cmd_rm(),             cmd_wait(),
-      cmd_rename(),        cmd_exec(),          cmd_attach(),         cmd_ps(),            cmd_logs(),           cmd_inspect(),
+      cmd_rename(),        cmd_port(),          cmd_exec(),          cmd_attach(),         cmd_ps(),            cmd_logs(),           cmd_inspect(),
       cmd_container_inspect(), cmd_container_prune(), cmd_images(),   cmd_image_inspect(),
       cmd_rmi(),           cmd_tag(),           cmd_import(),         cmd_load(),
       cmd_save(),          cmd_export(),        cmd_diff(),           cmd_commit(),        cmd_history(),        cmd_image_prune(),

@@ -14,6 +14,7 @@ Command cmd_kill();
 Command cmd_rm();
 Command cmd_wait();
 Command cmd_rename();
+Command cmd_port();
 Command cmd_ps();
 Command cmd_logs();
 Command cmd_inspect();

@@ -7,6 +7,7 @@
 
 #include "host_flags.hpp"
 #include "skiff/spec/parse.hpp"
+#include "skiff/spec/ports.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 #include "skiff/util/units.hpp"
@@ -26,6 +27,7 @@ std::vector<Flag> container_create_flags() {
       {"entrypoint", 0, K::value, "Overwrite the default ENTRYPOINT of the image", "none", "string"},
       {"env", 'e', K::list, "Set environment variables", "none", "list"},
       {"env-file", 0, K::list, "Read in a file of environment variables", "files", "list"},
+      {"expose", 0, K::list, "Expose a port or a range of ports", "none", "list"},
       {"group-add", 0, K::list, "Add additional groups to join", "none", "list"},
       {"hostname", 'h', K::value, "Container host name", "none", "string"},
       {"init", 0, K::boolean, "Run an init inside the container that forwards signals and reaps processes"},
@@ -46,6 +48,8 @@ std::vector<Flag> container_create_flags() {
       {"link", 0, K::list, "Add link to another container", "containers", "list"},
       {"pids-limit", 0, K::value, "Tune container pids limit (set -1 for unlimited)", "none", "int"},
       {"privileged", 0, K::boolean, "Give extended privileges to this container"},
+      {"publish", 'p', K::list, "Publish a container's port(s) to the host", "none", "list"},
+      {"publish-all", 'P', K::boolean, "Publish all exposed ports to random ports"},
       {"read-only", 0, K::boolean, "Mount the container's root filesystem as read only"},
       {"replace", 0, K::boolean, "Replace a container with the same name, if one exists"},
       {"restart", 0, K::value, "Restart policy to apply when a container exits", "restart", "string"},
@@ -127,6 +131,15 @@ Result<spec::CreateOptions> create_options(const Args &a, const std::vector<std:
   o.ip6 = a.get("ip6");
   o.mac_address = a.get("mac-address");
   o.links = a.all("link");
+  for (const auto &p : a.all("publish")) {
+    auto bindings = TRY(spec::parse_publish(p));
+    o.publish.insert(o.publish.end(), bindings.begin(), bindings.end());
+  }
+  for (const auto &e : a.all("expose")) {
+    auto ports = TRY(spec::parse_expose(e));
+    o.expose.insert(o.expose.end(), ports.begin(), ports.end());
+  }
+  o.publish_all = a.flag("publish-all");
 
   for (const auto &v : a.all("volume"))
     o.mounts.push_back(TRY(spec::parse_volume(v, cwd)));

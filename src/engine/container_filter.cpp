@@ -4,16 +4,18 @@
 
 #include "skiff/engine/image_filter.hpp"
 #include "skiff/image/reference.hpp"
+#include "skiff/spec/ports.hpp"
 #include "skiff/util/strings.hpp"
 
 namespace skiff::engine {
 
 namespace {
 
-// moby's acceptedPsFilterTags, less health, publish and expose, which
-// need health checks and published ports skiff does not have yet.
-const std::vector<std::string_view> kAccepted{"ancestor", "before",  "exited", "id",     "isolation", "is-task",
-                                              "label",    "name",    "network", "since", "status",    "volume"};
+// moby's acceptedPsFilterTags, less health, which needs health checks
+// skiff does not run yet.
+const std::vector<std::string_view> kAccepted{"ancestor", "before", "expose",  "exited",  "id",     "isolation",
+                                              "is-task",  "label",  "name",    "network", "publish", "since",
+                                              "status",   "volume"};
 
 constexpr const char *kStates[] = {"created", "restarting", "running", "removing", "paused", "exited", "dead"};
 
@@ -35,6 +37,23 @@ const ContainerView *find(const std::vector<ContainerView> &all, const std::stri
       found = &v;
     }
   return found;
+}
+
+// moby's portOp: PORT[/PROTO] or FIRST-LAST[/PROTO] as the ports
+// ("80/tcp") it stands for.
+Result<std::vector<std::string>> filter_ports(const std::string &key, const std::string &value) {
+  if (value.find(':') != std::string::npos)
+    return make_error(Errc::invalid, "filter for '{}' should not contain ':': {}", key, value);
+  auto slash = value.find('/');
+  std::string port = value.substr(0, slash);
+  std::string proto = slash == std::string::npos || slash + 1 == value.size() ? "tcp" : value.substr(slash + 1);
+  auto range = spec::parse_port_range(port);
+  if (!range)
+    return make_error(Errc::invalid, "error while looking up for {} {}: {}", key, value, range.error().message);
+  std::vector<std::string> out;
+  for (unsigned p = range->first; p <= range->last; p++)
+    out.push_back(std::to_string(p) + "/" + proto);
+  return out;
 }
 
 } // namespace
@@ -62,6 +81,8 @@ Result<ContainerFilter> parse_container_filter(const std::vector<std::string> &w
         return invalid(key, v);
       } else if (key == "is-task" && v != "true" && v != "false") {
         return invalid(key, v);
+      } else if (key == "publish" || key == "expose") {
+        TRY_STATUS(filter_ports(key, v));
       } else if (key == "before" || key == "since") {
         const ContainerView *c = find(all, v);
         if (!c)
@@ -106,6 +127,19 @@ bool ContainerFilter::matches(const ContainerView &v) const {
         return std::any_of(c.mounts.begin(), c.mounts.end(), [&](const auto &m) {
           return m.type != "tmpfs" && (m.destination == x || m.source == x);
         });
+      });
+    else if (key == "publish" || key == "expose")
+      // publish= asks for a container port with a -p binding, expose= for
+      // an exposed one (moby matches HostConfig.PortBindings' keys and
+      // Config.ExposedPorts).
+      ok = std::any_of(vals.begin(), vals.end(), [&](const auto &x) {
+        auto ports = filter_ports(key, x);
+        return ports && std::any_of(ports->begin(), ports->end(), [&](const std::string &p) {
+                 if (key == "expose")
+                   return std::find(c.exposed_ports.begin(), c.exposed_ports.end(), p) != c.exposed_ports.end();
+                 return std::any_of(c.port_bindings.begin(), c.port_bindings.end(),
+                                    [&](const auto &b) { return b.port == p; });
+               });
       });
     else if (key == "ancestor")
       ok = std::any_of(vals.begin(), vals.end(), [&](const auto &a) {

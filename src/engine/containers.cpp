@@ -83,6 +83,7 @@ void Engine::repair_state(const std::string &id, ContainerState &st) {
   st.exit_code = 255;
   st.error = "the container's supervisor exited unexpectedly";
   st.pid = 0;
+  st.ports.clear();  // its forwarder died with it (PR_SET_PDEATHSIG)
   st.finished_at = timefmt::now_ns();
   (void)store_.write_state(id, st);
 }

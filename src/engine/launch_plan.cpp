@@ -312,6 +312,7 @@ Result<supervisor::LaunchPlan> plan_launch(const LaunchInputs &in) {
   plan.id = c.id;
   plan.name = c.name;
   plan.network.helper = network::user_net_helper(c.network);
+  plan.network.ports = plan_ports(c);
   plan.init = TRY(plan_init(in, plan.cgroup.device_rules));
   if (plan.network.helper == "slirp")
     plan.init.tap = network::slirp_tap_config();

@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 
 #include "invalid.hpp"
+#include "skiff/spec/ports.hpp"
 #include "skiff/util/fs.hpp"
 
 namespace skiff::spec {
@@ -105,7 +106,17 @@ Result<storage::ContainerConfig> container_config(const CreateOptions &o, const 
   c.labels = d.labels;
   for (const auto &[k, v] : o.labels)
     c.labels[k] = v;
-  c.exposed_ports = d.exposed_ports;
+  std::vector<std::string> exposed = d.exposed_ports;
+  exposed.insert(exposed.end(), o.expose.begin(), o.expose.end());
+  for (const auto &b : o.publish) {
+    exposed.push_back(b.port);
+    // The forwarder relays TCP and UDP; Docker's proxy also SCTP.
+    if (b.port.ends_with("/sctp"))
+      return invalid(fmt::format("publishing SCTP ports is not supported: {}", b.port));
+  }
+  c.exposed_ports = merge_exposed(std::move(exposed));
+  c.port_bindings = o.publish;
+  c.publish_all = o.publish_all;
 
   c.env = TRY(container_env(o, d.env));
   c.tty = o.tty;

@@ -93,6 +93,13 @@ json ContainerConfig::to_json() const {
                             {"path_in_container", d.path_in_container},
                             {"cgroup_permissions", d.cgroup_permissions}});
   j["device_cgroup_rules"] = device_cgroup_rules;
+  if (!port_bindings.empty()) {
+    j["port_bindings"] = json::array();
+    for (const auto &b : port_bindings)
+      j["port_bindings"].push_back({{"port", b.port}, {"host_ip", b.host_ip}, {"host_port", b.host_port}});
+  }
+  if (publish_all)
+    j["publish_all"] = true;
   if (healthcheck)
     j["healthcheck"] = healthcheck->to_json();
   json l = json::object();
@@ -182,6 +189,9 @@ Result<ContainerConfig> ContainerConfig::parse(std::string_view text, const std:
     c.devices.push_back({d["path_on_host"].as_string(), d["path_in_container"].as_string(),
                          d["cgroup_permissions"].present() ? d["cgroup_permissions"].as_string() : "rwm"});
   c.device_cgroup_rules = j["device_cgroup_rules"].as_strings();
+  for (const auto &b : j["port_bindings"].elements())
+    c.port_bindings.push_back({b["port"].required().as_string(), b["host_ip"].as_string(), b["host_port"].as_string()});
+  c.publish_all = j["publish_all"].as_bool();
   JsonField l = j["limits"];
   if (l["memory"].present())
     c.limits.memory = l["memory"].as_int<int64_t>();
@@ -217,7 +227,7 @@ static RunStatus status_from(const std::string &s) {
 }
 
 json ContainerState::to_json() const {
-  return {{"status", status_name(status)},
+  json j = {{"status", status_name(status)},
           {"pid", pid},
           {"pid_start", pid_start},
           {"supervisor_pid", supervisor_pid},
@@ -228,6 +238,12 @@ json ContainerState::to_json() const {
           {"finished_at", finished_at},
           {"restart_count", restart_count},
           {"oom_killed", oom_killed}};
+  if (!ports.empty()) {
+    j["ports"] = json::array();
+    for (const auto &p : ports)
+      j["ports"].push_back({{"port", p.port}, {"host_ip", p.host_ip}, {"host_port", p.host_port}});
+  }
+  return j;
 }
 
 Result<ContainerState> ContainerState::parse(std::string_view text, const std::string &source) {
@@ -246,6 +262,8 @@ Result<ContainerState> ContainerState::parse(std::string_view text, const std::s
   s.finished_at = j["finished_at"].as_int<int64_t>();
   s.restart_count = j["restart_count"].as_int<int>();
   s.oom_killed = j["oom_killed"].as_bool();
+  for (const auto &p : j["ports"].elements())
+    s.ports.push_back({p["port"].required().as_string(), p["host_ip"].as_string(), p["host_port"].as_int<int>()});
   TRY_STATUS(doc.status());
   return s;
 }

@@ -92,6 +92,14 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
     net_ = TRY(network::UserNet::start_slirp());
   if (!plan_.network.endpoints.empty())
     TRY_STATUS(network::load_netlink());  // before the clone: the child configures its ends with it
+  // Before the clone: a port in use fails the start before anything runs.
+  std::vector<network::Listener> listeners;
+  published_.clear();
+  if (!plan_.network.ports.empty()) {
+    listeners = TRY(network::bind_ports(plan_.network.ports, fmt::format("{} ({})", plan_.name, plan_.id)));
+    for (const auto &l : listeners)
+      published_.push_back({l.request.port, l.host_ip, l.host_port});
+  }
   for (const auto &d : plan_.dirs)
     TRY_STATUS(fs::mkdir_p(d, 0755));
   for (const auto &f : plan_.files)
@@ -136,17 +144,20 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
   err_w.reset();
   in_r.reset();
   pid_t pid = pending->pid();
+  int netns = -1;
   for (const char *ns : {"mnt", "net"})
-    if (UniqueFd fd(::open(fmt::format("/proc/{}/ns/{}", pid, ns).c_str(), O_RDONLY | O_CLOEXEC)); fd)
+    if (UniqueFd fd(::open(fmt::format("/proc/{}/ns/{}", pid, ns).c_str(), O_RDONLY | O_CLOEXEC)); fd) {
+      if (std::string_view(ns) == "net")
+        netns = fd.get();
       held_ns_.push_back(std::move(fd));
+    }
   if (auto s = cgroup.add_process(pid); !s)
     return abort_start(pid, std::move(s).error());
   if (!plan_.network.endpoints.empty()) {
-    UniqueFd netns(::open(fmt::format("/proc/{}/ns/net", pid).c_str(), O_RDONLY | O_CLOEXEC));
-    if (!netns)
+    if (netns < 0)
       return abort_start(pid, sys_error("opening the container's network namespace"));
     for (const auto &e : plan_.network.endpoints)
-      if (auto s = network::attach_endpoint(e, netns.get()); !s)
+      if (auto s = network::attach_endpoint(e, netns); !s)
         return abort_start(pid, std::move(s).error());
   }
   // The helper starts while the child makes its mounts; the child waits
@@ -163,12 +174,21 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
   }
   if (auto s = net_.wait_ready(); !s)
     return abort_start(pid, std::move(s).error());
+  // The network is up: the forwarder takes the listeners into the
+  // container's namespace (ours close as they go out of scope).
+  if (!listeners.empty()) {
+    auto fwd = network::PortForwarder::start(std::move(listeners), netns, plan_.name);
+    if (!fwd)
+      return abort_start(pid, std::move(fwd).error());
+    ports_ = std::move(*fwd);
+  }
   // Only now: the child's setup opened the host's /dev/net/tun or
   // /dev/fuse above; its command runs under the rules from its first step.
   if (auto s = cgroup.allow_devices(plan_.cgroup.device_rules); !s)
     return abort_start(pid, std::move(s).error());
   if (auto s = pending->release(&pty_); !s) {
     // The child has exited (it reported why).
+    reap_soon(ports_.stop());
     reap_soon(net_.stop());
     records_.tear_down(false);
     return std::move(s).error();
@@ -181,6 +201,7 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
 Error Monitor::abort_start(pid_t pid, Error why) {
   ::kill(pid, SIGKILL);
   ::waitpid(pid, nullptr, 0);
+  reap_soon(ports_.stop());
   reap_soon(net_.stop());
   records_.tear_down(false);
   return why;
@@ -415,6 +436,7 @@ int Monitor::run() {
           s.exit_code = 0;  // Docker's State.ExitCode of a running container
           s.error.clear();
           s.oom_killed = false;
+          s.ports = published_;
         });
         !rec) {
       ::kill(*pid, SIGKILL);
@@ -423,6 +445,7 @@ int Monitor::run() {
       records_.tear_down(false);
       report(kExitRuntime, "recording the container's start: " + rec.error().message);
       finish(kExitRuntime);
+      reap_soon(ports_.stop());
       clean_up(net_.stop());
       return 1;
     }
@@ -430,6 +453,7 @@ int Monitor::run() {
     if (restarted && records_.stop_requested())
       ::kill(*pid, SIGKILL);  // a stop raced with this restart
     exit_code = pump(*pid, std::move(out), std::move(err), std::move(in));
+    reap_soon(ports_.stop());  // the ports are free before the exit is recorded
     net_helper = net_.stop();  // it winds down while we record the exit
     finished = timefmt::now_ns();
     bool again = should_restart(exit_code, finished - started, backoff_ms);
@@ -448,6 +472,7 @@ int Monitor::run() {
             s.oom_killed = oom;
             s.pid = 0;
             s.finished_at = finished;
+            s.ports.clear();
           })) {
         // A full disk: the exit is recorded all the same, and a restart,
         // which could not be, is not tried.

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "skiff/network/ports.hpp"
 #include "skiff/network/user_net.hpp"
 #include "skiff/supervisor/json_log.hpp"
 #include "skiff/supervisor/launch_plan.hpp"
@@ -63,6 +64,8 @@ private:
   UniqueFd pty_;
   LogWriter log_;
   network::UserNet net_;  // the container's network helper, if any
+  network::PortForwarder ports_;  // its published ports' forwarder, if any
+  std::vector<storage::PublishedPort> published_;  // what the current run bound, for its state
   // The container's mount and network namespaces, held so that the kernel
   // tears them down when we let go (for an --rm container, after
   // answering), not in the exit path of the container's init, before its

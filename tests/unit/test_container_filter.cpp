@@ -33,6 +33,9 @@ std::vector<ContainerView> three() {
   auto c = ctr("cccc3333", "c", 300, RunStatus::created);
   c.config.mounts.push_back({"bind", "/srv", "/srv", false, false, {}});
   c.config.mounts.push_back({"tmpfs", "", "/run", false, false, {}});
+  a.config.exposed_ports = {"80/tcp", "8080/tcp"};
+  a.config.port_bindings = {{"80/tcp", "", "8080"}};
+  b.config.exposed_ports = {"53/udp"};
   return {a, b, c};
 }
 
@@ -100,4 +103,17 @@ TEST_CASE("ps filter: bad filters are errors before any container is looked at",
   CHECK(error({"name"}) == "bad format of filter (expected name=value)");
   auto none = parse_container_filter({"bogus=1"}, {});
   CHECK(!none);
+}
+
+TEST_CASE("ps filter: publish= and expose= by container port, moby's portOp", "[container_filter]") {
+  CHECK(names({"publish=80"}) == "a");
+  CHECK(names({"publish=80/tcp"}) == "a");
+  CHECK(names({"publish=8080"}).empty());  // a host port is not what it matches
+  CHECK(names({"publish=79-81"}) == "a");
+  CHECK(names({"expose=8080"}) == "a");
+  CHECK(names({"expose=53/udp"}) == "b");
+  CHECK(names({"expose=53"}).empty());
+  CHECK(names({"expose=53/udp", "expose=80"}) == "ab");
+  CHECK(error({"publish=8080:80"}) == "filter for 'publish' should not contain ':': 8080:80");
+  CHECK(error({"expose=x"}) == "error while looking up for expose x: strconv.ParseUint: parsing \"x\": invalid syntax");
 }

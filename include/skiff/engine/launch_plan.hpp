@@ -70,6 +70,12 @@ Result<supervisor::LaunchPlan> plan_launch(const LaunchInputs &in);
 // The kernel side of the network an endpoint is on.
 network::BridgeNetwork plan_bridge(const NetworkEndpoint &e);
 
+// The host ports a container publishes (src/engine/port_plan.cpp): its
+// -p bindings in order, then with -P every exposed TCP or UDP port without
+// one on an ephemeral port of all addresses. None for --network host
+// (Docker discards them) or none.
+std::vector<network::PortRequest> plan_ports(const storage::ContainerConfig &c);
+
 // Docker's masked and read-only /proc and /sys paths.
 const std::vector<std::string> &default_masked_paths();
 const std::vector<std::string> &default_readonly_paths();

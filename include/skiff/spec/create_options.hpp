@@ -75,6 +75,9 @@ struct CreateOptions {
   std::vector<std::string> network_aliases;  // --network-alias, on the first network
   std::string ip, ip6, mac_address;          // --ip, --ip6, --mac-address, on the first network
   std::vector<std::string> links;            // --link NAME[:ALIAS]
+  std::vector<storage::PortBinding> publish;  // -p, ranges expanded (spec/ports.hpp)
+  std::vector<std::string> expose;            // --expose: "80/tcp" per port
+  bool publish_all = false;                   // -P
   std::string userns;      // "", "host" or "keep-id"
   std::string log_driver;  // "": json-file
 };

@@ -29,7 +29,8 @@ namespace skiff::spec {
 // - Labels: the image's, the options' over them.
 // - Mounts: the options', then each image VOLUME nothing else is mounted
 //   on, as an anonymous volume; two mounts at one path are an error.
-// - Exposed ports: the image's.
+// - Exposed ports: the image's, --expose's and -p's, each once; -p's
+//   bindings and -P kept as given (SCTP ones refused: nothing relays them).
 // - HEALTHCHECK: the image's, the options' fields over it (an empty test
 //   or a 0 is not given); {"NONE"} stays as it is.
 Result<storage::ContainerConfig> container_config(const CreateOptions &o, const image::ImageConfig &image,

@@ -74,6 +74,25 @@ struct Limits {
   std::optional<int64_t> pids;
 };
 
+// -p: one host side of a container port, as HostConfig.PortBindings keeps
+// it (nat.ParsePortSpec's PortBinding), under its port ("80/tcp").
+struct PortBinding {
+  std::string port;       // "80/tcp"
+  std::string host_ip;    // "" all addresses; an IPv6 one without brackets
+  std::string host_port;  // "" any free port; "8080"; "8000-8010" the first free one of a range
+  bool operator==(const PortBinding &) const = default;
+};
+
+// A host port a running container's forwarder holds, as
+// NetworkSettings.Ports shows it: an "all addresses" binding is two, on
+// 0.0.0.0 and ::, and an ephemeral one has its port filled in.
+struct PublishedPort {
+  std::string port;      // "80/tcp"
+  std::string host_ip;   // "0.0.0.0", "::", "127.0.0.1", "::1"
+  int host_port = 0;
+  bool operator==(const PublishedPort &) const = default;
+};
+
 struct ContainerConfig {
   std::string id;
   std::string name;
@@ -127,7 +146,9 @@ struct ContainerConfig {
   bool attach_stdout = false;
   bool attach_stderr = false;
   bool stdin_once = false;
-  std::vector<std::string> exposed_ports;
+  std::vector<std::string> exposed_ports;  // "80/tcp": the image's, --expose's and -p's, sorted
+  std::vector<PortBinding> port_bindings;  // -p, ranges expanded, in the order given
+  bool publish_all = false;                // -P: every exposed port on an ephemeral host port
   std::optional<image::Healthcheck> healthcheck;  // none: no HEALTHCHECK (none in older configs)
   std::string log_driver = "json-file";  // or "none": no log is kept
   // The image's layers (chain IDs, bottom first) and their size, kept here
@@ -159,6 +180,7 @@ struct ContainerState {
   int64_t finished_at = 0;
   int restart_count = 0;
   bool oom_killed = false;
+  std::vector<PublishedPort> ports;  // while running: the host ports its forwarder holds
 
   nlohmann::json to_json() const;
   // state.json, checked as ContainerConfig::parse checks config.json.

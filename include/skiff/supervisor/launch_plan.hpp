@@ -8,9 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "skiff/network/endpoint.hpp"
+#include "skiff/network/ports.hpp"
 #include "skiff/runtime/cgroups.hpp"
 #include "skiff/runtime/devices.hpp"
-#include "skiff/network/endpoint.hpp"
 #include "skiff/runtime/launch.hpp"
 #include "skiff/storage/container_config.hpp"
 
@@ -34,6 +35,9 @@ struct NetworkPlan {
   // Bridge networks: the veth pairs made once the container's namespace
   // exists (its own setup then configures its ends: InitSpec::interfaces).
   std::vector<network::Endpoint> endpoints;
+  // Published ports: bound on the host before the container is cloned,
+  // then held by the container's port forwarder (network/ports.hpp).
+  std::vector<network::PortRequest> ports;
 };
 
 // The container's cgroup: made before its init joins it, its device rules

@@ -10,6 +10,7 @@
 
 #include "../image/views.hpp"
 #include "skiff/cli/inspect_values.hpp"
+#include "skiff/cli/port_views.hpp"
 #include "skiff/engine/container_filter.hpp"
 #include "skiff/engine/launch_plan.hpp"
 #include "skiff/util/strings.hpp"
@@ -152,7 +153,7 @@ json host_config(const engine::ContainerConfig &c, const std::vector<engine::Con
       {"ContainerIDFile", ""},
       {"LogConfig", {{"Type", c.log_driver}, {"Config", json::object()}}},
       {"NetworkMode", network_mode(c, networks)},
-      {"PortBindings", json::object()},
+      {"PortBindings", port_bindings_json(c)},
       {"RestartPolicy", {{"Name", c.restart.name}, {"MaximumRetryCount", c.restart.max_retries}}},
       {"AutoRemove", c.auto_remove},
       {"VolumeDriver", ""},
@@ -173,7 +174,7 @@ json host_config(const engine::ContainerConfig &c, const std::vector<engine::Con
       {"OomScoreAdj", 0},
       {"PidMode", ""},
       {"Privileged", c.privileged},
-      {"PublishAllPorts", false},
+      {"PublishAllPorts", c.publish_all},
       {"ReadonlyRootfs", c.read_only},
       {"SecurityOpt", security_opt(c)},
       {"UTSMode", ""},
@@ -283,7 +284,8 @@ json endpoint_json(const std::string &network_id, const std::vector<std::string>
 
 // Docker's NetworkSettings: an endpoint per network; the top-level
 // addresses are those on the default network ("bridge") alone.
-json network_settings(const engine::ContainerConfig &c, const std::vector<engine::ContainerNetwork> &nets) {
+json network_settings(const engine::ContainerConfig &c, const std::vector<engine::ContainerNetwork> &nets,
+                      const engine::ContainerState &s) {
   json networks = json::object();
   engine::NetworkAddresses top;
   std::string top_mac, top_endpoint, bridge;
@@ -323,7 +325,7 @@ json network_settings(const engine::ContainerConfig &c, const std::vector<engine
           {"HairpinMode", false},
           {"LinkLocalIPv6Address", ""},
           {"LinkLocalIPv6PrefixLen", 0},
-          {"Ports", json::object()},
+          {"Ports", network_ports_json(c, s, s.status == RunStatus::running || s.status == RunStatus::paused)},
           {"SandboxKey", ""},
           {"SecondaryIPAddresses", nullptr},
           {"SecondaryIPv6Addresses", nullptr},
@@ -416,7 +418,7 @@ json inspect_json(const engine::ContainerView &v, const engine::Options &opts, c
             {"GraphDriver", graph_driver_json(driver)},
             {"Mounts", mounts},
             {"Config", config_json(c)},
-            {"NetworkSettings", network_settings(c, networks)}};
+            {"NetworkSettings", network_settings(c, networks, s)}};
   if (size) {
     j["SizeRw"] = size->rw;
     j["SizeRootFs"] = size->root_fs;

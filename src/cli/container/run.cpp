@@ -16,6 +16,7 @@
 #include "skiff/cli/progress.hpp"
 #include "skiff/cli/run_options.hpp"
 #include "skiff/engine/pull.hpp"
+#include "skiff/network/ports.hpp"
 
 extern char **environ;
 
@@ -40,6 +41,9 @@ static Result<std::string> create_from_args(engine::Engine &eng, const Args &a, 
     return make_error(Errc::failed, "finding the working directory: {}", ec.message());
   auto options = TRY(create_options(a, host_environment(), cwd));
   options.stdin_once = run && options.attach_stdin;
+  // docker/cli's warning; the bindings stay in the config, as Docker keeps them.
+  if (options.networks.size() == 1 && options.networks[0] == "host" && !options.publish.empty())
+    fmt::print(stderr, "WARNING: Published ports are discarded when using host network mode\n");
   engine::ImageRequest req{options.image, policy, registry_access(a)};
   bool quiet = a.flag("quiet");
   auto display = progress_display(stderr);
@@ -58,8 +62,10 @@ struct Foreground {
 };
 
 // Starts `id` with a session attached from the first byte of output, and
-// streams until it exits or the user detaches.
-static SessionEnd start_attached(engine::Engine &eng, const std::string &id, const Foreground &f) {
+// streams until it exits or the user detaches. `publish_failed`: set when
+// the start failed on its published ports.
+static SessionEnd start_attached(engine::Engine &eng, const std::string &id, const Foreground &f,
+                                 bool *publish_failed = nullptr) {
   auto view = eng.container(id);
   if (!view)
     return {fail(view.error()), false};
@@ -70,6 +76,8 @@ static SessionEnd start_attached(engine::Engine &eng, const std::string &id, con
   ::close(sp[1]);
   if (!pid) {
     ::close(sp[0]);
+    if (publish_failed)
+      *publish_failed = network::is_publish_failure(pid.error().message);
     return {fail(pid.error()), false};
   }
   AttachOptions o;
@@ -103,7 +111,7 @@ static int run_run(Context &ctx, const Args &a) {
   if (detach) {
     auto pid = (*eng)->start_container(*id, -1);
     if (!pid) {
-      if ((*eng)->container(*id) && a.flag("rm"))
+      if ((*eng)->container(*id) && (a.flag("rm") || network::is_publish_failure(pid.error().message)))
         (void)(*eng)->remove_container(*id, true, true);
       return fail(pid.error());
     }
@@ -112,10 +120,13 @@ static int run_run(Context &ctx, const Args &a) {
   }
   // Docker's run forwards signals with or without a terminal.
   Foreground f{a.flag("interactive"), !a.has("sig-proxy") || a.flag("sig-proxy"), *keys};
-  auto end = start_attached(**eng, *id, f);
+  bool publish_failed = false;
+  auto end = start_attached(**eng, *id, f, &publish_failed);
   if (end.detached)
     return 0;  // the container runs on; its supervisor removes it (--rm) when it exits
-  if (a.flag("rm") && (*eng)->container(*id))
+  // A run whose ports could not be bound leaves nothing behind (the issue
+  // asks it; Docker leaves the created container).
+  if ((a.flag("rm") || publish_failed) && (*eng)->container(*id))
     (void)(*eng)->remove_container(*id, true, true);
   return end.exit_code;
 }

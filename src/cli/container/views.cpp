@@ -6,6 +6,7 @@
 
 #include "../image/views.hpp"
 #include "skiff/cli/history_view.hpp"
+#include "skiff/cli/port_views.hpp"
 #include "skiff/cli/ps_command.hpp"
 #include "skiff/engine/container_filter.hpp"
 #include "skiff/image/reference.hpp"
@@ -72,7 +73,7 @@ static std::string size_text(const std::optional<engine::ContainerSize> &size) {
 static json ps_json(std::string id, std::string image, std::string command, std::string created,
                     std::string running_for, std::string state, std::string status, std::string size,
                     std::string names, const std::map<std::string, std::string> &labels, std::string mounts,
-                    std::string networks, int local_volumes) {
+                    std::string networks, int local_volumes, std::string ports) {
   std::vector<std::string> pairs;
   for (const auto &[k, val] : labels)
     pairs.push_back(k + "=" + val);
@@ -87,7 +88,7 @@ static json ps_json(std::string id, std::string image, std::string command, std:
           {"Names", std::move(names)},
           {"Networks", std::move(networks)},
           {"Platform", nullptr},
-          {"Ports", ""},
+          {"Ports", std::move(ports)},
           {"RunningFor", std::move(running_for)},
           {"Size", std::move(size)},
           {"State", std::move(state)},
@@ -112,12 +113,14 @@ json ps_row(const engine::ContainerView &v, bool no_trunc, int64_t now,
   return ps_json(no_trunc ? c.id : c.id.substr(0, 12), image_display(v), cli::ps_command(c.argv(), no_trunc),
                  timefmt::go_local_time(c.created / 1'000'000'000), timefmt::human_duration(now - c.created) + " ago",
                  engine::status_name(v.state.status), status_text(v.state, now), size_text(size), c.name,
-                 c.labels, str::join(mounts, ","), engine::network_name(c.network), local_volumes);
+                 c.labels, str::join(mounts, ","), engine::network_name(c.network), local_volumes,
+                 ps_ports(c, v.state,
+                          v.state.status == engine::RunStatus::running || v.state.status == engine::RunStatus::paused));
 }
 
 json ps_empty_row() {
   // What docker/cli's empty ContainerContext answers.
-  return ps_json("", "<no image>", "\"\"", timefmt::go_local_time(0), "", "", "", "0B", "", {}, "", "", 0);
+  return ps_json("", "<no image>", "\"\"", timefmt::go_local_time(0), "", "", "", "0B", "", {}, "", "", 0, "");
 }
 
 } // namespace skiff::cli
