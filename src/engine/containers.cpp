@@ -6,13 +6,12 @@
 #include <atomic>
 #include <chrono>
 #include <optional>
-#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "skiff/engine/container_networks.hpp"
-#include "skiff/network/dns_server.hpp"
+#include "skiff/engine/network_dns.hpp"
 #include "container_records.hpp"
 #include "entry_process.hpp"
 #include "process_wait.hpp"
@@ -298,31 +297,6 @@ static LaunchInputs launch_inputs(const storage::Store &store, const ContainerVi
   return in;
 }
 
-// A user-defined network's DNS server, on its gateway; names it does not
-// know go to the host's nameservers (reached from the host's namespace).
-static network::DnsServerConfig dns_server_config(const storage::Store &store, const NetworkEndpoint &e,
-                                                  const std::string &host_resolv) {
-  network::DnsServerConfig d;
-  d.network_id = e.network_id;
-  d.network_name = e.network_name;
-  d.state_dir = store.runroot() + "/networks/" + e.network_id;
-  d.listen = {e.gateway};
-  if (!e.gateway6.empty())
-    d.listen.push_back(e.gateway6);
-  for (const auto &line : str::split(host_resolv, '\n')) {
-    std::vector<std::string> words;
-    std::istringstream in(line);
-    for (std::string w; in >> w;)
-      words.push_back(w);
-    if (words.size() >= 2 && words[0] == "nameserver")
-      d.upstreams.push_back(words[1]);
-    else if (words.size() >= 2 && (words[0] == "search" || words[0] == "domain"))
-      d.search_domains.assign(words.begin() + 1, words.end());
-  }
-  d.internal = e.internal;
-  return d;
-}
-
 // --link: the linked container's address on a network both are on, in
 // /etc/hosts under its alias, short ID and name (Docker's legacy links).
 static Status add_link_hosts(const storage::Store &store, LaunchInputs &in) {
@@ -359,7 +333,7 @@ static Result<supervisor::LaunchPlan> plan_start(const storage::Store &store, co
     if (e.user_defined) {
       // Its server listens on the bridge's address.
       TRY_STATUS(network::ensure_bridge(plan_bridge(e)));
-      TRY(network::ensure_dns_server(dns_server_config(store, e, in.host.resolv_conf)));
+      TRY(start_network_dns(dns_server_config(store, e, in.host.resolv_conf)));
     }
   TRY_STATUS(add_link_hosts(store, in));
   return plan_launch(in);

@@ -42,6 +42,23 @@ teardown_store() {
   [ -z "$ids" ] || skiff rmi -f $ids >/dev/null 2>&1 || true
   skiff volume prune -a -f >/dev/null 2>&1 || true
   skiff builder prune -a -f >/dev/null 2>&1 || true
+  remove_bridges "$BATS_TEST_TMPDIR/root"
+}
+
+# Bridges are the host's, not the store's: the networks a test made go,
+# and (as root) the default network's bridge and rules that no command
+# removes (Docker's docker0 stays too).
+remove_bridges() {
+  local f id br
+  skiff network prune -f >/dev/null 2>&1 || true
+  rootless && return 0
+  for f in "$1"/networks/*.json; do
+    [ -f "$f" ] || continue
+    id=$(jq -r '.id // .Id // empty' "$f") br=$(jq -r '.bridge // empty' "$f")
+    [ -n "$br" ] && ip link del "$br" 2>/dev/null
+    [ -n "$id" ] && nft delete table inet "skiff_${id:0:12}" 2>/dev/null
+  done
+  return 0
 }
 
 # Empties a store other than the test's own: clean_store ROOT RUNROOT [flags].

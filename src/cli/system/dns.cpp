@@ -1,4 +1,4 @@
-// The hidden "__dns-ensure" command: network::ensure_dns_server, the call
+// The hidden "__dns-ensure" command: engine::start_network_dns, the call
 // that starts a user-defined network's DNS server when a container joins
 // it, given its config in flags. For the system tests (a server in a
 // network namespace of their own, without bridges) and by hand.
@@ -7,14 +7,14 @@
 #include <fmt/format.h>
 
 #include "../registry.hpp"
-#include "skiff/network/dns_server.hpp"
+#include "skiff/engine/network_dns.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
 
 namespace skiff::cli {
 
 static int run_dns_ensure(Context &, const Args &a) {
-  network::DnsServerConfig c;
+  engine::DnsServerConfig c;
   c.state_dir = a.positional[0];
   c.network_id = fs::basename(c.state_dir);
   c.network_name = a.get("name", c.network_id);
@@ -33,7 +33,7 @@ static int run_dns_ensure(Context &, const Args &a) {
       return fail(sys_error("opening network namespace {}", a.get("netns")));
     c.netns_fd = netns.get();
   }
-  auto s = network::ensure_dns_server(c);
+  auto s = engine::start_network_dns(c);
   if (!s)
     return fail(s.error());
   fmt::print("{} {}\n", s->pid, s->started ? "started" : "running");

@@ -1,0 +1,23 @@
+// The DNS server of a user-defined network (network/dns_server.hpp), as
+// the engine starts it for a container joining the network, and for the
+// hidden `__dns-ensure` command that starts one by hand.
+#pragma once
+
+#include <string>
+
+#include "skiff/engine/network_leases.hpp"
+#include "skiff/network/dns_server.hpp"
+#include "skiff/storage/store.hpp"
+
+namespace skiff::engine {
+
+using DnsServerConfig = network::DnsServerConfig;
+using DnsServerStatus = network::DnsServerStatus;
+
+// On the network's gateway; names it does not know go to the nameservers
+// of `host_resolv` (the host's resolv.conf), reached from the host.
+DnsServerConfig dns_server_config(const storage::Store &store, const NetworkEndpoint &e,
+                                  const std::string &host_resolv);
+Result<DnsServerStatus> start_network_dns(const DnsServerConfig &c);
+
+} // namespace skiff::engine

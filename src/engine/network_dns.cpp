@@ -1,0 +1,34 @@
+#include "skiff/engine/network_dns.hpp"
+
+#include <sstream>
+
+#include "skiff/util/strings.hpp"
+
+namespace skiff::engine {
+
+DnsServerConfig dns_server_config(const storage::Store &store, const NetworkEndpoint &e,
+                                  const std::string &host_resolv) {
+  DnsServerConfig d;
+  d.network_id = e.network_id;
+  d.network_name = e.network_name;
+  d.state_dir = store.runroot() + "/networks/" + e.network_id;
+  d.listen = {e.gateway};
+  if (!e.gateway6.empty())
+    d.listen.push_back(e.gateway6);
+  for (const auto &line : str::split(host_resolv, '\n')) {
+    std::vector<std::string> words;
+    std::istringstream in(line);
+    for (std::string w; in >> w;)
+      words.push_back(w);
+    if (words.size() >= 2 && words[0] == "nameserver")
+      d.upstreams.push_back(words[1]);
+    else if (words.size() >= 2 && (words[0] == "search" || words[0] == "domain"))
+      d.search_domains.assign(words.begin() + 1, words.end());
+  }
+  d.internal = e.internal;
+  return d;
+}
+
+Result<DnsServerStatus> start_network_dns(const DnsServerConfig &c) { return network::ensure_dns_server(c); }
+
+} // namespace skiff::engine
