@@ -173,6 +173,13 @@ start_upstream() {
   rm "$STATE/net1/names"
   wait_for gone "$pid"
   gone "$pid"
+  # The network's directory removed (network rm) while it serves.
+  names net1 "10.213.0.3 web"
+  run -0 ensure net1
+  pid=$(server_pid "$output")
+  rm -rf "$STATE/net1"
+  wait_for gone "$pid"
+  gone "$pid"
 }
 
 @test "dns: one server per network, however many start it at once" {
