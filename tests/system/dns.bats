@@ -34,11 +34,11 @@ setup() {
 }
 
 teardown() {
-  local f pid
-  for f in "$STATE"/*/dns.pid; do
-    [ -f "$f" ] || continue
-    pid=$(cat "$f")
-    [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = skiff-dns ] && kill -9 "$pid"
+  local pid
+  # The test's servers, by their names (unique to this test), also those
+  # whose state directory is gone.
+  for pid in $(pgrep -f "^skiff-dns [a-z0-9]+-$HOLDER\$"); do
+    kill -9 "$pid"
   done
   kill "$HOLDER" 2>/dev/null || true
   wait "$HOLDER" 2>/dev/null || true
