@@ -154,7 +154,8 @@ std::vector<uint8_t> assemble(std::span<const uint8_t> packet, const Query &quer
   NameWriter names(out);
   names.remember(kHeaderSize);
   uint16_t count = 0;
-  for (const auto &a : truncated ? std::vector<Answer>{} : answers) {
+  const std::vector<Answer> none;
+  for (const auto &a : truncated ? none : answers) {
     size_t start = out.size();
     put16(out, 0xC000 | kHeaderSize);  // the question's name
     put16(out, a.type);

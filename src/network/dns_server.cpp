@@ -226,6 +226,10 @@ bool Server::ready_to_exit() {
     return false;
   auto lock = FileLock::acquire(config_.state_dir + "/dns.start.lock");
   if (!lock) {
+    // The directory removed with the network: nothing to serve. (Its
+    // IN_DELETE_SELF comes only once dns.lock, open here, is closed.)
+    if (lock.error().sys_errno == ENOENT)
+      return true;
     empty_since_ = Clock::now();  // look again a grace second later
     return false;
   }
