@@ -275,6 +275,7 @@ static LaunchInputs launch_inputs(const storage::Store &store, const ContainerVi
       }
     }
   in.container_dir = store.container_dir(v.config.id);
+  in.network_records = store.root() + "/networks";
   in.log_path = store.container_log_path(v.config.id);
   in.run_dir = store.container_run_dir(v.config.id);
   in.driver = store.driver_of(v.config);
@@ -332,7 +333,7 @@ static Result<supervisor::LaunchPlan> plan_start(const storage::Store &store, co
   for (const auto &e : in.endpoints)
     if (e.user_defined) {
       // Its server listens on the bridge's address.
-      TRY_STATUS(network::ensure_bridge(plan_bridge(e)));
+      TRY_STATUS(network::ensure_bridge(plan_bridge(e, in.network_records)));
       TRY(start_network_dns(dns_server_config(store, e, in.host.resolv_conf)));
     }
   TRY_STATUS(add_link_hosts(store, in));

@@ -259,9 +259,10 @@ std::vector<supervisor::PlannedFile> plan_files(const LaunchInputs &in, const st
 
 } // namespace
 
-network::BridgeNetwork plan_bridge(const NetworkEndpoint &e) {
+network::BridgeNetwork plan_bridge(const NetworkEndpoint &e, const std::string &records_dir) {
   network::BridgeNetwork b;
   b.id = e.network_id;
+  b.record = records_dir + "/" + e.network_id + ".json";
   b.bridge = e.bridge;
   b.internal = e.internal;
   b.masquerade = e.masquerade;
@@ -285,7 +286,7 @@ void plan_endpoints(const LaunchInputs &in, supervisor::LaunchPlan &plan) {
   for (size_t i = 0; i < in.endpoints.size(); i++) {
     const auto &e = in.endpoints[i];
     network::Endpoint ep;
-    ep.network = plan_bridge(e);
+    ep.network = plan_bridge(e, in.network_records);
     ep.veth = network::veth_name(in.config.id, i);
     ep.mac = e.mac;
     ep.inside.name = fmt::format("eth{}", i);

@@ -3,6 +3,7 @@
 
 #include <charconv>
 
+#include "skiff/network/bridge.hpp"
 #include "skiff/network/host_routes.hpp"
 #include "skiff/network/ipam.hpp"
 #include "skiff/util/ids.hpp"
@@ -38,6 +39,7 @@ static Status make_builtins(const storage::NetworkStore &ns, std::vector<storage
     std::string id = ids::random_id();
     storage::NetworkRecord n;
     if (std::string_view(name) == "bridge") {
+      net::sweep_orphan_bridges();  // their routes would take pools
       std::vector<net::Cidr> taken = net::host_routes();
       for (const auto &o : all)
         for (const auto &s : o.subnets)

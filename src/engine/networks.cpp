@@ -46,6 +46,7 @@ Result<NetworkRecord> create_network(Engine &eng, const NetworkCreate &c) {
     for (const auto &s : n.subnets)
       if (auto sub = net::parse_cidr(s.subnet))
         taken.push_back(*sub);
+  net::sweep_orphan_bridges();  // their routes would take pools
   auto plans = TRY(net::plan_subnets({c.subnets, c.gateways, c.ip_ranges, c.ipv6}, taken, net::host_routes()));
   NetworkRecord n;
   n.id = ids::random_id();

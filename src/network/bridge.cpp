@@ -7,9 +7,12 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <filesystem>
 
 #include "skiff/network/rtnl.hpp"
 #include "skiff/util/fd.hpp"
+#include "skiff/util/fs.hpp"
+#include "skiff/util/strings.hpp"
 
 namespace skiff::network {
 
@@ -62,11 +65,15 @@ std::string nft_ruleset(const BridgeNetwork &n) {
   return out;
 }
 
+constexpr std::string_view kAliasPrefix = "skiff ";
+
 Status ensure_bridge(const BridgeNetwork &n) {
   if (link_up(n.bridge))
     return {};
   auto nl = TRY(Rtnl::open());
   TRY_STATUS(nl.add_bridge(n.bridge, n.mtu));
+  if (!n.record.empty())
+    TRY_STATUS(fs::write_file("/sys/class/net/" + n.bridge + "/ifalias", std::string(kAliasPrefix) + n.record + "\n"));
   for (const auto &g : n.gateways)
     TRY_STATUS(nl.add_address(n.bridge, g));
   if (!n.internal) {
@@ -79,6 +86,27 @@ Status ensure_bridge(const BridgeNetwork &n) {
   }
   TRY_STATUS(run_nft(nft_ruleset(n)));
   return nl.set_up(n.bridge);
+}
+
+void sweep_orphan_bridges() {
+  std::error_code ec;
+  for (const auto &entry : std::filesystem::directory_iterator("/sys/class/net", ec)) {
+    std::string name = entry.path().filename().string();
+    auto alias = fs::read_file(entry.path().string() + "/ifalias");
+    if (!alias || alias->rfind(kAliasPrefix, 0) != 0)
+      continue;
+    std::string record(str::trim(std::string_view(*alias).substr(kAliasPrefix.size())));
+    // One with ports is in use, whatever this process can see of its store
+    // (it may be in another mount namespace); one without is made again
+    // by the next start that needs it.
+    if (record.empty() || fs::exists(record) || !std::filesystem::is_empty(entry.path() / "brif", ec))
+      continue;
+    std::string file = std::filesystem::path(record).stem().string();
+    BridgeNetwork orphan;
+    orphan.id = file;
+    orphan.bridge = name;
+    (void)remove_bridge(orphan);
+  }
 }
 
 Status remove_bridge(const BridgeNetwork &n) {

@@ -45,12 +45,11 @@ teardown_store() {
   remove_bridges "$BATS_TEST_TMPDIR/root"
 }
 
-# Bridges are the host's, not the store's: the networks a test made go,
-# and (as root) the default network's bridge and rules that no command
-# removes (Docker's docker0 stays too).
+# Bridges are the host's, not the store's: as root, the bridges and rules
+# of the store's networks go with the test (no command removes the default
+# network's, as Docker keeps docker0).
 remove_bridges() {
   local f id br
-  skiff network prune -f >/dev/null 2>&1 || true
   rootless && return 0
   for f in "$1"/networks/*.json; do
     [ -f "$f" ] || continue
@@ -69,6 +68,7 @@ clean_store() {
   [ -z "$ids" ] || "${s[@]}" rm -f $ids >/dev/null 2>&1 || true
   ids=$("${s[@]}" images -q 2>/dev/null) || true
   [ -z "$ids" ] || "${s[@]}" rmi -f $ids >/dev/null 2>&1 || true
+  remove_bridges "$1"
 }
 
 # The storage drivers a test compares with the default one: vfs, and

@@ -61,6 +61,7 @@ struct LaunchInputs {
   // Bridge networks: the addresses leased for this start, in the order
   // the config names the networks.
   std::vector<NetworkEndpoint> endpoints;
+  std::string network_records;  // ROOT/networks
   // --network container:X: its init's namespace, and its container dir
   // (the hosts, hostname and resolv.conf it shares).
   std::string join_netns, shared_files_dir;
@@ -68,7 +69,7 @@ struct LaunchInputs {
 
 Result<supervisor::LaunchPlan> plan_launch(const LaunchInputs &in);
 // The kernel side of the network an endpoint is on.
-network::BridgeNetwork plan_bridge(const NetworkEndpoint &e);
+network::BridgeNetwork plan_bridge(const NetworkEndpoint &e, const std::string &records_dir);
 
 // The host ports a container publishes (src/engine/port_plan.cpp): its
 // -p bindings in order, then with -P every exposed TCP or UDP port without

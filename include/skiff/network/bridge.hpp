@@ -20,6 +20,11 @@ struct BridgeNetwork {
   bool internal = false;              // no traffic in or out of the network
   bool masquerade = true;
   int mtu = 1500;
+  // The network's record (ROOT/networks/<id>.json), written into the
+  // bridge's alias: a bridge whose record is gone (its store deleted, a
+  // removal killed half way) is an orphan, swept by the next network
+  // made.
+  std::string record;
 };
 
 // The table's name: nftables identifiers take no '-'.
@@ -33,6 +38,10 @@ std::string nft_ruleset(const BridgeNetwork &n);
 Status ensure_bridge(const BridgeNetwork &n);
 // The bridge and the table; what is gone already is not an error.
 Status remove_bridge(const BridgeNetwork &n);
+
+// Removes the bridges (and tables) whose record is gone; what cannot be
+// removed (not root) is left.
+void sweep_orphan_bridges();
 
 // Runs nftables commands (libnftables, loaded with dlopen).
 Status run_nft(const std::string &commands);

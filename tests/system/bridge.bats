@@ -1,0 +1,209 @@
+#!/usr/bin/env bats
+# Containers on bridge networks: the default `bridge` network and
+# user-defined ones (root; rootless containers keep a user-mode network of
+# their own for now), names served by the network's DNS server, --network
+# modes, and nothing left behind. Packets go only to containers on the
+# networks these tests make, and to the Debian mirror.
+
+load helpers
+
+setup() {
+  load_busybox
+}
+
+# The container's address on a network (inspect's, Docker's field).
+ip_on() {
+  skiff inspect -f "{{(index .NetworkSettings.Networks \"$2\").IPAddress}}" "$1"
+}
+
+@test "bridge: rootless containers cannot join a bridge network yet, and say so" {
+  rootless || skip "rootless only"
+  skiff network create front
+  run skiff run --rm --network front busybox true
+  [ "$status" -eq 125 ]
+  [ "$output" = "skiff: network front: bridge networks are not available to rootless containers yet (use the default network, or run as root)" ]
+  [ -z "$(skiff ps -aq)" ] || skiff ps -a
+  # The default network still works.
+  run skiff run --rm busybox cat /etc/resolv.conf
+  [ "$status" -eq 0 ]
+  [[ "$output" == *nameserver* ]]
+}
+
+@test "bridge: containers on a user-defined network reach each other by name, alias and short ID" {
+  rootless && skip "bridge networks need root for now"
+  skiff network create front
+  skiff run -d --name web --network front --network-alias www busybox \
+    sh -c 'mkdir /w && echo hello-from-web > /w/index.html && httpd -p 80 -h /w && nc -l -p 7000 -e echo nc-answer; sleep 300'
+  id=$(skiff inspect -f '{{.Id}}' web)
+  short=${id:0:12}
+  web_ip=$(ip_on web front)
+  [[ "$web_ip" == *.*.*.* ]]
+  run skiff run --rm --network front busybox sh -c "
+    ping -c1 -W2 web >/dev/null && echo ping-ok
+    wget -q -O- http://www/ && wget -q -O- http://$short/
+    nslookup web | grep -A1 'Name:' | tail -1
+    getent hosts www
+    nc web 7000 </dev/null"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = ping-ok ]
+  [ "${lines[1]}" = hello-from-web ]
+  [ "${lines[2]}" = hello-from-web ]
+  [ "${lines[3]}" = "Address: $web_ip" ]
+  [[ "${lines[4]}" == "$web_ip"*www ]]
+  [ "${lines[5]}" = nc-answer ]
+  # resolv.conf points at the network's DNS server, on its gateway.
+  gw=$(skiff network inspect -f '{{(index .IPAM.Config 0).Gateway}}' front)
+  run skiff exec web cat /etc/resolv.conf
+  [[ "$output" == *"nameserver $gw"* ]]
+}
+
+@test "bridge: a container started later resolves and is resolved; one that leaves stops resolving" {
+  rootless && skip "bridge networks need root for now"
+  skiff network create back
+  skiff run -d --name first --network back busybox sleep 300
+  skiff run -d --name second --network back busybox sleep 300
+  run skiff exec first nslookup second
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Address: $(ip_on second back)"* ]]
+  run skiff exec second ping -c1 -W2 first
+  [ "$status" -eq 0 ]
+  skiff rm -f second
+  run skiff exec first nslookup second
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"can't find second"* || "$output" == *NXDOMAIN* ]]
+}
+
+@test "bridge: on the default network containers reach each other by address, not by name" {
+  rootless && skip "bridge networks need root for now"
+  skiff run -d --name a busybox sleep 300
+  a_ip=$(skiff inspect -f '{{.NetworkSettings.IPAddress}}' a)
+  [[ "$a_ip" == *.*.*.* ]]
+  [ "$(skiff inspect -f '{{.HostConfig.NetworkMode}}' a)" = bridge ]
+  run skiff run --rm busybox sh -c "ping -c1 -W2 $a_ip >/dev/null && echo by-ip; ping -c1 -W1 a 2>&1"
+  [ "${lines[0]}" = by-ip ]
+  [[ "${lines[1]}" == *"bad address 'a'"* ]]
+  # The host's name servers, not a DNS server of skiff's.
+  run skiff exec a cat /etc/resolv.conf
+  [ "$output" = "$(grep -v '^#' /etc/resolv.conf | grep -v '^$' | grep -v 'nameserver 127\.')" ] || echo "$output"
+}
+
+@test "bridge: inspect shows the endpoint; --ip and --mac-address are kept; --link writes hosts" {
+  rootless && skip "bridge networks need root for now"
+  skiff network create --subnet 10.213.7.0/24 fixed
+  net_id=$(skiff network inspect -f '{{.Id}}' fixed)
+  skiff run -d --name pinned --network fixed --ip 10.213.7.50 --mac-address 02:42:0a:d5:07:99 --network-alias p1 busybox sleep 300
+  run skiff inspect -f '{{json .NetworkSettings.Networks.fixed}}' pinned
+  echo "$output" | jq -e --arg id "$net_id" '.IPAddress == "10.213.7.50" and .Gateway == "10.213.7.1" and .IPPrefixLen == 24
+    and .MacAddress == "02:42:0a:d5:07:99" and .NetworkID == $id and .Aliases == ["p1"] and (.EndpointID | length) == 64
+    and .DNSNames[0] == "pinned" and .DNSNames[1] == "p1"'
+  [ "$(skiff inspect -f '{{.HostConfig.NetworkMode}}' pinned)" = fixed ]
+  run skiff exec pinned ip -o link show eth0
+  [[ "$output" == *"link/ether 02:42:0a:d5:07:99"* ]]
+  # The address is taken while it runs.
+  run skiff run --rm --network fixed --ip 10.213.7.50 busybox true
+  [ "$status" -eq 125 ]
+  [[ "$output" == *"Address already in use"* ]]
+  run skiff run --rm --network fixed --link pinned:database busybox sh -c 'grep database /etc/hosts; ping -c1 -W2 database >/dev/null && echo linked'
+  [[ "${lines[0]}" == "10.213.7.50"*database ]]
+  [ "${lines[1]}" = linked ]
+  skiff stop -t 0 pinned
+  run skiff run --rm --network fixed --link pinned busybox true
+  [ "$status" -eq 125 ]
+  [[ "$output" == *"Cannot link to a non running container: "* ]]
+}
+
+@test "bridge: two networks give eth0 and eth1, and a network in use is not removed" {
+  rootless && skip "bridge networks need root for now"
+  skiff network create n1
+  skiff network create n2
+  skiff run -d --name multi --network n1 --network n2 busybox sleep 300
+  run skiff exec multi sh -c 'ip -o -4 addr show eth0; ip -o -4 addr show eth1; ip route | grep default'
+  [[ "${lines[0]}" == *"$(ip_on multi n1)/"* ]]
+  [[ "${lines[1]}" == *"$(ip_on multi n2)/"* ]]
+  [[ "${lines[2]}" == "default via "*" dev eth0"* ]]
+  run skiff network rm n2
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"network n2 has active endpoints (name:\"multi\""* ]]
+  skiff rm -f multi
+  skiff network rm n1 n2
+  br=br-$(echo "$output" | head -c0)
+  run skiff network ls -q --filter name=n1
+  [ -z "$output" ]
+}
+
+@test "bridge: none, host and container: modes" {
+  run skiff run --rm --network none busybox ip -o link
+  [ "${#lines[@]}" -eq 1 ]
+  [[ "$output" == *"lo:"* ]]
+  if ! rootless; then
+    run skiff run --rm --network host busybox cat /proc/net/dev
+    [[ "$output" == *"$(ip -o link | awk -F': ' 'NR==2{print $2}' | cut -d@ -f1)"* ]]
+  fi
+  skiff run -d --name owner --hostname ownerhost busybox sleep 300
+  skiff run -d --name joiner --network container:owner busybox sleep 300
+  [ "$(skiff exec owner ip -o addr)" = "$(skiff exec joiner ip -o addr)" ]
+  [ "$(skiff exec joiner hostname)" = ownerhost ]
+  owner_id=$(skiff inspect -f '{{.Id}}' owner)
+  [ "$(skiff inspect -f '{{.HostConfig.NetworkMode}}' joiner)" = "container:$owner_id" ]
+  skiff stop -t 0 owner
+  run skiff start joiner
+  [ "$status" -ne 0 ] || skip
+  run skiff run --rm --network container:nosuch busybox true
+  [ "$status" -eq 125 ]
+  [ "$output" = "skiff: No such container: nosuch" ]
+}
+
+@test "bridge: mixing a mode with networks, and unknown networks, are refused" {
+  run skiff run --rm --network host --network front busybox true
+  [ "$status" -eq 125 ]
+  [ "$output" = "skiff: conflicting options: cannot attach both user-defined and non-user-defined network-modes" ]
+  run skiff run --rm --network nosuch busybox true
+  [ "$status" -eq 125 ]
+  [ "$output" = "skiff: network nosuch not found" ]
+  run skiff run --rm --network-alias x busybox true
+  [ "$status" -eq 125 ]
+  [ "$output" = "skiff: network-scoped alias is supported only for containers in user defined networks" ]
+  [ -z "$(skiff ps -aq)" ]
+}
+
+@test "bridge: the outside is reached through the bridge (the Debian mirror)" {
+  rootless && skip "bridge networks need root for now"
+  grep -qs deb.debian.org /etc/apt/sources.list /etc/apt/sources.list.d/* || skip "no Debian mirror configured"
+  skiff network create out
+  run skiff run --rm --network out busybox wget -q -O- http://deb.debian.org/debian/dists/bookworm/Release
+  [ "$status" -eq 0 ] || skip "the Debian mirror does not answer here"
+  [[ "${lines[0]}" == "Origin: Debian" ]]
+}
+
+@test "bridge: nothing is left after rm -f or a kill -9 of the supervisor" {
+  rootless && skip "bridge networks need root for now"
+  skiff network create gone
+  net_id=$(skiff network inspect -f '{{.Id}}' gone)
+  skiff run -d --name c1 --network gone busybox sleep 300
+  id=$(skiff inspect -f '{{.Id}}' c1)
+  veth=veth${id:0:7}0
+  ip link show "$veth" >/dev/null
+  pgrep -f "skiff-dns gone" >/dev/null
+  skiff rm -f c1
+  for _ in $(seq 50); do ip link show "$veth" >/dev/null 2>&1 || break; sleep 0.1; done
+  run ip link show "$veth"
+  [ "$status" -ne 0 ]
+  [ "$(jq length "$BATS_TEST_TMPDIR/run/networks/$net_id/leases.json")" = 0 ]
+  for _ in $(seq 50); do pgrep -f "skiff-dns gone" >/dev/null || break; sleep 0.1; done
+  run pgrep -f "skiff-dns gone"
+  [ "$status" -ne 0 ]
+
+  skiff run -d --name c2 --network gone busybox sleep 300
+  id=$(skiff inspect -f '{{.Id}}' c2)
+  sup=$(skiff inspect -f '{{.State.Pid}}' c2 | xargs -I{} ps -o ppid= -p {} | tr -d ' ')
+  kill -9 "$sup"
+  veth=veth${id:0:7}0
+  for _ in $(seq 50); do ip link show "$veth" >/dev/null 2>&1 || break; sleep 0.1; done
+  run ip link show "$veth"
+  [ "$status" -ne 0 ]
+  # The next start repairs the lease a killed supervisor left.
+  skiff run --rm --network gone --name c3 busybox true
+  run jq -r '.[].name' "$BATS_TEST_TMPDIR/run/networks/$net_id/leases.json"
+  [ -z "$output" ]
+}
