@@ -8,28 +8,28 @@
 
 #include <nlohmann/json.hpp>
 
-#include "skiff/storage/container_config.hpp"
+#include "skiff/engine/types.hpp"
 
 namespace skiff::cli {
 
 // HostConfig.PortBindings: {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}.
-nlohmann::json port_bindings_json(const storage::ContainerConfig &c);
+nlohmann::json port_bindings_json(const engine::ContainerConfig &c);
 
 // NetworkSettings.Ports: of a running container (`running`) with a network
 // of its own, every exposed port, with the host ports bound for it or
 // null; {} otherwise.
-nlohmann::json network_ports_json(const storage::ContainerConfig &c, const storage::ContainerState &s, bool running);
+nlohmann::json network_ports_json(const engine::ContainerConfig &c, const engine::ContainerState &s, bool running);
 
 // ps's PORTS: "0.0.0.0:8080->80/tcp, [::]:8080->80/tcp", exposed-only
 // ports as "80/tcp", runs of ports published on their own numbers (or
 // only exposed) collapsed to "8000-8002/tcp", as docker/cli's
 // DisplayablePorts groups them.
-std::string ps_ports(const storage::ContainerConfig &c, const storage::ContainerState &s, bool running);
+std::string ps_ports(const engine::ContainerConfig &c, const engine::ContainerState &s, bool running);
 
 // `port CTR`: "80/tcp -> 0.0.0.0:8080" lines; `port CTR 80[/tcp]`: the
 // "0.0.0.0:8080" lines of that port, or an error (docker/cli's words),
 // in docker/cli's natural order.
-Result<std::vector<std::string>> port_lines(const storage::ContainerConfig &c, const storage::ContainerState &s,
+Result<std::vector<std::string>> port_lines(const engine::ContainerConfig &c, const engine::ContainerState &s,
                                             bool running, const std::string &private_port,
                                             const std::string &container_name);
 

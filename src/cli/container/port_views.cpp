@@ -15,7 +15,7 @@ using nlohmann::json;
 
 namespace {
 
-bool has_own_network(const storage::ContainerConfig &c) {
+bool has_own_network(const engine::ContainerConfig &c) {
   return c.network != "host" && c.network != "none" && !c.network.starts_with("container:");
 }
 
@@ -32,7 +32,7 @@ struct ApiPort {
   std::string type;
 };
 
-std::vector<ApiPort> api_ports(const storage::ContainerConfig &c, const storage::ContainerState &s, bool running) {
+std::vector<ApiPort> api_ports(const engine::ContainerConfig &c, const engine::ContainerState &s, bool running) {
   std::vector<ApiPort> out;
   if (!running || !has_own_network(c))
     return out;
@@ -71,7 +71,7 @@ bool ip_less(const std::string &a, const std::string &b) {
 
 } // namespace
 
-json port_bindings_json(const storage::ContainerConfig &c) {
+json port_bindings_json(const engine::ContainerConfig &c) {
   json out = json::object();
   for (const auto &b : c.port_bindings) {
     if (!out.contains(b.port))
@@ -81,7 +81,7 @@ json port_bindings_json(const storage::ContainerConfig &c) {
   return out;
 }
 
-json network_ports_json(const storage::ContainerConfig &c, const storage::ContainerState &s, bool running) {
+json network_ports_json(const engine::ContainerConfig &c, const engine::ContainerState &s, bool running) {
   json out = json::object();
   for (const auto &p : api_ports(c, s, running)) {
     std::string key = fmt::format("{}/{}", p.private_port, p.type);
@@ -96,7 +96,7 @@ json network_ports_json(const storage::ContainerConfig &c, const storage::Contai
   return out;
 }
 
-std::string ps_ports(const storage::ContainerConfig &c, const storage::ContainerState &s, bool running) {
+std::string ps_ports(const engine::ContainerConfig &c, const engine::ContainerState &s, bool running) {
   auto ports = api_ports(c, s, running);
   std::sort(ports.begin(), ports.end(), [](const ApiPort &i, const ApiPort &j) {
     if (i.private_port != j.private_port)
@@ -181,7 +181,7 @@ bool natural_less(const std::string &a, const std::string &b) {
   return a.size() - i < b.size() - j;
 }
 
-Result<std::vector<std::string>> port_lines(const storage::ContainerConfig &c, const storage::ContainerState &s,
+Result<std::vector<std::string>> port_lines(const engine::ContainerConfig &c, const engine::ContainerState &s,
                                             bool running, const std::string &private_port,
                                             const std::string &container_name) {
   std::vector<std::string> out;
