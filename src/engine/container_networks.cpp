@@ -3,7 +3,6 @@
 #include "skiff/engine/container_networks.hpp"
 
 #include "skiff/engine/network_leases.hpp"
-#include "skiff/network/ports.hpp"
 #include "store_access.hpp"
 
 namespace skiff::engine {
@@ -46,8 +45,6 @@ std::vector<EndpointRequest> endpoint_requests(const storage::ContainerConfig &c
     out.push_back({a.network, a.ip, a.ip6, a.mac, a.aliases});
   return out;
 }
-
-bool is_publish_failure(std::string_view message) { return network::is_publish_failure(message); }
 
 std::string linked_address(const storage::Store &store, const std::string &id,
                            const std::vector<NetworkEndpoint> &endpoints) {

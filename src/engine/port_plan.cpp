@@ -43,4 +43,6 @@ std::vector<network::PortRequest> plan_ports(const storage::ContainerConfig &c) 
   return out;
 }
 
+bool is_publish_failure(const Error &e) { return network::is_publish_failure(e.message); }
+
 } // namespace skiff::engine

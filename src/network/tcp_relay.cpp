@@ -64,7 +64,7 @@ public:
     return ::epoll_ctl(ctx_.epfd, EPOLL_CTL_ADD, upstream_.get(), &ev) == 0;
   }
 
-  void on_event(uint32_t) override {}
+  void on_event(uint32_t) override {}  // its sockets report through their Sides
 
   void on_side_event(bool upstream, uint32_t events) {
     if (closed_)

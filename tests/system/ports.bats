@@ -91,6 +91,18 @@ forwarder_of() {
   wait_for get "http://127.0.0.1:$p/"
 }
 
+@test "--network slirp4netns and pasta: the same forwarder, to the address each gives the container" {
+  local p
+  for net in slirp4netns pasta; do
+    p=$(free_port)
+    httpd --name "w-$net" --network "$net" -p "127.0.0.1:$p:80" >/dev/null
+    wait_for get "http://127.0.0.1:$p/"
+    [ "$(get "http://127.0.0.1:$p/")" = "hello from $BATS_TEST_NUMBER" ]
+    [ "$(skiff port "w-$net")" = "80/tcp -> 127.0.0.1:$p" ]
+    skiff rm -f "w-$net" >/dev/null
+  done
+}
+
 @test "-p CTR: one ephemeral port on 0.0.0.0 and ::" {
   httpd --name eph -p 80 >/dev/null
   run skiff port eph 80

@@ -3,7 +3,6 @@
 
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "skiff/engine/engine.hpp"
@@ -23,10 +22,6 @@ std::vector<EndpointRequest> endpoint_requests(const storage::ContainerConfig &c
 // when it is on none of them (or not running).
 std::string linked_address(const storage::Store &store, const std::string &id,
                            const std::vector<NetworkEndpoint> &endpoints);
-
-// Whether a start failed on its published ports (a host port in use):
-// `run` then leaves no container behind.
-bool is_publish_failure(std::string_view message);
 
 // A network a container is configured for, and its address there while it
 // runs (for inspect and ps).

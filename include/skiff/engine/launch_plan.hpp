@@ -77,6 +77,10 @@ network::BridgeNetwork plan_bridge(const NetworkEndpoint &e, const std::string &
 // (Docker discards them) or none.
 std::vector<network::PortRequest> plan_ports(const storage::ContainerConfig &c);
 
+// Whether a start failed because the host ports plan_ports asked for could
+// not be bound (the supervisor's message): `run` then leaves no container.
+bool is_publish_failure(const Error &e);
+
 // Docker's masked and read-only /proc and /sys paths.
 const std::vector<std::string> &default_masked_paths();
 const std::vector<std::string> &default_readonly_paths();

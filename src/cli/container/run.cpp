@@ -16,7 +16,7 @@
 #include "skiff/cli/progress.hpp"
 #include "skiff/cli/run_options.hpp"
 #include "skiff/engine/pull.hpp"
-#include "skiff/engine/container_networks.hpp"
+#include "skiff/engine/launch_plan.hpp"
 
 extern char **environ;
 
@@ -77,7 +77,7 @@ static SessionEnd start_attached(engine::Engine &eng, const std::string &id, con
   if (!pid) {
     ::close(sp[0]);
     if (publish_failed)
-      *publish_failed = engine::is_publish_failure(pid.error().message);
+      *publish_failed = engine::is_publish_failure(pid.error());
     return {fail(pid.error()), false};
   }
   AttachOptions o;
@@ -111,7 +111,7 @@ static int run_run(Context &ctx, const Args &a) {
   if (detach) {
     auto pid = (*eng)->start_container(*id, -1);
     if (!pid) {
-      if ((*eng)->container(*id) && (a.flag("rm") || engine::is_publish_failure(pid.error().message)))
+      if ((*eng)->container(*id) && (a.flag("rm") || engine::is_publish_failure(pid.error())))
         (void)(*eng)->remove_container(*id, true, true);
       return fail(pid.error());
     }
