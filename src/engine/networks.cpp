@@ -5,6 +5,7 @@
 
 #include "network_records.hpp"
 #include "skiff/network/bridge.hpp"
+#include "skiff/network/dns_server.hpp"
 #include "skiff/network/host_routes.hpp"
 #include "skiff/network/ipam.hpp"
 #include "skiff/util/fs.hpp"
@@ -159,6 +160,7 @@ Result<NetworkRecord> remove_network(Engine &eng, const std::string &ref) {
     return make_error(Errc::conflict, "error while removing network: network {} has active endpoints ({})", n.name,
                       eps);
   }
+  network::stop_dns_server(dir);
   // Rootless bridges live in the per-user namespace, not made here.
   if (n.driver == "bridge" && !eng.options().rootless)
     TRY_STATUS(network::remove_bridge(bridge_network(n)));

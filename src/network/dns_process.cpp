@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -41,6 +42,23 @@ pid_t recorded_pid(const std::string &state_dir) {
 }
 
 } // namespace
+
+void stop_dns_server(const std::string &state_dir) {
+  auto starting = FileLock::acquire(state_dir + "/dns.start.lock");
+  if (!starting)
+    return;
+  for (int i = 0; i < 200; i++) {
+    auto held = FileLock::try_acquire(state_dir + "/dns.lock");
+    if (!held || *held)
+      return;  // no server holds it
+    // Only a process holding dns.lock is signalled: a pid file left by a
+    // server killed with -9 may name someone else by now.
+    if (i == 0)
+      if (pid_t pid = recorded_pid(state_dir); pid > 0)
+        ::kill(pid, SIGTERM);
+    ::usleep(10000);
+  }
+}
 
 Result<DnsServerStatus> ensure_dns_server(const DnsServerConfig &config) {
   std::string what = fmt::format("starting the DNS server of network {}",

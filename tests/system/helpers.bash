@@ -42,14 +42,16 @@ teardown_store() {
   [ -z "$ids" ] || skiff rmi -f $ids >/dev/null 2>&1 || true
   skiff volume prune -a -f >/dev/null 2>&1 || true
   skiff builder prune -a -f >/dev/null 2>&1 || true
-  remove_bridges "$BATS_TEST_TMPDIR/root"
+  remove_bridges "$BATS_TEST_TMPDIR/root" "$BATS_TEST_TMPDIR/run"
 }
 
-# Bridges are the host's, not the store's: as root, the bridges and rules
-# of the store's networks go with the test (no command removes the default
-# network's, as Docker keeps docker0).
+# remove_bridges ROOT RUNROOT [flags]: bridges are the host's, not the
+# store's. The store's networks go (and their DNS servers), and as root
+# the bridges and rules of those left (the default network's, which no
+# command removes, as Docker keeps docker0).
 remove_bridges() {
   local f id br
+  "$SKIFF_BIN" --root "$1" --runroot "$2" "${@:3}" network prune -f >/dev/null 2>&1 || true
   rootless && return 0
   for f in "$1"/networks/*.json; do
     [ -f "$f" ] || continue
@@ -68,7 +70,7 @@ clean_store() {
   [ -z "$ids" ] || "${s[@]}" rm -f $ids >/dev/null 2>&1 || true
   ids=$("${s[@]}" images -q 2>/dev/null) || true
   [ -z "$ids" ] || "${s[@]}" rmi -f $ids >/dev/null 2>&1 || true
-  remove_bridges "$1"
+  remove_bridges "$@"
 }
 
 # The storage drivers a test compares with the default one: vfs, and

@@ -49,4 +49,8 @@ struct DnsServerStatus {
 // dns.start.lock, which this call holds while it decides.
 Result<DnsServerStatus> ensure_dns_server(const DnsServerConfig &config);
 
+// Ends the network's server, if one runs, and returns once it is gone (its
+// addresses free for a network made next), within two seconds.
+void stop_dns_server(const std::string &state_dir);
+
 } // namespace skiff::network
