@@ -11,8 +11,8 @@ Status resolve_networks(const storage::Store &store, bool rootless, storage::Con
   if (c.network != "bridge")
     return {};
   // Rootless containers on the default network each get a user-mode
-  // network of their own (no bridge to share without a per-user
-  // network namespace).
+  // network of their own (user-defined networks are bridges in the
+  // user's network namespace: network/user_netns.hpp).
   if (rootless && c.networks.size() == 1 && c.networks[0].network == "bridge") {
     c.network = "default";
     c.networks.clear();
@@ -29,11 +29,6 @@ Status resolve_networks(const storage::Store &store, bool rootless, storage::Con
       c.networks.clear();
       return {};
     }
-    if (rootless)
-      return make_error(Errc::invalid,
-                        "network {}: bridge networks are not available to rootless containers yet "
-                        "(use the default network, or run as root)",
-                        n.name);
     a.network = n.id;
   }
   return {};

@@ -12,6 +12,7 @@
 
 #include "skiff/engine/container_networks.hpp"
 #include "skiff/engine/network_dns.hpp"
+#include "skiff/network/user_netns.hpp"
 #include "container_records.hpp"
 #include "entry_process.hpp"
 #include "process_wait.hpp"
@@ -293,9 +294,36 @@ static LaunchInputs launch_inputs(const storage::Store &store, const ContainerVi
   h.in_user_namespace = sys::in_user_namespace();
   h.rootless = ::geteuid() != 0 || h.in_user_namespace;
   h.cgroup_mounts = runtime::container_cgroup_mounts(h.rootless);
+  // One namespace per store: its networks' subnets are chosen apart from
+  // each other, not from another store's.
+  if (h.rootless)
+    in.user_netns_dir = store.runroot() + "/netns";
   if (!in.volume_mounts.empty())
     in.volume_place = volume_mount_place();
   return in;
+}
+
+// Each user-defined network's DNS server, on its bridge's address (the
+// bridge made first): rootless in the user's network namespace, where the
+// host's nameservers are reached through libslirp's.
+static Status start_network_dns_servers(const storage::Store &store, const LaunchInputs &in) {
+  std::optional<network::UserNetns> user_netns;
+  for (const auto &e : in.endpoints) {
+    if (!e.user_defined)
+      continue;
+    auto config = dns_server_config(store, e, in.host.resolv_conf);
+    if (in.user_netns_dir.empty()) {
+      TRY_STATUS(network::ensure_bridge(plan_bridge(e, in.network_records)));
+    } else {
+      if (!user_netns)
+        user_netns = std::move(*TRY(network::UserNetns::acquire(in.user_netns_dir)));
+      TRY_STATUS(network::in_netns(user_netns->fd(), [&] { return network::ensure_bridge(plan_bridge(e, "")); }));
+      config.netns_fd = user_netns->fd();
+      config.upstreams = {network::kUserNetnsDns};
+    }
+    TRY(start_network_dns(config));
+  }
+  return {};
 }
 
 // --link: the linked container's address on a network both are on, in
@@ -330,12 +358,7 @@ static Result<supervisor::LaunchPlan> plan_start(const storage::Store &store, co
   }
   if (c.network == "bridge")
     in.endpoints = TRY(allocate_endpoints(store, c.id, c.name, endpoint_requests(c)));
-  for (const auto &e : in.endpoints)
-    if (e.user_defined) {
-      // Its server listens on the bridge's address.
-      TRY_STATUS(network::ensure_bridge(plan_bridge(e, in.network_records)));
-      TRY(start_network_dns(dns_server_config(store, e, in.host.resolv_conf)));
-    }
+  TRY_STATUS(start_network_dns_servers(store, in));
   TRY_STATUS(add_link_hosts(store, in));
   return plan_launch(in);
 }

@@ -262,7 +262,8 @@ std::vector<supervisor::PlannedFile> plan_files(const LaunchInputs &in, const st
 network::BridgeNetwork plan_bridge(const NetworkEndpoint &e, const std::string &records_dir) {
   network::BridgeNetwork b;
   b.id = e.network_id;
-  b.record = records_dir + "/" + e.network_id + ".json";
+  if (!records_dir.empty())
+    b.record = records_dir + "/" + e.network_id + ".json";
   b.bridge = e.bridge;
   b.internal = e.internal;
   b.masquerade = e.masquerade;
@@ -286,7 +287,9 @@ void plan_endpoints(const LaunchInputs &in, supervisor::LaunchPlan &plan) {
   for (size_t i = 0; i < in.endpoints.size(); i++) {
     const auto &e = in.endpoints[i];
     network::Endpoint ep;
-    ep.network = plan_bridge(e, in.network_records);
+    // A rootless bridge is in the user's namespace, which ends with its
+    // holder: no record to sweep it by (and /sys shows the host's).
+    ep.network = plan_bridge(e, in.user_netns_dir.empty() ? in.network_records : "");
     ep.veth = network::veth_name(in.config.id, i);
     ep.mac = e.mac;
     ep.inside.name = fmt::format("eth{}", i);
@@ -318,6 +321,8 @@ Result<supervisor::LaunchPlan> plan_launch(const LaunchInputs &in) {
   if (plan.network.helper == "slirp")
     plan.init.tap = network::slirp_tap_config();
   plan_endpoints(in, plan);
+  if (!plan.network.endpoints.empty())
+    plan.network.user_netns_dir = in.user_netns_dir;
   plan.dirs = {plan.init.rootfs, plan.init.upper, plan.init.work};
   if (in.shared_files_dir.empty())
     plan.files = plan_files(in, plan.network.helper);

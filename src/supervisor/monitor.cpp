@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "skiff/network/user_netns.hpp"
 #include "skiff/runtime/cgroups.hpp"
 #include "skiff/runtime/launch.hpp"
 #include "skiff/supervisor/attach_protocol.hpp"
@@ -156,9 +157,8 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
   if (!plan_.network.endpoints.empty()) {
     if (netns < 0)
       return abort_start(pid, sys_error("opening the container's network namespace"));
-    for (const auto &e : plan_.network.endpoints)
-      if (auto s = network::attach_endpoint(e, netns); !s)
-        return abort_start(pid, std::move(s).error());
+    if (auto s = attach_endpoints(netns); !s)
+      return abort_start(pid, std::move(s).error());
   }
   // The helper starts while the child makes its mounts; the child waits
   // for it before it runs the command.
@@ -196,6 +196,20 @@ Result<pid_t> Monitor::start_once(UniqueFd &out, UniqueFd &err, UniqueFd &in) {
   if (pty_)
     out.reset();  // with a tty all output comes through the pty
   return pid;
+}
+
+// The veth pairs, from the bridges' namespace: the host's, or rootless the
+// user's (entered by a child).
+Status Monitor::attach_endpoints(int container_netns) {
+  auto attach = [&]() -> Status {
+    for (const auto &e : plan_.network.endpoints)
+      TRY_STATUS(network::attach_endpoint(e, container_netns));
+    return {};
+  };
+  if (plan_.network.user_netns_dir.empty())
+    return attach();
+  auto user_netns = TRY(network::UserNetns::acquire(plan_.network.user_netns_dir));
+  return network::in_netns(user_netns->fd(), attach);
 }
 
 Error Monitor::abort_start(pid_t pid, Error why) {

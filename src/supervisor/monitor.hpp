@@ -36,6 +36,8 @@ private:
   // Ends a start that failed after the clone: the child and the network
   // helper stopped, the run's resources released.
   Error abort_start(pid_t pid, Error why);
+  // The veth pairs of its bridge networks.
+  Status attach_endpoints(int container_netns);
   // Pumps output to the log and clients until the container exits.
   int pump(pid_t pid, UniqueFd out, UniqueFd err, UniqueFd in);
   void emit(int stream, std::string_view data);

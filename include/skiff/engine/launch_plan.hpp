@@ -62,6 +62,8 @@ struct LaunchInputs {
   // the config names the networks.
   std::vector<NetworkEndpoint> endpoints;
   std::string network_records;  // ROOT/networks
+  // Rootless: where the user's network namespace is kept (its bridges).
+  std::string user_netns_dir;
   // --network container:X: its init's namespace, and its container dir
   // (the hosts, hostname and resolv.conf it shares).
   std::string join_netns, shared_files_dir;

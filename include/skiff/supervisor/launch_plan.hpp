@@ -35,6 +35,9 @@ struct NetworkPlan {
   // Bridge networks: the veth pairs made once the container's namespace
   // exists (its own setup then configures its ends: InitSpec::interfaces).
   std::vector<network::Endpoint> endpoints;
+  // Rootless: their bridges are in the user's network namespace, kept
+  // from this runtime directory (network/user_netns.hpp).
+  std::string user_netns_dir;
   // Published ports: bound on the host before the container is cloned,
   // then held by the container's port forwarder (network/ports.hpp).
   std::vector<network::PortRequest> ports;
