@@ -42,6 +42,8 @@ teardown_store() {
   [ -z "$ids" ] || skiff rmi -f $ids >/dev/null 2>&1 || true
   skiff volume prune -a -f >/dev/null 2>&1 || true
   skiff builder prune -a -f >/dev/null 2>&1 || true
+  ids=$(skiff network ls -q --filter type=custom 2>/dev/null) || true
+  [ -z "$ids" ] || skiff network rm $ids >/dev/null 2>&1 || true
 }
 
 # Empties a store other than the test's own: clean_store ROOT RUNROOT [flags].
