@@ -330,3 +330,24 @@ Are you sure you want to continue? [y/N] " ]
   [[ "$output" == "skiff: $BATS_TEST_TMPDIR/root/networks/$id.json: "* ]]
   rm "$BATS_TEST_TMPDIR/root/networks/$id.json"
 }
+
+@test "network completion: names for inspect, rm, exists; driver, option and filter values" {
+  skiff network create backend >/dev/null
+  for c in inspect rm exists; do
+    run skiff __complete network $c ''
+    [ "$status" -eq 0 ]
+    [ "$(sort <<<"$output" | tr '\n' ' ')" = "backend bridge host none " ]
+  done
+  run skiff __complete network rm ba
+  [ "$output" = backend ]
+  run skiff __complete network create --driver ''
+  [ "$output" = bridge ]
+  run skiff __complete network create -o com.docker.network.driver
+  [ "$output" = com.docker.network.driver.mtu= ]
+  run skiff __complete network ls --filter ty
+  [ "$output" = type= ]
+  run skiff __complete network prune --filter ''
+  [ "$(sort <<<"$output" | tr "\n" " ")" = "label!= label= until= " ]
+  run skiff __complete network ''
+  [ "$(sort <<<"$output" | tr '\n' ' ')" = "create exists inspect list ls prune remove rm " ]
+}
