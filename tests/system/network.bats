@@ -351,3 +351,16 @@ Are you sure you want to continue? [y/N] " ]
   run skiff __complete network ''
   [ "$(sort <<<"$output" | tr '\n' ' ')" = "create exists inspect list ls prune remove rm " ]
 }
+
+@test "inspect: networks after containers and images, before volumes; --type network" {
+  skiff network create shared >/dev/null
+  skiff volume create shared >/dev/null
+  run skiff inspect --format '{{.Driver}} {{.Scope}}' shared
+  [ "$output" = "bridge local" ]
+  run skiff inspect --type volume --format '{{.Mountpoint}}' shared
+  [[ "$output" == */volumes/shared/_data ]]
+  run skiff inspect --type network --format '{{.Name}} {{.Id}}' bridge
+  [[ "$output" =~ ^bridge\ [0-9a-f]{64}$ ]]
+  run skiff inspect --type network nosuch
+  assert_error 1 "No such network: nosuch"
+}
