@@ -82,7 +82,7 @@ static std::vector<std::string> static_values(const std::string &kind) {
   if (kind == "manifest-formats")
     return {"docker", "oci", "v2s2"};
   if (kind == "inspect-types")
-    return {"container", "image", "volume"};
+    return {"container", "image", "network", "volume"};
   if (kind == "ps-filters")
     return {"ancestor=", "before=", "exited=", "id=", "is-task=", "isolation=", "label=",
             "name=", "network=", "since=", "status=", "volume="};

@@ -172,11 +172,6 @@ NetworkEndpoint endpoint_of(const storage::NetworkRecord &n, const Lease &l) {
   return e;
 }
 
-Result<storage::NetworkRecord> find_network(const storage::Store &store, std::string_view ref) {
-  auto all = TRY(network_records(store));
-  return storage::find_network_in(all, ref);
-}
-
 namespace {
 
 std::string lease_dir(const storage::Store &store, const std::string &network_id) {
@@ -250,9 +245,8 @@ Result<std::vector<NetworkEndpoint>> allocate_endpoints(const storage::Store &st
                                                         const std::string &container_name,
                                                         const std::vector<EndpointRequest> &requests) {
   std::vector<NetworkEndpoint> out;
-  auto records = TRY(network_records(store));
   for (const auto &req : requests) {
-    auto n = storage::find_network_in(records, req.network);
+    auto n = find_network(store, req.network);
     Status s = n ? Status{} : Status(n.error());
     if (n)
       s = with_leases(store, n->id, [&](std::vector<Lease> &leases) -> Result<bool> {

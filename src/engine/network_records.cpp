@@ -1,6 +1,8 @@
 // The store's network records, with the built-in networks made on first need.
 #include "network_records.hpp"
 
+#include "skiff/engine/network_leases.hpp"
+
 #include <charconv>
 
 #include "skiff/network/bridge.hpp"
@@ -31,23 +33,36 @@ static storage::NetworkRecord default_bridge(const std::string &id, const net::C
   return n;
 }
 
-// Under the lock: makes whichever built-in network is missing.
+// The default bridge on the first default pool that neither another
+// network nor a route of the host uses.
+static Result<storage::NetworkRecord> new_default_bridge(const std::vector<storage::NetworkRecord> &all) {
+  net::sweep_orphan_bridges();  // their routes would take pools
+  std::vector<net::Cidr> taken = net::host_routes();
+  for (const auto &o : all)
+    for (const auto &s : o.subnets)
+      if (auto c = net::parse_cidr(s.subnet))
+        taken.push_back(*c);
+  return default_bridge(ids::random_id(), TRY(net::choose_subnet(taken)));
+}
+
+// Under the lock: makes whichever built-in network is missing. A default
+// bridge for which no pool is free is left out (its error returned): the
+// commands that do not need it go on, and the next look tries again.
 static Status make_builtins(const storage::NetworkStore &ns, std::vector<storage::NetworkRecord> &all) {
+  Status bridge_error;
   for (const char *name : {"bridge", "host", "none"}) {
     if (std::any_of(all.begin(), all.end(), [&](const storage::NetworkRecord &n) { return n.name == name; }))
       continue;
-    std::string id = ids::random_id();
     storage::NetworkRecord n;
     if (std::string_view(name) == "bridge") {
-      net::sweep_orphan_bridges();  // their routes would take pools
-      std::vector<net::Cidr> taken = net::host_routes();
-      for (const auto &o : all)
-        for (const auto &s : o.subnets)
-          if (auto c = net::parse_cidr(s.subnet))
-            taken.push_back(*c);
-      n = default_bridge(id, TRY(net::choose_subnet(taken)));
+      auto b = new_default_bridge(all);
+      if (!b) {
+        bridge_error = std::move(b).error();
+        continue;
+      }
+      n = std::move(*b);
     } else {
-      n.id = id;
+      n.id = ids::random_id();
       n.name = name;
       n.driver = std::string_view(name) == "host" ? "host" : "null";
     }
@@ -57,10 +72,10 @@ static Status make_builtins(const storage::NetworkStore &ns, std::vector<storage
   }
   std::sort(all.begin(), all.end(),
             [](const storage::NetworkRecord &a, const storage::NetworkRecord &b) { return a.name < b.name; });
-  return {};
+  return bridge_error;
 }
 
-Result<std::vector<storage::NetworkRecord>> network_records(const storage::Store &store) {
+static Result<std::vector<storage::NetworkRecord>> records(const storage::Store &store, Status *bridge_error) {
   storage::NetworkStore ns(store.root());
   auto all = TRY(ns.list());
   int builtins = 0;
@@ -70,8 +85,23 @@ Result<std::vector<storage::NetworkRecord>> network_records(const storage::Store
     return all;
   auto lock = TRY(ns.lock());
   all = TRY(ns.list());  // another command may have made them meanwhile
-  TRY_STATUS(make_builtins(ns, all));
+  auto made = make_builtins(ns, all);
+  if (!made && bridge_error)
+    *bridge_error = std::move(made);
   return all;
+}
+
+Result<std::vector<storage::NetworkRecord>> network_records(const storage::Store &store) {
+  return records(store, nullptr);
+}
+
+Result<storage::NetworkRecord> find_network(const storage::Store &store, std::string_view ref) {
+  Status bridge_error;
+  auto all = TRY(records(store, &bridge_error));
+  auto n = storage::find_network_in(all, ref);
+  if (!n && ref == "bridge" && !bridge_error)
+    return std::move(bridge_error).error();
+  return n;
 }
 
 static Result<bool> parse_bool_option(const std::string &key, const std::string &v) {

@@ -14,6 +14,7 @@ namespace skiff::engine {
 
 // Every network, sorted by name; bridge, host and none are made first
 // (under the networks' lock, so two commands never make two) if missing.
+// A default bridge no free pool is left for is not made (and not listed).
 Result<std::vector<storage::NetworkRecord>> network_records(const storage::Store &store);
 
 // The bridge driver's options (-o) as moby's bridge driver reads them,

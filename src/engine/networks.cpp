@@ -25,6 +25,8 @@ static Status check_create(const NetworkCreate &c) {
     return make_error(Errc::conflict, "only one instance of \"{}\" network is allowed", c.driver);
   if (c.driver != "bridge")
     return make_error(Errc::not_found, "plugin \"{}\" not found", c.driver);
+  if (c.name.empty())
+    return make_error(Errc::invalid, "a network needs a name");
   if (is_predefined_network(c.name))
     return make_error(Errc::conflict, "operation is not permitted on predefined {} network ", c.name);
   return {};

@@ -180,7 +180,7 @@ load helpers
   skiff create --name here busybox >/dev/null
   run skiff inspect --type bogus here
   [ "$status" -eq 1 ]
-  [ "$output" = 'skiff: unknown type: "bogus": must be one of "container", "image", "volume"' ]
+  [ "$output" = 'skiff: unknown type: "bogus": must be one of "container", "image", "network", "volume"' ]
 }
 
 # moby image/tarexport/save.go: a name that matches no tag is looked up as

@@ -240,8 +240,8 @@ not_offered() {
   run skiff __complete kill --signal SIGK
   [ "$output" = SIGKILL ]
   run skiff __complete inspect --type ''
-  offers container image volume
-  [ "${#lines[@]}" -eq 3 ]
+  offers container image network volume
+  [ "${#lines[@]}" -eq 4 ]
   run skiff __complete ps --filter ''
   offers name= status= label= ancestor= before= since= volume= network= is-task=
   run skiff __complete run --cap-add ''

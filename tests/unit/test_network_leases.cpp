@@ -6,6 +6,7 @@
 
 #include "scratch.hpp"
 #include "skiff/engine/network_leases.hpp"
+#include "skiff/network/host_routes.hpp"
 #include "skiff/storage/network_store.hpp"
 #include "skiff/util/digest.hpp"
 
@@ -136,4 +137,31 @@ TEST_CASE("leases: a failure takes back what the call took; the default bridge i
   CHECK(missing.error().message == "network nosuch not found");
   auto host = allocate_endpoints(s, sha256_hex("b"), "b", {{"host", "", "", "", {}}});
   REQUIRE_FALSE(host);
+}
+
+TEST_CASE("leases: no free pool for the default bridge fails only what needs it", "[network_leases]") {
+  test::TempDir d;
+  auto s = open_store(d);
+  user_network(s, "wide", "172.16.0.0/12", "172.16.0.1");
+  user_network(s, "home", "192.168.0.0/16", "192.168.0.1");
+  auto all = find_network(s, "host");
+  REQUIRE(all);
+  CHECK(all->driver == "host");
+  CHECK(find_network(s, "none"));
+  CHECK(find_network(s, "wide"));
+  auto bridge = find_network(s, "bridge");
+  REQUIRE_FALSE(bridge);
+  CHECK(bridge.error().message ==
+        "could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network");
+  CHECK(find_network(s, "nosuch").error().message == "network nosuch not found");
+  // Made once a pool is free (unless this host's own routes cover them all).
+  REQUIRE(storage::NetworkStore(s.root()).remove(sha256_hex("home")));
+  std::vector<network::Cidr> wide{*network::parse_cidr("172.16.0.0/12")};
+  auto routes = network::host_routes();
+  wide.insert(wide.end(), routes.begin(), routes.end());
+  if (network::choose_subnet(wide)) {
+    bridge = find_network(s, "bridge");
+    REQUIRE(bridge);
+    CHECK(bridge->subnets[0].subnet.rfind("192.168.", 0) == 0);
+  }
 }

@@ -6,6 +6,7 @@
 
 #include "../../src/engine/network_records.hpp"
 #include "scratch.hpp"
+#include "skiff/engine/network_filter.hpp"
 #include "skiff/engine/networks.hpp"
 #include "skiff/storage/network_store.hpp"
 
@@ -139,4 +140,43 @@ TEST_CASE("network records: inspect's shape", "[network_records]") {
   j = engine::network_inspect_json(v);
   CHECK(j["IPAM"]["Options"].is_null());
   CHECK(j["IPAM"]["Config"][0]["Gateway"] == "172.18.0.1");
+}
+
+TEST_CASE("network filter: ls and prune keys as moby applies them", "[network_records]") {
+  std::map<std::string, std::string> team{{"team", "web"}};
+  std::string id(64, 'a'), name = "web", bridge = "bridge", null = "null";
+  engine::NetworkFilter::Subject custom{id, name, bridge, team, false, false, 100};
+  engine::NetworkFilter::Subject builtin{id, null, null, {}, true, false, 100};
+  auto keeps = [](std::vector<std::string> words, const engine::NetworkFilter::Subject &s, bool prune = false) {
+    auto f = engine::parse_network_filter(words, prune, 1000);
+    REQUIRE(f);
+    return f->matches(s);
+  };
+  CHECK(keeps({}, custom));
+  CHECK(keeps({"driver=bridge"}, custom));
+  CHECK_FALSE(keeps({"driver=bridg"}, custom));  // exact
+  CHECK(keeps({"name=^w"}, custom));
+  CHECK(keeps({"id=aaa"}, custom));
+  CHECK(keeps({"label=team=web", "label=team"}, custom));
+  CHECK_FALSE(keeps({"label=team=db"}, custom));
+  CHECK(keeps({"type=custom"}, custom));
+  CHECK_FALSE(keeps({"type=custom"}, builtin));
+  CHECK(keeps({"type=custom", "type=builtin"}, builtin));
+  CHECK(keeps({"dangling=true"}, custom));
+  CHECK_FALSE(keeps({"dangling=true"}, builtin));
+  CHECK(keeps({"dangling=1", "dangling=1"}, custom));  // one value given twice
+  CHECK(keeps({"scope=local"}, custom));
+  CHECK(keeps({"until=100"}, custom, true));  // created at, not after
+  CHECK_FALSE(keeps({"until=0.00000005"}, custom, true));
+  CHECK_FALSE(keeps({"label!=team"}, custom, true));
+  auto err = [](std::vector<std::string> words, bool prune) {
+    auto f = engine::parse_network_filter(words, prune, 0);
+    REQUIRE_FALSE(f);
+    return f.error().message;
+  };
+  CHECK(err({"type=x"}, false) == "invalid filter: 'type'='x'");
+  CHECK(err({"until=1h"}, false) == "invalid filter 'until'");
+  CHECK(err({"name=x"}, true) == "invalid filter 'name'");
+  CHECK(err({"until=x"}, true) == "invalid value for 'until' filter: \"x\"");
+  CHECK(err({"dangling=true", "dangling=0"}, false) == "got more than one value for filter key \"dangling\"");
 }

@@ -75,7 +75,9 @@ Result<Lease> plan_lease(const storage::NetworkRecord &n, const std::vector<Leas
 NetworkEndpoint endpoint_of(const storage::NetworkRecord &n, const Lease &l);
 
 // The network `ref` names (full ID, name, unique ID prefix), the built-in
-// ones made first if missing: "network X not found" otherwise.
+// ones made first if missing: "network X not found" otherwise, and for a
+// default bridge that cannot be made (every default pool overlaps a
+// network or a route of the host) moby's words for that.
 Result<storage::NetworkRecord> find_network(const storage::Store &store, std::string_view ref);
 
 // For a container about to start: one lease on each network asked for,

@@ -1,10 +1,11 @@
-// inspect (containers, images, volumes) and container inspect.
+// inspect (containers, images, networks, volumes) and container inspect.
 #include <fmt/format.h>
 
 #include "../image/views.hpp"
 #include "../registry.hpp"
 #include "../view_types.hpp"
 #include "skiff/cli/output.hpp"
+#include "skiff/engine/networks.hpp"
 #include "views.hpp"
 
 namespace skiff::cli {
@@ -33,6 +34,13 @@ static Result<Inspected> inspect_one(engine::Engine &eng, const Context &ctx, co
     if (img.error().code != Errc::not_found && img.error().code != Errc::invalid)
       return std::move(img).error();
   }
+  if (type.empty() || type == "network") {
+    auto n = engine::network_view(eng, name);
+    if (n)
+      return Inspected{engine::network_inspect_json(*n), &network_inspect_types()};
+    if (n.error().code != Errc::not_found)
+      return std::move(n).error();  // an ambiguous name or prefix says so
+  }
   if (type.empty() || type == "volume") {
     auto v = eng.volume(name);
     if (v)
@@ -50,9 +58,10 @@ static int inspect_with_type(Context &ctx, const Args &a, const std::string &typ
   if (!eng)
     return fail(eng.error());
   // docker/cli inspect.go checks --type before looking anything up.
-  if (!type.empty() && type != "container" && type != "image" && type != "volume")
-    return fail_text(
-        fmt::format("unknown type: \"{}\": must be one of \"container\", \"image\", \"volume\"", type), 1);
+  if (!type.empty() && type != "container" && type != "image" && type != "network" && type != "volume")
+    return fail_text(fmt::format("unknown type: \"{}\": must be one of \"container\", \"image\", \"network\", \"volume\"",
+                                 type),
+                     1);
   std::vector<Inspected> objs;
   int rc = 0;
   for (const auto &name : a.positional) {
@@ -74,7 +83,7 @@ Command cmd_inspect() {
   return {"inspect", "[OPTIONS] NAME|ID [NAME|ID...]", "Return low-level information on Docker objects",
           {{"format", 'f', FlagKind::value, "Format output using a custom template", "none", "string"},
            {"size", 's', FlagKind::boolean, "Display total file sizes if the type is container"},
-           {"type", 0, FlagKind::value, "Return JSON for specified type (container, image, volume)", "inspect-types", "string"}},
+           {"type", 0, FlagKind::value, "Return JSON for specified type (container, image, network, volume)", "inspect-types", "string"}},
           "containers-and-images", true, false, 1, -1, {}, run_inspect};
 }
 

@@ -1,4 +1,6 @@
 // network create, ls, inspect, rm, prune, exists.
+#include <cstdio>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -154,17 +156,20 @@ static int run_network_inspect(Context &ctx, const Args &a) {
   if (!eng)
     return fail(eng.error());
   std::vector<Inspected> objs;
-  int rc = 0;
+  std::vector<Error> missing;
   for (const auto &n : a.positional) {
     auto v = engine::network_view(**eng, n);
-    if (!v) {
-      fail(v.error());
-      rc = 1;
-      continue;
-    }
-    objs.push_back({engine::network_inspect_json(*v), &network_inspect_types()});
+    if (v)
+      objs.push_back({engine::network_inspect_json(*v), &network_inspect_types()});
+    else
+      missing.push_back(std::move(v).error());
   }
-  return print_inspect(a.get("format"), objs, true, rc);
+  // docker/cli prints what it found, then what it did not.
+  int rc = print_inspect(a.get("format"), objs, true, 0);
+  std::fflush(stdout);
+  for (const auto &e : missing)
+    rc = fail(e);
+  return rc;
 }
 
 static int run_network_rm(Context &ctx, const Args &a) {
