@@ -7,6 +7,7 @@
 #include "skiff/network/bridge.hpp"
 #include "skiff/network/dns_server.hpp"
 #include "skiff/network/host_routes.hpp"
+#include "skiff/network/user_netns.hpp"
 #include "skiff/network/ipam.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/ids.hpp"
@@ -142,6 +143,17 @@ network::BridgeNetwork bridge_network(const NetworkRecord &n) {
   return b;
 }
 
+// Rootless, the bridge is in the store's user network namespace, if that
+// still exists (else it went with it).
+static Status remove_network_bridge(const storage::Store &store, bool rootless, const network::BridgeNetwork &b) {
+  if (!rootless)
+    return network::remove_bridge(b);
+  auto user_netns = TRY(network::UserNetns::acquire(store.runroot() + "/netns", false));
+  if (!user_netns)
+    return {};
+  return network::in_netns(user_netns->fd(), [&] { return network::remove_bridge(b); });
+}
+
 Result<NetworkRecord> remove_network(Engine &eng, const std::string &ref) {
   auto &store = store_of(eng);
   auto n = TRY(find_network(store, ref));
@@ -163,9 +175,8 @@ Result<NetworkRecord> remove_network(Engine &eng, const std::string &ref) {
                       eps);
   }
   network::stop_dns_server(dir);
-  // Rootless bridges live in the per-user namespace, not made here.
-  if (n.driver == "bridge" && !eng.options().rootless)
-    TRY_STATUS(network::remove_bridge(bridge_network(n)));
+  if (n.driver == "bridge")
+    TRY_STATUS(remove_network_bridge(store, eng.options().rootless, bridge_network(n)));
   TRY_STATUS(ns.remove(n.id));
   TRY_STATUS(fs::remove_all(dir));
   return n;

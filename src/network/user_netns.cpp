@@ -40,6 +40,8 @@ bool has_veths() {
   int idle = 0;
   for (;;) {
     ::sleep(kIdleCheckSeconds);
+    if (!fs::exists(dir))
+      ::_exit(0);  // its store's runtime directory is gone, and with it every user
     idle = has_veths() ? 0 : idle + 1;
     if (idle < 2)
       continue;

@@ -52,7 +52,11 @@ teardown_store() {
 remove_bridges() {
   local f id br
   "$SKIFF_BIN" --root "$1" --runroot "$2" "${@:3}" network prune -f >/dev/null 2>&1 || true
-  rootless && return 0
+  if rootless; then
+    # The store's network namespace would end by itself a minute later.
+    [ -f "$2/netns/netns.pid" ] && kill "$(cut -d' ' -f1 "$2/netns/netns.pid")" 2>/dev/null
+    return 0
+  fi
   for f in "$1"/networks/*.json; do
     [ -f "$f" ] || continue
     id=$(jq -r '.id // .Id // empty' "$f") br=$(jq -r '.bridge // empty' "$f")

@@ -262,15 +262,14 @@ json config_json(const engine::ContainerConfig &c) {
   return j;
 }
 
+// API 1.43's EndpointSettings (Docker 24), in 25+'s key order.
 json endpoint_json(const std::string &network_id, const std::vector<std::string> &aliases,
-                   const std::vector<std::string> &dns_names, const engine::NetworkAddresses &a,
-                   const std::string &mac, const std::string &endpoint_id) {
+                   const engine::NetworkAddresses &a, const std::string &mac, const std::string &endpoint_id) {
   return {{"IPAMConfig", nullptr},
           {"Links", nullptr},
           {"Aliases", aliases.empty() ? json(nullptr) : json(aliases)},
           {"MacAddress", mac},
           {"DriverOpts", nullptr},
-          {"GwPriority", 0},
           {"NetworkID", network_id},
           {"EndpointID", endpoint_id},
           {"Gateway", a.gateway},
@@ -278,8 +277,7 @@ json endpoint_json(const std::string &network_id, const std::vector<std::string>
           {"IPPrefixLen", a.prefix_len},
           {"IPv6Gateway", ""},
           {"GlobalIPv6Address", ""},
-          {"GlobalIPv6PrefixLen", 0},
-          {"DNSNames", dns_names.empty() ? json(nullptr) : json(dns_names)}};
+          {"GlobalIPv6PrefixLen", 0}};
 }
 
 // Docker's NetworkSettings: an endpoint per network; the top-level
@@ -293,7 +291,6 @@ json network_settings(const engine::ContainerConfig &c, const std::vector<engine
     for (const auto &n : nets) {
       engine::NetworkAddresses a;
       std::string mac, endpoint_id;
-      std::vector<std::string> dns_names;
       if (n.endpoint) {
         a = {n.endpoint->ip, n.endpoint->gateway, "", n.endpoint->prefix_len};
         mac = n.endpoint->mac;
@@ -303,22 +300,17 @@ json network_settings(const engine::ContainerConfig &c, const std::vector<engine
         top = a;
         top_mac = mac;
         top_endpoint = endpoint_id;
-      } else {
-        // Docker 25+: the names this container answers to on the network.
-        dns_names = {c.name};
-        dns_names.insert(dns_names.end(), n.aliases.begin(), n.aliases.end());
-        dns_names.push_back(c.id.substr(0, 12));
       }
-      networks[n.name] = endpoint_json(n.id, n.aliases, dns_names, a, mac, endpoint_id);
+      networks[n.name] = endpoint_json(n.id, n.aliases, a, mac, endpoint_id);
     }
   } else if (c.network != "none" && c.network.rfind("container:", 0) != 0) {
     std::string net = engine::network_name(c.network);
     auto a = engine::network_addresses(c.network);
-    networks[net] = endpoint_json(net, {}, {}, a, "", "");
+    networks[net] = endpoint_json(net, {}, a, "", "");
     if (c.network == "default")
       top = a;
   } else if (c.network == "none") {
-    networks["none"] = endpoint_json("none", {}, {}, {}, "", "");
+    networks["none"] = endpoint_json("none", {}, {}, "", "");
   }
   return {{"Bridge", bridge},
           {"SandboxID", ""},

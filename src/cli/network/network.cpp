@@ -261,14 +261,16 @@ Command cmd_network_inspect() {
 Command cmd_network_rm() {
   return {"network rm", "NETWORK [NETWORK...]", "Remove one or more networks",
           {{"force", 'f', FlagKind::boolean, "Do not error if the network does not exist"}},
-          "network-names", true, false, 1, -1, {"network remove"}, run_network_rm};
+          // Rootless, a network's bridge is in the store's network namespace,
+          // which only the user's namespace may enter.
+          "network-names", true, true, 1, -1, {"network remove"}, run_network_rm};
 }
 
 Command cmd_network_prune() {
   return {"network prune", "[OPTIONS]", "Remove all unused networks",
           {{"filter", 0, FlagKind::list, "Provide filter values (e.g. \"until=<timestamp>\")", "network-prune-filters", "filter"},
            {"force", 'f', FlagKind::boolean, "Do not prompt for confirmation"}},
-          "", true, false, 0, 0, {}, run_network_prune};
+          "", true, true, 0, 0, {}, run_network_prune};
 }
 
 Command cmd_network_exists() {
