@@ -35,6 +35,16 @@ static std::vector<std::string> live_names(Context &ctx, const std::string &kind
     out = engine::volume_names(*eng);
   if (kind == "network-names")
     out = engine::network_names(*eng);
+  if (kind == "networks") {
+    // --network: a network's name, a mode, or container:NAME.
+    out = engine::network_names(*eng);
+    for (const char *mode : {"default", "none", "host", "pasta", "slirp4netns"})
+      out.push_back(mode);
+    for (const auto &c : engine::container_names(*eng, engine::NameFilter::all))
+      out.push_back("container:" + c);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  }
   if (kind == "registries")
     out = engine::known_registries();
   return out;
@@ -49,8 +59,6 @@ static std::vector<std::string> static_values(const std::string &kind) {
     return {"json-file", "none"};
   if (kind == "userns")
     return {"host", "keep-id"};
-  if (kind == "networks")
-    return {"bridge", "default", "host", "none", "pasta", "slirp4netns"};
   if (kind == "security-opt")
     return {"no-new-privileges", "seccomp=unconfined", "seccomp="};
   if (kind == "capabilities") {
@@ -222,6 +230,23 @@ static int run_complete(Context &ctx, const Args &a) {
       }
     } else if (cmd->positional_completer == "files") {
       out.push_back(kFiles);
+    } else if (cmd->positional_completer == "network-then-container") {
+      // network connect/disconnect NETWORK CONTAINER: the words before
+      // this one that are not flags or flag values.
+      size_t given = 0;
+      for (size_t i = used; i < words.size(); i++) {
+        const std::string &w = words[i];
+        if (!w.empty() && w[0] == '-') {
+          auto f = std::find_if(cmd->flags.begin(), cmd->flags.end(), [&](const Flag &fl) {
+            return w == "--" + fl.name || (fl.shorthand && w == std::string("-") + fl.shorthand);
+          });
+          if (f != cmd->flags.end() && f->kind != FlagKind::boolean && f->kind != FlagKind::optional)
+            i++;
+          continue;
+        }
+        given++;
+      }
+      out = live_names(ctx, given == 0 ? "network-names" : "containers");
     } else if (!cmd->positional_completer.empty()) {
       out = live_names(ctx, cmd->positional_completer);
     }

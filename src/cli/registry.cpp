@@ -15,7 +15,7 @@ const std::vector<Command> &commands() {
       cmd_logout(),
       cmd_volume_create(), cmd_volume_ls(),     cmd_volume_inspect(), cmd_volume_rm(),
       cmd_volume_prune(),  cmd_network_create(), cmd_network_ls(),   cmd_network_inspect(),
-      cmd_network_rm(),    cmd_network_prune(), cmd_network_exists(), cmd_version(),       cmd_info(),
+      cmd_network_rm(),    cmd_network_prune(), cmd_network_exists(), cmd_network_connect(), cmd_network_disconnect(), cmd_version(),       cmd_info(),
       cmd_complete(),      cmd_dns_ensure()};
   return all;
 }

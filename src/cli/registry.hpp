@@ -51,6 +51,8 @@ Command cmd_network_inspect();
 Command cmd_network_rm();
 Command cmd_network_prune();
 Command cmd_network_exists();
+Command cmd_network_connect();
+Command cmd_network_disconnect();
 Command cmd_version();
 Command cmd_info();
 Command cmd_complete();

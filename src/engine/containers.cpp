@@ -12,7 +12,6 @@
 
 #include "skiff/engine/container_networks.hpp"
 #include "skiff/engine/network_dns.hpp"
-#include "skiff/network/user_netns.hpp"
 #include "container_records.hpp"
 #include "entry_process.hpp"
 #include "process_wait.hpp"
@@ -303,29 +302,6 @@ static LaunchInputs launch_inputs(const storage::Store &store, const ContainerVi
   return in;
 }
 
-// Each user-defined network's DNS server, on its bridge's address (the
-// bridge made first): rootless in the user's network namespace, where the
-// host's nameservers are reached through libslirp's.
-static Status start_network_dns_servers(const storage::Store &store, const LaunchInputs &in) {
-  std::optional<network::UserNetns> user_netns;
-  for (const auto &e : in.endpoints) {
-    if (!e.user_defined)
-      continue;
-    auto config = dns_server_config(store, e, in.host.resolv_conf);
-    if (in.user_netns_dir.empty()) {
-      TRY_STATUS(network::ensure_bridge(plan_bridge(e, in.network_records)));
-    } else {
-      if (!user_netns)
-        user_netns = std::move(*TRY(network::UserNetns::acquire(in.user_netns_dir)));
-      TRY_STATUS(network::in_netns(user_netns->fd(), [&] { return network::ensure_bridge(plan_bridge(e, "")); }));
-      config.netns_fd = user_netns->fd();
-      config.upstreams = {network::kUserNetnsDns};
-    }
-    TRY(start_network_dns(config));
-  }
-  return {};
-}
-
 // --link: the linked container's address on a network both are on, in
 // /etc/hosts under its alias, short ID and name (Docker's legacy links).
 static Status add_link_hosts(const storage::Store &store, LaunchInputs &in) {
@@ -358,7 +334,7 @@ static Result<supervisor::LaunchPlan> plan_start(const storage::Store &store, co
   }
   if (c.network == "bridge")
     in.endpoints = TRY(allocate_endpoints(store, c.id, c.name, endpoint_requests(c)));
-  TRY_STATUS(start_network_dns_servers(store, in));
+  TRY_STATUS(start_network_dns_servers(store, in.endpoints, in.host.resolv_conf, in.user_netns_dir));
   TRY_STATUS(add_link_hosts(store, in));
   return plan_launch(in);
 }

@@ -290,7 +290,7 @@ void plan_endpoints(const LaunchInputs &in, supervisor::LaunchPlan &plan) {
     // A rootless bridge is in the user's namespace, which ends with its
     // holder: no record to sweep it by (and /sys shows the host's).
     ep.network = plan_bridge(e, in.user_netns_dir.empty() ? in.network_records : "");
-    ep.veth = network::veth_name(in.config.id, i);
+    ep.veth = network::veth_name(in.config.id, e.network_id);
     ep.mac = e.mac;
     ep.inside.name = fmt::format("eth{}", i);
     auto add = [&](const std::string &ip, const std::string &gateway, int prefix) {

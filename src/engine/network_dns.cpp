@@ -1,7 +1,10 @@
 #include "skiff/engine/network_dns.hpp"
 
+#include <optional>
 #include <sstream>
 
+#include "skiff/engine/launch_plan.hpp"
+#include "skiff/network/user_netns.hpp"
 #include "skiff/util/strings.hpp"
 
 namespace skiff::engine {
@@ -30,5 +33,26 @@ DnsServerConfig dns_server_config(const storage::Store &store, const NetworkEndp
 }
 
 Result<DnsServerStatus> start_network_dns(const DnsServerConfig &c) { return network::ensure_dns_server(c); }
+
+Status start_network_dns_servers(const storage::Store &store, const std::vector<NetworkEndpoint> &endpoints,
+                                 const std::string &host_resolv, const std::string &user_netns_dir) {
+  std::optional<network::UserNetns> user_netns;
+  for (const auto &e : endpoints) {
+    if (!e.user_defined)
+      continue;
+    auto config = dns_server_config(store, e, host_resolv);
+    if (user_netns_dir.empty()) {
+      TRY_STATUS(network::ensure_bridge(plan_bridge(e, store.root() + "/networks")));
+    } else {
+      if (!user_netns)
+        user_netns = std::move(*TRY(network::UserNetns::acquire(user_netns_dir)));
+      TRY_STATUS(network::in_netns(user_netns->fd(), [&] { return network::ensure_bridge(plan_bridge(e, "")); }));
+      config.netns_fd = user_netns->fd();
+      config.upstreams = {network::kUserNetnsDns};
+    }
+    TRY(start_network_dns(config));
+  }
+  return {};
+}
 
 } // namespace skiff::engine

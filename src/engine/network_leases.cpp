@@ -227,6 +227,13 @@ Result<std::vector<Lease>> live_leases(const storage::Store &store, const std::s
   return leases;
 }
 
+Status release_endpoint(const storage::Store &store, const std::string &container_id,
+                        const std::string &network_id) {
+  return with_leases(store, network_id, [&](std::vector<Lease> &leases) -> Result<bool> {
+    return std::erase_if(leases, [&](const Lease &l) { return l.container_id == container_id; }) > 0;
+  });
+}
+
 Status release_endpoints(const storage::Store &store, const std::string &container_id) {
   Status first;
   for (const auto &id : fs::list_dir(store.runroot() + "/networks").value_or({})) {

@@ -4,8 +4,8 @@
 
 namespace skiff::network {
 
-std::string veth_name(const std::string &container_id, size_t index) {
-  return fmt::format("veth{}{}", container_id.substr(0, 7), index);
+std::string veth_name(const std::string &container_id, const std::string &network_id) {
+  return fmt::format("veth{}{}", container_id.substr(0, 6), network_id.substr(0, 5));
 }
 
 Status attach_endpoint(const Endpoint &e, int container_netns_fd) {
@@ -16,6 +16,11 @@ Status attach_endpoint(const Endpoint &e, int container_netns_fd) {
   TRY_STATUS(nl.add_veth(e.veth, e.inside.name, container_netns_fd, e.mac, e.network.mtu));
   TRY_STATUS(nl.set_master(e.veth, e.network.bridge));
   return nl.set_up(e.veth);
+}
+
+Status detach_endpoint(const std::string &veth) {
+  auto nl = TRY(Rtnl::open());
+  return nl.delete_link(veth);
 }
 
 Status configure_interface(const Interface &i) {

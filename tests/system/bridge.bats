@@ -181,7 +181,7 @@ ip_on() {
   net_id=$(skiff network inspect -f '{{.Id}}' gone)
   skiff run -d --name c1 --network gone busybox sleep 300
   id=$(skiff inspect -f '{{.Id}}' c1)
-  veth=veth${id:0:7}0
+  veth=veth${id:0:6}${net_id:0:5}
   ip link show "$veth" >/dev/null
   pgrep -f "skiff-dns gone" >/dev/null
   skiff rm -f c1
@@ -197,7 +197,7 @@ ip_on() {
   id=$(skiff inspect -f '{{.Id}}' c2)
   sup=$(skiff inspect -f '{{.State.Pid}}' c2 | xargs -I{} ps -o ppid= -p {} | tr -d ' ')
   kill -9 "$sup"
-  veth=veth${id:0:7}0
+  veth=veth${id:0:6}${net_id:0:5}
   for _ in $(seq 50); do ip link show "$veth" >/dev/null 2>&1 || break; sleep 0.1; done
   run ip link show "$veth"
   [ "$status" -ne 0 ]
@@ -205,4 +205,55 @@ ip_on() {
   skiff run --rm --network gone --name c3 busybox true
   run jq -r '.[].name' "$BATS_TEST_TMPDIR/run/networks/$net_id/leases.json"
   [ -z "$output" ]
+}
+
+@test "bridge: network connect and disconnect take effect on a running container" {
+  skiff network create n1
+  skiff network create n2
+  skiff run -d --name a --network n1 busybox sleep 300
+  skiff run -d --name b --network n2 busybox sleep 300
+  run skiff exec b ping -c1 -W1 a
+  [ "$status" -ne 0 ]
+  skiff network connect --alias aa n2 a
+  run skiff exec a ip -o -4 addr show eth1
+  [[ "$output" == *"$(ip_on a n2)/"* ]]
+  run skiff exec b ping -c1 -W2 aa
+  [ "$status" -eq 0 ]
+  [ "$(skiff inspect -f '{{json (index .NetworkSettings.Networks "n2").Aliases}}' a)" = '["aa"]' ]
+  run skiff network connect n2 a
+  [ "$status" -ne 0 ]
+  [ "$output" = "skiff: endpoint with name a already exists in network n2" ]
+  skiff network disconnect n2 a
+  run skiff exec a ip -o -4 addr show eth1
+  [ "$status" -ne 0 ]
+  run skiff exec b ping -c1 -W1 aa
+  [ "$status" -ne 0 ]
+  [ "$(skiff inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' a)" = "n1 " ]
+  run skiff network disconnect n2 a
+  [ "$status" -ne 0 ]
+  [ "$output" = "skiff: container $(skiff inspect -f '{{.Id}}' a) is not connected to network n2" ]
+  # A stopped container joins at its next start (names resolve on its
+  # first network, whose DNS server its resolv.conf names).
+  skiff stop -t 0 b
+  skiff network connect n1 b
+  skiff start b
+  run skiff exec b ping -c1 -W2 "$(ip_on a n1)"
+  [ "$status" -eq 0 ]
+  run skiff network connect host a
+  [ "$output" = "skiff: container cannot be disconnected from host network or connected to host network" ]
+}
+
+@test "bridge: completion offers networks, modes and container: names, then containers for connect" {
+  skiff network create compnet
+  skiff create --name compc busybox true
+  run skiff __complete run --network ""
+  [[ "$output" == *compnet* ]]
+  [[ "$output" == *"container:compc"* ]]
+  [[ "$output" == *host* ]]
+  run skiff __complete network connect ""
+  [[ "$output" == *compnet* ]]
+  [[ "$output" != *compc* ]]
+  run skiff __complete network connect compnet ""
+  [[ "$output" == *compc* ]]
+  [[ "$output" != *compnet* ]]
 }

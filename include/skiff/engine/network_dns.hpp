@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "skiff/engine/network_leases.hpp"
 #include "skiff/network/dns_server.hpp"
@@ -19,5 +20,12 @@ using DnsServerStatus = network::DnsServerStatus;
 DnsServerConfig dns_server_config(const storage::Store &store, const NetworkEndpoint &e,
                                   const std::string &host_resolv);
 Result<DnsServerStatus> start_network_dns(const DnsServerConfig &c);
+
+// Each user-defined network's DNS server among `endpoints`, on its
+// bridge's address (the bridge made first): with `user_netns_dir`
+// (rootless) in that store's network namespace, where the host's
+// nameservers are reached through libslirp's.
+Status start_network_dns_servers(const storage::Store &store, const std::vector<NetworkEndpoint> &endpoints,
+                                 const std::string &host_resolv, const std::string &user_netns_dir);
 
 } // namespace skiff::engine

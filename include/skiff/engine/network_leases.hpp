@@ -90,6 +90,8 @@ Result<std::vector<NetworkEndpoint>> allocate_endpoints(const storage::Store &st
 // At a container's exit or removal: its leases on every network go (and
 // dead ones found on the way). Missing leases are no error.
 Status release_endpoints(const storage::Store &store, const std::string &container_id);
+// `network disconnect`: its lease on one network.
+Status release_endpoint(const storage::Store &store, const std::string &container_id, const std::string &network_id);
 // The live leases of network `network_id` (read without repairing).
 Result<std::vector<Lease>> live_leases(const storage::Store &store, const std::string &network_id);
 

@@ -27,13 +27,16 @@ struct Endpoint {
   Interface inside;
 };
 
-// The host end's name, derived from the container's ID and the interface's
-// position so that a later command can find it without a record.
-std::string veth_name(const std::string &container_id, size_t index);
+// The host end's name (15 characters, the kernel's most), derived from the
+// container's and the network's IDs so that a later command (disconnect,
+// the next start after a kill) finds it without a record.
+std::string veth_name(const std::string &container_id, const std::string &network_id);
 
 // The bridge (made if missing) and the pair joined to it, in the calling
 // process's namespace: the bridge's.
 Status attach_endpoint(const Endpoint &e, int container_netns_fd);
+// The pair, by its host end (gone already is no error).
+Status detach_endpoint(const std::string &veth);
 // Inside the container's namespace: addresses, up, default routes.
 Status configure_interface(const Interface &i);
 

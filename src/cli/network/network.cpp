@@ -7,6 +7,7 @@
 #include "../registry.hpp"
 #include "../view_types.hpp"
 #include "skiff/cli/output.hpp"
+#include "skiff/engine/network_connect.hpp"
 #include "skiff/engine/network_filter.hpp"
 #include "skiff/engine/networks.hpp"
 #include "skiff/util/ids.hpp"
@@ -271,6 +272,41 @@ Command cmd_network_prune() {
           {{"filter", 0, FlagKind::list, "Provide filter values (e.g. \"until=<timestamp>\")", "network-prune-filters", "filter"},
            {"force", 'f', FlagKind::boolean, "Do not prompt for confirmation"}},
           "", true, true, 0, 0, {}, run_network_prune};
+}
+
+static int run_network_connect(Context &ctx, const Args &a) {
+  auto eng = ctx.engine();
+  if (!eng)
+    return fail(eng.error());
+  engine::ConnectRequest r{a.positional[0], a.positional[1], a.all("alias"), a.get("ip"), a.get("ip6")};
+  if (auto s = engine::connect_network(**eng, r); !s)
+    return fail(s.error());
+  return 0;
+}
+
+static int run_network_disconnect(Context &ctx, const Args &a) {
+  auto eng = ctx.engine();
+  if (!eng)
+    return fail(eng.error());
+  if (auto s = engine::disconnect_network(**eng, a.positional[0], a.positional[1], a.flag("force")); !s)
+    return fail(s.error());
+  return 0;
+}
+
+// Both enter the user's namespace rootless: the container's network
+// namespace and the store's are its.
+Command cmd_network_connect() {
+  return {"network connect", "[OPTIONS] NETWORK CONTAINER", "Connect a container to a network",
+          {{"alias", 0, FlagKind::list, "Add network-scoped alias for the container", "none", "list"},
+           {"ip", 0, FlagKind::value, "IPv4 address (e.g., \"172.30.100.104\")", "none", "string"},
+           {"ip6", 0, FlagKind::value, "IPv6 address (e.g., \"2001:db8::33\")", "none", "string"}},
+          "network-then-container", true, true, 2, 2, {}, run_network_connect};
+}
+
+Command cmd_network_disconnect() {
+  return {"network disconnect", "[OPTIONS] NETWORK CONTAINER", "Disconnect a container from a network",
+          {{"force", 'f', FlagKind::boolean, "Force the container to disconnect from a network"}},
+          "network-then-container", true, true, 2, 2, {}, run_network_disconnect};
 }
 
 Command cmd_network_exists() {
