@@ -39,7 +39,9 @@ Status in_bridge_namespace(const storage::Store &store, bool rootless, bool star
                            const std::function<Status()> &body) {
   if (!rootless)
     return body();
-  auto user_netns = TRY(network::UserNetns::acquire(store.runroot() + "/netns", start));
+  if (start)
+    return network::in_netns(TRY(network::UserNetns::acquire(store.runroot() + "/netns")).fd(), body);
+  auto user_netns = TRY(network::UserNetns::find(store.runroot() + "/netns"));
   if (!user_netns)
     return {};
   return network::in_netns(user_netns->fd(), body);

@@ -45,7 +45,7 @@ Status start_network_dns_servers(const storage::Store &store, const std::vector<
       TRY_STATUS(network::ensure_bridge(plan_bridge(e, store.root() + "/networks")));
     } else {
       if (!user_netns)
-        user_netns = std::move(*TRY(network::UserNetns::acquire(user_netns_dir)));
+        user_netns.emplace(TRY(network::UserNetns::acquire(user_netns_dir)));
       TRY_STATUS(network::in_netns(user_netns->fd(), [&] { return network::ensure_bridge(plan_bridge(e, "")); }));
       config.netns_fd = user_netns->fd();
       config.upstreams = {network::kUserNetnsDns};

@@ -109,7 +109,16 @@ Result<UniqueFd> open_netns(pid_t pid) {
 
 } // namespace
 
-Result<std::optional<UserNetns>> UserNetns::acquire(const std::string &dir, bool start) {
+Result<UserNetns> UserNetns::acquire(const std::string &dir) {
+  auto n = TRY(open(dir, true));
+  if (!n)
+    return make_error(Errc::failed, "the user's network namespace could not be started");
+  return std::move(*n);
+}
+
+Result<std::optional<UserNetns>> UserNetns::find(const std::string &dir) { return open(dir, false); }
+
+Result<std::optional<UserNetns>> UserNetns::open(const std::string &dir, bool start) {
   TRY_STATUS(fs::mkdir_p(dir, 0700));
   auto starting = TRY(FileLock::acquire(dir + "/netns.start.lock"));
   auto use = TRY(FileLock::acquire(dir + "/netns.lock", FileLock::Mode::shared));

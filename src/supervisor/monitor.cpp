@@ -209,7 +209,7 @@ Status Monitor::attach_endpoints(int container_netns) {
   if (plan_.network.user_netns_dir.empty())
     return attach();
   auto user_netns = TRY(network::UserNetns::acquire(plan_.network.user_netns_dir));
-  return network::in_netns(user_netns->fd(), attach);
+  return network::in_netns(user_netns.fd(), attach);
 }
 
 Error Monitor::abort_start(pid_t pid, Error why) {

@@ -20,13 +20,16 @@ namespace skiff::network {
 // The namespace held for one use: while this lives the holder does not end.
 class UserNetns {
 public:
-  // `dir`: the user's runtime directory (netns.pid, netns.lock,
-  // netns.start.lock). Starts the holder if none runs; without `start`,
-  // nullopt then (there is nothing in a namespace that does not exist).
-  static Result<std::optional<UserNetns>> acquire(const std::string &dir, bool start = true);
+  // `dir` (RUNROOT/netns) holds netns.pid, netns.lock and
+  // netns.start.lock. Starts the holder if none runs.
+  static Result<UserNetns> acquire(const std::string &dir);
+  // The running one, or nullopt (there is nothing in a namespace that
+  // does not exist).
+  static Result<std::optional<UserNetns>> find(const std::string &dir);
   int fd() const { return netns_.get(); }
 
 private:
+  static Result<std::optional<UserNetns>> open(const std::string &dir, bool start);
   UserNetns(FileLock use, UniqueFd netns) : use_(std::move(use)), netns_(std::move(netns)) {}
   FileLock use_;  // shared: the holder takes it exclusively to end
   UniqueFd netns_;
