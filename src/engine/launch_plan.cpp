@@ -243,14 +243,24 @@ std::vector<supervisor::PlannedFile> plan_files(const LaunchInputs &in, const st
     }
   }
   std::string hostname = host_net ? in.host.hostname : c.hostname;
+  // --add-host NAME:host-gateway: the host as the container reaches it
+  // (its address on the first bridge, libslirp's 10.0.2.2; the host's
+  // loopback when they share the host's network).
+  std::string gateway = !in.endpoints.empty() ? in.endpoints[0].gateway
+                        : !addresses.gateway.empty() ? addresses.gateway
+                                                     : "127.0.0.1";
+  std::vector<std::string> extra_hosts = c.extra_hosts;
+  for (auto &h : extra_hosts)
+    if (auto colon = h.find(':'); colon != std::string::npos && h.substr(colon + 1) == spec::kHostGateway)
+      h = h.substr(0, colon + 1) + gateway;
   std::string hosts = in.host.hosts;
   if (host_net && !c.extra_hosts.empty()) {
     if (!hosts.empty() && hosts.back() != '\n')
       hosts += '\n';
-    hosts += network::extra_host_lines(c.extra_hosts);
+    hosts += network::extra_host_lines(extra_hosts);
   } else if (!host_net) {
     hosts = network::hosts_file(hostname, addresses.address.empty() ? "127.0.1.1" : addresses.address,
-                                c.extra_hosts);
+                                extra_hosts);
   }
   std::string resolv = c.network == "none" ? std::string() : network::resolv_conf(in.host.resolv_conf, addresses.dns, dns);
   const std::string &d = in.container_dir;

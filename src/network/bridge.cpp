@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "skiff/network/rtnl.hpp"
+#include "skiff/sys/userns.hpp"
 #include "skiff/util/fd.hpp"
 #include "skiff/util/fs.hpp"
 #include "skiff/util/strings.hpp"
@@ -89,6 +90,10 @@ Status ensure_bridge(const BridgeNetwork &n) {
 }
 
 void sweep_orphan_bridges() {
+  // Only root in the host's user namespace could remove the host's bridges
+  // (rootless ones go with their namespace).
+  if (::geteuid() != 0 || sys::in_user_namespace())
+    return;
   std::error_code ec;
   for (const auto &entry : std::filesystem::directory_iterator("/sys/class/net", ec)) {
     std::string name = entry.path().filename().string();

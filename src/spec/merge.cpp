@@ -27,7 +27,8 @@ Result<std::string> extra_host(const std::string &v) {
   if (name.empty() || ip.empty() || name.find_first_of(" \t\n") != std::string::npos)
     return invalid(fmt::format("bad format for add-host: \"{}\"", v));
   unsigned char buf[16];
-  if (::inet_pton(AF_INET, ip.c_str(), buf) != 1 && ::inet_pton(AF_INET6, ip.c_str(), buf) != 1)
+  // host-gateway: the host's address as the container reaches it, known at start.
+  if (ip != kHostGateway && ::inet_pton(AF_INET, ip.c_str(), buf) != 1 && ::inet_pton(AF_INET6, ip.c_str(), buf) != 1)
     return invalid(fmt::format("invalid IP address in add-host: \"{}\"", ip));
   return name + ":" + ip;
 }

@@ -257,3 +257,13 @@ ip_on() {
   [[ "$output" == *compc* ]]
   [[ "$output" != *compnet* ]]
 }
+
+@test "bridge: --add-host NAME:host-gateway is the host as the container reaches it" {
+  run skiff run --rm --add-host gw:host-gateway busybox sh -c 'grep -w gw /etc/hosts; ip route | grep default'
+  [ "$status" -eq 0 ]
+  gw=$(echo "${lines[1]}" | awk '{print $3}')
+  [ "${lines[0]}" = "$gw	gw" ]
+  if rootless; then [ "$gw" = 10.0.2.2 ]; fi
+  run skiff run --rm --network host --add-host gw:host-gateway busybox grep -w gw /etc/hosts
+  [ "$output" = "127.0.0.1	gw" ]
+}

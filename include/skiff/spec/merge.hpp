@@ -39,6 +39,8 @@ Result<storage::ContainerConfig> container_config(const CreateOptions &o, const 
 // --add-host "name:ip" or "name=ip" (an IPv6 address maybe in brackets),
 // checked as docker/cli's ValidateExtraHost does: "name:ip" back.
 Result<std::string> extra_host(const std::string &v);
+// --add-host NAME:host-gateway (Docker's special address).
+inline constexpr const char *kHostGateway = "host-gateway";
 
 // --network and what goes with it into the config's network mode and
 // attachments; the networks are still named as given (the engine finds
