@@ -349,7 +349,7 @@ Are you sure you want to continue? [y/N] " ]
   run skiff __complete network prune --filter ''
   [ "$(sort <<<"$output" | tr "\n" " ")" = "label!= label= until= " ]
   run skiff __complete network ''
-  [ "$(sort <<<"$output" | tr '\n' ' ')" = "create exists inspect list ls prune remove rm " ]
+  [ "$(sort <<<"$output" | tr '\n' ' ')" = "connect create disconnect exists inspect list ls prune remove rm " ]
 }
 
 @test "inspect: networks after containers and images, before volumes; --type network" {
