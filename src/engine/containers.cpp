@@ -305,6 +305,10 @@ static LaunchInputs launch_inputs(const storage::Store &store, const ContainerVi
 // --link: the linked container's address on a network both are on, in
 // /etc/hosts under its alias, short ID and name (Docker's legacy links).
 static Status add_link_hosts(const storage::Store &store, LaunchInputs &in) {
+  if (!in.config.links.empty() && in.endpoints.empty())
+    return make_error(Errc::invalid, "--link needs a bridge network to share with the linked container, and {} is on "
+                                     "none (rootless, the default network is the container's own)",
+                      in.config.name);
   for (const auto &l : in.config.links) {
     auto [id, alias] = *str::cut(l, ':');
     std::string sid(id);

@@ -60,8 +60,13 @@ Status container_networks(const CreateOptions &o, storage::ContainerConfig &c) {
       return invalid("network-scoped alias is supported only for containers in user defined networks");
     if (!o.ip.empty() || !o.ip6.empty())
       return invalid("user specified IP address is supported on user defined networks only");
-    if (!o.links.empty() && c.network != "none")
-      return invalid("conflicting options: links and the network mode");
+    // moby's runconfig words.
+    if (!o.links.empty() && c.network == "host")
+      return invalid("conflicting options: host type networking can't be used with links. This would result in "
+                     "undefined behavior");
+    if (!o.links.empty() && c.network.rfind("container:", 0) == 0)
+      return invalid("conflicting options: container type network can't be used with links. This would result in "
+                     "undefined behavior");
     return {};
   }
   c.network = "bridge";

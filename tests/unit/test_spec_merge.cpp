@@ -323,4 +323,9 @@ TEST_CASE("spec merge: --network modes, networks and what goes with them", "[spe
   o.ip = "";
   o.mac_address = "zz";
   CHECK(error_of(o, img) == "zz is not a valid mac address");
+  o = options();
+  o.networks = {"host"};
+  o.links = {"db"};
+  CHECK(error_of(o, img) ==
+        "conflicting options: host type networking can't be used with links. This would result in undefined behavior");
 }
