@@ -41,6 +41,8 @@ Result<std::vector<std::pair<std::string, UniqueFd>>> StoreRecords::prepare_run(
   return acquire_volume_mounts(store_, config_, volume_place_);
 }
 
-void StoreRecords::tear_down(bool files) { (void)engine::tear_down(store_, config_.id, {files, nullptr}); }
+void StoreRecords::tear_down(bool files, bool keep_addresses) {
+  (void)engine::tear_down(store_, config_.id, {files, nullptr, keep_addresses});
+}
 
 } // namespace skiff::engine

@@ -22,7 +22,7 @@ public:
   bool removed() override;
   bool forget() override;
   Result<std::vector<std::pair<std::string, UniqueFd>>> prepare_run() override;
-  void tear_down(bool files) override;
+  void tear_down(bool files, bool keep_addresses = false) override;
 
 private:
   const storage::Store &store_;

@@ -10,7 +10,8 @@ namespace skiff::engine {
 
 Status tear_down(const storage::Store &store, const std::string &id, const Teardown &what) {
   network::stop_orphaned_user_net(store.container_run_dir(id));
-  (void)release_endpoints(store, id);
+  if (!what.keep_addresses)
+    (void)release_endpoints(store, id);
   (void)runtime::Cgroup::destroy_by_name(id);
   release_volume_mounts(store, id);
   Status s;

@@ -12,6 +12,7 @@ struct Teardown {
   bool files = false;  // the container's files too: it is being removed
   // Its anonymous volumes too (a removal that takes them).
   const storage::ContainerConfig *volumes_of = nullptr;
+  bool keep_addresses = false;  // its network leases: a restart follows
 };
 
 // Releases what a container's run holds outside its processes, once those

@@ -478,8 +478,11 @@ int Monitor::run() {
     if (!plan_.exit.auto_remove) {
       held_ns_.clear();
       bool oom = runtime::Cgroup::oom_kills(plan_.cgroup.name) > 0;
-      records_.tear_down(false);
+      bool keep = again && !records_.stop_requested();
+      records_.tear_down(false, keep);
       again = again && !records_.stop_requested();  // a stop that came meanwhile wins
+      if (keep && !again)
+        records_.tear_down(false);  // its addresses too, then
       if (!records_.record([&](storage::ContainerState &s) {
             s.status = again ? storage::RunStatus::restarting : storage::RunStatus::exited;
             s.exit_code = exit_code;

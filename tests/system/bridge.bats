@@ -267,3 +267,23 @@ ip_on() {
   run skiff run --rm --network host --add-host gw:host-gateway busybox grep -w gw /etc/hosts
   [ "$output" = "127.0.0.1	gw" ]
 }
+
+@test "bridge: a restart-policy restart keeps the container's address, leased all along" {
+  skiff network create rn
+  net_id=$(skiff network inspect -f '{{.Id}}' rn)
+  skiff run -d --name flappy --network rn --restart always busybox sh -c 'ip -o -4 addr show eth0 >>/tmp/seen; sleep 0.3; exit 3'
+  first=$(ip_on flappy rn)
+  [ -n "$first" ]
+  for _ in $(seq 50); do [ "$(skiff inspect -f '{{.RestartCount}}' flappy)" -ge 2 ] && break; sleep 0.2; done
+  [ "$(skiff inspect -f '{{.RestartCount}}' flappy)" -ge 2 ]
+  # Between its runs the lease stays: a container started now gets another address.
+  skiff run -d --name other --network rn busybox sleep 300
+  [ "$(ip_on other rn)" != "$first" ]
+  run jq -r --arg id "$(skiff inspect -f '{{.Id}}' flappy)" '.[] | select(.container_id == $id) | .ip' \
+    "$BATS_TEST_TMPDIR/run/networks/$net_id/leases.json"
+  [ "$output" = "$first" ]
+  skiff stop -t 0 flappy
+  run jq -r --arg id "$(skiff inspect -f '{{.Id}}' flappy)" '.[] | select(.container_id == $id) | .ip' \
+    "$BATS_TEST_TMPDIR/run/networks/$net_id/leases.json"
+  [ -z "$output" ]
+}

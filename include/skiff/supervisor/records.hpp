@@ -43,7 +43,9 @@ public:
   // Releases what a run holds outside the supervisor's own processes (its
   // cgroup, network helpers left by PID file, volume mounts) and, with `files`, the
   // container's files: the engine's one teardown path.
-  virtual void tear_down(bool files) = 0;
+  // `keep_addresses`: a restart follows, which the plan brings up on the
+  // same network addresses: they stay leased.
+  virtual void tear_down(bool files, bool keep_addresses = false) = 0;
 };
 
 } // namespace skiff::supervisor
