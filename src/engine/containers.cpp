@@ -303,11 +303,12 @@ static LaunchInputs launch_inputs(const storage::Store &store, const ContainerVi
 }
 
 // --link: the linked container's address on a network both are on, in
-// /etc/hosts under its alias, short ID and name (Docker's legacy links).
+// /etc/hosts under its alias and short ID (Docker's legacy links).
 static Status add_link_hosts(const storage::Store &store, LaunchInputs &in) {
   if (!in.config.links.empty() && in.endpoints.empty())
-    return make_error(Errc::invalid, "--link needs a bridge network to share with the linked container, and {} is on "
-                                     "none (rootless, the default network is the container's own)",
+    return make_error(Errc::invalid,
+                      "--link needs a bridge network that {} shares with the linked container (rootless, the "
+                      "default network is each container's own)",
                       in.config.name);
   for (const auto &l : in.config.links) {
     auto [id, alias] = *str::cut(l, ':');
@@ -323,8 +324,9 @@ static Status add_link_hosts(const storage::Store &store, LaunchInputs &in) {
   return {};
 }
 
-// The addresses of this start on the container's bridge networks, then
-// its plan.
+// What this start needs before its plan: the namespace a container:
+// mode joins, the addresses on its bridge networks (and their DNS
+// servers), the hosts lines of its links.
 static Result<supervisor::LaunchPlan> plan_start(const storage::Store &store, const ContainerConfig &c,
                                                  LaunchInputs &in) {
   if (c.network.rfind("container:", 0) == 0) {
