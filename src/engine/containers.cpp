@@ -275,7 +275,7 @@ static LaunchInputs launch_inputs(const storage::Store &store, const ContainerVi
       }
     }
   in.container_dir = store.container_dir(v.config.id);
-  in.network_records = store.root() + "/networks";
+  in.network_records = network_records_dir(store);
   in.log_path = store.container_log_path(v.config.id);
   in.run_dir = store.container_run_dir(v.config.id);
   in.driver = store.driver_of(v.config);
@@ -296,7 +296,7 @@ static LaunchInputs launch_inputs(const storage::Store &store, const ContainerVi
   // One namespace per store: its networks' subnets are chosen apart from
   // each other, not from another store's.
   if (h.rootless)
-    in.user_netns_dir = store.runroot() + "/netns";
+    in.user_netns_dir = user_netns_dir(store);
   if (!in.volume_mounts.empty())
     in.volume_place = volume_mount_place();
   return in;

@@ -40,8 +40,8 @@ Status in_bridge_namespace(const storage::Store &store, bool rootless, bool star
   if (!rootless)
     return body();
   if (start)
-    return network::in_netns(TRY(network::UserNetns::acquire(store.runroot() + "/netns")).fd(), body);
-  auto user_netns = TRY(network::UserNetns::find(store.runroot() + "/netns"));
+    return network::in_netns(TRY(network::UserNetns::acquire(user_netns_dir(store))).fd(), body);
+  auto user_netns = TRY(network::UserNetns::find(user_netns_dir(store)));
   if (!user_netns)
     return {};
   return network::in_netns(user_netns->fd(), body);
@@ -51,7 +51,7 @@ Status in_bridge_namespace(const storage::Store &store, bool rootless, bool star
 Status attach_running(const storage::Store &store, bool rootless, const storage::ContainerConfig &c, pid_t pid,
                       const NetworkEndpoint &e) {
   network::Endpoint ep;
-  ep.network = plan_bridge(e, rootless ? "" : store.root() + "/networks");
+  ep.network = plan_bridge(e, rootless ? "" : network_records_dir(store));
   ep.veth = network::veth_name(c.id, e.network_id);
   ep.mac = e.mac;
   ep.inside.name = free_interface(pid);
@@ -108,7 +108,7 @@ Status connect_network(Engine &eng, const ConnectRequest &r) {
     auto endpoints = TRY(allocate_endpoints(store, id, c.name, {{net.id, r.ip, r.ip6, "", r.aliases}}));
     auto attached = [&]() -> Status {
       TRY_STATUS(start_network_dns_servers(store, endpoints, fs::read_file("/etc/resolv.conf").value_or(""),
-                                           rootless ? store.runroot() + "/netns" : ""));
+                                           rootless ? user_netns_dir(store) : ""));
       return attach_running(store, rootless, c, rec.state.pid, endpoints[0]);
     }();
     if (!attached) {

@@ -42,7 +42,7 @@ Status start_network_dns_servers(const storage::Store &store, const std::vector<
       continue;
     auto config = dns_server_config(store, e, host_resolv);
     if (user_netns_dir.empty()) {
-      TRY_STATUS(network::ensure_bridge(plan_bridge(e, store.root() + "/networks")));
+      TRY_STATUS(network::ensure_bridge(plan_bridge(e, network_records_dir(store))));
     } else {
       if (!user_netns)
         user_netns.emplace(TRY(network::UserNetns::acquire(user_netns_dir)));

@@ -221,6 +221,10 @@ Status with_leases(const storage::Store &store, const std::string &network_id, F
 
 } // namespace
 
+std::string network_records_dir(const storage::Store &store) { return storage::NetworkStore(store.root()).dir(); }
+
+std::string user_netns_dir(const storage::Store &store) { return store.runroot() + "/netns"; }
+
 Result<std::vector<Lease>> live_leases(const storage::Store &store, const std::string &network_id) {
   auto leases = TRY(read_leases(lease_dir(store, network_id)));
   std::erase_if(leases, [&](const Lease &l) { return !alive(store, l); });

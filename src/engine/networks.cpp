@@ -148,7 +148,7 @@ network::BridgeNetwork bridge_network(const NetworkRecord &n) {
 static Status remove_network_bridge(const storage::Store &store, bool rootless, const network::BridgeNetwork &b) {
   if (!rootless)
     return network::remove_bridge(b);
-  auto user_netns = TRY(network::UserNetns::find(store.runroot() + "/netns"));
+  auto user_netns = TRY(network::UserNetns::find(user_netns_dir(store)));
   if (!user_netns)
     return {};
   return network::in_netns(user_netns->fd(), [&] { return network::remove_bridge(b); });

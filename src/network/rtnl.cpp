@@ -161,29 +161,39 @@ Result<int> Rtnl::index_of(const std::string &name) const {
   return static_cast<int>(idx);
 }
 
-bool Rtnl::link_exists(const std::string &name) const { return ::if_nametoindex(name.c_str()) != 0; }
+namespace {
 
-Status Rtnl::add_bridge(const std::string &name, int mtu) {
-  Msg m(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+// A new link's request up to its kind; returns the open IFLA_LINKINFO nest.
+nlattr *new_link(Msg &m, const std::string &name, int mtu, const char *kind) {
   m.extra<ifinfomsg>()->ifi_family = AF_UNSPEC;
   api.attr_put_strz(m.hdr, IFLA_IFNAME, name.c_str());
   if (mtu > 0)
     api.attr_put_u32(m.hdr, IFLA_MTU, static_cast<uint32_t>(mtu));
   nlattr *info = api.attr_nest_start(m.hdr, IFLA_LINKINFO);
-  api.attr_put_strz(m.hdr, IFLA_INFO_KIND, "bridge");
-  api.attr_nest_end(m.hdr, info);
+  api.attr_put_strz(m.hdr, IFLA_INFO_KIND, kind);
+  return info;
+}
+
+// A change to the link with index `idx`.
+ifinfomsg *change_link(Msg &m, int idx) {
+  auto *ifi = m.extra<ifinfomsg>();
+  ifi->ifi_family = AF_UNSPEC;
+  ifi->ifi_index = idx;
+  return ifi;
+}
+
+} // namespace
+
+Status Rtnl::add_bridge(const std::string &name, int mtu) {
+  Msg m(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+  api.attr_nest_end(m.hdr, new_link(m, name, mtu, "bridge"));
   return request(m.hdr, EEXIST, fmt::format("creating bridge {}", name));
 }
 
 Status Rtnl::add_veth(const std::string &name, const std::string &peer, int peer_netns_fd,
                       const std::string &peer_mac, int mtu) {
   Msg m(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-  m.extra<ifinfomsg>()->ifi_family = AF_UNSPEC;
-  api.attr_put_strz(m.hdr, IFLA_IFNAME, name.c_str());
-  if (mtu > 0)
-    api.attr_put_u32(m.hdr, IFLA_MTU, static_cast<uint32_t>(mtu));
-  nlattr *info = api.attr_nest_start(m.hdr, IFLA_LINKINFO);
-  api.attr_put_strz(m.hdr, IFLA_INFO_KIND, "veth");
+  nlattr *info = new_link(m, name, mtu, "veth");
   nlattr *data = api.attr_nest_start(m.hdr, IFLA_INFO_DATA);
   nlattr *peer_info = api.attr_nest_start(m.hdr, VETH_INFO_PEER);
   api.nlmsg_put_extra_header(m.hdr, sizeof(ifinfomsg));  // the peer's, zeroed
@@ -207,9 +217,7 @@ Status Rtnl::set_master(const std::string &name, const std::string &master) {
   int idx = TRY(index_of(name));
   int midx = TRY(index_of(master));
   Msg m(RTM_NEWLINK, 0);
-  auto *ifi = m.extra<ifinfomsg>();
-  ifi->ifi_family = AF_UNSPEC;
-  ifi->ifi_index = idx;
+  change_link(m, idx);
   api.attr_put_u32(m.hdr, IFLA_MASTER, static_cast<uint32_t>(midx));
   return request(m.hdr, 0, fmt::format("attaching {} to {}", name, master));
 }
@@ -217,9 +225,7 @@ Status Rtnl::set_master(const std::string &name, const std::string &master) {
 Status Rtnl::set_up(const std::string &name) {
   int idx = TRY(index_of(name));
   Msg m(RTM_NEWLINK, 0);
-  auto *ifi = m.extra<ifinfomsg>();
-  ifi->ifi_family = AF_UNSPEC;
-  ifi->ifi_index = idx;
+  auto *ifi = change_link(m, idx);
   ifi->ifi_flags = IFF_UP;
   ifi->ifi_change = IFF_UP;
   return request(m.hdr, 0, fmt::format("bringing {} up", name));
@@ -267,9 +273,7 @@ Status Rtnl::delete_link(const std::string &name) {
   if (idx == 0)
     return {};
   Msg m(RTM_DELLINK, 0);
-  auto *ifi = m.extra<ifinfomsg>();
-  ifi->ifi_family = AF_UNSPEC;
-  ifi->ifi_index = static_cast<int>(idx);
+  change_link(m, static_cast<int>(idx));
   return request(m.hdr, ENODEV, fmt::format("removing network interface {}", name));
 }
 

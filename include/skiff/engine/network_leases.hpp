@@ -92,6 +92,11 @@ Result<std::vector<NetworkEndpoint>> allocate_endpoints(const storage::Store &st
 Status release_endpoints(const storage::Store &store, const std::string &container_id);
 // `network disconnect`: its lease on one network.
 Status release_endpoint(const storage::Store &store, const std::string &container_id, const std::string &network_id);
+// Where a store's network state is kept: its records (ROOT/networks),
+// and rootless, its own network namespace's files (RUNROOT/netns).
+std::string network_records_dir(const storage::Store &store);
+std::string user_netns_dir(const storage::Store &store);
+
 // The live leases of network `network_id` (read without repairing).
 Result<std::vector<Lease>> live_leases(const storage::Store &store, const std::string &network_id);
 

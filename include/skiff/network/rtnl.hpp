@@ -39,7 +39,6 @@ public:
   Status add_default_route(const std::string &name, const std::string &gateway);
   // Gone already is success.
   Status delete_link(const std::string &name);
-  bool link_exists(const std::string &name) const;
 
 private:
   explicit Rtnl(mnl_socket *s);
